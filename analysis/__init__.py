@@ -1,0 +1,1 @@
+"""framing: compare how news sources frame the same relationship."""

@@ -1,0 +1,168 @@
+"""The single per-document NLP pass.
+
+Each cleaned document is tokenized **once** by a cached spaCy pipeline
+(``spacy.blank("en")`` + paragraph-break rule + ``sentencizer``). The result is a
+:class:`Parsed` record of plain Python lists (word tokens, their lowercased forms and
+lookup lemmas, character offsets, sentence ids, sentence spans). Everything downstream
+(terms, sentences, sentiment, marker matches) is computed from that record, which is
+also what the cache stores.
+
+Word tokens are tokens that are neither punctuation nor whitespace and contain at least
+one letter or digit. Lemmas are the lookup lemma (``spacy-lookups-data``) of the
+*lowercased* form, because the lookup table is case-sensitive.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
+from importlib.metadata import version
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = [
+    "PIPELINE_VERSION",
+    "Parsed",
+    "get_nlp",
+    "lemmatize",
+    "parse",
+    "parse_many",
+]
+
+#: Bump when tokenization, lemmatization or sentence rules change (invalidates caches).
+RULES_VERSION = "1"
+PIPELINE_VERSION = (
+    f"spacy={version('spacy')};lookups={version('spacy-lookups-data')};rules={RULES_VERSION}"
+)
+
+_MODEL_ENV = "FRAMING_SPACY_MODEL"
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One document after the NLP pass.
+
+    Attributes:
+        text: The cleaned text that offsets refer to.
+        lower: Lowercased form of each word token.
+        lemma: Lookup lemma of each word token's lowercased form.
+        start: Character offset where each word token starts.
+        end: Character offset where each word token ends.
+        sent: Sentence id (index into ``sentences``) of each word token.
+        is_num: Whether each word token is number-like ("2,000", "75th").
+        sentences: ``(start, end)`` character span of each sentence, whitespace trimmed.
+    """
+
+    text: str
+    lower: list[str]
+    lemma: list[str]
+    start: list[int]
+    end: list[int]
+    sent: list[int]
+    is_num: list[bool]
+    sentences: list[tuple[int, int]]
+
+    @property
+    def n_tokens(self) -> int:
+        """Number of word tokens."""
+        return len(self.lower)
+
+    def to_dict(self) -> dict:
+        """Plain-JSON representation (used by the cache)."""
+        d = asdict(self)
+        d["sentences"] = [list(s) for s in self.sentences]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Parsed:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{**d, "sentences": [tuple(s) for s in d["sentences"]]})
+
+
+@Language.component("framing_paragraphs")
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """Start a new sentence after a blank line (headlines and datelines have no full stop)."""
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@cache
+def get_nlp() -> Language:
+    """Return the process-wide spaCy pipeline (built once, then cached).
+
+    The default is ``spacy.blank("en")`` with the paragraph rule and a sentencizer: no
+    download, no model. If the environment variable ``FRAMING_SPACY_MODEL`` names an
+    installed spaCy package (e.g. ``en_core_web_sm``), it is loaded instead, with only its
+    tokenizer and sentence boundaries used.
+    """
+    import spacy
+
+    model = os.environ.get(_MODEL_ENV)
+    if model:
+        nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"])
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("framing_paragraphs")
+        nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp
+
+
+@cache
+def _lemma_table():
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=200_000)
+def lemmatize(lower: str) -> str:
+    """Lookup lemma of an already lowercased word (the word itself when not in the table)."""
+    return _lemma_table().get(lower, lower)
+
+
+def _is_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _to_parsed(doc: Doc) -> Parsed:
+    lower: list[str] = []
+    lemma: list[str] = []
+    start: list[int] = []
+    end: list[int] = []
+    sent: list[int] = []
+    is_num: list[bool] = []
+    sentences: list[tuple[int, int]] = []
+    for span in doc.sents:
+        toks = [t for t in span if not t.is_space]
+        if not toks:
+            continue
+        sid = len(sentences)
+        sentences.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+        for t in toks:
+            if t.is_punct or not _is_word(t.text):
+                continue
+            low = t.lower_
+            lower.append(low)
+            lemma.append(lemmatize(low))
+            start.append(t.idx)
+            end.append(t.idx + len(t.text))
+            sent.append(sid)
+            is_num.append(t.like_num)
+    return Parsed(doc.text, lower, lemma, start, end, sent, is_num, sentences)
+
+
+def parse(text: str) -> Parsed:
+    """Run the NLP pass on one cleaned text."""
+    return _to_parsed(get_nlp()(text))
+
+
+def parse_many(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Parsed]:
+    """Run the NLP pass on many texts (streaming, in order)."""
+    for doc in get_nlp().pipe(texts, batch_size=batch_size):
+        yield _to_parsed(doc)
