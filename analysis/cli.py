@@ -1,0 +1,155 @@
+"""Command line: ``framing analyze`` and ``framing audit`` (also ``python -m analysis``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME
+
+__all__ = ["main"]
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors caused by the user's input: reported as one message, exit status 2."""
+    from analysis.corpus import CorpusError
+    from analysis.lexicon import LexiconError
+    from analysis.outlets import RegistryError
+
+    return (CorpusError, LexiconError, RegistryError, FileNotFoundError)
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    if not items:
+        raise argparse.ArgumentTypeError("give at least one origin")
+    return items
+
+
+def _add_analyze(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "analyze",
+        help="analyse a corpus directory into tidy CSV tables",
+        description="Read, validate and clean CORPUS, then write documents.csv, terms.csv, "
+        "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
+        "keyness.csv, frame_rates.csv and provenance.json into OUT (all or nothing).",
+    )
+    p.add_argument("corpus", type=Path, help="directory of dated .txt articles")
+    p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
+    p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
+    p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
+    p.add_argument(
+        "--origins",
+        type=_origins,
+        default=DEFAULT_ORIGINS,
+        help="comma-separated allowed origins (default: %(default)s)",
+    )
+    p.add_argument(
+        "--period",
+        choices=("year", "quarter", "month"),
+        default="year",
+        help="time unit of frame_rates.csv (default: year)",
+    )
+    p.add_argument(
+        "--min-count",
+        type=int,
+        default=0,
+        help="keyness: keep terms seen at least this often in the two groups (default: 0)",
+    )
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    p.set_defaults(func=_run_analyze)
+
+
+def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
+    from analysis.nlp import PIPELINE_VERSION
+    from analysis.outputs import file_sha256
+
+    root = Path(args.corpus)
+    manifest = root / MANIFEST_NAME
+    return {
+        "package": "framing",
+        "version": version("framing"),
+        "pipeline": PIPELINE_VERSION,
+        "corpus": str(args.corpus),
+        "inputs": {d.file: file_sha256(root / d.file) for d in docs},
+        "manifest": file_sha256(manifest) if manifest.exists() else None,
+        "lexicon": {
+            "path": str(args.lexicon) if args.lexicon else "(default)",
+            "sha256": file_sha256(lexicon.source),
+            "version": lexicon.version,
+        },
+        "outlets": (
+            {"path": str(args.outlets), "sha256": file_sha256(args.outlets)}
+            if args.outlets
+            else None
+        ),
+        "options": {
+            "origins": list(args.origins),
+            "period": args.period,
+            "min_count": args.min_count,
+        },
+        "n_documents": len(docs),
+    }
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    from analysis import compare
+    from analysis.corpus import read_documents
+    from analysis.lexicon import load_lexicon
+    from analysis.outputs import write_tables
+    from analysis.pipeline import analyze
+
+    lexicon = load_lexicon(args.lexicon)
+    docs = read_documents(args.corpus, origins=args.origins, outlets=args.outlets)
+    results = analyze(docs, lexicon=lexicon, progress=args.progress)
+    tables = results.tables()
+    tables["keyness"] = compare.keyness(
+        results.terms, results.documents, by="origin", min_count=args.min_count
+    )
+    tables["frame_rates"] = compare.frame_rates(
+        results.markers, results.documents, period=args.period
+    )
+    write_tables(args.out, tables, _provenance(args, docs, lexicon))
+    print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``framing`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="framing",
+        description="Compare how news sources of different origin frame the same relationship.",
+    )
+    parser.add_argument("--version", action="version", version=f"framing {version('framing')}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_analyze(sub)
+    from analysis import audit
+
+    audit.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``framing`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    errors = _user_errors()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = args.func(args)
+        except errors as e:
+            print(f"framing: error: {e}", file=sys.stderr)
+            status = 2
+        finally:
+            for w in caught:
+                print(f"framing: warning: {w.message}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

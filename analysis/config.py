@@ -1,0 +1,39 @@
+"""One place for paths, defaults and environment variables."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+#: The origins a document may have unless the user configures others (``--origins``).
+DEFAULT_ORIGINS: tuple[str, ...] = ("russian", "chinese", "third-party")
+
+#: Environment variable that points the notebooks at another corpus.
+CORPUS_ENV = "FRAMING_CORPUS"
+#: Environment variable that points the notebooks at another analysis output directory.
+OUT_ENV = "FRAMING_OUT"
+
+#: Repository root when running from a checkout (notebooks, ``make``).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+FIGURES_DIR = PROJECT_ROOT / "figures"
+DEFAULT_OUT = PROJECT_ROOT / "out" / "seeds"
+
+#: Name of the optional manifest inside a corpus directory.
+MANIFEST_NAME = "sources.csv"
+
+
+def data_file(name: str) -> Path:
+    """Path of a data file shipped inside the package (``analysis/data/NAME``)."""
+    return Path(str(files("analysis") / "data" / name))
+
+
+def corpus_path() -> Path:
+    """The corpus the notebooks read: ``$FRAMING_CORPUS`` or the shipped ``seeds/``."""
+    return Path(os.environ.get(CORPUS_ENV) or SEEDS_DIR)
+
+
+def out_path() -> Path:
+    """Where the notebooks' analysis tables go: ``$FRAMING_OUT`` or ``out/seeds``."""
+    return Path(os.environ.get(OUT_ENV) or DEFAULT_OUT)

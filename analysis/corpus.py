@@ -1,0 +1,372 @@
+"""Find, validate and clean the documents of a corpus directory.
+
+A corpus is a directory of UTF-8 ``.txt`` files (searched recursively) plus an optional
+manifest ``sources.csv`` with columns ``file,outlet,origin`` (optional ``date``). Each text
+starts with `` date YYYY-MM-DD `` (the article may follow on the same line). Raw files are
+never modified: cleaning produces a new string that all offsets refer to.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME
+from analysis.outlets import OutletRegistry, load_outlets
+
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "CorpusError",
+    "DuplicateWarning",
+    "Document",
+    "clean_text",
+    "load_corpus",
+    "read_documents",
+    "split_header",
+]
+
+#: Metadata columns of a loaded corpus (``load_corpus`` adds ``text``).
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "file",
+    "outlet",
+    "origin",
+    "affiliation",
+    "date",
+    "duplicate_of",
+    "sha256",
+)
+
+
+class CorpusError(ValueError):
+    """The corpus cannot be analysed; the message names every file and problem found."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in the corpus:" if len(problems) > 1 else ""
+        super().__init__("\n".join([head, *self.problems]).strip())
+
+
+class DuplicateWarning(UserWarning):
+    """Two or more documents have exactly the same cleaned text."""
+
+
+@dataclass(slots=True)
+class Document:
+    """One validated, cleaned document."""
+
+    doc_id: str
+    file: str
+    outlet: str
+    origin: str
+    affiliation: str
+    date: str
+    text: str
+    sha256: str = ""
+    duplicate_of: str = ""
+
+
+# --------------------------------------------------------------------------- cleaning
+
+_HEADER = re.compile(r"\A\s*date[ \t]+(?P<date>\S+)[ \t]*\n?[ \t]*")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: Web navigation lines removed wherever they stand alone on a line.
+_NAV_LINE = re.compile(
+    r"^[ \t]*(?:back to main page|back to top|main page|read more|share this article)[ \t]*\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: TASS-style time stamp lines ("November 01, 15:36 UTC+3 BEIJING"), with the section label
+#: line ("World") that directly precedes them.
+_TIMESTAMP_LINE = re.compile(
+    r"^(?:[ \t]*[A-Z][\w &]{0,30}[ \t]*\n)?"
+    r"[ \t]*[A-Z][a-z]+ \d{1,2}, \d{1,2}:\d{2} UTC[+-−]?\d{0,2}(?::\d\d)?[^\n]*\n?",
+    re.MULTILINE,
+)
+#: MENAFN's trailing tracking code ("MENAFN16052024000045015687ID1108221654").
+_MENAFN_CODE = re.compile(r"\s*\bMENAFN\d{6,}ID\d+\s*\Z")
+
+
+def split_header(raw: str) -> tuple[str | None, str]:
+    """Split the `` date YYYY-MM-DD `` header from a text.
+
+    Returns:
+        ``(date_string or None, rest)``. The date string is returned as written (not yet
+        validated); ``None`` when the text has no header.
+    """
+    m = _HEADER.match(raw)
+    if not m:
+        return None, raw
+    return m.group("date"), raw[m.end() :]
+
+
+def _dateline(registry: OutletRegistry) -> re.Pattern[str]:
+    # A dateline stands at the start of a paragraph: an optional place/date prefix of at most
+    # 80 characters ("MOSCOW, May 15. "), a known marker ("/TASS/", "(MENAFN)"), then
+    # trailing punctuation (". ", " -- ", " - ").
+    markers = registry.dateline_pattern().pattern
+    return re.compile(
+        r"(?:\A|(?<=\n))[ \t]*(?P<prefix>[^\n]{0,80}?)[ \t]*"
+        + markers
+        + r"[ \t]*[.:]?[ \t]*(?:--|—|–|-)?[ \t]*"
+    )
+
+
+def find_dateline(text: str, registry: OutletRegistry) -> re.Match[str] | None:
+    """The first dateline in ``text`` (a known outlet marker at a paragraph start)."""
+    return _dateline(registry).search(text)
+
+
+def clean_text(body: str, registry: OutletRegistry | None = None) -> str:
+    """Remove the dateline and web boilerplate from an article body (header already split).
+
+    Rules, in order: navigation lines ("Back to Main page"); TASS-style time stamp lines
+    ("November 01, 15:36 UTC+3 BEIJING") and the section label just above them; the first
+    dateline ("MOSCOW, May 15. /TASS/.", "(MENAFN)", "BEIJING, May 8 (Xinhua) --"); MENAFN's
+    trailing tracking code. CRLF is normalised to LF and the result is stripped.
+    """
+    registry = registry or load_outlets()
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    text = _NAV_LINE.sub("", text)
+    text = _TIMESTAMP_LINE.sub("", text)
+    m = find_dateline(text, registry)
+    if m:
+        text = text[: m.start()] + text[m.end() :]
+    text = _MENAFN_CODE.sub("", text)
+    return text.strip()
+
+
+# --------------------------------------------------------------------------- manifest
+
+_MANIFEST_REQUIRED = ("file", "outlet", "origin")
+
+
+def _valid_date(value: str) -> bool:
+    if not _ISO.fullmatch(value):
+        return False
+    try:
+        Date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _read_manifest(root: Path, origins: Sequence[str], problems: list[str]) -> dict[str, dict]:
+    path = root / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        header = next(csv.reader(io.StringIO(text)), [])
+    except (UnicodeDecodeError, csv.Error) as e:
+        problems.append(f"{path}: malformed manifest: {e}")
+        return {}
+    missing = [c for c in _MANIFEST_REQUIRED if c not in header]
+    if missing:
+        problems.append(
+            f"{path}: malformed manifest: missing column(s) {', '.join(missing)} "
+            f"(expected header file,outlet,origin[,date])"
+        )
+        return {}
+    root_resolved = root.resolve()
+    manifest: dict[str, dict] = {}
+    for lineno, row in enumerate(rows, start=2):
+        where = f"{path}:{lineno}"
+        if None in row or any(v is None for v in row.values()):
+            problems.append(f"{where}: malformed manifest row (wrong number of fields)")
+            continue
+        row = {k: (v or "").strip() for k, v in row.items()}
+        rel = row["file"]
+        if not rel:
+            problems.append(f"{where}: empty 'file'")
+            continue
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root_resolved):
+            problems.append(f"{where}: file {rel!r} escapes the corpus directory {root}")
+            continue
+        if not target.is_file():
+            problems.append(f"{where}: file {rel!r} does not exist")
+            continue
+        key = target.relative_to(root_resolved).as_posix()
+        if key in manifest:
+            problems.append(f"{where}: file {rel!r} is listed twice")
+            continue
+        if row["origin"] and row["origin"] not in origins:
+            problems.append(
+                f"{where}: origin {row['origin']!r} for {rel!r} is not allowed "
+                f"(allowed: {', '.join(origins)})"
+            )
+            continue
+        if row.get("date") and not _valid_date(row["date"]):
+            problems.append(f"{where}: date {row['date']!r} for {rel!r} is not a valid YYYY-MM-DD")
+            continue
+        manifest[key] = row | {"_where": where}
+    return manifest
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _decode(path: Path, raw: bytes, problems: list[str]) -> str | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.append(
+            f"{path}: not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+            "re-save the file as UTF-8"
+        )
+        return None
+    if not text.strip():
+        problems.append(f"{path}: empty file")
+        return None
+    return text
+
+
+def _document(
+    path: Path,
+    rel: str,
+    row: dict | None,
+    registry: OutletRegistry,
+    problems: list[str],
+) -> Document | None:
+    text = _decode(path, path.read_bytes(), problems)
+    if text is None:
+        return None
+    header_date, body = split_header(text)
+    if header_date is not None and not _valid_date(header_date):
+        problems.append(f"{path}: impossible or malformed date {header_date!r} in the date header")
+        return None
+    date = (row or {}).get("date") or header_date
+    if not date:
+        problems.append(
+            f"{path}: no ' date YYYY-MM-DD ' header and no date in {MANIFEST_NAME}; "
+            "add the header or a 'date' column"
+        )
+        return None
+    cleaned = clean_text(body, registry)
+    if not cleaned:
+        problems.append(f"{path}: no article text after the date header")
+        return None
+    body_lf = body.replace("\r\n", "\n")
+    if row and row.get("outlet"):
+        outlet = row["outlet"]
+        known = registry.lookup(outlet)
+        origin = row.get("origin") or (known.origin if known else "")
+        if not origin:
+            problems.append(
+                f"{row['_where']}: outlet {outlet!r} is not in the outlet registry and the row "
+                "gives no origin; fill the 'origin' column"
+            )
+            return None
+        affiliation = known.affiliation if known else ""
+    else:
+        m = find_dateline(body_lf, registry)
+        if m is None:
+            problems.append(
+                f"{path}: no {MANIFEST_NAME} row and no known dateline to infer the outlet; add "
+                f"a row '{rel},OUTLET,ORIGIN' to {MANIFEST_NAME}"
+            )
+            return None
+        known = registry.outlet_for_marker(m.group("marker"))
+        outlet, origin, affiliation = known.name, known.origin, known.affiliation
+        if row and row.get("origin"):
+            origin = row["origin"]
+    doc_id = rel[: -len(".txt")] if rel.endswith(".txt") else rel
+    sha = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
+    return Document(doc_id, rel, outlet, origin, affiliation, date, cleaned, sha)
+
+
+def mark_duplicates(docs: list[Document]) -> list[Document]:
+    """Fill ``duplicate_of`` (the first doc_id with the same cleaned text) and warn."""
+    first: dict[str, str] = {}
+    dups = []
+    for d in sorted(docs, key=lambda d: d.doc_id):
+        if d.sha256 in first:
+            d.duplicate_of = first[d.sha256]
+            dups.append(f"{d.doc_id} = {d.duplicate_of}")
+        else:
+            first[d.sha256] = d.doc_id
+    if dups:
+        warnings.warn(
+            f"{len(dups)} exact duplicate document(s) kept and flagged in duplicate_of: "
+            + "; ".join(dups),
+            DuplicateWarning,
+            stacklevel=2,
+        )
+    return docs
+
+
+def read_documents(
+    path: str | Path,
+    *,
+    origins: Sequence[str] = DEFAULT_ORIGINS,
+    outlets: str | Path | OutletRegistry | None = None,
+) -> list[Document]:
+    """Read, validate and clean every document of a corpus directory.
+
+    Args:
+        path: The corpus directory.
+        origins: Allowed origins.
+        outlets: An outlet registry, or a TOML file extending the shipped one.
+
+    Returns:
+        Documents sorted by ``doc_id``.
+
+    Raises:
+        CorpusError: listing every file and problem found (nothing is returned half-done).
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise CorpusError([f"{root}: not a directory"])
+    registry = (
+        outlets
+        if isinstance(outlets, OutletRegistry)
+        else load_outlets(outlets, origins=tuple(origins))
+    )
+    problems: list[str] = []
+    manifest = _read_manifest(root, origins, problems)
+    files = sorted(p for p in root.rglob("*.txt") if p.is_file())
+    if not files:
+        problems.append(f"{root}: empty corpus (no .txt files found)")
+    docs = []
+    for p in files:
+        rel = p.relative_to(root).as_posix()
+        doc = _document(p, rel, manifest.get(rel), registry, problems)
+        if doc is not None:
+            docs.append(doc)
+    if problems:
+        raise CorpusError(problems)
+    return mark_duplicates(docs)
+
+
+def documents_frame(docs: Sequence[Document]) -> pd.DataFrame:
+    """Documents as a table with :data:`DOCUMENT_COLUMNS` plus ``text``."""
+    cols = [*DOCUMENT_COLUMNS, "text"]
+    return pd.DataFrame([{c: getattr(d, c) for c in cols} for d in docs], columns=cols)
+
+
+def load_corpus(
+    path: str | Path,
+    *,
+    origins: Sequence[str] = DEFAULT_ORIGINS,
+    outlets: str | Path | None = None,
+) -> pd.DataFrame:
+    """Load a corpus as a table, one row per document.
+
+    Columns: ``doc_id`` (path relative to the corpus, without ``.txt``), ``file``,
+    ``outlet``, ``origin``, ``affiliation`` (state/independent/other from the outlet
+    registry; empty when unknown), ``date`` (ISO), ``duplicate_of`` (first doc_id with
+    the same cleaned text, else empty), ``sha256`` (of the cleaned text), ``text`` (cleaned).
+    Token and sentiment columns of ``documents.csv`` come from :func:`analysis.analyze`.
+    """
+    return documents_frame(read_documents(path, origins=origins, outlets=outlets))

@@ -1,0 +1,137 @@
+"""The outlet registry: outlet names and variants → origin, affiliation, dateline markers.
+
+The registry is a TOML data file shipped in the package (``analysis/data/outlets.toml``);
+users extend or override it with their own file of the same format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from analysis.config import DEFAULT_ORIGINS, data_file
+
+__all__ = ["Outlet", "OutletRegistry", "RegistryError", "load_outlets"]
+
+Affiliation = Literal["state", "independent", "other"]
+_AFFILIATIONS = ("state", "independent", "other")
+_KEYS = {"origin", "affiliation", "variants", "datelines"}
+
+
+class RegistryError(ValueError):
+    """An outlet registry file is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """One outlet of the registry."""
+
+    name: str
+    origin: str
+    affiliation: str
+    variants: tuple[str, ...] = ()
+    datelines: tuple[str, ...] = ()
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.replace("’", "'").casefold().split())
+
+
+@dataclass(frozen=True)
+class OutletRegistry:
+    """Outlets by name, with case-insensitive lookup of names and variants."""
+
+    outlets: tuple[Outlet, ...]
+
+    @property
+    def _index(self) -> dict[str, Outlet]:
+        return _build_index(self)
+
+    def lookup(self, name: str) -> Outlet | None:
+        """The outlet called ``name`` (or one of its variants), case-insensitively."""
+        return self._index.get(_norm(name))
+
+    def dateline_pattern(self) -> re.Pattern[str]:
+        """A regex matching any known dateline marker (group ``marker``)."""
+        return _dateline_pattern(self)
+
+    def outlet_for_marker(self, marker: str) -> Outlet:
+        """The outlet whose dateline marker is ``marker``."""
+        for o in self.outlets:
+            if marker in o.datelines:
+                return o
+        raise KeyError(marker)
+
+
+@cache
+def _build_index(reg: OutletRegistry) -> dict[str, Outlet]:
+    index: dict[str, Outlet] = {}
+    for o in reg.outlets:
+        for n in (o.name, *o.variants):
+            index[_norm(n)] = o
+    return index
+
+
+@cache
+def _dateline_pattern(reg: OutletRegistry) -> re.Pattern[str]:
+    markers = sorted({m for o in reg.outlets for m in o.datelines}, key=lambda m: (-len(m), m))
+    alt = "|".join(re.escape(m) for m in markers) or r"(?!x)x"
+    return re.compile(f"(?P<marker>{alt})")
+
+
+def _parse(path: Path, origins: tuple[str, ...]) -> dict[str, Outlet]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise RegistryError(f"{path}: cannot read outlet registry: {e}") from e
+    unknown = set(data) - {"outlets"}
+    if unknown:
+        raise RegistryError(
+            f"{path}: unknown top-level keys {sorted(unknown)}; expected [outlets.NAME]"
+        )
+    result: dict[str, Outlet] = {}
+    for name, entry in data.get("outlets", {}).items():
+        where = f"{path}: outlet {name!r}"
+        if not isinstance(entry, dict):
+            raise RegistryError(f"{where}: must be a table")
+        bad = set(entry) - _KEYS
+        if bad:
+            raise RegistryError(f"{where}: unknown keys {sorted(bad)} (allowed: {sorted(_KEYS)})")
+        origin = entry.get("origin")
+        if origin not in origins:
+            raise RegistryError(f"{where}: origin {origin!r} is not one of {', '.join(origins)}")
+        affiliation = entry.get("affiliation", "other")
+        if affiliation not in _AFFILIATIONS:
+            raise RegistryError(
+                f"{where}: affiliation {affiliation!r} is not one of {', '.join(_AFFILIATIONS)}"
+            )
+        lists = {}
+        for key in ("variants", "datelines"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise RegistryError(f"{where}: {key} must be a list of non-empty strings")
+            lists[key] = tuple(value)
+        result[name] = Outlet(name, origin, affiliation, lists["variants"], lists["datelines"])
+    return result
+
+
+def load_outlets(
+    extra: str | Path | None = None, *, origins: tuple[str, ...] = DEFAULT_ORIGINS
+) -> OutletRegistry:
+    """Load the shipped outlet registry, extended or overridden by ``extra``.
+
+    Args:
+        extra: Optional user TOML file; an outlet with the same key replaces the shipped one.
+        origins: The allowed origins.
+
+    Raises:
+        RegistryError: naming the file and outlet when a registry is malformed.
+    """
+    outlets = _parse(data_file("outlets.toml"), tuple(origins))
+    if extra is not None:
+        outlets.update(_parse(Path(extra), tuple(origins)))
+    return OutletRegistry(tuple(outlets[k] for k in sorted(outlets)))

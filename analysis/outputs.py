@@ -1,0 +1,72 @@
+"""Writing result tables: deterministic CSV, provenance, and all-or-nothing output directories."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["atomic_dir", "file_sha256", "write_csv", "write_json", "write_tables"]
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 hex digest of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """Write a table as UTF-8 CSV with a header, ``\\n`` line ends, no index, NaN as empty."""
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
+
+
+def write_json(obj: object, path: str | Path) -> None:
+    """Write JSON with sorted keys and a final newline (byte-stable)."""
+    Path(path).write_text(
+        json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+@contextlib.contextmanager
+def atomic_dir(out: str | Path) -> Iterator[Path]:
+    """Yield a temporary directory that replaces ``out`` only if the block succeeds.
+
+    The temporary directory is a sibling of ``out`` (same filesystem, so the final rename is
+    atomic). On any exception it is removed and ``out`` is left exactly as it was.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_tables(
+    out: str | Path, tables: Mapping[str, pd.DataFrame], provenance: Mapping | None = None
+) -> None:
+    """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically."""
+    with atomic_dir(out) as tmp:
+        for name, df in tables.items():
+            write_csv(df, tmp / f"{name}.csv")
+        if provenance is not None:
+            write_json(provenance, tmp / "provenance.json")
