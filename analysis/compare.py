@@ -1,0 +1,556 @@
+"""Comparison statistics: keyness across groups, top terms, marker rates over time.
+
+Three table-in/table-out functions over the pipeline's tidy tables:
+
+- :func:`keyness` — which terms a group of documents (an origin, an outlet, any document
+  column) uses more or less than a reference: one-vs-rest and every pair, with the
+  Monroe–Colaresi–Quinn log-odds ratio with an informative Dirichlet prior (effect size and
+  z-score), Dunning's log-likelihood G², its χ² p-value and the Benjamini–Hochberg q-value.
+- :func:`top_terms` — the most frequent terms per group.
+- :func:`frame_rates` — framing-marker and frame rates per 1,000 tokens by origin × period,
+  with a document-resampling bootstrap interval (the shared :func:`analysis.stats.bootstrap_ratio`).
+
+See ``docs/reading_numbers.md`` for how to read the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "FRAME_RATE_COLUMNS",
+    "KEYNESS_COLUMNS",
+    "REST",
+    "TOP_TERM_COLUMNS",
+    "CompareError",
+    "benjamini_hochberg",
+    "frame_rates",
+    "keyness",
+    "log_likelihood",
+    "top_terms",
+]
+
+#: Columns of :func:`keyness` (and ``keyness.csv``).
+KEYNESS_COLUMNS: tuple[str, ...] = (
+    "comparison",
+    "group",
+    "reference",
+    "term",
+    "count_group",
+    "count_reference",
+    "rate_group",
+    "rate_reference",
+    "log_odds",
+    "z",
+    "g2",
+    "p",
+    "q",
+)
+#: Columns of :func:`top_terms`.
+TOP_TERM_COLUMNS: tuple[str, ...] = ("group", "rank", "term", "count", "rate")
+#: Columns of :func:`frame_rates` (and ``frame_rates.csv``) for the default ``by=("origin",)``.
+FRAME_RATE_COLUMNS: tuple[str, ...] = (
+    "origin",
+    "period",
+    "frame",
+    "marker",
+    "count",
+    "n_tokens",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "n_docs",
+)
+#: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
+REST = "rest"
+
+
+class CompareError(ValueError):
+    """A table passed to a comparison function is malformed."""
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise CompareError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise CompareError(
+            f"{name} table is missing column(s) {missing}; it has {list(df.columns)}"
+        )
+
+
+def _counts(values: pd.Series, name: str, column: str) -> np.ndarray:
+    """Validate a column of non-negative whole numbers; return it as int64."""
+    num = pd.to_numeric(values, errors="coerce")
+    arr = num.to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise CompareError(
+            f"{name} table: column {column!r} must hold non-negative whole numbers; "
+            f"{int(bad.sum())} bad value(s), first {values.iloc[i]!r} in row {i}"
+        )
+    return arr.astype("int64")
+
+
+def _doc_groups(documents: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """``doc_id`` + the ``by`` columns of ``documents``, validated (unique ids, no missing)."""
+    _require(documents, "documents", ["doc_id", *by])
+    docs = documents[["doc_id", *by]]
+    dup = docs["doc_id"].duplicated()
+    if dup.any():
+        raise CompareError(
+            f"documents table: duplicate doc_id {docs['doc_id'][dup].iloc[0]!r} "
+            f"({int(dup.sum())} duplicate row(s))"
+        )
+    for col in by:
+        miss = docs[col].isna()
+        if miss.any():
+            raise CompareError(
+                f"documents table: column {col!r} is empty for document "
+                f"{docs['doc_id'][miss].iloc[0]!r} ({int(miss.sum())} document(s)); "
+                f"every document needs a {col} to be compared"
+            )
+    return docs
+
+
+def _check_known(ids: pd.Series, known: pd.Series, name: str) -> None:
+    unknown = ~ids.isin(known)
+    if unknown.any():
+        examples = sorted(map(str, pd.unique(ids[unknown])))[:3]
+        raise CompareError(
+            f"{name} table: {int(unknown.sum())} row(s) have a doc_id not in the documents "
+            f"table, e.g. {examples}"
+        )
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _group_term_matrix(
+    terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: bool
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Sorted group labels, sorted term vocabulary and the group × term count matrix."""
+    _require(terms, "terms", ["doc_id", "term", "count"])
+    docs = _doc_groups(documents, [by])
+    _check_known(terms["doc_id"], docs["doc_id"], "terms")
+    if terms["term"].isna().any():
+        raise CompareError("terms table: column 'term' has empty values")
+    counts = _counts(terms["count"], "terms", "count")
+    term_values = terms["term"].astype(str).to_numpy()
+    if stop_words:
+        keep = ~pd.Series(term_values).isin(_stop_words()).to_numpy()
+        term_values, counts = term_values[keep], counts[keep]
+        doc_ids = terms["doc_id"].to_numpy()[keep]
+    else:
+        doc_ids = terms["doc_id"].to_numpy()
+    group_of = pd.Series(docs[by].astype(str).to_numpy(), index=docs["doc_id"].to_numpy())
+    groups = sorted(set(group_of.tolist()))
+    g_code = pd.Index(groups).get_indexer(group_of.reindex(doc_ids).to_numpy())
+    vocab, t_code = np.unique(term_values, return_inverse=True)
+    n_terms = len(vocab)
+    flat = np.bincount(
+        g_code.astype("int64") * n_terms + t_code.astype("int64"),
+        weights=counts,
+        minlength=len(groups) * n_terms,
+    )
+    matrix = flat.reshape(len(groups), n_terms).round().astype("int64")
+    return groups, vocab, matrix
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _xlogx_ratio(obs: np.ndarray, exp: np.ndarray) -> np.ndarray:
+    """``obs * log(obs / exp)`` with ``0 · log 0 = 0``."""
+    out = np.zeros(np.broadcast(obs, exp).shape, dtype="float64")
+    pos = obs > 0
+    np.divide(obs, exp, out=out, where=pos)
+    np.log(out, out=out, where=pos)
+    return np.where(pos, obs * out, 0.0)
+
+
+def log_likelihood(y_i, y_j, n_i, n_j) -> np.ndarray:
+    """Dunning's log-likelihood ratio G² of the 2×2 table of a term in two corpora.
+
+    The table is ``[[y_i, y_j], [n_i - y_i, n_j - y_j]]`` (term / all other terms × corpus i /
+    corpus j); ``G² = 2 Σ O·ln(O/E)`` over its four cells with ``E`` from the margins and
+    ``0·log 0 = 0``. Vectorised over arrays.
+
+    Args:
+        y_i: Count of the term in corpus i.
+        y_j: Count of the term in corpus j.
+        n_i: Total term count of corpus i.
+        n_j: Total term count of corpus j.
+
+    Returns:
+        G² (≥ 0; float array). Compare with χ² with 1 degree of freedom.
+    """
+    y_i, y_j, n_i, n_j = (np.asarray(v, dtype="float64") for v in (y_i, y_j, n_i, n_j))
+    total = n_i + n_j
+    row_w = y_i + y_j
+    row_o = total - row_w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cells = (
+            _xlogx_ratio(y_i, n_i * row_w / total)
+            + _xlogx_ratio(y_j, n_j * row_w / total)
+            + _xlogx_ratio(n_i - y_i, n_i * row_o / total)
+            + _xlogx_ratio(n_j - y_j, n_j * row_o / total)
+        )
+    # rounding can make a G² of exactly 0 come out as -1e-16
+    return np.maximum(2.0 * cells, 0.0)
+
+
+def benjamini_hochberg(p) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values) of a vector of p-values.
+
+    ``q_(k) = min_{m ≥ k} (n / m) · p_(m)`` over the ascending p-values, capped at 1
+    (:func:`scipy.stats.false_discovery_control` with ``method="bh"``). An empty input gives
+    an empty output.
+    """
+    from scipy.stats import false_discovery_control
+
+    p = np.asarray(p, dtype="float64")
+    if p.size == 0:
+        return p.copy()
+    return np.asarray(false_discovery_control(p, method="bh"), dtype="float64")
+
+
+def _compare_pair(
+    y_i: np.ndarray,
+    y_j: np.ndarray,
+    alpha: np.ndarray,
+    alpha0: float,
+    min_count: int,
+) -> dict[str, np.ndarray]:
+    """All keyness statistics of one comparison (only tested terms; see :func:`keyness`)."""
+    from scipy.stats import chi2
+
+    n_i, n_j = float(y_i.sum()), float(y_j.sum())
+    tested = (y_i + y_j > 0) & (y_i + y_j >= min_count)
+    idx = np.flatnonzero(tested)
+    yi, yj, a = y_i[idx].astype("float64"), y_j[idx].astype("float64"), alpha[idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((yi + a) / (n_i + alpha0 - yi - a)) - np.log(
+            (yj + a) / (n_j + alpha0 - yj - a)
+        )
+        sigma2 = 1.0 / (yi + a) + 1.0 / (yj + a)
+        z = delta / np.sqrt(sigma2)
+        rate_i = 1000.0 * yi / n_i if n_i > 0 else np.full(len(idx), np.nan)
+        rate_j = 1000.0 * yj / n_j if n_j > 0 else np.full(len(idx), np.nan)
+    g2 = log_likelihood(yi, yj, n_i, n_j)
+    p = chi2.sf(g2, 1)
+    return {
+        "idx": idx,
+        "count_group": y_i[idx],
+        "count_reference": y_j[idx],
+        "rate_group": rate_i,
+        "rate_reference": rate_j,
+        "log_odds": delta,
+        "z": z,
+        "g2": g2,
+        "p": p,
+        "q": benjamini_hochberg(p),
+    }
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def keyness(
+    terms: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: str = "origin",
+    comparisons: Literal["one-vs-rest", "pairwise", "both"] = "both",
+    prior_strength: float = 1000.0,
+    min_count: int = 0,
+    stop_words: bool = False,
+) -> pd.DataFrame:
+    """Keyness of every term for groups of documents: one-vs-rest and/or every pair.
+
+    For group i against reference j, with ``y_w`` the count of term w, ``n`` the total count
+    of all terms, and the informative Dirichlet prior ``α_w = α0 · c_w / C`` (``c_w`` the
+    count of w in the whole corpus — all groups — and ``C`` its total):
+
+    - ``log_odds`` δ_w = log((y_iw+α_w)/(n_i+α0−y_iw−α_w)) − log((y_jw+α_w)/(n_j+α0−y_jw−α_w))
+      (Monroe, Colaresi & Quinn 2008); positive = used more by the group.
+    - ``z`` = δ_w / σ_w with σ²_w = 1/(y_iw+α_w) + 1/(y_jw+α_w).
+    - ``g2``: Dunning's (1993) log-likelihood G² of the 2×2 table (term, other terms) ×
+      (group, reference), all four cells, ``0·log 0 = 0`` (see :func:`log_likelihood`). It is
+      unsigned: the direction is the sign of ``log_odds``.
+    - ``p`` = χ²₁ survival function of G²; ``q`` = Benjamini–Hochberg adjusted ``p`` over the
+      terms *tested* in that comparison.
+
+    Comparisons (groups are the values of ``documents[by]`` as strings, sorted):
+
+    - one-vs-rest: ``comparison = "<group> vs rest"``, ``reference = "rest"`` (all documents
+      of the other groups), for every group. Needs at least two groups (no rows otherwise).
+    - pairwise: each unordered pair once, ``comparison = "<a> vs <b>"`` with ``a < b`` in
+      sorted order, ``group = a``, ``reference = b`` (flip the sign of ``log_odds``/``z``
+      for the other direction; G², p and q are symmetric).
+
+    A term is *tested* in a comparison when its count in group + reference is > 0 and
+    ≥ ``min_count``; untested terms get no row and do not count in the Benjamini–Hochberg
+    correction. ``min_count`` only selects rows: totals ``n``, rates and the prior always use
+    all terms. With ``stop_words=True`` spaCy's English stop words
+    (``spacy.lang.en.stop_words.STOP_WORDS``) are removed from ``terms`` first, so they are
+    excluded from ``n``, the rates and the prior as well.
+
+    Args:
+        terms: ``doc_id,term,count`` (the pipeline's terms table).
+        documents: ``doc_id`` and the ``by`` column (the pipeline's documents table).
+        by: Document column defining the groups (``origin``, ``outlet``, ``affiliation``, …).
+        comparisons: ``"one-vs-rest"``, ``"pairwise"`` or ``"both"``.
+        prior_strength: α0, the total weight of the prior (> 0).
+        min_count: Keep terms whose ``count_group + count_reference >= min_count``.
+        stop_words: Remove spaCy's English stop words before everything.
+
+    Returns:
+        One row per comparison × tested term, columns ``comparison`` (str), ``group`` (str),
+        ``reference`` (str), ``term`` (str), ``count_group``, ``count_reference`` (int),
+        ``rate_group``, ``rate_reference`` (per 1,000 term tokens of the group / reference),
+        ``log_odds``, ``z``, ``g2``, ``p``, ``q`` (float). Sorted by ``comparison``, then
+        ``z`` descending, then ``term``.
+
+    Raises:
+        CompareError: Missing columns, unknown or duplicate ``doc_id``, a document without a
+            ``by`` value, bad counts, a group named "rest" in a one-vs-rest comparison, or a
+            bad option.
+    """
+    if comparisons not in ("one-vs-rest", "pairwise", "both"):
+        raise CompareError(
+            f"keyness: comparisons must be 'one-vs-rest', 'pairwise' or 'both', got {comparisons!r}"
+        )
+    if not (np.isfinite(prior_strength) and prior_strength > 0):
+        raise CompareError(f"keyness: prior_strength must be > 0, got {prior_strength!r}")
+    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer):
+        raise CompareError(f"keyness: min_count must be an integer, got {min_count!r}")
+    if not isinstance(by, str):
+        raise CompareError(f"keyness: by must be one column name, got {by!r}")
+    groups, vocab, matrix = _group_term_matrix(terms, documents, by, stop_words)
+    total = matrix.sum(axis=0)
+    grand = float(total.sum())
+    alpha0 = float(prior_strength)
+    alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
+
+    jobs: list[tuple[str, str, str, np.ndarray, np.ndarray]] = []
+    if comparisons in ("one-vs-rest", "both") and len(groups) >= 2:
+        if REST in groups:
+            raise CompareError(
+                f"keyness: a group is named {REST!r} (column {by!r}), which is the reference "
+                "label of one-vs-rest comparisons; rename it or use comparisons='pairwise'"
+            )
+        for k, g in enumerate(groups):
+            jobs.append((f"{g} vs {REST}", g, REST, matrix[k], total - matrix[k]))
+    if comparisons in ("pairwise", "both"):
+        for a, b in combinations(range(len(groups)), 2):
+            ga, gb = groups[a], groups[b]
+            jobs.append((f"{ga} vs {gb}", ga, gb, matrix[a], matrix[b]))
+
+    frames = []
+    for label, g, ref, y_i, y_j in jobs:
+        stats = _compare_pair(y_i, y_j, alpha, alpha0, int(min_count))
+        idx = stats.pop("idx")
+        n = len(idx)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "comparison": np.full(n, label, dtype=object),
+                    "group": np.full(n, g, dtype=object),
+                    "reference": np.full(n, ref, dtype=object),
+                    "term": vocab[idx].astype(object),
+                    **stats,
+                }
+            )
+        )
+    if not frames:
+        return _empty(KEYNESS_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(
+        ["comparison", "z", "term"], ascending=[True, False, True], kind="mergesort"
+    )
+    return out.reset_index(drop=True)[list(KEYNESS_COLUMNS)]
+
+
+def top_terms(
+    terms: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: str = "origin",
+    n: int = 20,
+    stop_words: bool = True,
+) -> pd.DataFrame:
+    """The ``n`` most frequent terms of each group.
+
+    With ``stop_words=True`` (default) spaCy's English stop words are removed first, so the
+    group's total — the denominator of ``rate`` — counts only the remaining terms (as in
+    :func:`keyness`).
+
+    Args:
+        terms: ``doc_id,term,count``.
+        documents: ``doc_id`` and the ``by`` column.
+        by: Document column defining the groups.
+        n: Terms per group (≥ 1); fewer when the group has fewer distinct terms.
+        stop_words: Remove spaCy's English stop words first.
+
+    Returns:
+        ``group`` (str), ``rank`` (1 = most frequent; ties broken alphabetically, so ranks are
+        unique), ``term``, ``count`` (int), ``rate`` (per 1,000 of the group's term tokens).
+        Sorted by group, then rank. Groups with no terms get no rows.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise CompareError(f"top_terms: n must be a positive integer, got {n!r}")
+    groups, vocab, matrix = _group_term_matrix(terms, documents, by, stop_words)
+    frames = []
+    for k, g in enumerate(groups):
+        row = matrix[k]
+        nz = np.flatnonzero(row)
+        if nz.size == 0:
+            continue
+        # vocab is sorted, so a stable sort on -count keeps ties in alphabetical order
+        order = nz[np.argsort(-row[nz], kind="stable")][:n]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "group": np.full(len(order), g, dtype=object),
+                    "rank": np.arange(1, len(order) + 1, dtype="int64"),
+                    "term": vocab[order].astype(object),
+                    "count": row[order],
+                    "rate": 1000.0 * row[order] / row.sum(),
+                }
+            )
+        )
+    if not frames:
+        return _empty(TOP_TERM_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[list(TOP_TERM_COLUMNS)]
+
+
+# --------------------------------------------------------------------------- rates over time
+
+
+def frame_rates(
+    markers: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    period: Literal["year", "quarter", "month"] = "year",
+    by: Sequence[str] = ("origin",),
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Marker and frame rates per 1,000 tokens by group × period, with bootstrap intervals.
+
+    ``rate = 1000 · Σ count / Σ n_tokens`` over the documents of the cell (``n_tokens`` from
+    ``documents``). The interval resamples *documents* with replacement
+    (:func:`analysis.stats.bootstrap_ratio`, percentile interval); it is NaN (empty in the
+    CSV) when the cell has fewer than two documents. Every document of ``documents`` counts,
+    also one with no rows in ``markers`` (its counts are 0).
+
+    Args:
+        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        documents: ``doc_id,date,n_tokens`` and the ``by`` columns.
+        period: Time unit of ``period`` (see :func:`analysis.stats.add_period`).
+        by: Document columns defining the groups, in output order.
+        n_resamples: Bootstrap resamples.
+        confidence: Interval coverage.
+        seed: Base seed of the bootstrap.
+
+    Returns:
+        Columns ``*by, period, frame, marker, count, n_tokens, rate, ci_low, ci_high, n_docs``
+        (exactly ``origin,period,frame,marker,...`` for the default ``by``): one row per
+        group × period × frame × marker, plus one frame total per group × period × frame with
+        ``marker == ""``. ``count``/``n_tokens``/``n_docs`` are ints, ``rate``/``ci_*`` floats.
+        Sorted by ``*by``, period, frame, marker (the frame total first).
+
+    Raises:
+        CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
+            marker) rows, bad counts, or a ``by`` column named like an output column.
+    """
+    from analysis.stats import add_period, bootstrap_ratio
+
+    if period not in ("year", "quarter", "month"):
+        raise CompareError(
+            f"frame_rates: period must be 'year', 'quarter' or 'month', got {period!r}"
+        )
+    by = [by] if isinstance(by, str) else list(by)
+    clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
+    if clash or len(set(by)) != len(by):
+        raise CompareError(f"frame_rates: bad by columns {by!r} (reserved or repeated)")
+    _require(markers, "markers", ["doc_id", "frame", "marker", "count"])
+    _require(documents, "documents", ["doc_id", "date", "n_tokens"])
+    docs = _doc_groups(documents, [*by, "date"])
+    docs = docs.assign(n_tokens=_counts(documents["n_tokens"], "documents", "n_tokens"))
+    _check_known(markers["doc_id"], docs["doc_id"], "markers")
+    for col in ("frame", "marker"):
+        if markers[col].isna().any():
+            raise CompareError(f"markers table: column {col!r} has empty values")
+    mk = pd.DataFrame(
+        {
+            "doc_id": markers["doc_id"].to_numpy(),
+            "frame": markers["frame"].astype(str).to_numpy(),
+            "marker": markers["marker"].astype(str).to_numpy(),
+            "count": _counts(markers["count"], "markers", "count"),
+        }
+    )
+    dup = mk.duplicated(["doc_id", "frame", "marker"])
+    if dup.any():
+        r = mk[dup].iloc[0]
+        raise CompareError(
+            f"markers table: duplicate row for document {r['doc_id']!r}, frame "
+            f"{r['frame']!r}, marker {r['marker']!r}"
+        )
+    if (mk["marker"] == "").any():
+        raise CompareError("markers table: empty marker name (reserved for frame totals)")
+
+    docs = add_period(docs, freq=period, date_col="date")
+    keys = [*by, "period"]
+    cols = [*keys, "frame", "marker", "count", "n_tokens", "rate", "ci_low", "ci_high", "n_docs"]
+    pairs = mk[["frame", "marker"]].drop_duplicates()
+    if pairs.empty or docs.empty:
+        return _empty(cols)
+
+    # complete document × marker grid (a document without marker rows counts with zeros)
+    grid = docs[["doc_id"]].merge(pairs, how="cross")
+    grid = grid.merge(mk, on=["doc_id", "frame", "marker"], how="left")
+    grid["count"] = grid["count"].fillna(0).astype("int64")
+    totals = grid.groupby(["doc_id", "frame"], sort=False, as_index=False)["count"].sum()
+    totals["marker"] = ""
+    table = pd.concat([grid, totals[grid.columns]], ignore_index=True)
+    table = table.merge(docs[["doc_id", *keys, "n_tokens"]], on="doc_id", how="left")
+
+    gkeys = [*keys, "frame", "marker"]
+    sums = table.groupby(gkeys, sort=False, as_index=False, dropna=False)[
+        ["count", "n_tokens"]
+    ].sum()
+    boot = bootstrap_ratio(
+        table,
+        by=gkeys,
+        numerator="count",
+        denominator="n_tokens",
+        doc_col="doc_id",
+        scale=1000.0,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+    )
+    out = sums.merge(boot[[*gkeys, "ci_low", "ci_high", "n_docs"]], on=gkeys, how="left")
+    # 0 tokens in a cell -> NaN rate, not a division by zero
+    out["rate"] = 1000.0 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
+    out["count"] = out["count"].astype("int64")
+    out["n_tokens"] = out["n_tokens"].astype("int64")
+    out["n_docs"] = out["n_docs"].astype("int64")
+    out = out.sort_values(gkeys, kind="mergesort").reset_index(drop=True)
+    return out[cols]
