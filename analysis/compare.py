@@ -144,28 +144,32 @@ def _group_term_matrix(
     """Sorted group labels, sorted term vocabulary and the group × term count matrix."""
     _require(terms, "terms", ["doc_id", "term", "count"])
     docs = _doc_groups(documents, [by])
-    _check_known(terms["doc_id"], docs["doc_id"], "terms")
     if terms["term"].isna().any():
         raise CompareError("terms table: column 'term' has empty values")
     counts = _counts(terms["count"], "terms", "count")
-    term_values = terms["term"].astype(str).to_numpy()
-    if stop_words:
-        keep = ~pd.Series(term_values).isin(_stop_words()).to_numpy()
-        term_values, counts = term_values[keep], counts[keep]
-        doc_ids = terms["doc_id"].to_numpy()[keep]
-    else:
-        doc_ids = terms["doc_id"].to_numpy()
+    # hash-factorize the long columns, then work on the (small) sets of distinct values
+    d_code, d_uniq = pd.factorize(terms["doc_id"])
     group_of = pd.Series(docs[by].astype(str).to_numpy(), index=docs["doc_id"].to_numpy())
     groups = sorted(set(group_of.tolist()))
-    g_code = pd.Index(groups).get_indexer(group_of.reindex(doc_ids).to_numpy())
-    vocab, t_code = np.unique(term_values, return_inverse=True)
+    d_group = pd.Index(groups).get_indexer(group_of.reindex(d_uniq).to_numpy())
+    if (d_group < 0).any():
+        _check_known(pd.Series(d_uniq), docs["doc_id"], "terms")
+    t_code, t_uniq = pd.factorize(terms["term"].astype(str))
+    t_uniq = np.asarray(t_uniq, dtype=object)
+    order = np.argsort(t_uniq, kind="stable")
+    vocab = t_uniq[order]
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
     n_terms = len(vocab)
     flat = np.bincount(
-        g_code.astype("int64") * n_terms + t_code.astype("int64"),
+        d_group[d_code].astype("int64") * n_terms + rank[t_code],
         weights=counts,
         minlength=len(groups) * n_terms,
     )
     matrix = flat.reshape(len(groups), n_terms).round().astype("int64")
+    if stop_words:
+        keep = ~pd.Series(vocab).isin(_stop_words()).to_numpy()
+        vocab, matrix = vocab[keep], matrix[:, keep]
     return groups, vocab, matrix
 
 
