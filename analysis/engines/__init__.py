@@ -1,0 +1,20 @@
+"""Execution engines for the per-document pass (importing this package loads nothing heavy).
+
+- ``local`` — :func:`analysis.pipeline.analyze` in this process (the default).
+- ``dask`` — :mod:`analysis.engines.dask_engine`: the same pass in partitions on a Dask cluster
+  (optional extra: ``pip install 'framing[dask]'``); the output files are byte-identical.
+
+:mod:`analysis.engines.parquet` writes the tables as partitioned Parquet datasets
+(``--format parquet``) with either engine.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ENGINES", "EngineError"]
+
+#: Engine names accepted by ``framing analyze --engine``.
+ENGINES: tuple[str, ...] = ("local", "dask")
+
+
+class EngineError(RuntimeError):
+    """An engine cannot run or lost work it cannot recover; the message says what to do."""

@@ -1,0 +1,403 @@
+"""The per-document pass on a Dask cluster (``framing analyze --engine dask``).
+
+Documents are independent, so the pass maps onto Dask partitions: the client lists the corpus
+files and validates the manifest; each task reads, validates, cleans and processes one
+partition of files **on a worker** (the corpus must be visible to the workers at the same path:
+a shared filesystem); the per-document results come back in document order and are assembled
+by :func:`analysis.pipeline.assemble` exactly as the local engine does, so the output files are
+byte-identical whatever the partitioning.
+
+Each worker process builds its spaCy/VADER pipeline once (module-level caches in
+:mod:`analysis.nlp` and :mod:`analysis.sentiment`) and compiles the lexicon once per lexicon
+fingerprint (:func:`compiled_lexicon`). A task lost with its worker is re-run by Dask on another
+worker (up to ``distributed.scheduler.allowed-failures`` times); after that the run fails with
+:class:`~analysis.engines.EngineError` and nothing is written.
+
+Dask is imported only when a cluster is used; without it :func:`require_dask` says how to
+install it (``pip install 'framing[dask]'``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import math
+import os
+import pickle
+import socket
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.config import DEFAULT_ORIGINS
+from analysis.engines import EngineError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from analysis.corpus import Document
+    from analysis.lexicon import Lexicon
+    from analysis.outlets import OutletRegistry
+    from analysis.pipeline import DocResult, Results
+
+__all__ = [
+    "INSTALL_HINT",
+    "MAX_PARTITION_SIZE",
+    "analyze",
+    "analyze_corpus",
+    "compiled_lexicon",
+    "dask_client",
+    "partition_size_for",
+    "process_partition",
+    "require_dask",
+]
+
+#: What to run when Dask is missing.
+INSTALL_HINT = "pip install 'framing[dask]'"
+#: Upper bound of the automatic partition size (documents per task).
+MAX_PARTITION_SIZE = 500
+#: Loggers of Dask's distributed scheduler and workers.
+_LOGGERS = ("distributed", "dask")
+
+# --------------------------------------------------------------------------- cluster
+
+
+def require_dask() -> None:
+    """Import-check the optional ``dask`` extra.
+
+    Raises:
+        EngineError: Dask or distributed is not installed (names the install command).
+    """
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as e:
+        raise EngineError(
+            f"--engine dask needs the optional Dask dependencies ({e.name} is not installed); "
+            f"install them with: {INSTALL_HINT}"
+        ) from e
+
+
+@contextlib.contextmanager
+def _log_level(level: int) -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in _LOGGERS]
+    before = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(level)
+    try:
+        yield
+    finally:
+        for lg, lvl in zip(loggers, before, strict=True):
+            lg.setLevel(lvl)
+
+
+@contextlib.contextmanager
+def dask_client(
+    scheduler: str | None = None,
+    *,
+    n_workers: int | None = None,
+    timeout: str = "30s",
+) -> Iterator[Client]:
+    """A Dask client: connected to ``scheduler``, or to a new local cluster.
+
+    Without ``scheduler`` a :class:`distributed.LocalCluster` sized to the machine is started
+    (``n_workers`` processes, default one per CPU, one thread each, no dashboard, listening on
+    loopback only) and shut down on exit. Dask's informational logs are silenced; warnings and
+    errors are still printed.
+
+    Args:
+        scheduler: Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
+        n_workers: Worker processes of the local cluster (ignored with ``scheduler``).
+        timeout: How long to wait for the scheduler.
+
+    Raises:
+        EngineError: Dask is not installed, or the scheduler cannot be reached.
+    """
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    with _log_level(logging.WARNING):
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout=timeout, set_as_default=False)
+            except (OSError, TimeoutError) as e:
+                raise EngineError(
+                    f"cannot connect to the Dask scheduler at {scheduler}: {e}; start it with "
+                    "`dask scheduler` and its workers with `dask worker "
+                    f"{scheduler}` (see docs/cluster.md)"
+                ) from e
+            with client:
+                yield client
+            return
+        cluster = LocalCluster(
+            n_workers=n_workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
+        )
+        try:
+            with Client(cluster, set_as_default=False) as client:
+                yield client
+        finally:
+            # Closing workers logs expected "stream closed" noise; keep only errors.
+            with _log_level(logging.ERROR):
+                cluster.close()
+
+
+# --------------------------------------------------------------------------- worker side
+
+#: Compiled lexicons of this (worker) process, by lexicon fingerprint.
+_COMPILED: dict[str, Any] = {}
+
+
+def _fingerprint(lexicon: Lexicon) -> str:
+    return hashlib.sha256(pickle.dumps(lexicon, protocol=5)).hexdigest()
+
+
+def compiled_lexicon(key: str, lexicon: Lexicon) -> Any:
+    """The compiled form of ``lexicon``, compiled once per process and fingerprint ``key``."""
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        from analysis.markers import compile_lexicon
+
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = compile_lexicon(lexicon)
+    return compiled
+
+
+def process_partition(
+    root: str,
+    display_root: str,
+    items: Sequence[tuple[str, dict | None]],
+    registry: OutletRegistry,
+    lexicon_key: str,
+    lexicon: Lexicon,
+) -> tuple[list[Document], list[DocResult], list[str]]:
+    """Read, validate, clean and process one partition of corpus files (runs on a worker).
+
+    Args:
+        root: Absolute corpus directory as the worker sees it.
+        display_root: The corpus directory as the user gave it (used in messages).
+        items: ``(relative path, manifest row or None)`` of each file, in corpus order.
+        registry: The outlet registry.
+        lexicon_key: Fingerprint of ``lexicon`` (the worker-side cache key).
+        lexicon: The framing lexicon.
+
+    Returns:
+        ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
+        worker) and their :class:`~analysis.pipeline.DocResult` in order; or, when any file
+        of the partition is invalid, no documents and the problems, worded as
+        :func:`analysis.corpus.read_documents` words them.
+
+    Raises:
+        EngineError: This worker cannot see the corpus directory.
+    """
+    from analysis import corpus
+    from analysis.pipeline import process
+
+    base = Path(root)
+    if not base.is_dir():
+        raise EngineError(
+            f"Dask worker on {socket.gethostname()} cannot see the corpus directory {root}; "
+            "workers must read the corpus from a shared filesystem at the same path "
+            "(see docs/cluster.md)"
+        )
+    problems: list[str] = []
+    docs = []
+    for rel, row in items:
+        path = base / rel
+        before = len(problems)
+        doc = corpus._document(path, rel, row, registry, problems)
+        shown = str(Path(display_root) / rel)
+        for i in range(before, len(problems)):
+            problems[i] = problems[i].replace(str(path), shown, 1)
+        if doc is not None:
+            docs.append(doc)
+    if problems:
+        return [], [], problems
+    results = list(process([d.text for d in docs], compiled_lexicon(lexicon_key, lexicon)))
+    return [dataclasses.replace(d, text="") for d in docs], results, []
+
+
+# --------------------------------------------------------------------------- client side
+
+
+def partition_size_for(n_documents: int, n_threads: int) -> int:
+    """Automatic partition size: about four tasks per worker thread, at most 500 documents."""
+    if n_documents <= 0:
+        return 1
+    per_task = math.ceil(n_documents / (4 * max(1, n_threads)))
+    return max(1, min(MAX_PARTITION_SIZE, per_task))
+
+
+def _plan(root: Path, origins: Sequence[str], problems: list[str]) -> list[tuple[str, dict | None]]:
+    """The corpus files (relative paths, sorted as the local engine sorts them) and rows."""
+    from analysis import corpus
+
+    manifest = corpus._read_manifest(root, origins, problems)
+    files = sorted(p for p in root.rglob("*.txt") if p.is_file())
+    if not files:
+        problems.append(f"{root}: empty corpus (no .txt files found)")
+    rels = [p.relative_to(root).as_posix() for p in files]
+    return [(rel, manifest.get(rel)) for rel in rels]
+
+
+def _gather(client: Client, futures: list, parts: list, progress: bool) -> Iterator[tuple]:
+    """Results of ``futures`` in order, releasing each one as soon as it is consumed."""
+    from distributed.scheduler import KilledWorker
+    from tqdm import tqdm
+
+    total = sum(len(p) for p in parts)
+    with tqdm(
+        total=total, desc="documents", unit="doc", disable=not progress, file=sys.stderr
+    ) as bar:
+        for i, fut in enumerate(futures):
+            try:
+                out = fut.result()
+            except KilledWorker as e:
+                first, last = parts[i][0][0], parts[i][-1][0]
+                raise EngineError(
+                    f"Dask lost partition {i} ({len(parts[i])} files, {first} … {last}) with "
+                    f"its worker too many times ({e}); the run was stopped and nothing was "
+                    "written. Check the workers' memory and logs, or raise "
+                    "distributed.scheduler.allowed-failures."
+                ) from e
+            fut.release()
+            bar.update(len(parts[i]))
+            yield out
+
+
+def analyze_corpus(
+    corpus: str | Path,
+    *,
+    lexicon: str | Path | Lexicon | None = None,
+    origins: Sequence[str] = DEFAULT_ORIGINS,
+    outlets: str | Path | None = None,
+    scheduler: str | None = None,
+    client: Client | None = None,
+    partition_size: int | None = None,
+    progress: bool | None = None,
+) -> tuple[list[Document], Results]:
+    """Analyse a corpus directory on a Dask cluster; same tables as the local engine.
+
+    The client validates the manifest and lists the files; workers read, validate, clean and
+    process partitions of ``partition_size`` files. All problems of all files are collected
+    and raised together (as :func:`analysis.corpus.read_documents` does) before any table
+    exists; exact duplicates are flagged on the client (with the same warning).
+
+    Args:
+        corpus: Corpus directory, visible to the workers at the same path.
+        lexicon: A lexicon TOML file or :class:`~analysis.lexicon.Lexicon`; default: the
+            lexicon shipped with the package.
+        origins: Allowed origins.
+        outlets: Optional TOML file extending the outlet registry.
+        scheduler: Scheduler address (``tcp://HOST:8786``); default: a new local cluster.
+        client: An existing :class:`distributed.Client` (overrides ``scheduler``).
+        partition_size: Documents per task; default: :func:`partition_size_for`.
+        progress: Show a progress bar on stderr; default: only when stderr is a terminal.
+
+    Returns:
+        ``(documents, results)``: the documents in corpus order (metadata only, ``text`` is
+        empty) and the :class:`~analysis.pipeline.Results` tables.
+
+    Raises:
+        CorpusError: Invalid corpus (every file and problem listed).
+        EngineError: Dask missing, scheduler unreachable, corpus not visible to a worker, or a
+            partition lost with its worker more often than Dask allows.
+    """
+    from analysis import corpus as corpus_mod
+    from analysis.lexicon import Lexicon, load_lexicon
+    from analysis.outlets import load_outlets
+    from analysis.pipeline import assemble
+
+    if partition_size is not None and (
+        isinstance(partition_size, bool) or not isinstance(partition_size, int)
+    ):
+        raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
+    if partition_size is not None and partition_size < 1:
+        raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
+    if client is None:
+        with dask_client(scheduler) as new:
+            return analyze_corpus(
+                corpus,
+                lexicon=lexicon,
+                origins=origins,
+                outlets=outlets,
+                client=new,
+                partition_size=partition_size,
+                progress=progress,
+            )
+
+    root = Path(corpus)
+    if not root.is_dir():
+        raise corpus_mod.CorpusError([f"{root}: not a directory"])
+    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
+    registry = load_outlets(outlets, origins=tuple(origins))
+    problems: list[str] = []
+    items = _plan(root, origins, problems)
+
+    n_threads = sum(client.nthreads().values()) or 1
+    size = partition_size or partition_size_for(len(items), n_threads)
+    parts = [items[i : i + size] for i in range(0, len(items), size)]
+    run = uuid.uuid4().hex[:12]
+    futures = client.map(
+        process_partition,
+        [str(root.resolve())] * len(parts),
+        [str(root)] * len(parts),
+        parts,
+        registry=registry,
+        lexicon_key=_fingerprint(lex),
+        lexicon=lex,
+        key=[f"framing-partition-{run}-{i}" for i in range(len(parts))],
+        pure=False,
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    docs: list[Document] = []
+    results: list[DocResult] = []
+    try:
+        with _log_level(logging.WARNING):
+            for part_docs, part_results, part_problems in _gather(client, futures, parts, show):
+                problems.extend(part_problems)
+                docs.extend(part_docs)
+                results.extend(part_results)
+    finally:
+        client.cancel(futures)
+    if problems:
+        raise corpus_mod.CorpusError(problems)
+    corpus_mod.mark_duplicates(docs)
+    return docs, assemble(docs, results, lex)
+
+
+def analyze(
+    corpus: str | Path,
+    *,
+    lexicon: str | Path | Lexicon | None = None,
+    origins: Sequence[str] = DEFAULT_ORIGINS,
+    outlets: str | Path | None = None,
+    scheduler: str | None = None,
+    client: Client | None = None,
+    partition_size: int | None = None,
+    progress: bool | None = None,
+) -> Results:
+    """:func:`analysis.pipeline.analyze` on a Dask cluster (see :func:`analyze_corpus`).
+
+    >>> from analysis.engines import dask_engine
+    >>> res = dask_engine.analyze("seeds", partition_size=2)    # doctest: +SKIP
+    """
+    return analyze_corpus(
+        corpus,
+        lexicon=lexicon,
+        origins=origins,
+        outlets=outlets,
+        scheduler=scheduler,
+        client=client,
+        partition_size=partition_size,
+        progress=progress,
+    )[1]
