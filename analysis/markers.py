@@ -1,0 +1,490 @@
+"""Exact matching of framing markers and actor names, marker counts and KWIC.
+
+Matching rules (pinned by ``tests/test_markers.py``; see ``docs/lexicon.md``):
+
+* A marker is split into words on whitespace and hyphens; matching is case-insensitive.
+* A marker word matches a word token when their lowercased forms are equal or their lookup
+  lemmas are equal ("Friendships" matches ``friendship``; "sovereign" does not match
+  ``sovereignty``).
+* A word ending in ``*`` matches any token whose lowercased form starts with the prefix.
+* Marker words are split further the way the tokenizer splits text ("People's" is the
+  two words ``People`` + ``'s``).
+* The words of a multi-word marker match consecutive word tokens of one sentence, with
+  nothing but whitespace (newlines included) and hyphens between them. Tokens that the
+  tokenizer left joined by a hyphen ("U.S.-China") are split at the hyphen first, so
+  ``china`` matches inside "U.S.-China" just as ``sovereignty`` matches inside
+  "sovereignty-based".
+* Within one frame (or actor), matches are leftmost-longest and never overlap; a tie
+  between markers of the same length goes to the one listed first. Frames are independent.
+* Actor names listed under ``case_sensitive`` match only tokens with exactly that
+  capitalisation (``US`` matches "US" but not the pronoun "us").
+
+The compiled lexicon indexes the first word of every pattern by lowercased form, lemma and
+prefix, so matching costs a few dictionary look-ups per token, whatever the lexicon size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from analysis.lexicon import (
+    HYPHEN_CLASS,
+    HYPHENS,
+    Lexicon,
+    LexiconError,
+    load_lexicon,
+    marker_words,
+)
+from analysis.nlp import Parsed, lemmatize, parse_many
+
+__all__ = [
+    "ACTOR_COLUMNS",
+    "COUNT_COLUMNS",
+    "KWIC_COLUMNS",
+    "MATCH_COLUMNS",
+    "CompiledLexicon",
+    "Match",
+    "compile_lexicon",
+    "find_markers",
+    "kwic",
+    "marker_counts",
+    "match_actors",
+    "match_frames",
+]
+
+#: Columns of the matches table (``matches.csv``).
+MATCH_COLUMNS = ("doc_id", "sent_id", "frame", "marker", "start", "end", "text")
+#: Columns of the actor-mentions table (``find_markers(..., kind="actors")``).
+ACTOR_COLUMNS = ("doc_id", "sent_id", "actor", "name", "start", "end", "text")
+#: Columns of the marker-counts table (``markers.csv``).
+COUNT_COLUMNS = ("doc_id", "frame", "marker", "count")
+#: Columns of the KWIC table.
+KWIC_COLUMNS = ("doc_id", "sent_id", "frame", "marker", "left", "match", "right")
+
+# Kinds of pattern word.
+_EXACT, _PREFIX, _CASE, _CASE_PREFIX = 0, 1, 2, 3
+# Text between two words of a multi-word match may contain only whitespace and hyphens.
+_GAP = re.compile(rf"[\s{HYPHEN_CLASS}]*")
+_PART = re.compile(rf"[^{HYPHEN_CLASS}]+")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One occurrence of a marker (or actor name) in a parsed document.
+
+    Attributes:
+        sent_id: Sentence id (index into ``Parsed.sentences``).
+        group: Frame name (or actor name for actor matches).
+        marker: The marker (or name) as written in the lexicon.
+        start: Character offset of the first matched token in ``Parsed.text``.
+        end: Character offset where the last matched token ends.
+        text: ``Parsed.text[start:end]``, the match as it appears.
+    """
+
+    sent_id: int
+    group: str
+    marker: str
+    start: int
+    end: int
+    text: str
+
+
+# A pattern word is (kind, text, lemma): text is the lowercased word or prefix (kept as
+# written for case-sensitive kinds); lemma is set for _EXACT only.
+_Word = tuple[int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    group: str
+    marker: str
+    order: int  # position in the lexicon: ties between equally long markers go to the first
+    words: tuple[_Word, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Patterns of one kind (frames or actors), indexed by their first word."""
+
+    patterns: tuple[_Pattern, ...]
+    by_lower: dict[str, tuple[int, ...]]
+    by_lemma: dict[str, tuple[int, ...]]
+    by_prefix: dict[str, tuple[int, ...]]
+    prefix_lengths: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledLexicon:
+    """A lexicon prepared for fast matching (build with :func:`compile_lexicon`)."""
+
+    lexicon: Lexicon
+    frames: _Index
+    actors: _Index
+
+
+def _word(raw: str, case_sensitive: bool) -> _Word:
+    prefix = raw.endswith("*")
+    text = raw[:-1] if prefix else raw
+    if case_sensitive:
+        return (_CASE_PREFIX if prefix else _CASE, text, "")
+    low = text.lower()
+    if prefix:
+        return (_PREFIX, low, "")
+    # Lemmas only for plain words: the lookup table maps "'s" to "have".
+    return (_EXACT, low, lemmatize(low) if low.isalpha() else low)
+
+
+def _split_word(raw: str, where: str, problems: list[str]) -> list[str]:
+    """Split a marker word the way the tokenizer splits text ("People's" → People, 's).
+
+    Parts without a letter or digit (which are never word tokens) are dropped; a trailing
+    ``*`` stays on the last part.
+    """
+    from analysis.nlp import get_nlp
+
+    prefix = raw.endswith("*")
+    text = raw[:-1] if prefix else raw
+    parts = [t.text for t in get_nlp().tokenizer(text) if any(ch.isalnum() for ch in t.text)]
+    if not parts:
+        problems.append(f"{where}: word {raw!r} has no letter or digit, so it can never match")
+        return []
+    if prefix:
+        parts[-1] += "*"
+    return parts
+
+
+def _build_index(entries: Iterable[tuple[str, str, bool]], source: str, kind: str) -> _Index:
+    patterns: list[_Pattern] = []
+    by_lower: dict[str, list[int]] = {}
+    by_lemma: dict[str, list[int]] = {}
+    by_prefix: dict[str, list[int]] = {}
+    problems: list[str] = []
+    for group, marker, case_sensitive in entries:
+        where = f"{source}: {kind} {group!r}: marker {marker!r}"
+        raw_words = [p for w in marker_words(marker) for p in _split_word(w, where, problems)]
+        if not raw_words:
+            continue
+        words = tuple(_word(w, case_sensitive) for w in raw_words)
+        pid = len(patterns)
+        patterns.append(_Pattern(group, marker, pid, words))
+        k, text, lemma = words[0]
+        if k in (_PREFIX, _CASE_PREFIX):
+            by_prefix.setdefault(text.lower(), []).append(pid)
+        else:
+            by_lower.setdefault(text.lower(), []).append(pid)
+            if k == _EXACT:
+                by_lemma.setdefault(lemma, []).append(pid)
+    if problems:
+        raise LexiconError(problems)
+    return _Index(
+        tuple(patterns),
+        {k: tuple(v) for k, v in by_lower.items()},
+        {k: tuple(v) for k, v in by_lemma.items()},
+        {k: tuple(v) for k, v in by_prefix.items()},
+        tuple(sorted({len(p) for p in by_prefix})),
+    )
+
+
+def compile_lexicon(lexicon: Lexicon | CompiledLexicon | str | Path | None) -> CompiledLexicon:
+    """Prepare a lexicon for matching.
+
+    Args:
+        lexicon: A :class:`~analysis.lexicon.Lexicon`, a lexicon TOML path, or ``None`` for
+            the shipped lexicon (an already compiled lexicon is returned as is).
+
+    Marker words are split further the way the tokenizer splits text, so ``People's``
+    matches the two tokens "People" + "'s".
+
+    Raises:
+        LexiconError: a marker word has no letter or digit, so it can never match.
+    """
+    if isinstance(lexicon, CompiledLexicon):
+        return lexicon
+    if not isinstance(lexicon, Lexicon):
+        lexicon = load_lexicon(lexicon)
+    frames = [(f.name, m, False) for f in lexicon.frames.values() for m in f.markers]
+    actors = [(a.name, n, False) for a in lexicon.actors.values() for n in a.names]
+    actors += [(a.name, n, True) for a in lexicon.actors.values() for n in a.case_sensitive]
+    return CompiledLexicon(
+        lexicon,
+        _build_index(frames, lexicon.source, "frame"),
+        _build_index(actors, lexicon.source, "actor"),
+    )
+
+
+def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
+    """Word tokens, with tokens the tokenizer left hyphenated split into their parts."""
+    lower = parsed.lower
+    if not any(h in low for low in lower for h in HYPHENS):
+        return lower, parsed.lemma, parsed.start, parsed.end, parsed.sent
+    text = parsed.text
+    lo: list[str] = []
+    le: list[str] = []
+    st: list[int] = []
+    en: list[int] = []
+    se: list[int] = []
+    for i, low in enumerate(lower):
+        s, e, sid = parsed.start[i], parsed.end[i], parsed.sent[i]
+        if not any(h in low for h in HYPHENS):
+            lo.append(low)
+            le.append(parsed.lemma[i])
+            st.append(s)
+            en.append(e)
+            se.append(sid)
+            continue
+        for m in _PART.finditer(text, s, e):
+            part = m.group()
+            if any(ch.isalnum() for ch in part):
+                pl = part.lower()
+                lo.append(pl)
+                le.append(lemmatize(pl))
+                st.append(m.start())
+                en.append(m.end())
+                se.append(sid)
+    return lo, le, st, en, se
+
+
+def _match(parsed: Parsed, index: _Index) -> list[Match]:
+    patterns = index.patterns
+    if not patterns:
+        return []
+    lower, lemma, start, end, sent = _tokens(parsed)
+    text = parsed.text
+    n = len(lower)
+    by_lower, by_lemma, by_prefix = index.by_lower, index.by_lemma, index.by_prefix
+    lengths = index.prefix_lengths
+    next_free: dict[str, int] = {}
+    out: list[Match] = []
+
+    def word_ok(w: _Word, k: int) -> bool:
+        kind, wt, wl = w
+        if kind == _EXACT:
+            return lower[k] == wt or lemma[k] == wl
+        if kind == _PREFIX:
+            return lower[k].startswith(wt)
+        tok = text[start[k] : end[k]]
+        return tok == wt if kind == _CASE else tok.startswith(wt)
+
+    for i in range(n):
+        low = lower[i]
+        cands = by_lower.get(low, ())
+        c2 = by_lemma.get(lemma[i])
+        if c2:
+            cands = cands + c2
+        for ln in lengths:
+            if ln > len(low):
+                break
+            c3 = by_prefix.get(low[:ln])
+            if c3:
+                cands = cands + c3
+        if not cands:
+            continue
+        best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)
+        for pid in cands:
+            p = patterns[pid]
+            if next_free.get(p.group, 0) > i:
+                continue
+            words = p.words
+            nw = len(words)
+            if i + nw > n or not word_ok(words[0], i):
+                continue
+            ok = True
+            for j in range(1, nw):
+                k = i + j
+                if (
+                    sent[k] != sent[i]
+                    or _GAP.fullmatch(text, end[k - 1], start[k]) is None
+                    or not word_ok(words[j], k)
+                ):
+                    ok = False
+                    break
+            if ok:
+                key = (-nw, p.order)
+                if p.group not in best or key < best[p.group]:
+                    best[p.group] = key
+        for group, (neg_nw, order) in best.items():
+            last = i - neg_nw - 1
+            s, e = start[i], end[last]
+            out.append(Match(sent[i], group, patterns[order].marker, s, e, text[s:e]))
+            next_free[group] = last + 1
+    out.sort(key=lambda m: (m.start, m.group, m.marker))
+    return out
+
+
+def match_frames(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
+    """All frame-marker matches in one parsed document, sorted by (start, group, marker)."""
+    return _match(parsed, compiled.frames)
+
+
+def match_actors(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
+    """All actor-name matches (``group`` = actor key), sorted by (start, group, marker)."""
+    return _match(parsed, compiled.actors)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _check_docs(docs: pd.DataFrame, what: str = "docs") -> None:
+    missing = [c for c in ("doc_id", "text") if c not in docs.columns]
+    if missing:
+        raise ValueError(f"{what} table lacks column(s) {', '.join(missing)} (needs doc_id, text)")
+    dup = docs["doc_id"][docs["doc_id"].duplicated()]
+    if len(dup):
+        raise ValueError(f"{what} table has duplicate doc_id(s): {', '.join(map(str, dup[:5]))}")
+
+
+def find_markers(
+    docs: pd.DataFrame,
+    lexicon: Lexicon | CompiledLexicon | str | Path | None = None,
+    *,
+    kind: Literal["frames", "actors"] = "frames",
+) -> pd.DataFrame:
+    """Find every marker occurrence in a table of cleaned documents.
+
+    Args:
+        docs: Columns ``doc_id`` (unique) and ``text`` (cleaned text).
+        lexicon: A lexicon, a lexicon TOML path, or ``None`` for the shipped lexicon.
+        kind: ``"frames"`` for framing markers, ``"actors"`` for actor names.
+
+    Returns:
+        For frames, one row per occurrence with columns ``doc_id``, ``sent_id`` (sentence
+        id in the document, 0-based), ``frame``, ``marker`` (as written in the lexicon),
+        ``start``, ``end`` (character offsets into the cleaned text) and ``text`` (the match
+        as it appears). For actors the group columns are ``actor`` and ``name`` instead.
+        Rows are in document order, then by (start, frame, marker).
+    """
+    _check_docs(docs)
+    compiled = compile_lexicon(lexicon)
+    index = compiled.frames if kind == "frames" else compiled.actors
+    columns = MATCH_COLUMNS if kind == "frames" else ACTOR_COLUMNS
+    rows = []
+    for doc_id, parsed in zip(docs["doc_id"], parse_many(docs["text"].tolist()), strict=True):
+        rows.extend(
+            (doc_id, m.sent_id, m.group, m.marker, m.start, m.end, m.text)
+            for m in _match(parsed, index)
+        )
+    return _matches_frame(rows, columns)
+
+
+def _matches_frame(rows: list[tuple], columns: Sequence[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(columns))
+    for c in ("sent_id", "start", "end"):
+        df[c] = df[c].astype("int64")
+    return df
+
+
+def marker_counts(
+    matches: pd.DataFrame,
+    doc_ids: Iterable[str],
+    lexicon: Lexicon | CompiledLexicon,
+) -> pd.DataFrame:
+    """Count matches per document and marker, zeros included.
+
+    Args:
+        matches: A matches table (columns ``doc_id``, ``frame``, ``marker``).
+        doc_ids: Every document of the corpus (documents without matches get zeros).
+        lexicon: The lexicon the matches were found with.
+
+    Returns:
+        Columns ``doc_id``, ``frame``, ``marker``, ``count``: one row for every document ×
+        (frame, marker) of the lexicon, sorted alphabetically by doc_id, frame, marker.
+
+    Raises:
+        ValueError: a match names a document not in ``doc_ids`` or a marker not in the
+            lexicon, or ``doc_ids`` has duplicates.
+    """
+    if isinstance(lexicon, CompiledLexicon):
+        lexicon = lexicon.lexicon
+    ids = list(doc_ids)
+    if len(set(ids)) != len(ids):
+        raise ValueError("marker_counts: doc_ids has duplicates")
+    pairs = sorted(set(lexicon.markers))
+    known_pairs = set(pairs)
+    counts: dict[tuple[str, str, str], int] = {}
+    known_ids = set(ids)
+    if len(matches):
+        grouped = matches.groupby(["doc_id", "frame", "marker"], sort=True).size()
+        for (doc_id, frame, marker), c in grouped.items():
+            if doc_id not in known_ids:
+                raise ValueError(f"marker_counts: match in unknown document {doc_id!r}")
+            if (frame, marker) not in known_pairs:
+                raise ValueError(
+                    f"marker_counts: frame {frame!r} marker {marker!r} of the matches is not in "
+                    f"the lexicon {lexicon.source}"
+                )
+            counts[(doc_id, frame, marker)] = int(c)
+    rows = [(d, f, m, counts.get((d, f, m), 0)) for d in sorted(ids) for f, m in pairs]
+    df = pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
+    df["count"] = df["count"].astype("int64")
+    return df
+
+
+def _collapse(s: str) -> str:
+    return _WS.sub(" ", s)
+
+
+def kwic(matches: pd.DataFrame, docs: pd.DataFrame, *, window: int = 60) -> pd.DataFrame:
+    """Keyword-in-context view of matches.
+
+    Args:
+        matches: A matches table from :func:`find_markers` (frames or actors).
+        docs: Columns ``doc_id`` and ``text`` (the cleaned texts the matches refer to).
+        window: Characters of context on each side.
+
+    Returns:
+        Columns ``doc_id``, ``sent_id``, ``frame``, ``marker``, ``left`` (up to ``window``
+        characters before the match), ``match`` and ``right`` (up to ``window`` characters
+        after), in the order of ``matches``; runs of whitespace (newlines included) are
+        collapsed to one space. For an actors table the group columns are ``actor``, ``name``.
+
+    Raises:
+        ValueError: a match's document is missing from ``docs``, or its offsets do not
+            point at its text (the matches come from other texts).
+    """
+    if window < 0:
+        raise ValueError(f"kwic: window must be >= 0, got {window}")
+    _check_docs(docs)
+    group, label = ("actor", "name") if "actor" in matches.columns else ("frame", "marker")
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    rows = []
+    for doc_id, sid, g, m, s, e, t in zip(
+        matches["doc_id"],
+        matches["sent_id"],
+        matches[group],
+        matches[label],
+        matches["start"],
+        matches["end"],
+        matches["text"],
+        strict=True,
+    ):
+        if doc_id not in texts:
+            raise ValueError(f"kwic: document {doc_id!r} of the matches is not in docs")
+        text = texts[doc_id]
+        s, e = int(s), int(e)
+        if text[s:e] != t:
+            raise ValueError(
+                f"kwic: document {doc_id!r}: characters {s}:{e} are {text[s:e]!r}, not the "
+                f"match text {t!r} (were the matches found in differently cleaned texts?)"
+            )
+        rows.append(
+            (
+                doc_id,
+                int(sid),
+                g,
+                m,
+                _collapse(text[max(0, s - window) : s]),
+                _collapse(t),
+                _collapse(text[e : e + window]),
+            )
+        )
+    columns = ["doc_id", "sent_id", group, label, "left", "match", "right"]
+    df = pd.DataFrame(rows, columns=columns)
+    df["sent_id"] = df["sent_id"].astype("int64")
+    return df
