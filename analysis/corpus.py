@@ -1,4 +1,4 @@
-"""Find, validate and clean the documents of a corpus directory.
+"""Find, validate and clean the documents of a corpus directory (tables: :mod:`analysis.tables`).
 
 A corpus is a directory of UTF-8 ``.txt`` files (searched recursively) plus an optional
 manifest ``sources.csv`` with columns ``file,outlet,origin`` (optional ``date``). Each text
@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -30,6 +31,7 @@ __all__ = [
     "Document",
     "clean_text",
     "load_corpus",
+    "read_corpus",
     "read_documents",
     "split_header",
 ]
@@ -41,6 +43,7 @@ DOCUMENT_COLUMNS = (
     "outlet",
     "origin",
     "affiliation",
+    "title",
     "date",
     "duplicate_of",
     "sha256",
@@ -73,6 +76,7 @@ class Document:
     text: str
     sha256: str = ""
     duplicate_of: str = ""
+    title: str = ""
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -259,13 +263,13 @@ def _document(
         return None
     body_lf = body.replace("\r\n", "\n")
     if row and row.get("outlet"):
-        outlet = row["outlet"]
-        known = registry.lookup(outlet)
+        known = registry.lookup(row["outlet"])
+        outlet = known.name if known else row["outlet"]
         origin = row.get("origin") or (known.origin if known else "")
         if not origin:
             problems.append(
-                f"{row['_where']}: outlet {outlet!r} is not in the outlet registry and the row "
-                "gives no origin; fill the 'origin' column"
+                f"{row['_where']}: outlet {row['outlet']!r} is not in the outlet registry and "
+                "the row gives no origin; fill the 'origin' column"
             )
             return None
         affiliation = known.affiliation if known else ""
@@ -297,9 +301,11 @@ def mark_duplicates(docs: list[Document]) -> list[Document]:
         else:
             first[d.sha256] = d.doc_id
     if dups:
+        more = f"; … ({len(dups) - 50} more)" if len(dups) > 50 else ""
         warnings.warn(
             f"{len(dups)} exact duplicate document(s) kept and flagged in duplicate_of: "
-            + "; ".join(dups),
+            + "; ".join(dups[:50])
+            + more,
             DuplicateWarning,
             stacklevel=2,
         )
@@ -327,7 +333,13 @@ def read_documents(
     """
     root = Path(path)
     if not root.is_dir():
-        raise CorpusError([f"{root}: not a directory"])
+        hint = (
+            "; table files (.csv, .jsonl, .ndjson, .parquet) are read by read_corpus or "
+            "analysis.tables.read_table"
+            if root.is_file()
+            else ""
+        )
+        raise CorpusError([f"{root}: not a directory{hint}"])
     registry = (
         outlets
         if isinstance(outlets, OutletRegistry)
@@ -346,7 +358,64 @@ def read_documents(
             docs.append(doc)
     if problems:
         raise CorpusError(problems)
+    docs.sort(key=lambda d: d.doc_id)
     return mark_duplicates(docs)
+
+
+_TABLE_ONLY = ("text_col", "date_col", "outlet_col", "origin_col", "id_col", "title_col")
+
+
+def read_corpus(
+    path: str | Path,
+    *,
+    origins: Sequence[str] = DEFAULT_ORIGINS,
+    outlets: str | Path | OutletRegistry | None = None,
+    on_bad_row: Literal["error", "skip"] = "error",
+    include_title: bool = False,
+    **columns: str | None,
+) -> Sequence[Document]:
+    """Read a corpus directory or a table file (CSV, JSONL/NDJSON, Parquet).
+
+    Args:
+        path: A corpus directory (see :func:`read_documents`) or a table file (see
+            :func:`analysis.tables.read_table`).
+        origins: Allowed origins.
+        outlets: An outlet registry, or a TOML file extending the shipped one.
+        on_bad_row: Tables only: ``error`` or ``skip`` bad rows.
+        include_title: Tables only: analyse the title with the text.
+        **columns: Tables only: ``text_col``, ``date_col``, ``outlet_col``, ``origin_col``,
+            ``id_col``, ``title_col``.
+
+    Returns:
+        Documents sorted by ``doc_id``: a list for a directory, a streaming
+        :class:`analysis.tables.TableCorpus` for a table.
+
+    Raises:
+        CorpusError: as :func:`read_documents` / :func:`~analysis.tables.read_table`, or when
+            table options are given for a directory.
+    """
+    unknown = sorted(set(columns) - set(_TABLE_ONLY))
+    if unknown:
+        raise TypeError(f"read_corpus() got unexpected keyword argument(s) {unknown}")
+    from analysis.tables import is_table, read_table
+
+    if is_table(path):
+        return read_table(
+            path,
+            origins=origins,
+            outlets=outlets,
+            on_bad_row=on_bad_row,
+            include_title=include_title,
+            **columns,
+        )
+    given = [f"--{k.replace('_', '-')}" for k, v in columns.items() if v is not None]
+    given += ["--on-bad-row skip"] if on_bad_row != "error" else []
+    given += ["--include-title"] if include_title else []
+    if given and Path(path).is_dir():
+        raise CorpusError(
+            [f"{path}: {', '.join(given)} appl(ies) only to table files, not to a directory"]
+        )
+    return read_documents(path, origins=origins, outlets=outlets)
 
 
 def documents_frame(docs: Sequence[Document]) -> pd.DataFrame:
@@ -360,13 +429,21 @@ def load_corpus(
     *,
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | None = None,
+    **options,
 ) -> pd.DataFrame:
-    """Load a corpus as a table, one row per document.
+    """Load a corpus directory or table file as a frame, one row per document.
 
-    Columns: ``doc_id`` (path relative to the corpus, without ``.txt``), ``file``,
-    ``outlet``, ``origin``, ``affiliation`` (state/independent/other from the outlet
-    registry; empty when unknown), ``date`` (ISO), ``duplicate_of`` (first doc_id with
+    Columns: ``doc_id`` (path relative to the corpus, without ``.txt``; for a table the id
+    column or the zero-padded row number), ``file`` (for a table ``NAME#ROW``), ``outlet``
+    (the registry name when the outlet is known), ``origin``, ``affiliation``
+    (state/independent/other from the outlet registry; empty when unknown), ``title`` (tables
+    with a title column; else empty), ``date`` (ISO), ``duplicate_of`` (first doc_id with
     the same cleaned text, else empty), ``sha256`` (of the cleaned text), ``text`` (cleaned).
     Token and sentiment columns of ``documents.csv`` come from :func:`analysis.analyze`.
+    Other keyword options are those of :func:`read_corpus` (tables only).
     """
-    return documents_frame(read_documents(path, origins=origins, outlets=outlets))
+    docs = read_corpus(path, origins=origins, outlets=outlets, **options)
+    frame = documents_frame(list(docs))
+    if hasattr(docs, "close"):
+        docs.close()
+    return frame
