@@ -1,0 +1,345 @@
+"""Lexicon audit: a KWIC sample of each marker's hits to judge, and precision from the judgements.
+
+Workflow::
+
+    framing audit CORPUS --lexicon L --out audit.csv     # sample up to N hits per marker
+    # ... fill the `relevant` column (1/0, y/n, yes/no, true/false; blank = not judged) ...
+    framing audit --score audit.csv                      # precision per marker and per frame
+
+The sample is deterministic and stable: each hit gets a rank from a SHA-256 hash of
+``seed``, its frame, marker, document and offsets, and the ``per_marker`` lowest ranks are
+kept. The same corpus, lexicon and seed always give the same sheet, on any machine, and adding
+documents never swaps out a hit that is still among the lowest ranks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.markers import kwic
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "SCORE_COLUMNS",
+    "AuditError",
+    "add_parser",
+    "audit_sheet",
+    "parse_relevant",
+    "run",
+    "score_audit",
+]
+
+#: Columns of the audit sheet.
+AUDIT_COLUMNS = (
+    "frame",
+    "marker",
+    "n_hits",
+    "doc_id",
+    "sent_id",
+    "start",
+    "end",
+    "left",
+    "match",
+    "right",
+    "relevant",
+)
+#: Columns of the precision table.
+SCORE_COLUMNS = (
+    "level",
+    "frame",
+    "marker",
+    "n_hits",
+    "n_judged",
+    "n_relevant",
+    "precision",
+    "ci_low",
+    "ci_high",
+)
+
+_TRUE = {"1", "y", "yes", "true", "t"}
+_FALSE = {"0", "n", "no", "false", "f"}
+_Z95 = 1.959963984540054
+
+
+class AuditError(ValueError):
+    """An audit sheet cannot be scored (missing columns, unreadable ``relevant`` values)."""
+
+
+def _rank(seed: int, frame: str, marker: str, doc_id: str, start: int, end: int) -> str:
+    key = f"{seed}\x1f{frame}\x1f{marker}\x1f{doc_id}\x1f{start}\x1f{end}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def audit_sheet(
+    matches: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    per_marker: int = 20,
+    seed: int = 0,
+    window: int = 60,
+) -> pd.DataFrame:
+    """A KWIC sheet of up to ``per_marker`` hits of each marker, to judge by hand.
+
+    Args:
+        matches: A frame matches table (:func:`analysis.markers.find_markers`).
+        docs: Columns ``doc_id`` and ``text`` (the cleaned texts).
+        per_marker: Maximum number of hits sampled per (frame, marker).
+        seed: Sampling seed (hash-based, see the module docstring).
+        window: Characters of context on each side.
+
+    Returns:
+        Columns ``frame``, ``marker``, ``n_hits`` (all hits of the marker in the corpus, so
+        frame precision can be weighted), ``doc_id``, ``sent_id``, ``start``, ``end``,
+        ``left``, ``match``, ``right`` (KWIC, whitespace collapsed) and ``relevant`` (empty,
+        for the researcher). Sorted by frame, marker, doc_id, start. Markers without hits
+        have no rows.
+    """
+    if per_marker < 1:
+        raise ValueError(f"audit_sheet: per_marker must be >= 1, got {per_marker}")
+    if matches.empty:
+        return pd.DataFrame(columns=list(AUDIT_COLUMNS))
+    m = matches.reset_index(drop=True)
+    ranks = [
+        _rank(seed, f, mk, d, int(s), int(e))
+        for f, mk, d, s, e in zip(
+            m["frame"], m["marker"], m["doc_id"], m["start"], m["end"], strict=True
+        )
+    ]
+    m = m.assign(_rank=ranks, n_hits=m.groupby(["frame", "marker"])["doc_id"].transform("size"))
+    m = m.sort_values(["frame", "marker", "_rank"], kind="stable")
+    m = m.groupby(["frame", "marker"], sort=False).head(per_marker)
+    m = m.sort_values(["frame", "marker", "doc_id", "start", "end"], kind="stable")
+    m = m.reset_index(drop=True)
+    k = kwic(m, docs, window=window)
+    sheet = pd.DataFrame(
+        {
+            "frame": m["frame"],
+            "marker": m["marker"],
+            "n_hits": m["n_hits"].astype("int64"),
+            "doc_id": m["doc_id"],
+            "sent_id": m["sent_id"].astype("int64"),
+            "start": m["start"].astype("int64"),
+            "end": m["end"].astype("int64"),
+            "left": k["left"],
+            "match": k["match"],
+            "right": k["right"],
+            "relevant": "",
+        }
+    )
+    return sheet[list(AUDIT_COLUMNS)]
+
+
+def parse_relevant(value: object) -> bool | None:
+    """Read one ``relevant`` cell: ``True``/``False``, or ``None`` when blank.
+
+    Accepts 1/0, y/n, yes/no, true/false (any case, surrounding spaces ignored), booleans and
+    the numbers 1 and 0.
+
+    Raises:
+        ValueError: any other value.
+    """
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(f"{value!r}")
+    s = str(value).strip().lower()
+    if s in ("", "nan"):
+        return None
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise ValueError(f"{value!r}")
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    z2 = _Z95 * _Z95
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = _Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def score_audit(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Precision per marker and per frame from a filled audit sheet.
+
+    Args:
+        sheet: An audit sheet (:func:`audit_sheet`) whose ``relevant`` column has been
+            filled with 1/0, y/n, yes/no or true/false; blank cells are not judged.
+
+    Returns:
+        Columns ``level`` (``marker`` or ``frame``), ``frame``, ``marker`` (empty on frame
+        rows), ``n_hits`` (hits in the corpus, from the sheet's ``n_hits``; the number of
+        sheet rows if that column is missing), ``n_judged``, ``n_relevant``, ``precision``,
+        ``ci_low``, ``ci_high``. Marker precision is ``n_relevant / n_judged`` with a 95%
+        Wilson interval. Frame precision weights each judged marker's precision by its
+        ``n_hits`` (an estimate of the share of the frame's hits that are relevant; a plain
+        pooled share would over-weight rare markers, which are sampled more completely); its
+        interval is left empty (NaN). Precision and interval are NaN when nothing is judged.
+        Marker rows first, each level sorted by frame, marker.
+
+    Raises:
+        AuditError: a required column is missing, or a ``relevant`` value is not
+            understood (the message names the row, its CSV line, doc_id and marker).
+    """
+    missing = [c for c in ("frame", "marker", "relevant") if c not in sheet.columns]
+    if missing:
+        raise AuditError(f"audit sheet lacks column(s): {', '.join(missing)}")
+    judged: list[bool | None] = []
+    for pos, (value, row) in enumerate(
+        zip(sheet["relevant"], sheet.itertuples(index=False), strict=True)
+    ):
+        try:
+            judged.append(parse_relevant(value))
+        except ValueError:
+            where = f"doc_id={getattr(row, 'doc_id', '?')!s}, frame={row.frame}, "
+            where += f"marker={row.marker}"
+            raise AuditError(
+                f"audit sheet row {pos + 1} (CSV line {pos + 2}; {where}): relevant value "
+                f"{value!r} is not understood; use 1/0, y/n, yes/no, true/false, or leave it "
+                "blank for not judged"
+            ) from None
+    has_hits = "n_hits" in sheet.columns
+    markers: dict[tuple[str, str], list] = {}
+    for i, (f, mk) in enumerate(zip(sheet["frame"], sheet["marker"], strict=True)):
+        entry = markers.setdefault((str(f), str(mk)), [0, 0, 0])  # rows, judged, relevant
+        entry[0] += 1
+        if judged[i] is not None:
+            entry[1] += 1
+            entry[2] += int(judged[i])
+        if has_hits:
+            entry.append(int(sheet["n_hits"].iloc[i]))
+    rows = []
+    frames: dict[str, list] = {}
+    for (f, mk), (n_rows, n_j, n_r, *hits) in sorted(markers.items()):
+        n_hits = max(n_rows, *hits)
+        prec = n_r / n_j if n_j else math.nan
+        rows.append(("marker", f, mk, n_hits, n_j, n_r, prec, *_wilson(n_r, n_j)))
+        fr = frames.setdefault(f, [0, 0, 0, 0.0, 0])  # hits, judged, relevant, Σw·p, Σw
+        fr[0] += n_hits
+        fr[1] += n_j
+        fr[2] += n_r
+        if n_j:
+            fr[3] += n_hits * prec
+            fr[4] += n_hits
+    for f, (n_hits, n_j, n_r, wp, w) in sorted(frames.items()):
+        prec = wp / w if w else math.nan
+        rows.append(("frame", f, "", n_hits, n_j, n_r, prec, math.nan, math.nan))
+    df = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+    for c in ("n_hits", "n_judged", "n_relevant"):
+        df[c] = df[c].astype("int64")
+    for c in ("precision", "ci_low", "ci_high"):
+        df[c] = df[c].astype("float64")
+    return df
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``audit`` subcommand to the ``framing`` parser."""
+    p = subparsers.add_parser(
+        "audit",
+        help="KWIC sheet to check each marker's precision, or score a filled sheet",
+        description="Write a KWIC sheet of up to N sampled hits per marker with an empty "
+        "'relevant' column (framing audit CORPUS --out audit.csv), or, once the column is "
+        "filled with 1/0, y/n, yes/no or true/false, report precision per marker and per frame "
+        "(framing audit --score audit.csv).",
+    )
+    p.add_argument("corpus", type=Path, nargs="?", help="directory of dated .txt articles")
+    p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
+    p.add_argument("--out", type=Path, help="where to write the sheet (or the precision table)")
+    p.add_argument("--per-marker", type=int, default=20, help="hits sampled per marker (20)")
+    p.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
+    p.add_argument("--window", type=int, default=60, help="context characters per side (60)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --out sheet")
+    p.add_argument("--score", type=Path, metavar="SHEET", help="score a filled audit sheet")
+    p.set_defaults(func=run)
+    return p
+
+
+def _load_docs(corpus: Path) -> pd.DataFrame:
+    from analysis.corpus import load_corpus
+
+    return load_corpus(corpus)
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    from analysis.outputs import write_csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    write_csv(df, tmp)
+    tmp.replace(path)
+
+
+def _fail(message: str) -> int:
+    print(f"framing: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``framing audit`` (sheet or ``--score`` mode); returns the exit status."""
+    if args.score is not None:
+        if args.corpus is not None:
+            return _fail("give either CORPUS (to write a sheet) or --score SHEET, not both")
+        if not args.score.is_file():
+            return _fail(f"audit sheet {args.score} does not exist")
+        sheet = pd.read_csv(args.score, dtype=str, keep_default_na=False, encoding="utf-8")
+        if "n_hits" in sheet.columns:
+            sheet["n_hits"] = pd.to_numeric(sheet["n_hits"], errors="coerce").fillna(0)
+        try:
+            scores = score_audit(sheet)
+        except AuditError as e:
+            return _fail(f"{args.score}: {e}")
+        if args.out is not None:
+            _write_csv(scores, args.out)
+        with pd.option_context("display.width", 200, "display.max_rows", None):
+            print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        return 0
+
+    from analysis.lexicon import load_lexicon
+    from analysis.markers import find_markers
+
+    if args.corpus is None:
+        return _fail("give CORPUS (to write a sheet) or --score SHEET")
+    if args.out is None:
+        return _fail("give --out FILE for the audit sheet")
+    if args.out.exists() and not args.force:
+        return _fail(
+            f"{args.out} already exists (it may hold your judgements); "
+            "choose another --out or pass --force"
+        )
+    if args.per_marker < 1:
+        return _fail(f"--per-marker must be >= 1, got {args.per_marker}")
+    lexicon = load_lexicon(args.lexicon)
+    docs = _load_docs(args.corpus)[["doc_id", "text"]]
+    matches = find_markers(docs, lexicon)
+    sheet = audit_sheet(
+        matches, docs, per_marker=args.per_marker, seed=args.seed, window=args.window
+    )
+    _write_csv(sheet, args.out)
+    unmatched = sorted(
+        set(lexicon.markers) - set(zip(sheet["frame"], sheet["marker"], strict=True))
+    )
+    print(
+        f"framing: wrote {len(sheet)} hits of {len(lexicon.markers) - len(unmatched)} markers "
+        f"to {args.out}; {len(unmatched)} markers have no hits",
+        file=sys.stderr,
+    )
+    return 0
