@@ -31,6 +31,9 @@ def _origins(value: str) -> tuple[str, ...]:
     return items
 
 
+_TABLE_ROLES = ("text", "date", "outlet", "origin", "id", "title")
+
+
 def _add_analyze(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "analyze",
@@ -39,10 +42,41 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
         "keyness.csv, frame_rates.csv and provenance.json into OUT (all or nothing).",
     )
-    p.add_argument("corpus", type=Path, help="directory of dated .txt articles")
+    p.add_argument(
+        "corpus",
+        type=Path,
+        help="directory of dated .txt articles, or a .csv, .jsonl/.ndjson or .parquet table "
+        "with one row per article",
+    )
     p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
     p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
     p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
+    for role, names in (
+        ("text", "text, content, body"),
+        ("date", "date, publish_date, published, pubdate"),
+        ("outlet", "outlet, source, source_name, media_name"),
+        ("origin", "origin"),
+        ("id", "id, doc_id, url, original_url"),
+        ("title", "title, headline"),
+    ):
+        p.add_argument(
+            f"--{role}-col",
+            metavar="NAME",
+            help=f"table input: the {role} column (default: the first of {names}, "
+            "case-insensitive)",
+        )
+    p.add_argument(
+        "--on-bad-row",
+        choices=("error", "skip"),
+        default="error",
+        help="table input: a row with an empty text, bad date or unknown outlet stops the run "
+        "(error), or is skipped and listed in skipped.csv (skip) (default: error)",
+    )
+    p.add_argument(
+        "--include-title",
+        action="store_true",
+        help="table input: analyse the title followed by the text",
+    )
     p.add_argument(
         "--origins",
         type=_origins,
@@ -102,7 +136,11 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
         "version": version("framing"),
         "pipeline": PIPELINE_VERSION,
         "corpus": str(args.corpus),
-        "inputs": {d.file: file_sha256(root / d.file) for d in docs},
+        "inputs": (
+            {root.name: file_sha256(root)}
+            if root.is_file()
+            else {d.file: file_sha256(root / d.file) for d in docs}
+        ),
         "manifest": file_sha256(manifest) if manifest.exists() else None,
         "lexicon": {
             "path": str(args.lexicon) if args.lexicon else "(default)",
@@ -120,17 +158,27 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
             "min_count": args.min_count,
         },
         "n_documents": len(docs),
+        **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
     }
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from analysis import compare
-    from analysis.corpus import read_documents
+    from analysis.corpus import read_corpus
     from analysis.lexicon import load_lexicon
     from analysis.outputs import write_tables
     from analysis.pipeline import analyze
 
     lexicon = load_lexicon(args.lexicon)
+    table_options = {
+        "on_bad_row": args.on_bad_row,
+        "include_title": args.include_title,
+        **{f"{r}_col": getattr(args, f"{r}_col") for r in _TABLE_ROLES},
+    }
+    if getattr(args, "engine", "local") == "dask" and args.corpus.is_file():
+        from analysis.corpus import CorpusError
+
+        raise CorpusError([f"{args.corpus}: --engine dask reads corpus directories only"])
     if getattr(args, "engine", "local") == "dask":
         from analysis.engines import dask_engine
 
@@ -144,7 +192,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             progress=args.progress,
         )
     else:
-        docs = read_documents(args.corpus, origins=args.origins, outlets=args.outlets)
+        docs = read_corpus(args.corpus, origins=args.origins, outlets=args.outlets, **table_options)
         results = analyze(docs, lexicon=lexicon, progress=args.progress)
     tables = results.tables()
     tables["keyness"] = compare.keyness(
@@ -153,6 +201,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     tables["frame_rates"] = compare.frame_rates(
         results.markers, results.documents, period=args.period
     )
+    if args.on_bad_row == "skip" and hasattr(docs, "skipped"):
+        tables["skipped"] = docs.skipped
     if getattr(args, "format", "csv") == "parquet":
         from analysis.engines.parquet import write_parquet_tables as write_tables
     write_tables(args.out, tables, _provenance(args, docs, lexicon))

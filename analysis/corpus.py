@@ -358,7 +358,6 @@ def read_documents(
             docs.append(doc)
     if problems:
         raise CorpusError(problems)
-    docs.sort(key=lambda d: d.doc_id)
     return mark_duplicates(docs)
 
 

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from analysis import markers as mk
 from analysis import sentiment as st
 from analysis.config import DEFAULT_ORIGINS
-from analysis.corpus import Document, read_documents
+from analysis.corpus import Document, read_corpus
 from analysis.lexicon import Lexicon, load_lexicon
 from analysis.nlp import Parsed, parse_many
 
@@ -42,6 +42,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "outlet",
         "origin",
         "affiliation",
+        "title",
         "date",
         "n_tokens",
         "n_sentences",
@@ -149,6 +150,7 @@ def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Le
                 d.outlet,
                 d.origin,
                 d.affiliation,
+                d.title,
                 d.date,
                 r.n_tokens,
                 n,
@@ -201,7 +203,7 @@ def analyze(
     docs = (
         list(corpus)
         if not isinstance(corpus, str | Path)
-        else read_documents(corpus, origins=origins, outlets=outlets)
+        else read_corpus(corpus, origins=origins, outlets=outlets)
     )
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     compiled = mk.compile_lexicon(lex)
