@@ -161,6 +161,7 @@ def _check_entries(
     values: object,
     *,
     key: str,
+    toml_key: str,
     where: str,
     problems: list[str],
     case_sensitive: bool = False,
@@ -168,7 +169,9 @@ def _check_entries(
 ) -> tuple[str, ...]:
     """Validate a list of markers/names; return them stripped."""
     if not isinstance(values, list):
-        problems.append(f"{where}: '{key}' must be a list of strings, got {type(values).__name__}")
+        problems.append(
+            f"{where}: '{toml_key}' must be a list of strings, got {type(values).__name__}"
+        )
         return ()
     seen = {} if seen is None else seen
     out = []
@@ -245,7 +248,9 @@ def parse_lexicon(data: Mapping, *, source: str = "<dict>") -> Lexicon:
             if "markers" not in spec or spec["markers"] == []:
                 problems.append(f"{where}: has no markers (give a non-empty 'markers' list)")
                 continue
-            markers = _check_entries(spec["markers"], key="marker", where=where, problems=problems)
+            markers = _check_entries(
+                spec["markers"], key="marker", toml_key="markers", where=where, problems=problems
+            )
             frames[name] = Frame(name, label, markers)
 
     actors: dict[str, Actor] = {}
@@ -265,11 +270,17 @@ def parse_lexicon(data: Mapping, *, source: str = "<dict>") -> Lexicon:
             continue
         seen: dict = {}
         names = _check_entries(
-            spec.get("names", []), key="name", where=where, problems=problems, seen=seen
+            spec.get("names", []),
+            key="name",
+            toml_key="names",
+            where=where,
+            problems=problems,
+            seen=seen,
         )
         exact = _check_entries(
             spec.get("case_sensitive", []),
             key="case_sensitive name",
+            toml_key="case_sensitive",
             where=where,
             problems=problems,
             case_sensitive=True,
