@@ -100,7 +100,7 @@ def dask_client(
     scheduler: str | None = None,
     *,
     n_workers: int | None = None,
-    timeout: str = "30s",
+    timeout: str | None = None,
 ) -> Iterator[Client]:
     """A Dask client: connected to ``scheduler``, or to a new local cluster.
 
@@ -112,7 +112,8 @@ def dask_client(
     Args:
         scheduler: Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``.
         n_workers: Worker processes of the local cluster (ignored with ``scheduler``).
-        timeout: How long to wait for the scheduler.
+        timeout: How long to wait for the scheduler (default: Dask's
+            ``distributed.comm.timeouts.connect``, 30 s).
 
     Raises:
         EngineError: Dask is not installed, or the scheduler cannot be reached.
@@ -123,7 +124,8 @@ def dask_client(
     with _log_level(logging.WARNING):
         if scheduler:
             try:
-                client = Client(scheduler, timeout=timeout, set_as_default=False)
+                options = {} if timeout is None else {"timeout": timeout}
+                client = Client(scheduler, set_as_default=False, **options)
             except (OSError, TimeoutError) as e:
                 raise EngineError(
                     f"cannot connect to the Dask scheduler at {scheduler}: {e}; start it with "
@@ -157,6 +159,9 @@ _COMPILED: dict[str, Any] = {}
 
 
 def _fingerprint(lexicon: Lexicon) -> str:
+    fingerprint = getattr(lexicon, "fingerprint", None)
+    if isinstance(fingerprint, str):
+        return fingerprint
     return hashlib.sha256(pickle.dumps(lexicon, protocol=5)).hexdigest()
 
 
