@@ -1,0 +1,256 @@
+"""Every headline figure from the analysis tables: ``python -m analysis.figures --out figures``.
+
+The figures are computed from the corpus named by ``$FRAMING_CORPUS`` (default ``seeds/``;
+:func:`analysis.config.corpus_path`) or ``--corpus``, with the same calls the notebooks make,
+and written by :func:`analysis.plots.save_figure` as ``NAME.svg`` + ``NAME.png``. Running it
+twice gives byte-identical files; ``tests/test_figures.py`` re-renders into a temporary
+directory and compares the SVG bytes with the committed ``figures/``.
+
+Figures (:data:`FIGURES`, in order):
+
+=========================  ==============================================================
+``corpus_timeline``        documents by origin over time (one dot per document)
+``corpus_overview``        documents per year stacked by origin; word tokens per origin
+``top_terms``              top 10 terms per origin, stop words removed, per 1,000 tokens
+``keyness_one_vs_rest``    z vs rate, each origin against all other documents
+``keyness_pairwise``       z vs rate, every pair of origins
+``sentiment_by_origin``    mean sentence compound per origin, document-bootstrap 95 % CI
+``sentiment_over_time``    the same by origin × year
+``actor_tone``             mean compound of sentences mentioning each actor, by origin
+``frame_tone``             tone of sentences with a frame's markers, unmasked vs masked
+``frame_rates_over_time``  frame rates per 1,000 tokens by origin × year, 95 % CI
+``marker_heatmap``         marker × origin rates per 1,000 tokens over the whole period
+=========================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "FIGURES",
+    "build_figures",
+    "figure_tables",
+    "frame_tone_table",
+    "main",
+    "marker_rates",
+    "write_figures",
+]
+
+#: Names of the figures, in the order they are built (file stems in ``figures/``).
+FIGURES: tuple[str, ...] = (
+    "corpus_timeline",
+    "corpus_overview",
+    "top_terms",
+    "keyness_one_vs_rest",
+    "keyness_pairwise",
+    "sentiment_by_origin",
+    "sentiment_over_time",
+    "actor_tone",
+    "frame_tone",
+    "frame_rates_over_time",
+    "marker_heatmap",
+)
+
+#: Labels of the two tone versions in :func:`frame_tone_table` (unmasked first).
+TONE_VERSIONS: tuple[str, str] = ("sentence", "marker masked")
+
+
+def frame_tone_table(
+    marker_sentiment: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("frame", "origin"),
+) -> pd.DataFrame:
+    """Tone of the sentences holding a frame's markers, unmasked and with the marker masked.
+
+    Args:
+        marker_sentiment: ``doc_id,sent_id,frame,marker,compound,compound_masked``.
+        documents: The documents table (``doc_id``, ``origin``, ``date``, …).
+        by: Grouping columns (from either table).
+
+    Returns:
+        :func:`analysis.sentiment.aggregate_sentiment` columns ``*by, mean, ci_low, ci_high,
+        n_docs, n_sentences`` plus ``tone`` (``"sentence"`` = compound of the whole sentence,
+        ``"marker masked"`` = compound with the marker's words removed); unmasked rows first.
+    """
+    from analysis.sentiment import aggregate_sentiment
+
+    parts = []
+    for value, label in zip(("compound", "compound_masked"), TONE_VERSIONS, strict=True):
+        agg = aggregate_sentiment(marker_sentiment, documents, by=list(by), value=value)
+        parts.append(agg.assign(tone=label))
+    return pd.concat(parts, ignore_index=True)
+
+
+def marker_rates(
+    markers: pd.DataFrame, documents: pd.DataFrame, *, by: str = "origin"
+) -> pd.DataFrame:
+    """Marker rates per 1,000 word tokens by group over the whole period (no interval).
+
+    Args:
+        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        documents: ``doc_id,n_tokens`` and the ``by`` column.
+        by: Document column defining the groups.
+
+    Returns:
+        ``by, frame, marker, count, n_tokens, n_docs, rate`` (rate = 1000 · Σcount / Σn_tokens
+        of the group's documents), sorted by ``by``, frame, marker.
+    """
+    for name, df, cols in (
+        ("markers", markers, ["doc_id", "frame", "marker", "count"]),
+        ("documents", documents, ["doc_id", "n_tokens", by]),
+    ):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise ValueError(f"marker_rates: {name} table is missing column(s) {missing}")
+    docs = documents[["doc_id", by, "n_tokens"]]
+    sizes = docs.groupby(by, sort=True).agg(
+        n_tokens=("n_tokens", "sum"), n_docs=("doc_id", "nunique")
+    )
+    m = markers.merge(docs[["doc_id", by]], on="doc_id", how="inner", validate="many_to_one")
+    out = m.groupby([by, "frame", "marker"], sort=True, as_index=False)["count"].sum()
+    out = out.merge(sizes.reset_index(), on=by, how="left")
+    out["rate"] = 1000.0 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
+    out = out.sort_values([by, "frame", "marker"], kind="mergesort").reset_index(drop=True)
+    return out[[by, "frame", "marker", "count", "n_tokens", "n_docs", "rate"]]
+
+
+def figure_tables(results) -> dict[str, pd.DataFrame]:
+    """The tables the figures are drawn from (the notebooks make the same calls).
+
+    Args:
+        results: :class:`analysis.pipeline.Results` of :func:`analysis.analyze`.
+
+    Returns:
+        ``documents`` plus ``top_terms``, ``keyness``, ``sentiment_by_origin``,
+        ``sentiment_over_time``, ``actor_tone``, ``frame_tone``, ``frame_rates`` (frame totals
+        by origin × year) and ``marker_rates``.
+    """
+    from analysis.compare import frame_rates, keyness, top_terms
+    from analysis.sentiment import aggregate_sentiment
+
+    docs = results.documents
+    rates = frame_rates(results.markers, docs, period="year")
+    return {
+        "documents": docs,
+        "top_terms": top_terms(results.terms, docs, by="origin", n=10, stop_words=True),
+        "keyness": keyness(results.terms, docs, by="origin", stop_words=True),
+        "sentiment_by_origin": aggregate_sentiment(results.sentences, docs, by=["origin"]),
+        "sentiment_over_time": aggregate_sentiment(
+            results.sentences, docs, by=["origin", "period"], period="year"
+        ),
+        "actor_tone": aggregate_sentiment(results.actor_sentiment, docs, by=["actor", "origin"]),
+        "frame_tone": frame_tone_table(results.marker_sentiment, docs),
+        "frame_rates": rates[rates["marker"] == ""].reset_index(drop=True),
+        "marker_rates": marker_rates(results.markers, docs),
+    }
+
+
+def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
+    """Every figure of :data:`FIGURES` from :func:`figure_tables` output, by name."""
+    from analysis import plots
+
+    docs = tables["documents"]
+    kn = tables["keyness"]
+    n_docs = docs.groupby("origin")["doc_id"].nunique().to_dict()
+    one_vs_rest = sorted(c for c in kn["comparison"].unique() if c.endswith(" vs rest"))
+    pairwise = sorted(c for c in kn["comparison"].unique() if not c.endswith(" vs rest"))
+    builders = {
+        "corpus_timeline": lambda: plots.timeline(docs),
+        "corpus_overview": lambda: plots.corpus_overview(docs),
+        "top_terms": lambda: plots.top_terms(tables["top_terms"], n=10, n_docs=n_docs),
+        "keyness_one_vs_rest": lambda: plots.keyness_scatter(
+            kn, comparisons=one_vs_rest, title="Keyness: each origin against all others"
+        ),
+        "keyness_pairwise": lambda: plots.keyness_scatter(
+            kn, comparisons=pairwise, title="Keyness: pairs of origins"
+        ),
+        "sentiment_by_origin": lambda: plots.point_ci(
+            tables["sentiment_by_origin"],
+            category="origin",
+            title="Sentence tone by origin (mean compound, 95 % document-bootstrap CI)",
+        ),
+        "sentiment_over_time": lambda: plots.over_time(
+            tables["sentiment_over_time"],
+            value="mean",
+            ylabel="mean VADER compound (−1 … 1)",
+            title="Sentence tone by origin and year (95 % document-bootstrap CI)",
+            zero_line=True,
+        ),
+        "actor_tone": lambda: plots.point_ci(
+            tables["actor_tone"],
+            category="actor",
+            title="Tone of sentences mentioning each actor, by origin",
+        ),
+        "frame_tone": lambda: plots.point_ci(
+            tables["frame_tone"],
+            category="frame",
+            style_by="tone",
+            style_order=TONE_VERSIONS,
+            title="Tone around each frame: whole sentence vs marker masked",
+        ),
+        "frame_rates_over_time": lambda: plots.over_time(
+            tables["frame_rates"],
+            value="rate",
+            facet="frame",
+            ncols=2,
+            ylabel="per 1,000 word tokens",
+            title="Frame rates by origin and year (95 % document-bootstrap CI)",
+        ),
+        "marker_heatmap": lambda: plots.heatmap(
+            tables["marker_rates"],
+            row="marker",
+            col="origin",
+            value="rate",
+            row_group="frame",
+            title="Marker rates per 1,000 word tokens, all years",
+        ),
+    }
+    return {name: builders[name]() for name in FIGURES}
+
+
+def write_figures(results, out: str | Path) -> list[Path]:
+    """Compute the tables, build every figure and save it into ``out`` (SVG + PNG).
+
+    Returns:
+        The paths written, in :data:`FIGURES` order (SVG then PNG of each).
+    """
+    from analysis import plots
+
+    figs = build_figures(figure_tables(results))
+    paths: list[Path] = []
+    for name, fig in figs.items():
+        paths.extend(plots.save_figure(fig, out, name))
+    return paths
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: analyse the corpus and write the figures."""
+    from analysis.config import FIGURES_DIR, corpus_path
+
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.figures",
+        description="Analyse a corpus and write every headline figure as SVG + PNG.",
+    )
+    parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="output directory")
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="corpus (default: $FRAMING_CORPUS or seeds/)"
+    )
+    args = parser.parse_args(argv)
+    from analysis.pipeline import analyze
+
+    corpus = args.corpus or corpus_path()
+    results = analyze(corpus, progress=False)
+    paths = write_figures(results, args.out)
+    print(f"figures: wrote {len(paths)} files into {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

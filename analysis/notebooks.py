@@ -1,0 +1,153 @@
+"""Re-execute notebooks in place, byte-stable: ``python -m analysis.notebooks notebooks/*.ipynb``.
+
+Each notebook is run top to bottom by a fresh ``python3`` kernel of the *current* Python
+environment (``sys.executable``, like ``nbval --nbval-current-env``), with the notebook's
+directory as working directory (as nbval does), and written back with its outputs. The
+written file depends only on the notebook's code and the analysis results:
+
+- no execution timing metadata (``record_timing=False``; stale ``execution`` entries removed),
+- execution counts 1, 2, 3, … in cell order,
+- cell ids kept when present, otherwise ``cell-<index>``,
+- notebook metadata reduced to ``kernelspec`` and ``language_info`` (name, version, …).
+
+A relative ``$FRAMING_CORPUS`` / ``$FRAMING_OUT`` is made absolute (relative to the directory
+the command is run from) before the kernel starts, so it still points at the right place
+from the notebook's directory.
+
+A cell that raises stops the run with an error naming the notebook and the cell; the
+notebook file is then left unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["NotebookError", "execute_notebook", "main", "normalize"]
+
+_KEEP_METADATA = ("kernelspec", "language_info")
+_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+class NotebookError(RuntimeError):
+    """A notebook could not be read or one of its cells failed."""
+
+
+def normalize(nb) -> None:
+    """Make an executed notebook byte-stable (in place); see the module docstring."""
+    nb.metadata = {k: nb.metadata[k] for k in _KEEP_METADATA if k in nb.metadata}
+    nb.metadata["kernelspec"] = dict(_KERNELSPEC)
+    count = 0
+    for i, cell in enumerate(nb.cells):
+        if not cell.get("id"):
+            cell["id"] = f"cell-{i}"
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        cell.execution_count = count
+        for out in cell.get("outputs", []):
+            if "execution_count" in out:
+                out["execution_count"] = count
+            out.get("metadata", {}).pop("execution", None)
+
+
+def _kernel_manager():
+    import ipykernel.kernelspec
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    class _CurrentEnv(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):  # noqa: D102 - jupyter API
+            return KernelSpec(
+                resource_dir=ipykernel.kernelspec.RESOURCES,
+                **ipykernel.kernelspec.get_kernel_dict(),
+            )
+
+    return KernelManager(kernel_name="python3", kernel_spec_manager=_CurrentEnv())
+
+
+def _absolute_env() -> None:
+    from analysis.config import CORPUS_ENV, OUT_ENV
+
+    for var in (CORPUS_ENV, OUT_ENV):
+        value = os.environ.get(var)
+        if value and not Path(value).is_absolute():
+            os.environ[var] = str(Path(value).resolve())
+
+
+def execute_notebook(path: str | Path, *, timeout: int = 600) -> bool:
+    """Execute one notebook in place; return whether its file changed.
+
+    Args:
+        path: The ``.ipynb`` file.
+        timeout: Seconds allowed per cell.
+
+    Raises:
+        NotebookError: The file is not a notebook, or a cell raised (the file is untouched).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = Path(path)
+    try:
+        before = path.read_bytes()
+        nb = nbformat.reads(before.decode("utf-8"), as_version=4)
+    except (OSError, UnicodeDecodeError, nbformat.reader.NotJSONError) as e:
+        raise NotebookError(f"{path}: cannot read notebook: {e}") from e
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    _absolute_env()
+    client = NotebookClient(
+        nb,
+        km=_kernel_manager(),
+        timeout=timeout,
+        record_timing=False,
+        allow_errors=False,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        raise NotebookError(f"{path}: a cell failed:\n{e}") from e
+    normalize(nb)
+    text = nbformat.writes(nb, version=4)
+    if not text.endswith("\n"):
+        text += "\n"
+    after = text.encode("utf-8")
+    if after == before:
+        return False
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(after)
+    tmp.replace(path)
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: execute each notebook given, in order."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.notebooks",
+        description="Re-execute Jupyter notebooks in place with byte-stable outputs.",
+    )
+    parser.add_argument("notebooks", nargs="+", type=Path, help=".ipynb files")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (600)")
+    args = parser.parse_args(argv)
+    for nb in args.notebooks:
+        try:
+            changed = execute_notebook(nb, timeout=args.timeout)
+        except NotebookError as e:
+            print(f"notebooks: error: {e}", file=sys.stderr)
+            return 1
+        print(f"notebooks: {nb}: {'updated' if changed else 'unchanged'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
