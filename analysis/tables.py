@@ -73,8 +73,8 @@ TABLE_FORMATS: dict[str, str] = {
 }
 
 #: Column names recognised for each role when no ``*_col`` option is given, in order of
-#: preference. Matching is case-insensitive and treats runs of spaces, ``_`` and ``-`` alike
-#: (``Source Name`` = ``source_name``, ``Original URL`` = ``original-url``).
+#: preference. Matching ignores case, spaces, ``_`` and ``-`` (``Source Name`` = ``source_name``,
+#: ``Original URL`` = ``original-url``, ``PubDate`` = ``pub_date``).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "body"),
     "date": ("date", "publish_date", "published", "pubdate"),
@@ -102,7 +102,7 @@ _DATETIME = re.compile(
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "_", str(name).strip().casefold())
+    return re.sub(r"[\s_\-]+", "", str(name).casefold())
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ def resolve_columns(
             continue
         found[role] = None
         for alias in COLUMN_ALIASES[role]:
-            matches = by_norm.get(alias, [])
+            matches = by_norm.get(_norm(alias), [])
             if len(matches) > 1:
                 problems.append(
                     f"{where}: columns {', '.join(map(repr, matches))} could all be the {role} "

@@ -1,0 +1,680 @@
+"""Table corpora: CSV / JSONL / Parquet input (analysis.tables)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import astuple
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analysis.config import SEEDS_DIR
+from analysis.corpus import (
+    CorpusError,
+    DuplicateWarning,
+    load_corpus,
+    read_corpus,
+    read_documents,
+    split_header,
+)
+from analysis.tables import (
+    SKIPPED_COLUMNS,
+    ColumnMapping,
+    TableCorpus,
+    iter_table_documents,
+    load_table,
+    parse_date,
+    read_table,
+    resolve_columns,
+    table_columns,
+)
+
+# A monitoring-tool export ("Source Name, Date, Original URL, Title, Content").
+EXPORT = [
+    {
+        "Source Name": "Russia Today",
+        "Date": "2023-05-04T23:30:00-05:00",
+        "Original URL": "https://rt.example/1",
+        "Title": "Talks  in\nMoscow",
+        "Content": "MOSCOW, May 4. /TASS/. Leaders met.\r\n\r\nThey talked.",
+    },
+    {
+        "Source Name": "xinhua news agency",
+        "Date": "2023-05-04",
+        "Original URL": "https://x.example/2",
+        "Title": "",
+        "Content": "BEIJING, May 4 (Xinhua) -- Xi met Putin.",
+    },
+    {
+        "Source Name": "The Guardian",
+        "Date": "2023-05-05T00:10:00+02:00",
+        "Original URL": "https://g.example/3",
+        "Title": "Analysis",
+        "Content": "A long read.",
+    },
+]
+
+# (doc_id, file, outlet, origin, affiliation, date, text, sha256 prefix, duplicate_of, title)
+EXPECTED = [
+    ("https://g.example/3", "#3", "The Guardian", "third-party", "independent", "2023-05-04"),
+    ("https://rt.example/1", "#1", "RT", "russian", "state", "2023-05-05"),
+    ("https://x.example/2", "#2", "Xinhua", "chinese", "state", "2023-05-04"),
+]
+EXPECTED_TEXTS = ["A long read.", "Leaders met.\n\nThey talked.", "Xi met Putin."]
+EXPECTED_TITLES = ["Analysis", "Talks in Moscow", ""]
+
+
+def write_csv(path: Path, rows: list[dict], fieldnames: list[str] | None = None) -> Path:
+    fieldnames = fieldnames or list(rows[0])
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fieldnames)
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n\n" for r in rows), encoding="utf-8"
+    )
+    return path
+
+
+def write_parquet(path: Path, rows: list[dict], schema: pa.Schema | None = None) -> Path:
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    return path
+
+
+def summary(docs) -> list[tuple]:
+    return [(d.doc_id, d.file, d.outlet, d.origin, d.affiliation, d.date) for d in docs]
+
+
+# ---------------------------------------------------------------- formats
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".ndjson", ".parquet"])
+def test_each_format_reads_the_same_documents(tmp_path, suffix):
+    path = tmp_path / f"export{suffix}"
+    {".csv": write_csv, ".jsonl": write_jsonl, ".ndjson": write_jsonl}.get(suffix, write_parquet)(
+        path, EXPORT
+    )
+    with read_table(path) as docs:
+        assert isinstance(docs, TableCorpus)
+        assert docs.format == {".ndjson": "jsonl"}.get(suffix, suffix[1:])
+        assert docs.columns == ColumnMapping(
+            text="Content", date="Date", outlet="Source Name", id="Original URL", title="Title"
+        )
+        assert docs.n_rows == 3 and len(docs) == 3
+        assert summary(docs) == [(i, f"export{suffix}{f}", *rest) for i, f, *rest in EXPECTED]
+        assert [d.text for d in docs] == EXPECTED_TEXTS
+        assert [d.title for d in docs] == EXPECTED_TITLES
+        assert [d.duplicate_of for d in docs] == ["", "", ""]
+        assert docs[1].sha256 == hashlib.sha256(b"Leaders met.\n\nThey talked.").hexdigest()
+        assert docs.skipped.empty and list(docs.skipped.columns) == list(SKIPPED_COLUMNS)
+
+
+def test_sequence_protocol_and_close(tmp_path):
+    docs = read_table(write_csv(tmp_path / "e.csv", EXPORT))
+    assert docs[-1].doc_id == "https://x.example/2"
+    assert [d.doc_id for d in docs[0:2]] == ["https://g.example/3", "https://rt.example/1"]
+    with pytest.raises(IndexError):
+        docs[3]
+    assert repr(docs) == "TableCorpus('" + str(tmp_path / "e.csv") + "', n_rows=3, " + (
+        "n_documents=3, n_skipped=0)"
+    )
+    docs.close()
+    docs.close()  # idempotent
+
+
+def test_iter_and_load_table(tmp_path):
+    path = write_csv(tmp_path / "e.csv", EXPORT)
+    assert [d.doc_id for d in iter_table_documents(path)] == [e[0] for e in EXPECTED]
+    df = load_table(path)
+    assert list(df.columns) == [
+        "doc_id",
+        "file",
+        "outlet",
+        "origin",
+        "affiliation",
+        "title",
+        "date",
+        "duplicate_of",
+        "sha256",
+        "text",
+    ]
+    assert list(df.title) == EXPECTED_TITLES
+    # load_corpus and read_corpus accept table files too
+    assert load_corpus(path).equals(df)
+    assert summary(read_corpus(path)) == summary(read_table(path))
+
+
+def test_chunked_reading_gives_the_same_result(tmp_path):
+    rows = [
+        {"source": "TASS", "date": "2024-01-02", "body": f"Article number {i}."} for i in range(7)
+    ]
+    for suffix, writer in (
+        (".csv", write_csv),
+        (".jsonl", write_jsonl),
+        (".parquet", write_parquet),
+    ):
+        path = writer(tmp_path / f"t{suffix}", rows)
+        small = [astuple(d)[2:] for d in read_table(path, chunksize=2)]
+        big = [astuple(d)[2:] for d in read_table(path, chunksize=1000)]
+        assert small == big
+        assert len(small) == 7
+
+
+def test_chunks_are_bounded(tmp_path):
+    from analysis.tables import _chunks
+
+    rows = [{"text": f"t{i}", "date": "2024-01-01", "n": i} for i in range(5)]
+    for suffix, writer in (
+        (".csv", write_csv),
+        (".jsonl", write_jsonl),
+        (".parquet", write_parquet),
+    ):
+        path = writer(tmp_path / f"t{suffix}", rows)
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}[suffix]
+        sizes = [len(c["text"]) for c in _chunks(path, fmt, ["text", "date"], 2)]
+        assert sizes == [2, 2, 1]
+
+
+# ---------------------------------------------------------------- column names
+
+
+def test_media_cloud_style_names(tmp_path):
+    rows = [
+        {
+            "media_name": "Global Times",
+            "publish_date": "2022-02-04 10:00:00",
+            "title": "Winter Games",
+            "text": "Friendship without limits.",
+        }
+    ]
+    (doc,) = read_table(write_csv(tmp_path / "mc.csv", rows))
+    assert (doc.doc_id, doc.outlet, doc.origin, doc.affiliation, doc.date, doc.title) == (
+        "000001",
+        "Global Times",
+        "chinese",
+        "state",
+        "2022-02-04",
+        "Winter Games",
+    )
+
+
+def test_source_date_body_and_row_number_ids(tmp_path):
+    rows = [
+        {"SOURCE": "Reuters", "Date": "2024-03-01", "Body": "First."},
+        {"SOURCE": "AP", "Date": "2024-03-02", "Body": "Second."},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows))
+    assert summary(docs) == [
+        ("000001", "t.csv#1", "Reuters", "third-party", "independent", "2024-03-01"),
+        ("000002", "t.csv#2", "AP", "third-party", "independent", "2024-03-02"),
+    ]
+    assert docs.columns == ColumnMapping(text="Body", date="Date", outlet="SOURCE")
+
+
+def test_resolve_columns_aliases_priority_and_explicit():
+    cols = ["URL", "id", "Pub-Date", "Headline", "Content", "Media Name", "Origin"]
+    assert resolve_columns(cols) == ColumnMapping(
+        text="Content",
+        date="Pub-Date",
+        outlet="Media Name",
+        origin="Origin",
+        id="id",
+        title="Headline",
+    )
+    assert resolve_columns(cols, id_col="url", text_col="Headline", title_col="Content") == (
+        ColumnMapping(
+            text="Headline",
+            date="Pub-Date",
+            outlet="Media Name",
+            origin="Origin",
+            id="URL",
+            title="Content",
+        )
+    )
+
+
+def test_resolve_columns_errors_name_the_problem():
+    with pytest.raises(CorpusError) as info:
+        resolve_columns(["headline", "when"], date_col="day", where="x.csv")
+    assert str(info.value) == (
+        "2 problem(s) in the corpus:\n"
+        "x.csv: --date-col 'day' is not a column of the table; columns are 'headline', 'when'\n"
+        "x.csv: no text column (looked for text, content, body, case-insensitively); "
+        "name it with --text-col; columns are 'headline', 'when'"
+    )
+    with pytest.raises(CorpusError, match="columns 'Date', 'date' could all be the date column"):
+        resolve_columns(["text", "Date", "date"])
+
+
+def test_explicit_columns_on_a_table(tmp_path):
+    rows = [{"art": "Hello world.", "when": "2024-01-01", "who": "Meduza", "key": "m1"}]
+    path = write_csv(tmp_path / "t.csv", rows)
+    (doc,) = read_table(path, text_col="art", date_col="WHEN", outlet_col="who", id_col="key")
+    assert (doc.doc_id, doc.outlet, doc.origin, doc.affiliation, doc.text) == (
+        "m1",
+        "Meduza",
+        "russian",
+        "independent",
+        "Hello world.",
+    )
+    assert table_columns(path) == ["art", "when", "who", "key"]
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-05-04", "2023-05-04"),
+        (" 2023-05-04 ", "2023-05-04"),
+        ("2023-05-04T12:30:00Z", "2023-05-04"),
+        ("2023-05-04t23:59:59z", "2023-05-04"),
+        ("2023-05-04T23:30:00-05:00", "2023-05-05"),
+        ("2023-05-05T01:00:00+03:00", "2023-05-04"),
+        ("2023-05-05T02:59+0300", "2023-05-04"),
+        ("2023-05-04 12:30:00.123456789+00:00", "2023-05-04"),
+        ("2023-05-04 12:30:00", "2023-05-04"),
+        (datetime(2023, 5, 5, 1, 0, tzinfo=timezone(timedelta(hours=3))), "2023-05-04"),
+        (datetime(2023, 5, 4, 23, 0), "2023-05-04"),
+        (date(2023, 5, 4), "2023-05-04"),
+        ("2023-02-30", None),
+        ("04/05/2023", None),
+        ("2023-05-04T25:00:00Z", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+        (20230504, None),
+    ],
+)
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+def test_typed_parquet_timestamps_are_converted_to_utc_dates(tmp_path):
+    schema = pa.schema(
+        [
+            ("text", pa.string()),
+            ("date", pa.timestamp("ns", tz="Europe/Moscow")),
+            ("source", pa.string()),
+            ("id", pa.int64()),
+        ]
+    )
+    rows = [
+        {
+            "text": "One.",
+            "date": datetime(2023, 5, 4, 22, 30, tzinfo=UTC),
+            "source": "TASS",
+            "id": 7,
+        },
+        {
+            "text": "Two.",
+            "date": datetime(2023, 5, 5, 0, 30, tzinfo=UTC),
+            "source": "TASS",
+            "id": 8,
+        },
+    ]
+    docs = read_table(write_parquet(tmp_path / "t.parquet", rows, schema))
+    assert [(d.doc_id, d.date) for d in docs] == [("7", "2023-05-04"), ("8", "2023-05-05")]
+
+
+def test_date_header_in_text_is_removed_and_used_for_an_empty_date(tmp_path):
+    rows = [
+        {"source": "TASS", "date": "", "text": " date 2024-05-14 MOSCOW, May 15. /TASS/. Body."},
+        {"source": "TASS", "date": "2020-01-01", "text": "date 2024-05-14\nBody two."},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows))
+    assert [(d.date, d.text) for d in docs] == [
+        ("2024-05-14", "Body."),
+        ("2020-01-01", "Body two."),
+    ]
+
+
+# ---------------------------------------------------------------- registry
+
+
+def test_outlet_variants_and_origin_column(tmp_path):
+    rows = [
+        {"outlet": "RT International", "origin": "", "date": "2024-01-01", "text": "a"},
+        {"outlet": "russia today", "origin": "", "date": "2024-01-01", "text": "b"},
+        {"outlet": "People’s Daily", "origin": "", "date": "2024-01-01", "text": "c"},
+        {"outlet": "english.pravda.ru", "origin": "", "date": "2024-01-01", "text": "d"},
+        {"outlet": "AFP", "origin": "third-party", "date": "2024-01-01", "text": "e"},
+        {"outlet": "My Blog", "origin": "chinese", "date": "2024-01-01", "text": "f"},
+        {"outlet": "", "origin": "", "date": "2024-01-01", "text": "(MENAFN) g"},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows))
+    assert [(d.outlet, d.origin, d.affiliation, d.text) for d in docs] == [
+        ("RT", "russian", "state", "a"),
+        ("RT", "russian", "state", "b"),
+        ("People's Daily", "chinese", "state", "c"),
+        ("Pravda", "russian", "other", "d"),
+        ("AFP", "third-party", "state", "e"),
+        ("My Blog", "chinese", "", "f"),
+        ("MENAFN", "third-party", "other", "g"),
+    ]
+
+
+def test_override_file_adds_and_replaces_outlets(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '[outlets."My Blog"]\norigin = "third-party"\naffiliation = "independent"\n'
+        'variants = ["myblog.example"]\n\n'
+        '[outlets.RT]\norigin = "russian"\naffiliation = "other"\nvariants = ["Russia Today"]\n',
+        encoding="utf-8",
+    )
+    rows = [
+        {"source": "MYBLOG.example", "date": "2024-01-01", "text": "a"},
+        {"source": "Russia Today", "date": "2024-01-01", "text": "b"},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows), outlets=extra)
+    assert [(d.outlet, d.origin, d.affiliation) for d in docs] == [
+        ("My Blog", "third-party", "independent"),
+        ("RT", "russian", "other"),
+    ]
+
+
+UNKNOWN_ROWS = [
+    {"id": "a", "source": "My Blog", "date": "2024-01-01", "text": "x"},
+    {"id": "b", "source": "TASS", "date": "2024-01-01", "text": "y"},
+    {"id": "c", "source": "Local Paper", "date": "2024-01-01", "text": "z"},
+    {"id": "d", "source": "my blog", "date": "2024-01-01", "text": "w"},
+]
+
+
+def test_unknown_outlets_reported_together_with_counts(tmp_path):
+    path = write_csv(tmp_path / "t.csv", UNKNOWN_ROWS)
+    with pytest.raises(CorpusError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        f"{path}: 3 row(s) have an outlet that is not in the outlet registry and no origin "
+        "(column 'source'); 3 unknown outlet(s):\n"
+        "  'Local Paper': 1 row(s) (row 3)\n"
+        "  'My Blog': 1 row(s) (row 1)\n"
+        "  'my blog': 1 row(s) (row 4)\n"
+        "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.\n"
+        '  [outlets."Local Paper"]\n'
+        '  origin = "russian"        # one of russian, chinese, third-party\n'
+        '  affiliation = "other"      # state | independent | other\n'
+        "  variants = []              # other spellings of the name\n"
+        "or give their origin in an origin column (--origin-col)."
+    )
+
+
+def test_unknown_outlet_counts_rank_by_rows(tmp_path):
+    rows = [dict(r, source="Blog") if r["id"] in "ad" else r for r in UNKNOWN_ROWS]
+    with pytest.raises(CorpusError, match=r"'Blog': 2 row\(s\) \(rows 1, 4\)\n  'Local Paper'"):
+        read_table(write_csv(tmp_path / "t.csv", rows))
+
+
+# ---------------------------------------------------------------- bad rows
+
+BAD_ROWS = [
+    {"id": "ok1", "source": "TASS", "date": "2024-01-01", "text": "Fine."},
+    {"id": "e1", "source": "TASS", "date": "2024-01-01", "text": "   "},
+    {"id": "d1", "source": "TASS", "date": "01/02/2024", "text": "Bad date."},
+    {"id": "d2", "source": "TASS", "date": "", "text": "No date."},
+    {"id": "u1", "source": "Nobody", "date": "2024-01-01", "text": "Unknown."},
+    {"id": "ok1", "source": "TASS", "date": "2024-01-01", "text": "Same id."},
+    {"id": "", "source": "TASS", "date": "2024-01-01", "text": "No id."},
+    {"id": "o1", "source": "TASS", "date": "2024-01-01", "text": "(MENAFN)"},
+    {"id": "n1", "source": "", "date": "2024-01-01", "text": "No outlet."},
+    {"id": "ok2", "source": "Sputnik", "date": "2024-01-02", "text": "Fine too."},
+]
+
+
+def test_bad_rows_are_an_error_naming_row_id_and_column(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", BAD_ROWS)
+    with pytest.raises(CorpusError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert message.splitlines()[:9] == [
+        "8 problem(s) in the corpus:",
+        f"{path}: row 2 (id 'e1'): column 'text': empty text",
+        f"{path}: row 3 (id 'd1'): column 'date': unparsable date '01/02/2024' (expected an "
+        "ISO date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)",
+        f"{path}: row 4 (id 'd2'): column 'date': empty date",
+        f"{path}: row 6 (id 'ok1'): column 'id': duplicate id (same as row 1)",
+        f"{path}: row 7 (id ''): column 'id': empty id",
+        f"{path}: row 8 (id 'o1'): column 'text': no text left",
+        f"{path}: row 9 (id 'n1'): column 'source': no outlet and no known dateline in the "
+        "text to infer it from",
+        f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
+        "(column 'source'); 1 unknown outlet(s):",
+    ]
+    assert "  'Nobody': 1 row(s) (row 5)" in message
+
+
+def test_skip_records_every_skipped_row(tmp_path):
+    path = write_csv(tmp_path / "bad.csv", BAD_ROWS)
+    docs = read_table(path, on_bad_row="skip")
+    assert [d.doc_id for d in docs] == ["ok1", "ok2"]
+    assert [d.file for d in docs] == ["bad.csv#1", "bad.csv#10"]
+    assert docs.skipped[["row", "doc_id", "column", "reason"]].values.tolist() == [
+        [2, "e1", "text", "empty_text"],
+        [3, "d1", "date", "bad_date"],
+        [4, "d2", "date", "bad_date"],
+        [5, "u1", "source", "unknown_outlet"],
+        [6, "ok1", "id", "duplicate_id"],
+        [7, "", "id", "empty_id"],
+        [8, "o1", "text", "empty_text"],
+        [9, "n1", "source", "no_outlet"],
+    ]
+    assert docs.skipped.detail[3] == (
+        "column 'source': outlet 'Nobody' is not in the outlet registry and the row gives no origin"
+    )
+    assert docs.provenance() == {
+        "table": "bad.csv",
+        "format": "csv",
+        "columns": {
+            "text": "text",
+            "date": "date",
+            "outlet": "source",
+            "origin": None,
+            "id": "id",
+            "title": None,
+        },
+        "on_bad_row": "skip",
+        "include_title": False,
+        "n_rows": 10,
+        "n_documents": 2,
+        "n_skipped": 8,
+        "skipped_by_reason": {
+            "bad_date": 2,
+            "duplicate_id": 1,
+            "empty_id": 1,
+            "empty_text": 2,
+            "no_outlet": 1,
+            "unknown_outlet": 1,
+        },
+    }
+
+
+def test_row_with_several_problems_is_skipped_once(tmp_path):
+    rows = [
+        {"origin": "martian", "date": "never", "text": ""},
+        {"origin": "russian", "date": "2024-01-01", "text": "/TASS/ ok"},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows), on_bad_row="skip")
+    assert [(d.doc_id, d.outlet, d.origin) for d in docs] == [("000002", "TASS", "russian")]
+    assert docs.skipped.values.tolist() == [
+        [
+            1,
+            "000001",
+            "text",
+            "empty_text",
+            "column 'text': empty text; column 'date': unparsable date 'never' (expected an ISO "
+            "date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z); column 'origin': origin "
+            "'martian' is not allowed (allowed: russian, chinese, third-party); column '': no "
+            "outlet column (--outlet-col) and no known dateline in the text to infer it from",
+        ]
+    ]
+
+
+def test_all_rows_skipped_is_an_error(tmp_path):
+    rows = [{"source": "TASS", "date": "2024-01-01", "text": ""}]
+    with pytest.raises(CorpusError, match="all 1 row\\(s\\) are bad and were skipped"):
+        read_table(write_csv(tmp_path / "t.csv", rows), on_bad_row="skip")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("t.csv", b"", "no text column"),
+        ("t.csv", b"text,date\n", r"empty table \(no rows\)"),
+        (
+            "t.csv",
+            "text,date,source\ncaf\xe9,2024-01-01,TASS\n".encode("cp1252"),
+            "not valid UTF-8",
+        ),
+        ("t.csv", b'text,date\n"a,2024-01-01\n', "cannot read the table"),
+        ("t.jsonl", b'{"text": "a", "date": "2024-01-01"}\n{oops\n', "line 2: invalid JSON"),
+        ("t.jsonl", b'["text", "date"]\n', "line 1: expected a JSON object per line"),
+        ("t.parquet", b"not parquet", "cannot read the table"),
+        ("t.tsv", b"text\tdate\n", "not a table file"),
+        ("missing.csv", None, "no such file"),
+    ],
+)
+def test_bad_table_files(tmp_path, name, content, expected):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(CorpusError, match=expected) as info:
+        read_table(path)
+    assert str(path) in str(info.value)
+
+
+def test_bad_on_bad_row_value(tmp_path):
+    with pytest.raises(ValueError, match="on_bad_row must be 'error' or 'skip'"):
+        read_table(write_csv(tmp_path / "e.csv", EXPORT), on_bad_row="drop")
+
+
+# ---------------------------------------------------------------- titles and duplicates
+
+
+def test_include_title(tmp_path):
+    path = write_csv(tmp_path / "e.csv", EXPORT)
+    docs = read_table(path, include_title=True)
+    assert [d.text for d in docs] == [
+        "Analysis\n\nA long read.",
+        "Talks in Moscow\n\nLeaders met.\n\nThey talked.",
+        "Xi met Putin.",
+    ]
+    assert docs.provenance()["include_title"] is True
+
+
+def test_duplicates_flagged_and_warned(tmp_path):
+    rows = [
+        {"id": "b", "source": "TASS", "date": "2024-01-01", "text": "Same."},
+        {"id": "a", "source": "TASS", "date": "2024-01-02", "text": "/TASS/ Same."},
+        {"id": "c", "source": "TASS", "date": "2024-01-03", "text": "Other."},
+    ]
+    with pytest.warns(DuplicateWarning, match=r"^1 exact duplicate document\(s\) .*: b = a$"):
+        docs = read_table(write_csv(tmp_path / "t.csv", rows))
+    assert [(d.doc_id, d.duplicate_of) for d in docs] == [("a", ""), ("b", "a"), ("c", "")]
+
+
+def test_table_options_rejected_for_a_directory():
+    with pytest.raises(CorpusError, match="--text-col, --on-bad-row skip appl"):
+        read_corpus(SEEDS_DIR, text_col="body", on_bad_row="skip")
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        read_corpus(SEEDS_DIR, txt_col="body")
+
+
+def test_read_documents_points_table_files_to_read_corpus(tmp_path):
+    with pytest.raises(CorpusError, match="not a directory; table files .* read_corpus"):
+        read_documents(write_csv(tmp_path / "e.csv", EXPORT))
+
+
+# ---------------------------------------------------------------- directory == table
+
+
+def seeds_as_rows() -> list[dict]:
+    with open(SEEDS_DIR / "sources.csv", encoding="utf-8") as f:
+        manifest = {r["file"]: r for r in csv.DictReader(f)}
+    rows = []
+    for p in sorted(SEEDS_DIR.glob("*.txt")):
+        raw = p.read_text(encoding="utf-8")
+        header_date, body = split_header(raw)
+        rows.append(
+            {
+                "id": p.stem,
+                "outlet": manifest[p.name]["outlet"],
+                "origin": manifest[p.name]["origin"],
+                "date": f"{header_date}T12:00:00Z",
+                "text": body,
+            }
+        )
+    return rows[::-1]  # table order need not be doc_id order
+
+
+def seeds_csv(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "seeds.csv", seeds_as_rows())
+
+
+def test_directory_and_table_give_the_same_documents(tmp_path):
+    directory = read_documents(SEEDS_DIR)
+    table = list(read_table(seeds_csv(tmp_path)))
+    assert [d.file for d in table] == [f"seeds.csv#{i}" for i in (5, 4, 3, 2, 1)]
+    for d, t in zip(directory, table, strict=True):
+        assert astuple(d)[:1] + astuple(d)[2:] == astuple(t)[:1] + astuple(t)[2:]
+
+
+def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
+    """All output tables are byte-identical except documents.csv's ``file`` column.
+
+    provenance.json differs by design (inputs are the table file, plus a ``table`` entry).
+    """
+    pytest.importorskip("analysis.sentiment")
+    import pandas as pd
+
+    from analysis.cli import main
+
+    assert main([str(SEEDS_DIR), "--out", str(tmp_path / "dir")]) == 0
+    assert main([str(seeds_csv(tmp_path)), "--out", str(tmp_path / "tab")]) == 0
+    names = sorted(p.name for p in (tmp_path / "dir").glob("*.csv"))
+    assert names == sorted(p.name for p in (tmp_path / "tab").glob("*.csv"))
+    assert "documents.csv" in names and "terms.csv" in names
+    for name in names:
+        a, b = (tmp_path / "dir" / name).read_bytes(), (tmp_path / "tab" / name).read_bytes()
+        if name == "documents.csv":
+            da, db = (pd.read_csv(tmp_path / x / name, dtype=str) for x in ("dir", "tab"))
+            assert list(db.file) == [f"seeds.csv#{i}" for i in (5, 4, 3, 2, 1)]
+            assert da.drop(columns="file").equals(db.drop(columns="file"))
+        else:
+            assert a == b, name
+    prov = json.loads((tmp_path / "tab" / "provenance.json").read_text())
+    assert list(prov["inputs"]) == ["seeds.csv"]
+    assert prov["table"]["n_documents"] == 5 and prov["table"]["n_skipped"] == 0
+
+
+def test_cli_skip_writes_skipped_csv(tmp_path):
+    pytest.importorskip("analysis.sentiment")
+    from analysis.cli import main
+
+    rows = seeds_as_rows()
+    rows[0]["text"] = ""
+    rows[1]["date"] = "someday"
+    path = write_csv(tmp_path / "seeds.csv", rows)
+    out = tmp_path / "out"
+    assert main([str(path), "--out", str(out)]) == 2
+    assert not out.exists()
+    assert main([str(path), "--out", str(out), "--on-bad-row", "skip"]) == 0
+    assert (out / "skipped.csv").read_text(encoding="utf-8") == (
+        "row,doc_id,column,reason,detail\n"
+        "1,004_08d902e5f25b5a72,text,empty_text,column 'text': empty text\n"
+        "2,003_8c3567b68f9a1b61,date,bad_date,column 'date': unparsable date 'someday' "
+        "(expected an ISO date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)\n"
+    )
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["table"]["skipped_by_reason"] == {"bad_date": 1, "empty_text": 1}
+    assert prov["n_documents"] == 3
