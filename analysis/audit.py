@@ -227,7 +227,7 @@ def score_audit(sheet: pd.DataFrame) -> pd.DataFrame:
     rows = []
     frames: dict[str, list] = {}
     for (f, mk), (n_rows, n_j, n_r, *hits) in sorted(markers.items()):
-        n_hits = max(n_rows, *hits)
+        n_hits = max([n_rows, *hits])
         prec = n_r / n_j if n_j else math.nan
         rows.append(("marker", f, mk, n_hits, n_j, n_r, prec, *_wilson(n_r, n_j)))
         fr = frames.setdefault(f, [0, 0, 0, 0.0, 0])  # hits, judged, relevant, Σw·p, Σw
