@@ -222,7 +222,8 @@ def compile_lexicon(lexicon: Lexicon | CompiledLexicon | str | Path | None) -> C
 def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
     """Word tokens, with tokens the tokenizer left hyphenated split into their parts."""
     lower = parsed.lower
-    if not any(h in low for low in lower for h in HYPHENS):
+    joined = "\x00".join(lower)
+    if not any(h in joined for h in HYPHENS):
         return lower, parsed.lemma, parsed.start, parsed.end, parsed.sent
     text = parsed.text
     lo: list[str] = []
