@@ -59,6 +59,20 @@ class OutletRegistry:
         """A regex matching any known dateline marker (group ``marker``)."""
         return _dateline_pattern(self)
 
+    def to_frame(self):
+        """The registry as a table: ``name``, ``origin``, ``affiliation``, ``variants`` and
+        ``datelines`` (the last two joined with ``"; "``), sorted by name."""
+        import pandas as pd
+
+        cols = ["name", "origin", "affiliation", "variants", "datelines"]
+        return pd.DataFrame(
+            [
+                (o.name, o.origin, o.affiliation, "; ".join(o.variants), "; ".join(o.datelines))
+                for o in self.outlets
+            ],
+            columns=cols,
+        )
+
     def outlet_for_marker(self, marker: str) -> Outlet:
         """The outlet whose dateline marker is ``marker``."""
         for o in self.outlets:
@@ -129,9 +143,29 @@ def load_outlets(
         origins: The allowed origins.
 
     Raises:
-        RegistryError: naming the file and outlet when a registry is malformed.
+        RegistryError: naming the file and outlet when a registry is malformed, or when two
+            outlets share a name or variant.
     """
-    outlets = _parse(data_file("outlets.toml"), tuple(origins))
+    shipped = data_file("outlets.toml")
+    outlets = _parse(shipped, tuple(origins))
+    source = dict.fromkeys(outlets, shipped)
     if extra is not None:
-        outlets.update(_parse(Path(extra), tuple(origins)))
+        added = _parse(Path(extra), tuple(origins))
+        outlets.update(added)
+        source.update(dict.fromkeys(added, Path(extra)))
+    owner: dict[str, str] = {}
+    for key in sorted(outlets):
+        o = outlets[key]
+        for n in (o.name, *o.variants):
+            other = owner.setdefault(_norm(n), key)
+            if other != key:
+                raise RegistryError(
+                    f"{source[key]}: outlet {key!r} uses the name {n!r}, which already belongs "
+                    f"to outlet {other!r} ({source[other]}); a name may belong to one outlet "
+                    f"only: remove it, or override [outlets.{_toml_key(other)}] instead"
+                )
     return OutletRegistry(tuple(outlets[k] for k in sorted(outlets)))
+
+
+def _toml_key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else '"' + name.replace('"', '\\"') + '"'
