@@ -358,7 +358,7 @@ def test_outlet_variants_and_origin_column(tmp_path):
         ("RT", "russian", "state", "b"),
         ("People's Daily", "chinese", "state", "c"),
         ("Pravda", "russian", "other", "d"),
-        ("AFP", "third-party", "state", "e"),
+        ("AFP", "third-party", "independent", "e"),
         ("My Blog", "chinese", "", "f"),
         ("MENAFN", "third-party", "other", "g"),
     ]
