@@ -159,17 +159,15 @@ def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
     docs = tables["documents"]
     kn = tables["keyness"]
     n_docs = docs.groupby("origin")["doc_id"].nunique().to_dict()
-    one_vs_rest = sorted(c for c in kn["comparison"].unique() if c.endswith(" vs rest"))
-    pairwise = sorted(c for c in kn["comparison"].unique() if not c.endswith(" vs rest"))
     builders = {
         "corpus_timeline": lambda: plots.timeline(docs),
         "corpus_overview": lambda: plots.corpus_overview(docs),
         "top_terms": lambda: plots.top_terms(tables["top_terms"], n=10, n_docs=n_docs),
         "keyness_one_vs_rest": lambda: plots.keyness_scatter(
-            kn, comparisons=one_vs_rest, title="Keyness: each origin against all others"
+            kn, comparisons="one-vs-rest", title="Keyness: each origin against all others"
         ),
         "keyness_pairwise": lambda: plots.keyness_scatter(
-            kn, comparisons=pairwise, title="Keyness: pairs of origins"
+            kn, comparisons="pairwise", title="Keyness: pairs of origins"
         ),
         "sentiment_by_origin": lambda: plots.point_ci(
             tables["sentiment_by_origin"],

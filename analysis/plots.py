@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -427,7 +428,7 @@ def top_terms(
 def keyness_scatter(
     table: pd.DataFrame,
     *,
-    comparisons: Sequence[str] | None = None,
+    comparisons: Literal["all", "one-vs-rest", "pairwise"] | Sequence[str] = "all",
     n_labels: int = 6,
     z_threshold: float = 1.96,
     title: str | None = None,
@@ -442,14 +443,25 @@ def keyness_scatter(
 
     Args:
         table: :func:`analysis.compare.keyness` output.
-        comparisons: Comparisons to show, in order; default all, sorted.
+        comparisons: ``"all"``, ``"one-vs-rest"`` (reference ``rest``), ``"pairwise"`` (the
+            others) — each sorted — or an explicit list of comparison labels, in order.
         n_labels: Terms labelled at each end.
         z_threshold: Where to draw the reference lines (|z| = 1.96 ≈ p 0.05, uncorrected).
         title: Figure title.
     """
     cols = ["comparison", "group", "reference", "term", "rate_group", "rate_reference", "z"]
     _require(table, "keyness_scatter", cols)
-    comps = list(comparisons) if comparisons is not None else sorted(table["comparison"].unique())
+    if isinstance(comparisons, str):
+        if comparisons not in ("all", "one-vs-rest", "pairwise"):
+            raise PlotError(
+                "keyness_scatter: comparisons must be 'all', 'one-vs-rest', 'pairwise' or a "
+                f"list of comparison labels, got {comparisons!r}"
+            )
+        rest = table["reference"].astype(str) == "rest"
+        keep = {"all": rest | ~rest, "one-vs-rest": rest, "pairwise": ~rest}[comparisons]
+        comps = sorted(table.loc[keep, "comparison"].astype(str).unique())
+    else:
+        comps = list(comparisons)
     unknown = [c for c in comps if c not in set(table["comparison"])]
     if unknown:
         raise PlotError(f"keyness_scatter: no rows for comparison(s) {unknown}")

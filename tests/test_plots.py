@@ -352,3 +352,29 @@ def test_save_figure_rejects_bad_names(tmp_path):
     fig = plots.point_ci(_sentiment_by_origin(), category="origin")
     with pytest.raises(PlotError, match=r"bad figure name '../x'"):
         plots.save_figure(fig, tmp_path, "../x")
+
+
+def test_keyness_scatter_selects_comparison_kind():
+    kn = pd.DataFrame(
+        {
+            "comparison": ["russian vs rest", "chinese vs rest", "chinese vs russian"],
+            "group": ["russian", "chinese", "chinese"],
+            "reference": ["rest", "rest", "russian"],
+            "term": ["a", "a", "a"],
+            "rate_group": [1.0, 1.0, 1.0],
+            "rate_reference": [1.0, 1.0, 1.0],
+            "z": [1.0, -1.0, 0.5],
+        }
+    )
+
+    def titles(fig):
+        return [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
+
+    assert titles(plots.keyness_scatter(kn, comparisons="one-vs-rest")) == [
+        "chinese vs rest",
+        "russian vs rest",
+    ]
+    assert titles(plots.keyness_scatter(kn, comparisons="pairwise")) == ["chinese vs russian"]
+    assert len(titles(plots.keyness_scatter(kn))) == 3
+    with pytest.raises(PlotError, match=r"comparisons must be 'all'"):
+        plots.keyness_scatter(kn, comparisons="both")
