@@ -352,3 +352,14 @@ def test_default_lexicon_examples():
     ]
     assert compile_lexicon(compiled) is compiled
     assert compile_lexicon(load_lexicon()).lexicon.fingerprint == compiled.lexicon.fingerprint
+
+
+def test_compiled_lexicon_pickles():
+    # the pipeline ships the compiled lexicon to worker processes
+    import pickle
+
+    compiled = compile_lexicon(lex("win-win", "hegemon*"))
+    again = pickle.loads(pickle.dumps(compiled))
+    parsed = parse("Win win, not hegemony.")
+    assert match_frames(parsed, again) == match_frames(parsed, compiled)
+    assert [m.text for m in match_frames(parsed, again)] == ["Win win", "hegemony"]
