@@ -13,6 +13,7 @@ from analysis.corpus import (
     DuplicateWarning,
     clean_text,
     load_corpus,
+    read_corpus,
     read_documents,
     split_header,
 )
@@ -225,3 +226,20 @@ def test_no_warning_for_clean_seeds():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_documents(SEEDS_DIR)
+
+
+def test_manifest_outlet_variant_gets_registry_name(tmp_path):
+    write(tmp_path, "a.txt", " date 2024-05-16 Text one.")
+    write(tmp_path, "b.txt", " date 2024-05-16 Text two.")
+    write(
+        tmp_path, "sources.csv", "file,outlet,origin\na.txt,russia today,\nb.txt,My Blog,chinese\n"
+    )
+    df = load_corpus(tmp_path)
+    assert df[["outlet", "origin", "affiliation", "title"]].values.tolist() == [
+        ["RT", "russian", "state", ""],
+        ["My Blog", "chinese", "", ""],
+    ]
+
+
+def test_read_corpus_reads_a_directory_like_read_documents():
+    assert read_corpus(SEEDS_DIR) == read_documents(SEEDS_DIR)
