@@ -34,6 +34,16 @@ def _origins(value: str) -> tuple[str, ...]:
 _TABLE_ROLES = ("text", "date", "outlet", "origin", "id", "title")
 
 
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 0, got {value!r}")
+    return n
+
+
 def _add_analyze(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "analyze",
@@ -121,6 +131,24 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         help="table format: CSV files, or partitioned Parquet datasets OUT/NAME/part-*.parquet "
         "(default: csv)",
     )
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        default=0,
+        help="worker processes for the per-document pass (default 0: one per CPU core); "
+        "outputs are byte-identical whatever N",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="per-document result cache (default: $FRAMING_CACHE_DIR, else the user cache "
+        "directory, e.g. ~/.cache/framing); unchanged texts are never re-analysed",
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the per-document cache"
+    )
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     p.set_defaults(func=_run_analyze)
 
@@ -193,7 +221,15 @@ def _run_analyze(args: argparse.Namespace) -> int:
         )
     else:
         docs = read_corpus(args.corpus, origins=args.origins, outlets=args.outlets, **table_options)
-        results = analyze(docs, lexicon=lexicon, progress=args.progress)
+        from analysis.cache import default_cache_dir
+
+        results = analyze(
+            docs,
+            lexicon=lexicon,
+            progress=args.progress,
+            jobs=args.jobs,
+            cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
+        )
     tables = results.tables()
     tables["keyness"] = compare.keyness(
         results.terms, results.documents, by="origin", min_count=args.min_count

@@ -8,9 +8,14 @@ documents through it and assembles the corpus-level tables.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
+import os
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,19 +24,25 @@ from tqdm import tqdm
 
 from analysis import markers as mk
 from analysis import sentiment as st
+from analysis.cache import CacheStats, DocCache, text_key
 from analysis.config import DEFAULT_ORIGINS
 from analysis.corpus import Document, read_corpus
 from analysis.lexicon import Lexicon, load_lexicon
-from analysis.nlp import Parsed, parse_many
+from analysis.nlp import Parsed, parse, parse_many
 
 __all__ = [
+    "BATCH_CHARS",
+    "BATCH_DOCS",
     "TABLE_COLUMNS",
     "DocResult",
     "Results",
     "analyze",
     "assemble",
     "process",
+    "process_batch",
     "process_parsed",
+    "resolve_jobs",
+    "run_batches",
 ]
 
 #: Columns of every table :func:`analyze` produces (also the CSV headers).
@@ -83,39 +94,269 @@ def _terms(parsed: Parsed) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-def process_parsed(parsed: Parsed, compiled: mk.CompiledLexicon) -> DocResult:
-    """The per-document work that follows the NLP pass."""
+def _sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, float]]:
     text = parsed.text
-    sentences = []
-    for s, e in parsed.sentences:
-        sentences.append((s, e, text[s:e], *st.score(text[s:e])))
+    return [(s, e, text[s:e], *st.score(text[s:e])) for s, e in parsed.sentences]
+
+
+def _lexicon_part(
+    parsed: Parsed, compiled: mk.CompiledLexicon
+) -> tuple[list[tuple], list[float], list[tuple]]:
+    """Frame matches, their masked compounds and actor matches (the lexicon-dependent part)."""
+    text = parsed.text
     frame_matches = mk.match_frames(parsed, compiled)
     masked = []
+    done: dict[tuple[int, str, str], float] = {}
     for m in frame_matches:
-        s, e = parsed.sentences[m.sent_id]
-        spans = [
-            (o.start - s, o.end - s)
-            for o in frame_matches
-            if o.sent_id == m.sent_id and o.marker == m.marker and o.group == m.group
-        ]
-        masked.append(st.score_masked(text[s:e], spans))
-    return DocResult(
-        n_tokens=parsed.n_tokens,
-        terms=_terms(parsed),
-        sentences=sentences,
-        matches=[(m.sent_id, m.group, m.marker, m.start, m.end, m.text) for m in frame_matches],
-        masked=masked,
-        actors=[
+        # Every occurrence of one marker in one sentence is masked together, so the masked
+        # compound is the same for all of them: score the sentence once.
+        k = (m.sent_id, m.group, m.marker)
+        if k not in done:
+            s, e = parsed.sentences[m.sent_id]
+            spans = [
+                (o.start - s, o.end - s)
+                for o in frame_matches
+                if o.sent_id == m.sent_id and o.marker == m.marker and o.group == m.group
+            ]
+            done[k] = st.score_masked(text[s:e], spans)
+        masked.append(done[k])
+    return (
+        [(m.sent_id, m.group, m.marker, m.start, m.end, m.text) for m in frame_matches],
+        masked,
+        [
             (m.sent_id, m.group, m.marker, m.start, m.end, m.text)
             for m in mk.match_actors(parsed, compiled)
         ],
     )
 
 
+def process_parsed(parsed: Parsed, compiled: mk.CompiledLexicon) -> DocResult:
+    """The per-document work that follows the NLP pass."""
+    matches, masked, actors = _lexicon_part(parsed, compiled)
+    return DocResult(
+        n_tokens=parsed.n_tokens,
+        terms=_terms(parsed),
+        sentences=_sentences(parsed),
+        matches=matches,
+        masked=masked,
+        actors=actors,
+    )
+
+
 def process(texts: Iterable[str], compiled: mk.CompiledLexicon) -> Iterator[DocResult]:
-    """Run the whole per-document pass on cleaned texts, streaming, in order."""
+    """Run the whole per-document pass on cleaned texts, streaming, in order (no cache)."""
     for parsed in parse_many(texts):
         yield process_parsed(parsed, compiled)
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def _compiled(lexicon: Lexicon | mk.CompiledLexicon) -> mk.CompiledLexicon:
+    """The compiled lexicon, compiled once per process and lexicon fingerprint."""
+    if isinstance(lexicon, mk.CompiledLexicon):
+        return lexicon
+    key = lexicon.fingerprint
+    got = _COMPILED.get(key)
+    if got is None:
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        got = _COMPILED[key] = mk.compile_lexicon(lexicon)
+    return got
+
+
+_COMPILED: dict[str, mk.CompiledLexicon] = {}
+
+
+def _from_cache(nlp: dict, lex: dict) -> DocResult:
+    return DocResult(
+        n_tokens=nlp["n_tokens"],
+        terms=[(t, c) for t, c in nlp["terms"]],
+        sentences=[tuple(x) for x in nlp["sentences"]],
+        matches=[tuple(x) for x in lex["matches"]],
+        masked=list(lex["masked"]),
+        actors=[tuple(x) for x in lex["actors"]],
+    )
+
+
+def _run_batch(
+    texts: Sequence[str],
+    lexicon: Lexicon | mk.CompiledLexicon,
+    cache: DocCache | None,
+) -> list[DocResult]:
+    compiled = _compiled(lexicon)
+    if cache is None:
+        return list(process(texts, compiled))
+    keys = [text_key(t) for t in texts]
+    nlp_parts: list[dict | None] = [cache.get_nlp(k) for k in keys]
+    lex_parts: list[dict | None] = [cache.get_lex(k) for k in keys]
+    todo = [i for i, part in enumerate(nlp_parts) if part is None]
+    parsed_of: dict[int, Parsed] = {}
+    for i, parsed in zip(todo, parse_many(texts[i] for i in todo), strict=True):
+        part = {
+            "n_tokens": parsed.n_tokens,
+            "terms": _terms(parsed),
+            "sentences": _sentences(parsed),
+        }
+        cache.put_nlp(keys[i], part, parsed)
+        nlp_parts[i] = part
+        parsed_of[i] = parsed
+    for i, lex in enumerate(lex_parts):
+        if lex is not None:
+            continue
+        parsed = parsed_of.get(i) or cache.get_parsed(keys[i])
+        if parsed is None:  # the token record is unusable: rebuild the whole entry
+            parsed = parse(texts[i])
+            cache.put_nlp(keys[i], nlp_parts[i], parsed)
+        matches, masked, actors = _lexicon_part(parsed, compiled)
+        lex_parts[i] = {"matches": matches, "masked": masked, "actors": actors}
+        cache.put_lex(keys[i], lex_parts[i])
+    return [_from_cache(n, x) for n, x in zip(nlp_parts, lex_parts, strict=True)]
+
+
+def process_batch(
+    items: Sequence[tuple[str, str]],
+    lexicon: Lexicon | mk.CompiledLexicon,
+    *,
+    cache_dir: str | Path | None = None,
+) -> list[DocResult]:
+    """Run the per-document pass on one batch of documents (picklable, for any engine).
+
+    The unit of work of :func:`analyze` and of other engines: a top-level function of plain
+    data, so it can be shipped to a worker process or a cluster. The lexicon is compiled once
+    per process (by fingerprint) and spaCy/VADER are loaded once per process.
+
+    Args:
+        items: ``(doc_id, cleaned text)`` pairs (``doc_id`` is only carried for the caller).
+        lexicon: The lexicon (or an already compiled one).
+        cache_dir: Per-document cache directory (:mod:`analysis.cache`); ``None``: no cache.
+
+    Returns:
+        One :class:`DocResult` per item, in order; identical with or without the cache.
+    """
+    texts = [t for _, t in items]
+    cache = None
+    if cache_dir is not None:
+        lex = lexicon.lexicon if isinstance(lexicon, mk.CompiledLexicon) else lexicon
+        cache = DocCache(cache_dir, lexicon_fingerprint=lex.fingerprint)
+    return _run_batch(texts, lexicon, cache)
+
+
+# Worker-process state of the local pool (set by _init_worker).
+_WORKER: dict = {}
+
+
+def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
+    _WORKER["compiled"] = compiled
+    _WORKER["cache_dir"] = cache_dir
+    # The loaded pipeline is long-lived: keep the cyclic GC from re-scanning it.
+    gc.freeze()
+
+
+def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
+    compiled = _WORKER["compiled"]
+    cache_dir = _WORKER["cache_dir"]
+    cache = None
+    if cache_dir is not None:
+        cache = DocCache(cache_dir, lexicon_fingerprint=compiled.lexicon.fingerprint)
+    results = _run_batch(texts, compiled, cache)
+    return results, (cache.stats if cache is not None else CacheStats())
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker processes to use: ``None`` or ``0`` means one per available CPU core.
+
+    Raises:
+        ValueError: ``jobs`` is negative or not an integer.
+    """
+    if jobs is None or jobs == 0:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not Linux
+            return max(1, os.cpu_count() or 1)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise ValueError(f"jobs must be a positive integer (or 0 for all cores), got {jobs!r}")
+    return jobs
+
+
+def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for t in texts:
+        batch.append(t)
+        size += len(t)
+        if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+#: A batch (the unit sent to a worker) holds at most this many documents ...
+BATCH_DOCS = 32
+#: ... or this many characters of text.
+BATCH_CHARS = 200_000
+
+
+def _warm_up(compiled: mk.CompiledLexicon) -> None:
+    """Load spaCy, the lemma table and VADER in this process (forked workers inherit them)."""
+    parse("Warm up.")
+    st.score("Warm up.")
+
+
+def _pool_context() -> mp.context.BaseContext:
+    # fork: workers start in milliseconds and share the already loaded pipeline pages.
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else methods[0])
+
+
+def run_batches(
+    texts: Iterable[str],
+    compiled: mk.CompiledLexicon,
+    *,
+    jobs: int = 1,
+    cache: DocCache | None = None,
+) -> Iterator[DocResult]:
+    """Per-document results of ``texts``, in order, on ``jobs`` processes (streaming).
+
+    At most ``2 * jobs`` batches are in flight, so memory stays bounded whatever the corpus
+    size. Results do not depend on ``jobs`` or on the cache.
+    """
+    batches = _batches(texts)
+    if jobs <= 1:
+        for batch in batches:
+            yield from _run_batch(batch, compiled, cache)
+        return
+    _warm_up(compiled)
+    cache_dir = str(cache.directory) if cache is not None else None
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_pool_context(),
+        initializer=_init_worker,
+        initargs=(compiled, cache_dir),
+    ) as pool:
+        pending: deque = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_worker_batch, batch))
+                if len(pending) >= 2 * jobs:
+                    yield from _collect(pending.popleft(), cache)
+            while pending:
+                yield from _collect(pending.popleft(), cache)
+        except BrokenProcessPool as e:
+            raise RuntimeError(
+                "a worker process died (out of memory?); re-run with fewer --jobs"
+            ) from e
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _collect(future, cache: DocCache | None) -> list[DocResult]:
+    results, stats = future.result()
+    if cache is not None:
+        cache.stats.add(stats)
+    return results
 
 
 @dataclass
@@ -186,31 +427,49 @@ def analyze(
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | None = None,
     progress: bool | None = None,
+    jobs: int | None = 1,
+    cache: str | Path | DocCache | None = None,
 ) -> Results:
     """Analyse a corpus: read and clean it, run the per-document pass, build the tables.
 
+    Documents stream through the per-document pass in batches (no spaCy ``Doc`` is kept);
+    the tables are identical, byte for byte once written, whatever ``jobs`` and ``cache``.
+
     Args:
-        corpus: A corpus directory, or already loaded documents.
+        corpus: A corpus directory or table file, or already loaded documents.
         lexicon: A lexicon TOML file or :class:`~analysis.lexicon.Lexicon`; default: the
             lexicon shipped with the package.
         origins: Allowed origins.
         outlets: Optional TOML file extending the outlet registry.
         progress: Show a progress bar on stderr; default: only when stderr is a terminal.
+        jobs: Worker processes; ``None`` or ``0``: one per CPU core. A corpus of a single
+            batch (:data:`BATCH_DOCS` documents) always runs in this process.
+        cache: Per-document cache directory, or a :class:`~analysis.cache.DocCache` (whose
+            ``stats`` then count this run's hits and misses); ``None``: no cache. The
+            command line uses :func:`analysis.cache.default_cache_dir` unless ``--no-cache``.
 
     Returns:
         The :class:`Results` tables.
     """
-    docs = (
-        list(corpus)
-        if not isinstance(corpus, str | Path)
-        else read_corpus(corpus, origins=origins, outlets=outlets)
-    )
+    if isinstance(corpus, str | Path):
+        docs = read_corpus(corpus, origins=origins, outlets=outlets)
+    else:
+        docs = corpus if isinstance(corpus, Sequence) else list(corpus)
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
-    compiled = mk.compile_lexicon(lex)
+    compiled = _compiled(lex)
+    if cache is not None and not isinstance(cache, DocCache):
+        cache = DocCache(cache, lexicon_fingerprint=lex.fingerprint)
+    elif cache is not None and cache.lexicon_fingerprint != lex.fingerprint:
+        raise ValueError(
+            f"cache {cache!r} belongs to another lexicon than {lex.source}; "
+            "use DocCache(directory, lexicon_fingerprint=lexicon.fingerprint)"
+        )
+    n_jobs = resolve_jobs(jobs)
+    if len(docs) <= BATCH_DOCS:
+        n_jobs = 1
     disable = not sys.stderr.isatty() if progress is None else not progress
-    texts = (d.text for d in docs)
     results = tqdm(
-        process(texts, compiled),
+        run_batches((d.text for d in docs), compiled, jobs=n_jobs, cache=cache),
         total=len(docs),
         desc="documents",
         unit="doc",
