@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -47,7 +47,7 @@ class OutletRegistry:
 
     outlets: tuple[Outlet, ...]
 
-    @property
+    @cached_property
     def _index(self) -> dict[str, Outlet]:
         return _build_index(self)
 
