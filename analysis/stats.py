@@ -1,0 +1,250 @@
+"""Shared statistics: document-resampling bootstrap of ratios, calendar periods.
+
+:func:`bootstrap_ratio` is the one interval estimator of the toolkit. Sentences, words and
+marker occurrences cluster within articles, so the unit that is resampled is the
+**document**: each resample draws the group's documents with replacement and recomputes the
+ratio ``Σ numerator / Σ denominator`` over the drawn documents. The interval is the
+percentile interval of those resampled ratios. A group of one document has no interval
+(``NaN``), never a fake one.
+
+:func:`add_period` turns ISO dates into year / quarter / month labels used for grouping.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["BOOTSTRAP_COLUMNS", "PERIODS", "add_period", "bootstrap_ratio"]
+
+#: Columns of :func:`bootstrap_ratio` after the ``by`` columns.
+BOOTSTRAP_COLUMNS: tuple[str, ...] = ("estimate", "ci_low", "ci_high", "n_docs", "n_rows")
+#: Allowed ``freq`` values of :func:`add_period`.
+PERIODS: tuple[str, ...] = ("year", "quarter", "month")
+
+# Upper bound on the number of cells of one index matrix block (n_resamples x n_docs); larger
+# groups are resampled in blocks of rows so memory stays bounded (~16 MB of indexes).
+_BLOCK_CELLS = 2_000_000
+
+
+def _plain(value):
+    """A group key value as a plain Python scalar (stable ``repr`` across numpy versions)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _group_rng(seed: int, key: tuple) -> np.random.Generator:
+    """RNG of one group: seeded from ``seed`` and a stable hash of the group key."""
+    crc = zlib.crc32(repr(tuple(_plain(v) for v in key)).encode("utf-8"))
+    return np.random.default_rng(np.random.SeedSequence([seed, crc]))
+
+
+def _resampled_ratios(
+    num: np.ndarray, den: np.ndarray, n_resamples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``Σnum/Σden`` of ``n_resamples`` document resamples (NaN where ``Σden == 0``)."""
+    n = len(num)
+    rows = max(1, _BLOCK_CELLS // n)
+    out = np.empty(n_resamples, dtype="float64")
+    for lo in range(0, n_resamples, rows):
+        hi = min(n_resamples, lo + rows)
+        idx = rng.integers(0, n, size=(hi - lo, n))
+        s_num = num[idx].sum(axis=1)
+        s_den = den[idx].sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[lo:hi] = np.where(s_den != 0, s_num / np.where(s_den != 0, s_den, 1.0), np.nan)
+    return out
+
+
+def _numeric(table: pd.DataFrame, column: str) -> np.ndarray:
+    values = pd.to_numeric(table[column], errors="coerce").astype("float64").to_numpy()
+    bad = np.isnan(values) | np.isinf(values)
+    if bad.any():
+        first = table[column].iloc[int(np.flatnonzero(bad)[0])]
+        raise ValueError(
+            f"bootstrap_ratio: column {column!r} must hold finite numbers; "
+            f"{int(bad.sum())} row(s) do not (first: {first!r})"
+        )
+    return values
+
+
+def bootstrap_ratio(
+    table: pd.DataFrame,
+    *,
+    by: Sequence[str],
+    numerator: str,
+    denominator: str | None = None,
+    doc_col: str = "doc_id",
+    scale: float = 1.0,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Ratio per group with a percentile bootstrap interval that resamples documents.
+
+    Within each group (the rows sharing the ``by`` values) the numerator and the denominator
+    are summed per document; ``estimate = scale · Σnum / Σden`` over the group's documents
+    (``NaN`` when ``Σden == 0``). With ``denominator=None`` the denominator is the number of
+    rows, so the estimate is the mean of ``numerator`` over the group's rows (e.g. the mean
+    compound of its sentences, every sentence weighing the same).
+
+    The interval draws the group's documents with replacement ``n_resamples`` times (one
+    ``n_resamples × n_docs`` index matrix from a numpy ``Generator``), recomputes the ratio on
+    each resample (``NaN`` for a resample whose denominator sums to 0, ignored by the
+    percentiles) and takes the ``(1 ± confidence) / 2`` percentiles (numpy's default linear
+    interpolation). Each group's generator is seeded from ``seed`` and the CRC-32 of the
+    ``repr`` of its key, so a group's interval does not change when other groups are added,
+    removed or reordered. With fewer than two documents ``ci_low``/``ci_high`` are ``NaN``.
+
+    Args:
+        table: One row per observation (sentence, document × marker, …) with ``doc_col``,
+            the ``by`` columns, ``numerator`` and (optionally) ``denominator``.
+        by: Grouping columns; ``[]`` gives one overall group.
+        numerator: Column summed in the numerator.
+        denominator: Column summed in the denominator; ``None`` counts rows.
+        doc_col: Column naming the resampling unit.
+        scale: Factor applied to the ratio (e.g. 1000 for a rate per 1,000 tokens).
+        n_resamples: Number of bootstrap resamples (≥ 1).
+        confidence: Coverage of the interval, strictly between 0 and 1.
+        seed: Base seed (non-negative integer).
+
+    Returns:
+        Columns ``*by, estimate, ci_low, ci_high, n_docs, n_rows``: one row per group, sorted
+        by ``by`` (missing key values last). ``n_docs`` is the number of distinct documents
+        and ``n_rows`` the number of rows of the group (ints); the other columns are floats.
+        An empty ``table`` gives an empty frame with these columns.
+
+    Raises:
+        ValueError: ``table`` is not a DataFrame or lacks a column, a value column holds a
+            non-number, NaN or infinity, a document id is missing, or an option is invalid.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(
+            f"bootstrap_ratio: expected a pandas DataFrame, got {type(table).__name__}"
+        )
+    value_cols = [numerator] + ([denominator] if denominator is not None else [])
+    needed = [*by, doc_col, *value_cols]
+    missing = [c for c in dict.fromkeys(needed) if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"bootstrap_ratio: table is missing column(s) {missing}; it has {list(table.columns)}"
+        )
+    if len(set(by)) != len(by) or {doc_col, *value_cols} & set(by):
+        raise ValueError(
+            f"bootstrap_ratio: by={by!r} repeats a column or names the document/value column"
+        )
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int | np.integer):
+        raise ValueError(f"bootstrap_ratio: n_resamples must be an integer, got {n_resamples!r}")
+    if n_resamples < 1:
+        raise ValueError(f"bootstrap_ratio: n_resamples must be >= 1, got {n_resamples}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"bootstrap_ratio: confidence must be in (0, 1), got {confidence!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"bootstrap_ratio: seed must be a non-negative integer, got {seed!r}")
+
+    columns = [*by, *BOOTSTRAP_COLUMNS]
+    if table.empty:
+        out = pd.DataFrame({c: table[c].iloc[:0] for c in by})
+        for c in ("estimate", "ci_low", "ci_high"):
+            out[c] = pd.Series(dtype="float64")
+        for c in ("n_docs", "n_rows"):
+            out[c] = pd.Series(dtype="int64")
+        return out[columns]
+    if table[doc_col].isna().any():
+        raise ValueError(f"bootstrap_ratio: column {doc_col!r} has missing document ids")
+
+    work = table[[*by, doc_col]].copy()
+    work["_num"] = _numeric(table, numerator)
+    work["_den"] = _numeric(table, denominator) if denominator is not None else 1.0
+    work["_rows"] = 1
+    # per document sums within each group (NaN keys kept as their own group)
+    per_doc = work.groupby([*by, doc_col], sort=True, dropna=False)[["_num", "_den", "_rows"]].sum()
+
+    q = 50.0 * (1.0 - confidence)
+    records = []
+    levels = list(range(len(by)))
+    grouped = per_doc.groupby(level=levels, sort=True, dropna=False) if by else [((), per_doc)]
+    for key, docs in grouped:
+        key = key if isinstance(key, tuple) else (key,)
+        num = docs["_num"].to_numpy(dtype="float64")
+        den = docs["_den"].to_numpy(dtype="float64")
+        total_den = den.sum()
+        estimate = scale * (num.sum() / total_den) if total_den != 0 else np.nan
+        lo = hi = np.nan
+        n_docs = len(num)
+        if n_docs >= 2:
+            ratios = _resampled_ratios(num, den, n_resamples, _group_rng(int(seed), key))
+            if not np.isnan(ratios).all():
+                lo, hi = (scale * v for v in np.nanpercentile(ratios, [q, 100.0 - q]))
+        records.append((*key, estimate, lo, hi, n_docs, int(docs["_rows"].sum())))
+
+    out = pd.DataFrame.from_records(records, columns=columns)
+    for c in ("estimate", "ci_low", "ci_high"):
+        out[c] = out[c].astype("float64")
+    for c in ("n_docs", "n_rows"):
+        out[c] = out[c].astype("int64")
+    return out
+
+
+def add_period(
+    documents: pd.DataFrame,
+    *,
+    freq: Literal["year", "quarter", "month"] = "year",
+    date_col: str = "date",
+) -> pd.DataFrame:
+    """Add a ``period`` label computed from each document's date.
+
+    Args:
+        documents: A table with ``date_col`` holding ISO dates ``"YYYY-MM-DD"`` (strings, or
+            datetime values).
+        freq: ``"year"`` → ``"2024"``, ``"quarter"`` → ``"2024Q2"``, ``"month"`` →
+            ``"2024-05"``.
+        date_col: Column holding the dates.
+
+    Returns:
+        A copy of ``documents`` with a string column ``period`` (replacing an existing one).
+
+    Raises:
+        ValueError: Unknown ``freq``, missing ``date_col``, or a date that is missing or not
+            a valid ISO date (the message names the first such row's ``doc_id`` if any).
+    """
+    if freq not in PERIODS:
+        raise ValueError(f"add_period: freq must be one of {PERIODS}, got {freq!r}")
+    if not isinstance(documents, pd.DataFrame):
+        raise ValueError(f"add_period: expected a pandas DataFrame, got {type(documents).__name__}")
+    if date_col not in documents.columns:
+        raise ValueError(
+            f"add_period: documents table is missing column {date_col!r}; "
+            f"it has {list(documents.columns)}"
+        )
+    raw = documents[date_col]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        dates = raw
+    else:
+        dates = pd.to_datetime(raw.astype("string"), format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        where = (
+            f"document {documents['doc_id'].iloc[i]!r}"
+            if "doc_id" in documents.columns
+            else f"row {i}"
+        )
+        raise ValueError(
+            f"add_period: {where} has date {raw.iloc[i]!r} in column {date_col!r}, not an ISO "
+            f"date YYYY-MM-DD ({int(bad.sum())} bad row(s))"
+        )
+    year = dates.dt.year.astype("int64").astype(str)
+    if freq == "year":
+        period = year
+    elif freq == "quarter":
+        period = year + "Q" + dates.dt.quarter.astype("int64").astype(str)
+    else:
+        period = year + "-" + dates.dt.month.astype("int64").map("{:02d}".format)
+    out = documents.copy()
+    out["period"] = period.astype(object).to_numpy()
+    return out
