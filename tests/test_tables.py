@@ -639,8 +639,10 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
 
     from analysis.cli import main
 
-    assert main([str(SEEDS_DIR), "--out", str(tmp_path / "dir")]) == 0
-    assert main([str(seeds_csv(tmp_path)), "--out", str(tmp_path / "tab")]) == 0
+    opts = ["--no-cache", "--jobs", "1"]  # both runs really analyse the texts
+    assert main(["analyze", str(SEEDS_DIR), "--out", str(tmp_path / "dir"), *opts]) == 0
+    table = str(seeds_csv(tmp_path))
+    assert main(["analyze", table, "--out", str(tmp_path / "tab"), *opts]) == 0
     names = sorted(p.name for p in (tmp_path / "dir").glob("*.csv"))
     assert names == sorted(p.name for p in (tmp_path / "tab").glob("*.csv"))
     assert "documents.csv" in names and "terms.csv" in names
@@ -666,9 +668,11 @@ def test_cli_skip_writes_skipped_csv(tmp_path):
     rows[1]["date"] = "someday"
     path = write_csv(tmp_path / "seeds.csv", rows)
     out = tmp_path / "out"
-    assert main([str(path), "--out", str(out)]) == 2
+    assert main(["analyze", str(path), "--out", str(out), "--no-cache"]) == 2
     assert not out.exists()
-    assert main([str(path), "--out", str(out), "--on-bad-row", "skip"]) == 0
+    assert (
+        main(["analyze", str(path), "--out", str(out), "--no-cache", "--on-bad-row", "skip"]) == 0
+    )
     assert (out / "skipped.csv").read_text(encoding="utf-8") == (
         "row,doc_id,column,reason,detail\n"
         "1,004_08d902e5f25b5a72,text,empty_text,column 'text': empty text\n"
