@@ -114,6 +114,8 @@ def main() -> None:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # the scheduler's HTTP server (health, metrics) would otherwise try port 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         ) as cluster:
             label = f"dask (warm, {args.workers} workers)"

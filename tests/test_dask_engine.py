@@ -66,6 +66,8 @@ def cluster():
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # the scheduler's HTTP server (health, metrics) would otherwise try port 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         ) as cluster,
     ):
@@ -228,9 +230,7 @@ def test_worker_without_the_corpus_names_shared_storage(tmp_path):
 
     missing = tmp_path / "not-mounted"
     with pytest.raises(EngineError, match=r"cannot see the corpus directory .*not-mounted; "):
-        process_partition(
-            str(missing), "corpus", [("a.txt", None)], load_outlets(), "k", load_lexicon()
-        )
+        process_partition(str(missing), "corpus", [("a.txt", None)], load_outlets(), load_lexicon())
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
@@ -309,3 +309,11 @@ def test_parquet_output_holds_the_csv_tables(cluster, local_outputs, tmp_path):
     for name, df in tables.items():
         again = df.to_csv(index=False, encoding="utf-8", lineterminator="\n", na_rep="")
         assert again.encode("utf-8") == (local / f"{name}.csv").read_bytes(), name
+
+
+def test_cli_starts_its_own_local_cluster(local_outputs, tmp_path, capsys):
+    out = tmp_path / "dask"
+    argv = ["analyze", str(SEEDS_DIR), "--out", str(out), "--no-progress", "--engine", "dask"]
+    assert main(argv) == 0
+    assert _files(out) == _files(local_outputs["seeds"])
+    assert capsys.readouterr().err == f"framing: analysed 5 documents into {out}\n"

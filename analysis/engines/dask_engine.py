@@ -7,10 +7,10 @@ a shared filesystem); the per-document results come back in document order and a
 by :func:`analysis.pipeline.assemble` exactly as the local engine does, so the output files are
 byte-identical whatever the partitioning.
 
-Each worker process builds its spaCy/VADER pipeline once (module-level caches in
-:mod:`analysis.nlp` and :mod:`analysis.sentiment`) and compiles the lexicon once per lexicon
-fingerprint (:func:`compiled_lexicon`). A task lost with its worker is re-run by Dask on another
-worker (up to ``distributed.scheduler.allowed-failures`` times); after that the run fails with
+Each worker process runs :func:`analysis.pipeline.process_batch`, which builds the spaCy/VADER
+pipelines once per process and compiles the lexicon once per lexicon fingerprint. A task lost
+with its worker is re-run by Dask on another worker (up to
+``distributed.scheduler.allowed-failures`` times); after that the run fails with
 :class:`~analysis.engines.EngineError` and nothing is written.
 
 Dask is imported only when a cluster is used; without it :func:`require_dask` says how to
@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import logging
 import math
 import os
-import pickle
 import socket
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from analysis.config import DEFAULT_ORIGINS
 from analysis.engines import EngineError
@@ -49,7 +47,6 @@ __all__ = [
     "MAX_PARTITION_SIZE",
     "analyze",
     "analyze_corpus",
-    "compiled_lexicon",
     "dask_client",
     "partition_size_for",
     "process_partition",
@@ -141,6 +138,8 @@ def dask_client(
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # the scheduler's HTTP server (health, metrics) would otherwise try port 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.WARNING,
         )
         try:
@@ -154,35 +153,12 @@ def dask_client(
 
 # --------------------------------------------------------------------------- worker side
 
-#: Compiled lexicons of this (worker) process, by lexicon fingerprint.
-_COMPILED: dict[str, Any] = {}
-
-
-def _fingerprint(lexicon: Lexicon) -> str:
-    fingerprint = getattr(lexicon, "fingerprint", None)
-    if isinstance(fingerprint, str):
-        return fingerprint
-    return hashlib.sha256(pickle.dumps(lexicon, protocol=5)).hexdigest()
-
-
-def compiled_lexicon(key: str, lexicon: Lexicon) -> Any:
-    """The compiled form of ``lexicon``, compiled once per process and fingerprint ``key``."""
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        from analysis.markers import compile_lexicon
-
-        if len(_COMPILED) >= 8:
-            _COMPILED.clear()
-        compiled = _COMPILED[key] = compile_lexicon(lexicon)
-    return compiled
-
 
 def process_partition(
     root: str,
     display_root: str,
     items: Sequence[tuple[str, dict | None]],
     registry: OutletRegistry,
-    lexicon_key: str,
     lexicon: Lexicon,
 ) -> tuple[list[Document], list[DocResult], list[str]]:
     """Read, validate, clean and process one partition of corpus files (runs on a worker).
@@ -192,8 +168,8 @@ def process_partition(
         display_root: The corpus directory as the user gave it (used in messages).
         items: ``(relative path, manifest row or None)`` of each file, in corpus order.
         registry: The outlet registry.
-        lexicon_key: Fingerprint of ``lexicon`` (the worker-side cache key).
-        lexicon: The framing lexicon.
+        lexicon: The framing lexicon (compiled once per worker process and fingerprint by
+            :func:`analysis.pipeline.process_batch`).
 
     Returns:
         ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
@@ -205,7 +181,7 @@ def process_partition(
         EngineError: This worker cannot see the corpus directory.
     """
     from analysis import corpus
-    from analysis.pipeline import process
+    from analysis.pipeline import process_batch
 
     base = Path(root)
     if not base.is_dir():
@@ -227,7 +203,7 @@ def process_partition(
             docs.append(doc)
     if problems:
         return [], [], problems
-    results = list(process([d.text for d in docs], compiled_lexicon(lexicon_key, lexicon)))
+    results = process_batch([(d.doc_id, d.text) for d in docs], lexicon)
     return [dataclasses.replace(d, text="") for d in docs], results, []
 
 
@@ -358,7 +334,6 @@ def analyze_corpus(
         [str(root)] * len(parts),
         parts,
         registry=registry,
-        lexicon_key=_fingerprint(lex),
         lexicon=lex,
         key=[f"framing-partition-{run}-{i}" for i in range(len(parts))],
         pure=False,
