@@ -634,7 +634,6 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
 
     provenance.json differs by design (inputs are the table file, plus a ``table`` entry).
     """
-    pytest.importorskip("analysis.sentiment")
     import pandas as pd
 
     from analysis.cli import main
@@ -660,7 +659,6 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
 
 
 def test_cli_skip_writes_skipped_csv(tmp_path):
-    pytest.importorskip("analysis.sentiment")
     from analysis.cli import main
 
     rows = seeds_as_rows()
