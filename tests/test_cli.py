@@ -1,0 +1,133 @@
+"""End-to-end: ``framing analyze`` on the seeds and on bad input (analysis.cli)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.config import SEEDS_DIR
+
+TABLES = [
+    "actor_sentiment.csv",
+    "documents.csv",
+    "frame_rates.csv",
+    "keyness.csv",
+    "marker_sentiment.csv",
+    "markers.csv",
+    "matches.csv",
+    "provenance.json",
+    "sentences.csv",
+    "terms.csv",
+]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "out"
+    assert main(["analyze", str(SEEDS_DIR), "--out", str(out), "--no-progress", "--no-cache"]) == 0
+    return out
+
+
+def test_writes_every_table(seeds_out):
+    assert sorted(p.name for p in seeds_out.iterdir()) == TABLES
+
+
+def test_documents_table(seeds_out):
+    rows = read_csv(seeds_out / "documents.csv")
+    assert list(rows[0])[:7] == [
+        "doc_id",
+        "file",
+        "outlet",
+        "origin",
+        "affiliation",
+        "title",
+        "date",
+    ]
+    assert [(r["doc_id"][:3], r["origin"], r["date"]) for r in rows] == [
+        ("000", "russian", "2024-05-14"),
+        ("001", "russian", "2024-05-14"),
+        ("002", "chinese", "2025-05-08"),
+        ("003", "russian", "2017-11-01"),
+        ("004", "third-party", "2024-05-16"),
+    ]
+    for r in rows:
+        assert int(r["n_tokens"]) > 200
+        assert -1 <= float(r["sentiment"]) <= 1
+
+
+def test_terms_sum_to_non_numeric_tokens(seeds_out):
+    docs = {r["doc_id"]: int(r["n_tokens"]) for r in read_csv(seeds_out / "documents.csv")}
+    totals: dict[str, int] = {}
+    for r in read_csv(seeds_out / "terms.csv"):
+        totals[r["doc_id"]] = totals.get(r["doc_id"], 0) + int(r["count"])
+    assert set(totals) == set(docs)
+    for doc_id, n in totals.items():
+        assert 0 < docs[doc_id] - n < 40  # only number tokens are left out of terms
+
+
+def test_sentence_offsets_point_into_cleaned_text(seeds_out):
+    from analysis.corpus import load_corpus
+
+    texts = dict(zip(*load_corpus(SEEDS_DIR)[["doc_id", "text"]].T.values, strict=True))
+    for r in read_csv(seeds_out / "sentences.csv"):
+        assert texts[r["doc_id"]][int(r["start"]) : int(r["end"])] == r["text"]
+
+
+def test_rerun_is_byte_identical(seeds_out, tmp_path):
+    again = tmp_path / "again"
+    assert (
+        main(["analyze", str(SEEDS_DIR), "--out", str(again), "--no-progress", "--no-cache"]) == 0
+    )
+    for name in TABLES:
+        assert (again / name).read_bytes() == (seeds_out / name).read_bytes(), name
+
+
+def test_provenance(seeds_out):
+    prov = json.loads((seeds_out / "provenance.json").read_text())
+    assert sorted(prov["inputs"]) == sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
+    assert prov["manifest"] is not None
+    assert prov["n_documents"] == 5
+
+
+def test_bad_input_exits_nonzero_and_leaves_out_untouched(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bad.txt").write_bytes(" date 2020-01-01 (MENAFN) it’s".encode("cp1252"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.csv").write_text("keep\n")
+    assert main(["analyze", str(corpus), "--out", str(out), "--no-progress", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert "framing: error:" in err and "bad.txt: not valid UTF-8" in err
+    assert [p.name for p in out.iterdir()] == ["previous.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]
+
+
+def test_duplicate_is_a_warning_not_an_error(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a", "b"):
+        (corpus / f"{name}.txt").write_text(" date 2020-01-01 (MENAFN) Same words here.")
+    assert (
+        main(["analyze", str(corpus), "--out", str(tmp_path / "o"), "--no-progress", "--no-cache"])
+        == 0
+    )
+    assert "framing: warning: 1 exact duplicate document(s)" in capsys.readouterr().err
+
+
+def test_python_m_analysis_is_the_cli():
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "analyze" in proc.stdout and "audit" in proc.stdout
