@@ -1,0 +1,210 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.stats import BOOTSTRAP_COLUMNS, add_period, bootstrap_ratio
+
+
+def _table(rows, columns=("doc_id", "g", "v")):
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def test_columns_sorting_counts_and_estimate():
+    # group x: doc a rows 0.75, 0.25 (sum 1.0), doc b row 0.5 -> mean of 3 rows = 1.5 / 3 = 0.5
+    # group y: doc c rows 0.125, 0.375 -> 0.25 (one document)
+    t = _table(
+        [
+            ("c", "y", 0.125),
+            ("a", "x", 0.75),
+            ("b", "x", 0.5),
+            ("a", "x", 0.25),
+            ("c", "y", 0.375),
+        ]
+    )
+    out = bootstrap_ratio(t, by=["g"], numerator="v", n_resamples=200)
+    assert list(out.columns) == ["g", *BOOTSTRAP_COLUMNS]
+    assert out["g"].tolist() == ["x", "y"]
+    assert out["estimate"].tolist() == [0.5, 0.25]
+    assert out["n_docs"].tolist() == [2, 1]
+    assert out["n_rows"].tolist() == [3, 2]
+    assert str(out["n_docs"].dtype) == "int64" and str(out["n_rows"].dtype) == "int64"
+    # x: every resample (aa: 1.0/2, bb: 1.0/2, ab: 1.5/3) has mean exactly 0.5
+    assert out.loc[0, "ci_low"] == 0.5 and out.loc[0, "ci_high"] == 0.5
+    # y: one document -> no interval, never a fake one
+    assert math.isnan(out.loc[1, "ci_low"]) and math.isnan(out.loc[1, "ci_high"])
+
+
+def test_two_documents_zero_and_one_give_full_range():
+    # resample means: 0 (p 1/4), 0.5 (p 1/2), 1 (p 1/4); with 2,000 resamples about 500 are 0
+    # and 500 are 1, so the 2.5th and 97.5th percentiles are exactly 0 and 1.
+    t = _table([("a", "g", 0.0), ("b", "g", 1.0)])
+    out = bootstrap_ratio(t, by=["g"], numerator="v")
+    assert out[["estimate", "ci_low", "ci_high", "n_docs", "n_rows"]].values.tolist() == [
+        [0.5, 0.0, 1.0, 2, 2]
+    ]
+
+
+def test_pinned_regression_value():
+    # five documents with means 0.1, 0.4 (2 rows), 0.7, -0.2, 0.5: mean of 6 rows = 1.9 / 6.
+    # Pinned once (seed 0, 2,000 resamples); both ends are means of actual resamples.
+    t = _table(
+        [
+            ("a", "g", 0.1),
+            ("b", "g", 0.2),
+            ("b", "g", 0.6),
+            ("c", "g", 0.7),
+            ("d", "g", -0.2),
+            ("e", "g", 0.5),
+        ]
+    )
+    out = bootstrap_ratio(t, by=["g"], numerator="v", n_resamples=2000, seed=0)
+    row = out.iloc[0]
+    assert row["estimate"] == pytest.approx(1.9 / 6, abs=1e-15)
+    assert (row["n_docs"], row["n_rows"]) == (5, 6)
+    assert row["ci_low"] == pytest.approx(0.04, abs=1e-12)
+    assert row["ci_high"] == pytest.approx(0.54, abs=1e-12)
+
+
+def test_group_interval_independent_of_other_groups_and_row_order():
+    base = _table([("a", "g", 0.1), ("b", "g", 0.2), ("b", "g", 0.6), ("c", "g", 0.7)])
+    alone = bootstrap_ratio(base, by=["g"], numerator="v", n_resamples=500, seed=7)
+    other = _table([("d", "f", 0.9), ("e", "f", -0.3), ("f", "h", 0.0), ("g", "h", 0.5)])
+    mixed = pd.concat([other, base.iloc[::-1]], ignore_index=True)
+    both = bootstrap_ratio(mixed, by=["g"], numerator="v", n_resamples=500, seed=7)
+    assert both["g"].tolist() == ["f", "g", "h"]
+    row = both[both["g"] == "g"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(row, alone)
+    # same input -> identical output; another seed -> another interval
+    again = bootstrap_ratio(mixed, by=["g"], numerator="v", n_resamples=500, seed=7)
+    pd.testing.assert_frame_equal(again, both)
+    reseeded = bootstrap_ratio(base, by=["g"], numerator="v", n_resamples=500, seed=8)
+    assert reseeded["estimate"].tolist() == alone["estimate"].tolist()
+    assert (reseeded["ci_low"].iloc[0], reseeded["ci_high"].iloc[0]) != (
+        alone["ci_low"].iloc[0],
+        alone["ci_high"].iloc[0],
+    )
+
+
+def test_denominator_scale_and_zero_denominator_resamples():
+    # doc a: 0 / 0 tokens, doc b: 1 / 4 -> estimate 1000 * 1 / 4 = 250. Resample "aa" has a zero
+    # denominator (NaN, ignored); every other resample contains b only as information -> 250.
+    t = pd.DataFrame({"doc_id": ["a", "b"], "count": [0, 1], "n_tokens": [0, 4]})
+    out = bootstrap_ratio(
+        t, by=[], numerator="count", denominator="n_tokens", scale=1000.0, n_resamples=300
+    )
+    assert list(out.columns) == list(BOOTSTRAP_COLUMNS)
+    assert out.values.tolist() == [[250.0, 250.0, 250.0, 2, 2]]
+
+
+def test_all_zero_denominators_give_nan_not_error():
+    t = pd.DataFrame({"doc_id": ["a", "b"], "count": [0, 0], "n_tokens": [0, 0]})
+    out = bootstrap_ratio(t, by=[], numerator="count", denominator="n_tokens", n_resamples=50)
+    assert out[["estimate", "ci_low", "ci_high"]].isna().all(axis=None)
+    assert out[["n_docs", "n_rows"]].values.tolist() == [[2, 2]]
+
+
+def test_per_document_sums_before_ratio():
+    # doc a: rows (2/10, 4/10) -> 6/20; doc b: 1/20. Pooled: 7/40 = 0.175, not a mean of ratios.
+    t = pd.DataFrame(
+        {"doc_id": ["a", "a", "b"], "num": [2, 4, 1], "den": [10, 10, 20], "k": [1, 1, 1]}
+    )
+    out = bootstrap_ratio(t, by=["k"], numerator="num", denominator="den", n_resamples=100)
+    assert out["estimate"].tolist() == [0.175]
+    # resamples: aa 12/40 = 0.3, bb 2/40 = 0.05, ab 7/40 -> interval within [0.05, 0.3]
+    assert 0.05 <= out["ci_low"].iloc[0] <= out["ci_high"].iloc[0] <= 0.3
+
+
+def test_two_level_grouping_and_key_types():
+    t = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d"],
+            "origin": ["ru", "ru", "cn", "ru"],
+            "year": np.array([2025, 2024, 2025, 2025], dtype="int64"),
+            "v": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    out = bootstrap_ratio(t, by=["origin", "year"], numerator="v", n_resamples=100)
+    assert out[["origin", "year"]].values.tolist() == [["cn", 2025], ["ru", 2024], ["ru", 2025]]
+    assert out["estimate"].tolist() == [3.0, 2.0, 2.5]
+    assert out["n_docs"].tolist() == [1, 1, 2]
+
+
+def test_empty_input_keeps_columns():
+    t = _table([])
+    out = bootstrap_ratio(t, by=["g"], numerator="v")
+    assert list(out.columns) == ["g", *BOOTSTRAP_COLUMNS]
+    assert len(out) == 0
+    out = bootstrap_ratio(t, by=[], numerator="v")
+    assert list(out.columns) == list(BOOTSTRAP_COLUMNS) and len(out) == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"by": ["nope"], "numerator": "v"}, "table is missing column(s) ['nope']"),
+        ({"by": ["g"], "numerator": "v", "denominator": "d"}, "missing column(s) ['d']"),
+        ({"by": ["g", "g"], "numerator": "v"}, "repeats a column"),
+        ({"by": ["v"], "numerator": "v"}, "names the document/value column"),
+        ({"by": ["g"], "numerator": "v", "n_resamples": 0}, "n_resamples must be >= 1"),
+        ({"by": ["g"], "numerator": "v", "confidence": 1.0}, "confidence must be in (0, 1)"),
+        ({"by": ["g"], "numerator": "v", "seed": -1}, "seed must be a non-negative integer"),
+    ],
+)
+def test_bad_options(kwargs, message):
+    t = _table([("a", "g", 0.5)])
+    with pytest.raises(ValueError) as err:
+        bootstrap_ratio(t, **kwargs)
+    assert message in str(err.value)
+
+
+def test_bad_values():
+    t = _table([("a", "g", 0.5), ("b", "g", float("nan"))])
+    with pytest.raises(ValueError, match="column 'v' must hold finite numbers; 1 row"):
+        bootstrap_ratio(t, by=["g"], numerator="v")
+    t = _table([("a", "g", "x")])
+    with pytest.raises(ValueError, match="first: 'x'"):
+        bootstrap_ratio(t, by=["g"], numerator="v")
+    t = _table([(None, "g", 0.5)])
+    with pytest.raises(ValueError, match="missing document ids"):
+        bootstrap_ratio(t, by=["g"], numerator="v")
+
+
+# --------------------------------------------------------------------------- add_period
+
+DOCS = pd.DataFrame({"doc_id": ["a", "b", "c"], "date": ["2024-05-03", "2025-11-30", "2024-01-01"]})
+
+
+@pytest.mark.parametrize(
+    ("freq", "expected"),
+    [
+        ("year", ["2024", "2025", "2024"]),
+        ("quarter", ["2024Q2", "2025Q4", "2024Q1"]),
+        ("month", ["2024-05", "2025-11", "2024-01"]),
+    ],
+)
+def test_add_period(freq, expected):
+    out = add_period(DOCS, freq=freq)
+    assert out["period"].tolist() == expected
+    assert list(out.columns) == ["doc_id", "date", "period"]
+    assert "period" not in DOCS.columns  # input untouched
+
+
+def test_add_period_other_column_and_datetimes():
+    docs = pd.DataFrame({"when": pd.to_datetime(["2023-07-09"])})
+    assert add_period(docs, freq="quarter", date_col="when")["period"].tolist() == ["2023Q3"]
+
+
+@pytest.mark.parametrize("bad", ["2024-02-30", "05/03/2024", None, "2024-5-3x"])
+def test_add_period_bad_date_names_document(bad):
+    docs = DOCS.assign(date=["2024-05-03", bad, "2024-01-01"])
+    with pytest.raises(ValueError, match=r"document 'b' has date .* not an ISO date"):
+        add_period(docs)
+
+
+def test_add_period_bad_options():
+    with pytest.raises(ValueError, match="freq must be one of"):
+        add_period(DOCS, freq="week")
+    with pytest.raises(ValueError, match="missing column 'when'"):
+        add_period(DOCS, date_col="when")
