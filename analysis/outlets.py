@@ -81,7 +81,6 @@ class OutletRegistry:
         raise KeyError(marker)
 
 
-@cache
 def _build_index(reg: OutletRegistry) -> dict[str, Outlet]:
     index: dict[str, Outlet] = {}
     for o in reg.outlets:
