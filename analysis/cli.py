@@ -208,6 +208,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
         raise CorpusError([f"{args.corpus}: --engine dask reads corpus directories only"])
     if getattr(args, "engine", "local") == "dask":
+        from analysis.cache import default_cache_dir
         from analysis.engines import dask_engine
 
         docs, results = dask_engine.analyze_corpus(
@@ -218,6 +219,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             partition_size=args.partition_size,
             progress=args.progress,
+            cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         )
     else:
         docs = read_corpus(args.corpus, origins=args.origins, outlets=args.outlets, **table_options)

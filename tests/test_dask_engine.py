@@ -110,14 +110,16 @@ def local_outputs(tmp_path_factory, replicated) -> dict[str, Path]:
     outs = {}
     for name, corpus in (("seeds", SEEDS_DIR), ("replicated", replicated)):
         out = tmp_path_factory.mktemp("local") / name
-        assert main(["analyze", str(corpus), "--out", str(out), "--no-progress"]) == 0
+        argv = ["analyze", str(corpus), "--out", str(out), "--no-progress", "--no-cache"]
+        assert main(argv) == 0
         outs[name] = out
     return outs
 
 
 def _run_dask(corpus: Path, out: Path, cluster, *extra: str) -> int:
     argv = ["analyze", str(corpus), "--out", str(out), "--no-progress", "--engine", "dask"]
-    return main([*argv, "--scheduler", cluster.scheduler_address, *extra])
+    cache = [] if "--cache-dir" in extra else ["--no-cache"]
+    return main([*argv, "--scheduler", cluster.scheduler_address, *cache, *extra])
 
 
 # --------------------------------------------------------------------------- byte-identical
@@ -237,7 +239,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["analyze", str(SEEDS_DIR), "--out", str(out), "--engine", "dask"]
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
-        assert main([*argv, "--scheduler", "tcp://127.0.0.1:9", "--no-progress"]) == 2
+        assert main([*argv, "--scheduler", "tcp://127.0.0.1:9", "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert "framing: error: cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in err
     assert not out.exists()
@@ -314,6 +316,17 @@ def test_parquet_output_holds_the_csv_tables(cluster, local_outputs, tmp_path):
 def test_cli_starts_its_own_local_cluster(local_outputs, tmp_path, capsys):
     out = tmp_path / "dask"
     argv = ["analyze", str(SEEDS_DIR), "--out", str(out), "--no-progress", "--engine", "dask"]
-    assert main(argv) == 0
+    assert main([*argv, "--no-cache"]) == 0
     assert _files(out) == _files(local_outputs["seeds"])
     assert capsys.readouterr().err == f"framing: analysed 5 documents into {out}\n"
+
+
+def test_workers_share_the_document_cache(cluster, local_outputs, tmp_path):
+    cache = tmp_path / "cache"
+    for run in ("cold", "warm"):
+        out = tmp_path / run
+        assert _run_dask(SEEDS_DIR, out, cluster, "--cache-dir", str(cache)) == 0
+        assert _files(out) == _files(local_outputs["seeds"]), run
+    # one lexicon-independent and one lexicon entry per seed document
+    assert len(list(cache.glob("nlp-*/*/*.json"))) == 5
+    assert len(list(cache.glob("lex-*/*/*.json"))) == 5

@@ -160,6 +160,7 @@ def process_partition(
     items: Sequence[tuple[str, dict | None]],
     registry: OutletRegistry,
     lexicon: Lexicon,
+    cache_dir: str | None = None,
 ) -> tuple[list[Document], list[DocResult], list[str]]:
     """Read, validate, clean and process one partition of corpus files (runs on a worker).
 
@@ -170,6 +171,8 @@ def process_partition(
         registry: The outlet registry.
         lexicon: The framing lexicon (compiled once per worker process and fingerprint by
             :func:`analysis.pipeline.process_batch`).
+        cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.cache`;
+            safe to share between workers); ``None``: no cache.
 
     Returns:
         ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
@@ -203,7 +206,7 @@ def process_partition(
             docs.append(doc)
     if problems:
         return [], [], problems
-    results = process_batch([(d.doc_id, d.text) for d in docs], lexicon)
+    results = process_batch([(d.doc_id, d.text) for d in docs], lexicon, cache_dir=cache_dir)
     return [dataclasses.replace(d, text="") for d in docs], results, []
 
 
@@ -265,6 +268,7 @@ def analyze_corpus(
     client: Client | None = None,
     partition_size: int | None = None,
     progress: bool | None = None,
+    cache: str | Path | None = None,
 ) -> tuple[list[Document], Results]:
     """Analyse a corpus directory on a Dask cluster; same tables as the local engine.
 
@@ -283,6 +287,8 @@ def analyze_corpus(
         client: An existing :class:`distributed.Client` (overrides ``scheduler``).
         partition_size: Documents per task; default: :func:`partition_size_for`.
         progress: Show a progress bar on stderr; default: only when stderr is a terminal.
+        cache: Per-document cache directory, used by the workers (on a cluster: a shared
+            path, or each worker host keeps its own cache); default: no cache.
 
     Returns:
         ``(documents, results)``: the documents in corpus order (metadata only, ``text`` is
@@ -314,6 +320,7 @@ def analyze_corpus(
                 client=new,
                 partition_size=partition_size,
                 progress=progress,
+                cache=cache,
             )
 
     root = Path(corpus)
@@ -335,6 +342,7 @@ def analyze_corpus(
         parts,
         registry=registry,
         lexicon=lex,
+        cache_dir=None if cache is None else str(Path(cache).resolve()),
         key=[f"framing-partition-{run}-{i}" for i in range(len(parts))],
         pure=False,
     )
@@ -365,6 +373,7 @@ def analyze(
     client: Client | None = None,
     partition_size: int | None = None,
     progress: bool | None = None,
+    cache: str | Path | None = None,
 ) -> Results:
     """:func:`analysis.pipeline.analyze` on a Dask cluster (see :func:`analyze_corpus`).
 
@@ -380,4 +389,5 @@ def analyze(
         client=client,
         partition_size=partition_size,
         progress=progress,
+        cache=cache,
     )[1]
