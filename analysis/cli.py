@@ -44,6 +44,12 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _partition_size(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of documents >= 1, got {value!r}")
+    return int(value)
+
+
 def _add_analyze(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "analyze",
@@ -120,7 +126,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--partition-size",
-        type=int,
+        type=_partition_size,
         metavar="N",
         help="--engine dask: documents per task (default: about 4 tasks per worker thread)",
     )

@@ -330,3 +330,13 @@ def test_workers_share_the_document_cache(cluster, local_outputs, tmp_path):
     # one lexicon-independent and one lexicon entry per seed document
     assert len(list(cache.glob("nlp-*/*/*.json"))) == 5
     assert len(list(cache.glob("lex-*/*/*.json"))) == 5
+
+
+def test_cli_rejects_a_bad_partition_size(tmp_path, capsys):
+    argv = ["analyze", str(SEEDS_DIR), "--out", str(tmp_path / "out"), "--engine", "dask"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--partition-size", "0"])
+    assert exit_.value.code == 2
+    assert "--partition-size: expected a number of documents >= 1, got '0'" in (
+        capsys.readouterr().err
+    )
