@@ -340,3 +340,10 @@ def test_cli_rejects_a_bad_partition_size(tmp_path, capsys):
     assert "--partition-size: expected a number of documents >= 1, got '0'" in (
         capsys.readouterr().err
     )
+
+
+def test_client_side_checks_come_before_any_cluster(tmp_path):
+    # an unreachable scheduler is never contacted: the missing corpus is reported first
+    with pytest.raises(CorpusError) as err:
+        analyze(tmp_path / "missing", scheduler="tcp://127.0.0.1:9")
+    assert str(err.value) == f"{tmp_path / 'missing'}: not a directory"

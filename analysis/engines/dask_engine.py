@@ -302,27 +302,11 @@ def analyze_corpus(
     from analysis import corpus as corpus_mod
     from analysis.lexicon import Lexicon, load_lexicon
     from analysis.outlets import load_outlets
-    from analysis.pipeline import assemble
 
-    if partition_size is not None and (
-        isinstance(partition_size, bool) or not isinstance(partition_size, int)
-    ):
+    size = partition_size
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
         raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
-    if partition_size is not None and partition_size < 1:
-        raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
-    if client is None:
-        with dask_client(scheduler) as new:
-            return analyze_corpus(
-                corpus,
-                lexicon=lexicon,
-                origins=origins,
-                outlets=outlets,
-                client=new,
-                partition_size=partition_size,
-                progress=progress,
-                cache=cache,
-            )
-
+    # everything the client can check is checked before a cluster is started or contacted
     root = Path(corpus)
     if not root.is_dir():
         raise corpus_mod.CorpusError([f"{root}: not a directory"])
@@ -330,6 +314,25 @@ def analyze_corpus(
     registry = load_outlets(outlets, origins=tuple(origins))
     problems: list[str] = []
     items = _plan(root, origins, problems)
+    if client is None:
+        with dask_client(scheduler) as new:
+            return _run(new, root, items, problems, registry, lex, partition_size, progress, cache)
+    return _run(client, root, items, problems, registry, lex, partition_size, progress, cache)
+
+
+def _run(
+    client: Client,
+    root: Path,
+    items: list[tuple[str, dict | None]],
+    problems: list[str],
+    registry: OutletRegistry,
+    lex: Lexicon,
+    partition_size: int | None,
+    progress: bool | None,
+    cache: str | Path | None,
+) -> tuple[list[Document], Results]:
+    from analysis import corpus as corpus_mod
+    from analysis.pipeline import assemble
 
     n_threads = sum(client.nthreads().values()) or 1
     size = partition_size or partition_size_for(len(items), n_threads)
