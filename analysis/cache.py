@@ -25,7 +25,9 @@ leave half-written entries. Deleting the directory is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -43,14 +45,23 @@ __all__ = [
     "CacheStats",
     "CacheWarning",
     "DocCache",
+    "RunCache",
     "default_cache_dir",
+    "lex_version",
+    "nlp_version",
+    "package_fingerprint",
+    "run_key",
     "text_key",
 ]
 
 #: Bump when the stored results or their computation change (terms, sentence scoring).
 RESULTS_VERSION = "1"
-#: Everything the ``nlp`` part depends on besides the text.
+#: What the ``nlp`` part depends on besides the text (the source of the modules that compute
+#: it is hashed in too, see :func:`nlp_version`).
 NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RESULTS_VERSION}"
+#: Modules whose code decides the ``nlp`` part / the ``lex`` part of an entry.
+_NLP_MODULES = ("analysis.nlp", "analysis.sentiment", "analysis.pipeline", "analysis.cache")
+_LEX_MODULES = (*_NLP_MODULES, "analysis.markers", "analysis.lexicon")
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "FRAMING_CACHE_DIR"
 
@@ -77,6 +88,31 @@ def text_key(text: str) -> str:
 @cache
 def _short(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def _code_hash(modules: tuple[str, ...]) -> str:
+    """SHA-256 of the source of ``modules``: any code change invalidates their entries."""
+    h = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        h.update(name.encode("utf-8") + b"\0")
+        if origin and os.path.isfile(origin):
+            h.update(Path(origin).read_bytes())
+    return h.hexdigest()[:16]
+
+
+@cache
+def nlp_version() -> str:
+    """Version string of ``nlp`` entries: :data:`NLP_VERSION` plus the hash of its code."""
+    return f"{NLP_VERSION};code={_code_hash(_NLP_MODULES)}"
+
+
+@cache
+def lex_version() -> str:
+    """Version string of ``lex`` entries (the lexicon fingerprint is added per cache)."""
+    return f"{NLP_VERSION};code={_code_hash(_LEX_MODULES)}"
 
 
 @dataclass
@@ -143,10 +179,11 @@ class DocCache:
         self.directory = Path(directory)
         self.lexicon_fingerprint = lexicon_fingerprint
         self.stats = CacheStats()
-        self._nlp_dir = self.directory / f"nlp-{_short(NLP_VERSION)}"
-        self._lex_version = f"{NLP_VERSION};lexicon={lexicon_fingerprint}"
+        self._nlp_version = nlp_version()
+        self._lex_version = f"{lex_version()};lexicon={lexicon_fingerprint}"
+        self._nlp_dir = self.directory / f"nlp-{_short(self._nlp_version)}"
         self._lex_dir = (
-            self.directory / f"lex-{_short(NLP_VERSION)}-{lexicon_fingerprint[:16] or 'none'}"
+            self.directory / f"lex-{_short(lex_version())}-{lexicon_fingerprint[:16] or 'none'}"
         )
         self._broken = False
 
@@ -189,7 +226,7 @@ class DocCache:
             ``{"n_tokens": int, "terms": [[term, count], ...], "sentences": [[start, end,
             text, compound, pos, neu, neg], ...]}``.
         """
-        got = self._read(self.nlp_path(key), key, NLP_VERSION, ("nlp",))
+        got = self._read(self.nlp_path(key), key, self._nlp_version, ("nlp",))
         if got is None or not isinstance(got[0], dict):
             self.stats.nlp_misses += 1
             return None
@@ -198,7 +235,7 @@ class DocCache:
 
     def get_parsed(self, key: str) -> Parsed | None:
         """The stored :class:`~analysis.nlp.Parsed` record of a text, or ``None``."""
-        got = self._read(self.nlp_path(key), key, NLP_VERSION, ("nlp", "parsed"))
+        got = self._read(self.nlp_path(key), key, self._nlp_version, ("nlp", "parsed"))
         if got is None:
             return None
         try:
@@ -235,6 +272,7 @@ class DocCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             try:
+                os.fchmod(fd, 0o644)
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                 os.replace(tmp, path)
@@ -255,7 +293,7 @@ class DocCache:
 
     def put_nlp(self, key: str, results: dict, parsed: Parsed) -> None:
         """Store the lexicon-independent results and the token record of a text."""
-        head = {"key": key, "version": NLP_VERSION}
+        head = {"key": key, "version": self._nlp_version}
         self._write(
             self.nlp_path(key),
             _line({**head, "part": "nlp", "data": results})
@@ -302,3 +340,148 @@ def _parsed_from_json(d: dict) -> Parsed:
         is_num=[bool(x) for x in d["is_num"]],
         sentences=[(int(s), int(e)) for s, e in d["sentences"]],
     )
+
+
+# --------------------------------------------------------------------------- whole runs
+
+#: Run entries kept (least recently used ones are removed beyond this).
+MAX_RUNS = 4
+_RUN_OPTIONS_IGNORED = ("out", "jobs", "cache_dir", "no_cache", "progress", "func", "command")
+
+
+@cache
+def package_fingerprint() -> str:
+    """SHA-256 of every source and data file of the installed ``analysis`` package."""
+    spec = importlib.util.find_spec("analysis")
+    root = Path(spec.origin).parent if spec is not None and spec.origin else None
+    h = hashlib.sha256(NLP_VERSION.encode("utf-8"))
+    if root is not None:
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and p.suffix in (".py", ".toml", ".json", ".csv", ".txt"):
+                h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def run_key(provenance: dict, options: dict) -> str:
+    """Key of one ``framing analyze`` run: everything its output files depend on.
+
+    Args:
+        provenance: The run's provenance (input file and lexicon hashes, options, versions).
+        options: The command-line options; execution-only ones (``out``, ``jobs``, cache
+            options, ``progress``) are ignored, every other one is part of the key.
+    """
+    opts = {k: v for k, v in sorted(options.items()) if k not in _RUN_OPTIONS_IGNORED}
+    blob = json.dumps(
+        {"provenance": provenance, "options": opts, "package": package_fingerprint()},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _copy_hashing(src: Path, dst: Path) -> str:
+    h = hashlib.sha256()
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        for chunk in iter(lambda: fi.read(1 << 20), b""):
+            h.update(chunk)
+            fo.write(chunk)
+    return h.hexdigest()
+
+
+class RunCache:
+    """The output files of a whole run, keyed by :func:`run_key` (``runs/<key>/``).
+
+    Re-running ``framing analyze`` on an unchanged corpus with unchanged options, lexicon and
+    code copies the stored files (each verified against its SHA-256) instead of recomputing
+    the tables. A missing, partial or altered entry is ignored (``outcome == "corrupt"``) and
+    replaced after the full run. At most :data:`MAX_RUNS` entries are kept.
+
+    Args:
+        directory: The cache directory.
+        key: The run's :func:`run_key`.
+    """
+
+    def __init__(self, directory: str | Path, key: str):
+        self.directory = Path(directory)
+        self.key = key
+        self.path = self.directory / "runs" / key
+        #: ``"hit"``, ``"miss"`` or ``"corrupt"`` after :meth:`restore`; ``"stored"`` after
+        #: :meth:`store`.
+        self.outcome: str | None = None
+
+    def restore(self, out: str | Path) -> bool:
+        """Write the stored files into ``out`` (atomically); ``False`` without a usable entry."""
+        from analysis.outputs import atomic_dir
+
+        manifest_path = self.path / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if manifest.get("key") != self.key or not isinstance(manifest.get("files"), dict):
+                raise ValueError("key mismatch")
+            with atomic_dir(out) as tmp:
+                for rel, digest in sorted(manifest["files"].items()):
+                    dst = tmp / rel
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    if _copy_hashing(self.path / "files" / rel, dst) != digest:
+                        raise ValueError(f"{rel}: checksum mismatch")
+        except FileNotFoundError:
+            self.outcome = "miss"
+            return False
+        except (OSError, ValueError, TypeError, AttributeError):
+            self.outcome = "corrupt"
+            return False
+        self.outcome = "hit"
+        with contextlib.suppress(OSError):
+            os.utime(manifest_path)  # most recently used
+        return True
+
+    def store(self, out: str | Path) -> None:
+        """Store the files of ``out`` (just written by a full run) as this run's entry."""
+        import shutil
+
+        out = Path(out)
+        runs = self.directory / "runs"
+        try:
+            runs.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".run-", dir=runs))
+            try:
+                files = {}
+                for p in sorted(out.rglob("*")):
+                    if p.is_file():
+                        rel = p.relative_to(out).as_posix()
+                        dst = tmp / "files" / rel
+                        dst.parent.mkdir(parents=True, exist_ok=True)
+                        files[rel] = _copy_hashing(p, dst)
+                (tmp / "manifest.json").write_text(
+                    json.dumps({"key": self.key, "files": files}, indent=1, sort_keys=True),
+                    encoding="utf-8",
+                )
+                if self.path.exists():
+                    shutil.rmtree(self.path)
+                os.replace(tmp, self.path)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            self.outcome = "stored"
+            self._prune(runs)
+        except OSError as e:
+            warnings.warn(
+                f"cannot store the run in the cache directory {self.directory} ({e}); "
+                "the outputs are complete, the next run will recompute them",
+                CacheWarning,
+                stacklevel=2,
+            )
+
+    @staticmethod
+    def _prune(runs: Path) -> None:
+        import shutil
+
+        entries = []
+        for p in runs.iterdir():
+            if p.is_dir() and not p.name.startswith("."):
+                m = p / "manifest.json"
+                entries.append((m.stat().st_mtime if m.exists() else 0.0, p.name, p))
+        for _, _, p in sorted(entries, reverse=True)[MAX_RUNS:]:
+            shutil.rmtree(p, ignore_errors=True)

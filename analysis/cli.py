@@ -213,6 +213,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         from analysis.corpus import CorpusError
 
         raise CorpusError([f"{args.corpus}: --engine dask reads corpus directories only"])
+    run = None  # the whole-run cache entry (local engine)
     if getattr(args, "engine", "local") == "dask":
         from analysis.cache import default_cache_dir
         from analysis.engines import dask_engine
@@ -229,8 +230,20 @@ def _run_analyze(args: argparse.Namespace) -> int:
         )
     else:
         docs = read_corpus(args.corpus, origins=args.origins, outlets=args.outlets, **table_options)
-        from analysis.cache import default_cache_dir
+        from analysis.cache import RunCache, default_cache_dir, run_key
 
+        if not args.no_cache:  # unchanged inputs, options and code: copy the stored outputs
+            run = RunCache(
+                args.cache_dir or default_cache_dir(),
+                run_key(_provenance(args, docs, lexicon), vars(args)),
+            )
+            if run.restore(args.out):
+                print(
+                    f"framing: analysed {len(docs)} documents into {args.out} (unchanged run: "
+                    "outputs copied from the cache)",
+                    file=sys.stderr,
+                )
+                return 0
         results = analyze(
             docs,
             lexicon=lexicon,
@@ -250,6 +263,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if getattr(args, "format", "csv") == "parquet":
         from analysis.engines.parquet import write_parquet_tables as write_tables
     write_tables(args.out, tables, _provenance(args, docs, lexicon))
+    if run is not None:
+        run.store(args.out)
     print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
     return 0
 

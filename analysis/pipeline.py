@@ -8,6 +8,7 @@ documents through it and assembles the corpus-level tables.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing as mp
 import os
@@ -38,6 +39,7 @@ __all__ = [
     "Results",
     "analyze",
     "assemble",
+    "gc_paused",
     "process",
     "process_batch",
     "process_parsed",
@@ -249,8 +251,10 @@ _WORKER: dict = {}
 def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
     _WORKER["compiled"] = compiled
     _WORKER["cache_dir"] = cache_dir
-    # The loaded pipeline is long-lived: keep the cyclic GC from re-scanning it.
+    # The loaded pipeline is long-lived: keep the cyclic GC from re-scanning it (and undo a
+    # paused collector inherited through fork).
     gc.freeze()
+    gc.enable()
 
 
 def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
@@ -259,8 +263,27 @@ def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
     cache = None
     if cache_dir is not None:
         cache = DocCache(cache_dir, lexicon_fingerprint=compiled.lexicon.fingerprint)
-    results = _run_batch(texts, compiled, cache)
+    with gc_paused():
+        results = _run_batch(texts, compiled, cache)
     return results, (cache.stats if cache is not None else CacheStats())
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored on exit).
+
+    The pass allocates millions of small, acyclic objects (token lists, table rows); with
+    the collector on, its repeated full scans of the growing heap cost about a third of a
+    warm run. Nothing in the pass creates reference cycles, so reference counting frees
+    everything as usual meanwhile.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -476,4 +499,5 @@ def analyze(
         disable=disable,
         file=sys.stderr,
     )
-    return assemble(docs, results, lex)
+    with gc_paused():
+        return assemble(docs, results, lex)
