@@ -1,0 +1,225 @@
+"""The per-document pass, its batches and workers, and the cache in the pipeline."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import pipeline
+from analysis.cache import DocCache, text_key
+from analysis.cli import main
+from analysis.config import SEEDS_DIR
+from analysis.corpus import read_documents
+from analysis.lexicon import load_lexicon
+from analysis.outputs import write_tables
+from analysis.pipeline import DocResult, analyze, process_batch, resolve_jobs
+
+LEXICON_A = """
+version = "t1"
+[frames.partnership]
+markers = ["friendship", "win-win"]
+[actors.china]
+names = ["China"]
+"""
+# Same frames as the shipped lexicon would not matter: any change of markers is a new lexicon.
+LEXICON_B = """
+version = "t2"
+[frames.partnership]
+markers = ["friendship", "partnership"]
+[frames.sovereignty]
+markers = ["sovereignty"]
+[actors.china]
+names = ["China", "Beijing"]
+"""
+
+TEXT = "China values friendship. Win-win deals, 2 sides agree."
+
+
+@pytest.fixture
+def lex_a(tmp_path):
+    p = tmp_path / "a.toml"
+    p.write_text(LEXICON_A, encoding="utf-8")
+    return load_lexicon(p)
+
+
+@pytest.fixture
+def lex_b(tmp_path):
+    p = tmp_path / "b.toml"
+    p.write_text(LEXICON_B, encoding="utf-8")
+    return load_lexicon(p)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Two documents per batch, so the five seeds make three batches and use the pool."""
+    monkeypatch.setattr(pipeline, "BATCH_DOCS", 2)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return read_documents(SEEDS_DIR)
+
+
+def test_process_batch_exact_values(lex_a):
+    (r,) = process_batch([("d1", TEXT)], lex_a)
+    assert r.n_tokens == 9  # China values friendship Win win deals 2 sides agree
+    # lemmas, the number "2" left out
+    assert r.terms == [
+        ("agree", 1),
+        ("china", 1),
+        ("deal", 1),
+        ("friendship", 1),
+        ("side", 1),
+        ("value", 1),
+        ("win", 2),
+    ]
+    assert [s[:3] for s in r.sentences] == [
+        (0, 24, "China values friendship."),
+        (25, 54, "Win-win deals, 2 sides agree."),
+    ]
+    # VADER: "friendship" (+) and "values" (+); "agree" (+)
+    assert [s[3] for s in r.sentences] == [0.6808, 0.3612]
+    assert r.matches == [
+        (0, "partnership", "friendship", 13, 23, "friendship"),
+        (1, "partnership", "win-win", 25, 32, "Win-win"),
+    ]
+    # VADER of "China values." and of "deals, 2 sides agree." ("win" has no valence)
+    assert r.masked == [0.4019, 0.3612]
+    assert r.actors == [(0, "china", "China", 0, 5, "China")]
+
+
+def test_process_batch_same_with_cache_and_for_duplicates(tmp_path, lex_a):
+    plain = process_batch([("a", TEXT), ("b", "Beijing.")], lex_a)
+    cold = process_batch([("a", TEXT), ("b", "Beijing.")], lex_a, cache_dir=tmp_path)
+    warm = process_batch([("a", TEXT), ("b", "Beijing.")], lex_a, cache_dir=tmp_path)
+    assert plain == cold == warm
+    assert all(isinstance(r, DocResult) for r in warm)
+    assert isinstance(warm[0].sentences[0], tuple) and isinstance(warm[0].terms[0], tuple)
+
+
+def test_batches_by_count_and_characters(monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH_DOCS", 2)
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 10)
+    texts = ["aaaa", "bbbb", "c" * 12, "d", "e", "f"]
+    assert list(pipeline._batches(texts)) == [["aaaa", "bbbb"], ["c" * 12], ["d", "e"], ["f"]]
+    assert list(pipeline._batches([])) == []
+
+
+def test_resolve_jobs(monkeypatch):
+    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert resolve_jobs(None) == 3
+    assert resolve_jobs(0) == 3
+    assert resolve_jobs(2) == 2
+    for bad in (-1, True, 1.5, "2"):
+        with pytest.raises(ValueError, match="jobs must be a positive integer"):
+            resolve_jobs(bad)
+
+
+def _written(results, out: Path) -> dict[str, bytes]:
+    write_tables(out, results.tables())
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_outputs_identical_for_jobs_and_cache(tmp_path, seeds, lex_a, lex_b, small_batches):
+    ref = _written(analyze(seeds, lexicon=lex_a, jobs=1), tmp_path / "ref")
+    assert len(ref) == 7 and b"friendship" in ref["matches.csv"]
+    assert _written(analyze(seeds, lexicon=lex_a, jobs=2), tmp_path / "j2") == ref
+
+    cache_dir = tmp_path / "cache"
+    cold = DocCache(cache_dir, lexicon_fingerprint=lex_a.fingerprint)
+    assert _written(analyze(seeds, lexicon=lex_a, jobs=1, cache=cold), tmp_path / "cold") == ref
+    assert cold.stats.as_dict() == {
+        "nlp_hits": 0,
+        "nlp_misses": 5,
+        "lex_hits": 0,
+        "lex_misses": 5,
+        "parsed_hits": 0,
+        "corrupt": 0,
+        "writes": 10,
+    }
+
+    warm = DocCache(cache_dir, lexicon_fingerprint=lex_a.fingerprint)  # counters of 2 workers
+    assert _written(analyze(seeds, lexicon=lex_a, jobs=2, cache=warm), tmp_path / "warm") == ref
+    assert (warm.stats.nlp_hits, warm.stats.lex_hits, warm.stats.writes) == (5, 5, 0)
+
+    # a truncated NLP entry and a garbled lexicon entry: ignored, rebuilt, same output
+    k0, k1 = text_key(seeds[0].text), text_key(seeds[1].text)
+    nlp_file, lex_file = warm.nlp_path(k0), warm.lex_path(k1)
+    nlp_file.write_bytes(nlp_file.read_bytes()[:100])
+    raw = bytearray(lex_file.read_bytes())
+    raw[80] = ord("#") if raw[80] != ord("#") else ord("%")
+    lex_file.write_bytes(bytes(raw))
+    bad = DocCache(cache_dir, lexicon_fingerprint=lex_a.fingerprint)
+    assert _written(analyze(seeds, lexicon=lex_a, jobs=2, cache=bad), tmp_path / "bad") == ref
+    s = bad.stats
+    assert (s.corrupt, s.nlp_misses, s.nlp_hits, s.lex_misses, s.lex_hits) == (2, 1, 4, 1, 4)
+    assert s.writes == 2  # both entries rebuilt ...
+    again = DocCache(cache_dir, lexicon_fingerprint=lex_a.fingerprint)
+    analyze(seeds, lexicon=lex_a, jobs=1, cache=again)
+    assert (again.stats.corrupt, again.stats.nlp_hits, again.stats.lex_hits) == (0, 5, 5)
+
+    # a changed lexicon: only the lexicon part is recomputed, from the stored token records
+    ref_b = _written(analyze(seeds, lexicon=lex_b, jobs=1), tmp_path / "ref_b")
+    assert ref_b["matches.csv"] != ref["matches.csv"]
+    before = {p: p.stat().st_mtime_ns for p in cache_dir.glob("nlp-*/*/*.json")}
+    changed = DocCache(cache_dir, lexicon_fingerprint=lex_b.fingerprint)
+    out_b = _written(analyze(seeds, lexicon=lex_b, jobs=2, cache=changed), tmp_path / "b")
+    assert out_b == ref_b
+    s = changed.stats
+    assert (s.nlp_hits, s.nlp_misses, s.lex_misses, s.parsed_hits, s.writes) == (5, 0, 5, 5, 5)
+    assert {p: p.stat().st_mtime_ns for p in cache_dir.glob("nlp-*/*/*.json")} == before
+    # ... and the first lexicon's entries are still there
+    back = DocCache(cache_dir, lexicon_fingerprint=lex_a.fingerprint)
+    assert _written(analyze(seeds, lexicon=lex_a, jobs=1, cache=back), tmp_path / "back") == ref
+    assert (back.stats.nlp_hits, back.stats.lex_hits, back.stats.writes) == (5, 5, 0)
+
+
+def test_cache_of_another_lexicon_is_refused(tmp_path, seeds, lex_a, lex_b):
+    with pytest.raises(ValueError, match="belongs to another lexicon"):
+        analyze(seeds, lexicon=lex_b, cache=DocCache(tmp_path, lexicon_fingerprint="x"))
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_cli_jobs_and_caches_byte_identical(tmp_path, capsys, small_batches):
+    cache = str(tmp_path / "cache")
+    seeds = str(SEEDS_DIR)
+
+    def run(name, *opts):
+        assert main(["analyze", seeds, "--out", str(tmp_path / name), *opts]) == 0
+        return _files(tmp_path / name), capsys.readouterr().err
+
+    ref, _ = run("ref", "--jobs", "1", "--no-cache")
+    assert "provenance.json" in ref and "keyness.csv" in ref
+    assert run("j2", "--jobs", "2", "--no-cache")[0] == ref
+    out, err = run("cold", "--jobs", "2", "--cache-dir", cache)
+    assert out == ref and "unchanged run" not in err
+    out, err = run("warm", "--jobs", "1", "--cache-dir", cache)
+    assert out == ref and "unchanged run: outputs copied from the cache" in err
+    # a damaged whole-run entry: ignored, the run is recomputed from the document cache
+    (entry,) = (tmp_path / "cache" / "runs").iterdir()
+    (entry / "files" / "terms.csv").write_text("doc_id,term,count\n")
+    out, err = run("rebuilt", "--cache-dir", cache)
+    assert out == ref and "unchanged run" not in err
+    assert run("warm2", "--cache-dir", cache)[1].count("unchanged run") == 1
+    # another option is another run
+    out, err = run("month", "--cache-dir", cache, "--period", "month")
+    assert "unchanged run" not in err and out["terms.csv"] == ref["terms.csv"]
+
+
+def test_cli_rejects_negative_jobs(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["analyze", str(SEEDS_DIR), "--out", str(tmp_path / "o"), "--jobs", "-1"])
+    assert e.value.code == 2
+    assert "expected a number of processes >= 0, got '-1'" in capsys.readouterr().err
+
+
+def test_default_cache_dir_is_used_by_the_cli(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "envcache"))
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    assert main(["analyze", str(corpus), "--out", str(tmp_path / "o"), "--jobs", "1"]) == 0
+    assert len(list((tmp_path / "envcache").glob("nlp-*/*/*.json"))) == 5
+    assert len(list((tmp_path / "envcache").glob("runs/*/manifest.json"))) == 1
