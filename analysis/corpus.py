@@ -32,7 +32,9 @@ __all__ = [
     "clean_text",
     "load_corpus",
     "read_corpus",
+    "read_document",
     "read_documents",
+    "read_manifest",
     "split_header",
 ]
 
@@ -164,7 +166,14 @@ def _valid_date(value: str) -> bool:
     return True
 
 
-def _read_manifest(root: Path, origins: Sequence[str], problems: list[str]) -> dict[str, dict]:
+def read_manifest(root: Path, origins: Sequence[str], problems: list[str]) -> dict[str, dict]:
+    """Read and validate ``ROOT/sources.csv``.
+
+    Returns:
+        Manifest rows keyed by the file's path relative to ``root`` (POSIX); each row has the
+        manifest columns plus ``_where`` (``"path:line"`` for messages). Problems are appended
+        to ``problems`` (the caller raises them together); no manifest gives ``{}``.
+    """
     path = root / MANIFEST_NAME
     if not path.exists():
         return {}
@@ -236,13 +245,18 @@ def _decode(path: Path, raw: bytes, problems: list[str]) -> str | None:
     return text
 
 
-def _document(
+def read_document(
     path: Path,
     rel: str,
     row: dict | None,
     registry: OutletRegistry,
     problems: list[str],
 ) -> Document | None:
+    """Read, validate and clean one corpus file (``rel`` is its path relative to the corpus).
+
+    Returns the :class:`Document`, or ``None`` after appending the file's problem to
+    ``problems``. Used by :func:`read_documents` and, on the workers, by the Dask engine.
+    """
     text = _decode(path, path.read_bytes(), problems)
     if text is None:
         return None
@@ -346,14 +360,14 @@ def read_documents(
         else load_outlets(outlets, origins=tuple(origins))
     )
     problems: list[str] = []
-    manifest = _read_manifest(root, origins, problems)
+    manifest = read_manifest(root, origins, problems)
     files = sorted(p for p in root.rglob("*.txt") if p.is_file())
     if not files:
         problems.append(f"{root}: empty corpus (no .txt files found)")
     docs = []
     for p in files:
         rel = p.relative_to(root).as_posix()
-        doc = _document(p, rel, manifest.get(rel), registry, problems)
+        doc = read_document(p, rel, manifest.get(rel), registry, problems)
         if doc is not None:
             docs.append(doc)
     if problems:

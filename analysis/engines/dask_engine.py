@@ -198,7 +198,7 @@ def process_partition(
     for rel, row in items:
         path = base / rel
         before = len(problems)
-        doc = corpus._document(path, rel, row, registry, problems)
+        doc = corpus.read_document(path, rel, row, registry, problems)
         shown = str(Path(display_root) / rel)
         for i in range(before, len(problems)):
             problems[i] = problems[i].replace(str(path), shown, 1)
@@ -225,7 +225,7 @@ def _plan(root: Path, origins: Sequence[str], problems: list[str]) -> list[tuple
     """The corpus files (relative paths, sorted as the local engine sorts them) and rows."""
     from analysis import corpus
 
-    manifest = corpus._read_manifest(root, origins, problems)
+    manifest = corpus.read_manifest(root, origins, problems)
     files = sorted(p for p in root.rglob("*.txt") if p.is_file())
     if not files:
         problems.append(f"{root}: empty corpus (no .txt files found)")
