@@ -34,6 +34,7 @@ import pandas as pd
 
 __all__ = [
     "FIGURES",
+    "TONE_VERSIONS",
     "build_figures",
     "figure_tables",
     "frame_tone_table",
@@ -164,10 +165,12 @@ def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
         "corpus_overview": lambda: plots.corpus_overview(docs),
         "top_terms": lambda: plots.top_terms(tables["top_terms"], n=10, n_docs=n_docs),
         "keyness_one_vs_rest": lambda: plots.keyness_scatter(
-            kn, comparisons="one-vs-rest", title="Keyness: each origin against all others"
+            kn,
+            comparisons="one-vs-rest",
+            title="Keyness: each origin against all others (stop words removed)",
         ),
         "keyness_pairwise": lambda: plots.keyness_scatter(
-            kn, comparisons="pairwise", title="Keyness: pairs of origins"
+            kn, comparisons="pairwise", title="Keyness: pairs of origins (stop words removed)"
         ),
         "sentiment_by_origin": lambda: plots.point_ci(
             tables["sentiment_by_origin"],
@@ -207,7 +210,8 @@ def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
             col="origin",
             value="rate",
             row_group="frame",
-            title="Marker rates per 1,000 word tokens, all years",
+            drop_empty=True,
+            title="Marker rates per 1,000 word tokens, all years\n(markers found at least once)",
         ),
     }
     return {name: builders[name]() for name in FIGURES}

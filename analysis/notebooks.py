@@ -56,19 +56,24 @@ def normalize(nb) -> None:
             out.get("metadata", {}).pop("execution", None)
 
 
-def _kernel_manager():
+def _kernel_manager_class():
+    """An async kernel manager whose ``python3`` kernel is ``sys.executable`` (this env)."""
     import ipykernel.kernelspec
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
-    class _CurrentEnv(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):  # noqa: D102 - jupyter API
-            return KernelSpec(
-                resource_dir=ipykernel.kernelspec.RESOURCES,
-                **ipykernel.kernelspec.get_kernel_dict(),
-            )
+    class _CurrentEnvSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            spec = ipykernel.kernelspec.get_kernel_dict()
+            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES, **spec)
 
-    return KernelManager(kernel_name="python3", kernel_spec_manager=_CurrentEnv())
+    class _CurrentEnvKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self):
+            return _CurrentEnvSpecs(data_dir=self.data_dir)
+
+    return _CurrentEnvKernelManager
 
 
 def _absolute_env() -> None:
@@ -107,7 +112,8 @@ def execute_notebook(path: str | Path, *, timeout: int = 600) -> bool:
     _absolute_env()
     client = NotebookClient(
         nb,
-        km=_kernel_manager(),
+        kernel_name="python3",
+        kernel_manager_class=_kernel_manager_class(),
         timeout=timeout,
         record_timing=False,
         allow_errors=False,

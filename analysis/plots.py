@@ -187,8 +187,11 @@ def _origin_handles(origins: Sequence[str], *, no_interval: bool = False, extra=
     return handles
 
 
-def _errorbars(ax, x, y, lo, hi, n, *, color, marker, horizontal: bool, filled=True, label=None):
-    """Points with bars where the interval exists, annotated ``n=k`` where it does not."""
+def _errorbars(ax, x, y, lo, hi, n, *, color, marker, horizontal: bool, filled=True, note=True):
+    """Points with bars where the interval exists, annotated ``n=k`` where it does not.
+
+    Returns whether some point has no interval (``note=False``: draw it, do not label it).
+    """
     x, y, lo, hi = (np.asarray(a, dtype="float64") for a in (x, y, lo, hi))
     face = color if filled else "white"
     ok = ~np.isnan(lo) & ~np.isnan(hi)
@@ -206,7 +209,8 @@ def _errorbars(ax, x, y, lo, hi, n, *, color, marker, horizontal: bool, filled=T
     missing = ~ok & ~np.isnan(x) & ~np.isnan(y)
     if missing.any():
         ax.plot(x[missing], y[missing], **{k: v for k, v in kw.items() if k in _PLOT_KEYS})
-        for xi, yi, ni in zip(x[missing], y[missing], np.asarray(n)[missing], strict=True):
+        points = zip(x[missing], y[missing], np.asarray(n)[missing], strict=True) if note else ()
+        for xi, yi, ni in points:
             txt = f"n={int(ni)}" if not _isna(ni) else "no interval"
             ax.annotate(
                 txt,
@@ -490,19 +494,38 @@ def keyness_scatter(
             top, bottom = order[:n_labels], order[::-1][:n_labels]
             bottom = bottom[z[bottom] < 0]
             top = top[z[top] > 0]
-            for idx, who in ((top, grp), (bottom, ref)):
+            ax.set_xscale("log")
+            ax.autoscale_view()
+            y0, y1 = ax.get_ylim()
+            # label spacing: ~8 pt in data units (axes height estimated from the grid)
+            sep = (y1 - y0) * 8.0 / (fig.get_figheight() * 72.0 / nrows * 0.7)
+            lo_lim, hi_lim = y0, y1
+            for idx, who, sign in ((top, grp, -1.0), (bottom, ref, 1.0)):
                 c, m = origin_style(who)
                 ax.scatter(x[idx], z[idx], s=14, color=c, marker=m, linewidths=0)
-                for i in idx:
+                prev = None
+                for i in idx:  # top: z descending; bottom: z ascending
+                    ty = (
+                        z[i]
+                        if prev is None
+                        else (min(z[i], prev - sep) if sign < 0 else max(z[i], prev + sep))
+                    )
+                    prev = ty
+                    moved = abs(ty - z[i]) > 0.3 * sep
                     ax.annotate(
                         terms[i],
                         (x[i], z[i]),
-                        xytext=(3, 1),
-                        textcoords="offset points",
+                        xytext=(x[i] * 1.12, ty),
+                        textcoords="data",
+                        va="center",
                         fontsize=6.5,
                         color=c,
+                        arrowprops=(
+                            {"arrowstyle": "-", "color": c, "linewidth": 0.4} if moved else None
+                        ),
                     )
-            ax.set_xscale("log")
+                    lo_lim, hi_lim = min(lo_lim, ty - sep), max(hi_lim, ty + sep)
+            ax.set_ylim(lo_lim, hi_lim)
             for t in (z_threshold, -z_threshold):
                 ax.axhline(t, color="#999999", linestyle="--", linewidth=0.7)
             ax.axhline(0, color="#666666", linewidth=0.6)
@@ -567,7 +590,9 @@ def point_ci(
             )
     slots = [(h, st) for h in hues for st in styles]
     with style():
-        fig = _new_figure(6.0, 1.0 + 0.32 * max(1, len(cats)) * max(1, len(slots)) ** 0.5 + 0.4)
+        n_leg = (len(hues) if category != hue else 0) + (2 if style_by else 0) + 1
+        height = 1.3 + 0.32 * max(1, len(cats)) * max(1, len(slots)) ** 0.5 + 0.18 * -(-n_leg // 3)
+        fig = _new_figure(6.4, height)
         ax = fig.add_subplot()
         if table.empty:
             _no_data(ax)
@@ -603,6 +628,7 @@ def point_ci(
                 marker=m,
                 horizontal=True,
                 filled=(st is None or st == styles[0]),
+                note=(st is None or st == styles[0]),  # same documents: label once per pair
             )
         ax.set_yticks([ypos[c] for c in cats], cats)
         ax.set_ylim(-0.6, len(cats) - 0.4)
@@ -631,7 +657,7 @@ def point_ci(
             hues if category != hue else [], no_interval=any_missing, extra=extra
         )
         if handles:
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+            fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)))
         if title:
             ax.set_title(title, loc="left")
     return fig
@@ -691,7 +717,7 @@ def over_time(
     nr = -(-len(facets) // nc)
     hues = order_origins(table[hue])
     with style():
-        fig = _new_figure(2.9 * nc + 1.6, 2.4 * nr + 0.6)
+        fig = _new_figure(max(3.3 * nc, 6.4), 2.3 * nr + 0.9)
         axes = fig.subplots(nr, nc, squeeze=False, sharey=sharey, sharex=True).ravel()
         for ax in axes[len(facets) :]:
             ax.set_visible(False)
@@ -750,8 +776,11 @@ def over_time(
                 ax.set_title(f, loc="left", fontsize=9)
             if zero_line:
                 ax.axhline(0, color="#666666", linewidth=0.6)
-            ax.set_ylabel(ylabel)
-            ax.set_xlabel("year" if is_year else "period")
+        for i, ax in enumerate(axes[: len(facets)]):
+            if i % nc == 0 or not sharey:
+                ax.set_ylabel(ylabel)
+            if i + nc >= len(facets):
+                ax.set_xlabel("year" if is_year else "period")
         if is_year:
             lo, hi = int(np.nanmin(x_all)), int(np.nanmax(x_all))
             ticks = list(range(lo, hi + 1))
@@ -762,7 +791,7 @@ def over_time(
                 ax.set_xlim(lo - 0.6, hi + 0.6)
                 ax.tick_params(axis="x", labelbottom=True)
         handles = _origin_handles(hues, no_interval=any_missing)
-        fig.legend(handles=handles, loc="outside right upper")
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
         if title:
             fig.suptitle(title)
     return fig
@@ -783,12 +812,13 @@ def heatmap(
     row_group: str | None = "frame",
     colorbar_label: str = "per 1,000 word tokens",
     fmt: str = "{:.2f}",
+    drop_empty: bool = False,
     title: str | None = None,
 ):
     """Heatmap of a value by row × column (e.g. marker × origin), cells annotated.
 
     Colour scale: ``cividis`` (perceptually uniform, colour-blind safe), from 0. Missing
-    cells are left white and annotated "–".
+    cells are left white and annotated "–"; zeros are annotated "0".
 
     Args:
         table: One row per (row, col) pair with ``value`` (extra columns ignored).
@@ -798,6 +828,8 @@ def heatmap(
         row_group: Optional column prefixed to row labels ("frame: marker").
         colorbar_label: Colour-bar label (with units).
         fmt: Format of the cell annotations.
+        drop_empty: Leave out rows that are 0 or missing in every column (e.g. markers never
+            found); say so in the title.
         title: Figure title.
     """
     _require(table, "heatmap", [row, col, value] + ([row_group] if row_group else []))
@@ -811,6 +843,9 @@ def heatmap(
     rows = sorted(t["_r"].unique())
     cols = order_origins(t["_c"])
     grid = t.pivot(index="_r", columns="_c", values="_v").reindex(index=rows, columns=cols)
+    if drop_empty:
+        grid = grid[(grid.fillna(0) != 0).any(axis=1)]
+        rows = list(grid.index)
     data = grid.to_numpy(dtype="float64")
     with style():
         fig = _new_figure(1.4 * max(1, len(cols)) + 3.4, 0.26 * max(1, len(rows)) + 1.3)
@@ -830,7 +865,7 @@ def heatmap(
         for i in range(data.shape[0]):
             for j in range(data.shape[1]):
                 v = data[i, j]
-                txt = "–" if np.isnan(v) else fmt.format(v)
+                txt = "–" if np.isnan(v) else ("0" if v == 0 else fmt.format(v))
                 light = np.isnan(v) or v < 0.6 * (vmax if vmax > 0 else 1.0)
                 ax.text(
                     j,
@@ -852,5 +887,5 @@ def heatmap(
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
         cb.set_label(colorbar_label)
         if title:
-            ax.set_title(title, loc="left")
+            fig.suptitle(title)
     return fig

@@ -81,7 +81,7 @@ def test_point_ci_draws_bar_only_where_interval_exists():
     # the two single-document origins: point without bar, labelled n=1 in their colour
     notes = [(t.get_text(), _hex(t.get_color())) for t in ax.texts]
     assert sorted(notes) == [("n=1", "#0072B2"), ("n=1", "#009E73")]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == [plots.NO_INTERVAL_LABEL]
 
 
@@ -116,7 +116,9 @@ def test_point_ci_dodges_hues_and_styles():
     }
     assert faces[("#D55E00", 0.2625)] == "#D55E00"  # sentence: filled
     assert faces[("#D55E00", 0.0875)] == "white"  # masked: hollow
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    # chinese has no interval: labelled once for its sentence/masked pair
+    assert [(t.get_text(), round(t.xy[1], 6)) for t in ax.texts] == [("n=1", -0.0875)]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == [
         "russian",
         "chinese",
