@@ -28,8 +28,8 @@ analyze: $(STAMP) ## Run `framing analyze` on $(CORPUS) into $(OUT)
 
 figures: $(STAMP) ## Re-run the analysis, re-execute the notebooks (in place) and write figures/
 	$(BIN)/framing analyze $(CORPUS) --out $(OUT)
-	$(BIN)/python -m analysis.figures --out figures
-	$(BIN)/python -m analysis.notebooks notebooks/*.ipynb
+	$(BIN)/python -m analysis.figures --corpus $(CORPUS) --out figures
+	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python -m analysis.notebooks notebooks/*.ipynb
 
 test: $(STAMP) lint ## Lint, pytest, then nbval on every notebook
 	$(BIN)/python -m pytest
