@@ -200,3 +200,33 @@ def test_runner_is_byte_stable(tmp_path):
     with pytest.raises(NotebookError, match=r"tiny\.ipynb: a cell failed"):
         execute_notebook(path, timeout=120)
     assert path.read_bytes() == before
+
+
+def test_frame_tone_table_exact():
+    ms = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "sent_id": [0, 1, 0],
+            "frame": ["p", "p", "p"],
+            "marker": ["friendship", "friendship", "friendship"],
+            "compound": [0.5, 0.3, 0.1],
+            "compound_masked": [0.2, 0.0, 0.1],
+        }
+    )
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "outlet": ["TASS", "Xinhua"],
+            "origin": ["russian", "chinese"],
+            "date": ["2024-05-14", "2025-05-08"],
+        }
+    )
+    out = figures.frame_tone_table(ms, docs)
+    assert out[["frame", "origin", "tone", "n_docs", "n_sentences"]].values.tolist() == [
+        ["p", "chinese", "sentence", 1, 1],
+        ["p", "russian", "sentence", 1, 2],
+        ["p", "chinese", "marker masked", 1, 1],
+        ["p", "russian", "marker masked", 1, 2],
+    ]
+    np.testing.assert_allclose(out["mean"], [0.1, 0.4, 0.1, 0.1])
+    assert out["ci_low"].isna().all() and out["ci_high"].isna().all()  # one document each

@@ -380,3 +380,20 @@ def test_keyness_scatter_selects_comparison_kind():
     assert len(titles(plots.keyness_scatter(kn))) == 3
     with pytest.raises(PlotError, match=r"comparisons must be 'all'"):
         plots.keyness_scatter(kn, comparisons="both")
+
+
+def test_heatmap_drop_empty_rows_and_zero_cells():
+    t = pd.DataFrame(
+        {
+            "frame": ["p", "p", "s", "s"],
+            "marker": ["friendship", "friendship", "sovereignty", "sovereignty"],
+            "origin": ["russian", "chinese", "russian", "chinese"],
+            "rate": [0.0, 1.5, 0.0, 0.0],
+        }
+    )
+    full = plots.heatmap(t).axes[0]
+    assert [x.get_text() for x in full.get_yticklabels()] == ["p: friendship", "s: sovereignty"]
+    assert _texts(full) == ["0", "1.50", "0", "0"]
+    kept = plots.heatmap(t, drop_empty=True).axes[0]
+    assert [x.get_text() for x in kept.get_yticklabels()] == ["p: friendship"]
+    assert _texts(kept) == ["0", "1.50"]
