@@ -1,9 +1,13 @@
 """Corpus → per-document pass → tidy tables.
 
-:func:`process` is the per-document unit of work (the unit that is cached and run in
-parallel): one NLP pass, then terms, sentences with VADER scores, framing-marker matches with
-their masked tone, and actor mentions, all from that single pass. :func:`analyze` streams
-documents through it and assembles the corpus-level tables.
+The per-document pass is one NLP pass, then terms, sentences with VADER scores,
+framing-marker matches with their masked tone, and actor mentions, all from that single pass
+(:func:`process_parsed`). :func:`process_batch` runs it on a batch of ``(doc_id, text)`` pairs
+— a picklable top-level function, the unit that other engines ship to workers — optionally
+through the content-hash cache of :mod:`analysis.cache`. :func:`run_batches` streams batches
+through ``jobs`` worker processes (results in document order, bounded in-flight batches) and
+:func:`assemble` turns documents + results into the corpus tables, independently of how the
+results were produced: outputs are byte-identical whatever ``jobs`` and the cache.
 """
 
 from __future__ import annotations

@@ -1,42 +1,63 @@
 """Benchmark ``framing analyze`` against its dependency floor (run with ``make bench``).
 
 Builds replicated corpora from ``seeds/`` in a temporary directory and prints one table; see
-``docs/performance.md`` for how to read it.
+``docs/performance.md`` for how to read it. Takes about 5-10 minutes on 2 cores.
+
+Usage: ``python bench/bench_analyze.py [--big N] [--repeats R]``
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
 import datetime as dt
+import io
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import redirect_stderr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+GOALS = {
+    "floor": 0.85,  # analyze throughput / floor throughput
+    "jobs": 1.7,  # --jobs 2 speed-up over --jobs 1
+    "flat": 0.15,  # time per token within +-15 % of the x100 value
+    "warm": 10.0,  # cold / warm
+    "rss_gib": 2.0,  # peak RSS at the big corpus
+}
 
 
 def build_corpus(dest: Path, copies: int) -> Path:
     """Write ``copies`` replicas of every seed into ``dest`` with distinct ids, dates and texts.
 
     Each replica gets its own file name, date header and a first line "Archive copy N." so no
-    two cleaned texts are equal (the cache cannot serve one replica from another).
+    two cleaned texts are equal: the cache cannot serve one replica from another and no
+    duplicate warning is raised.
     """
-    import csv
-
     dest.mkdir(parents=True)
     with open(SEEDS / "sources.csv", encoding="utf-8") as f:
         seeds = list(csv.DictReader(f))
+    bodies = {}
+    for row in seeds:
+        raw = (SEEDS / row["file"]).read_text(encoding="utf-8")
+        _, _, rest = raw.partition("date ")  # " date YYYY-MM-DD BODY"
+        bodies[row["file"]] = rest.partition(" ")[2]
     rows = []
     day0 = dt.date(2020, 1, 1)
     n = 0
     for k in range(copies):
         for row in seeds:
-            raw = (SEEDS / row["file"]).read_text(encoding="utf-8")
-            head, _, rest = raw.partition("date ")
-            _, _, body = rest.partition(" ")
             date = day0 + dt.timedelta(days=n % 1500)
             name = f"{k:05d}_{row['file']}"
             (dest / name).write_text(
-                f" date {date.isoformat()} Archive copy {n}.\n\n{body}", encoding="utf-8"
+                f" date {date.isoformat()} Archive copy {n}.\n\n{bodies[row['file']]}",
+                encoding="utf-8",
             )
             rows.append({"file": name, "outlet": row["outlet"], "origin": row["origin"]})
             n += 1
@@ -47,11 +68,200 @@ def build_corpus(dest: Path, copies: int) -> Path:
     return dest
 
 
-if __name__ == "__main__":
-    import tempfile
+# --------------------------------------------------------------------------- in-process timing
 
+
+def floor_pipeline():
+    """The dependency floor: spaCy blank("en") + sentencizer + lookup lemmatizer, and VADER."""
+    import spacy
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    sia = SentimentIntensityAnalyzer()
+
+    def run(texts: list[str]) -> None:
+        for doc in nlp.pipe(texts, batch_size=64):
+            for sent in doc.sents:
+                sia.polarity_scores(sent.text)
+
+    return run
+
+
+def cleaned_texts(corpus: Path) -> tuple[list[str], int]:
+    """The cleaned texts of a corpus and their number of word tokens (as analyze counts them)."""
+    from analysis.corpus import read_documents
+    from analysis.nlp import parse_many
+
+    texts = [d.text for d in read_documents(corpus)]
+    return texts, sum(p.n_tokens for p in parse_many(texts))
+
+
+def time_analyze(corpus: Path, out: Path, *opts: str) -> float:
+    """Wall time of ``framing analyze`` called in this process (imports already done)."""
+    from analysis.cli import main
+
+    t = time.perf_counter()
+    with redirect_stderr(io.StringIO()):
+        status = main(["analyze", str(corpus), "--out", str(out), *opts])
+    elapsed = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"framing analyze failed on {corpus}")
+    return elapsed
+
+
+# --------------------------------------------------------------------------- subprocess timing
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident set size (bytes) of a process and all its descendants."""
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                stack.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def run_cli(corpus: Path, out: Path, *opts: str) -> tuple[float, int]:
+    """Run ``framing analyze`` as a fresh process: (wall seconds, peak RSS of its process tree)."""
+    cmd = [sys.executable, "-m", "analysis", "analyze", str(corpus), "--out", str(out), *opts]
+    peak = 0
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    done = threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    th = threading.Thread(target=poll, daemon=True)
+    th.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - t
+    done.set()
+    th.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()}")
+    return elapsed, peak
+
+
+# --------------------------------------------------------------------------- report
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--big", type=int, default=2000, help="seed copies of the big corpus")
+    ap.add_argument("--repeats", type=int, default=3, help="repeats per size (best is kept)")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
     tmp = Path(tempfile.mkdtemp(prefix="framing-bench-"))
     try:
-        print(build_corpus(tmp / "x2", 2))
+        return _bench(tmp, args.big, args.repeats)
     finally:
-        shutil.rmtree(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _bench(tmp: Path, big: int, repeats: int) -> int:
+    print(f"framing benchmark — {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
+    print(f"corpora: seeds x1, x10, x100 and x{big}, built in {tmp}\n")
+    floor = floor_pipeline()
+    # warm up: imports, spaCy, lookup tables, VADER, the lexicon
+    floor(cleaned_texts(SEEDS)[0])
+    time_analyze(SEEDS, tmp / "warmup", "--jobs", "1", "--no-cache")
+
+    print("(a) dependency floor vs (b) framing analyze, cold, --jobs 1 --no-cache, in-process")
+    head = f"{'size':>6} {'docs':>6} {'tokens':>9} {'floor tok/s':>12} {'analyze tok/s':>14}"
+    print(head + f" {'ratio':>6} {'µs/token':>9}")
+    per_token = {}
+    ratios = {}
+    for copies in (1, 10, 100):
+        corpus = build_corpus(tmp / f"x{copies}", copies)
+        texts, tokens = cleaned_texts(corpus)
+        reps = repeats * (5 if copies == 1 else 1)
+        t_floor, t_an = [], []
+        for _ in range(reps):  # interleaved, best of each (the machine may be shared)
+            t = time.perf_counter()
+            floor(texts)
+            t_floor.append(time.perf_counter() - t)
+            t_an.append(time_analyze(corpus, tmp / "out", "--jobs", "1", "--no-cache"))
+        f, a = min(t_floor), min(t_an)
+        per_token[copies] = a / tokens * 1e6
+        ratios[copies] = f / a
+        print(
+            f"{'x' + str(copies):>6} {len(texts):>6} {tokens:>9} {tokens / f:>12,.0f} "
+            f"{tokens / a:>14,.0f} {f / a:>6.2f} {per_token[copies]:>9.2f}"
+        )
+    flat = max(abs(v / per_token[100] - 1) for v in per_token.values())
+
+    n_big = 5 * big
+    print(f"\nx{big} corpus ({n_big} documents), `framing analyze` as a fresh process")
+    corpus = build_corpus(tmp / "big", big)
+    cache = tmp / "cache"
+    t1, rss1 = run_cli(corpus, tmp / "o1", "--jobs", "1", "--no-cache")
+    t2, rss2 = run_cli(corpus, tmp / "o2", "--jobs", "2", "--no-cache")
+    cold, rss_cold = run_cli(corpus, tmp / "o3", "--jobs", "2", "--cache-dir", str(cache))
+    warm, rss_warm = run_cli(corpus, tmp / "o4", "--jobs", "2", "--cache-dir", str(cache))
+    docwarm, _ = run_cli(
+        corpus, tmp / "o5", "--jobs", "2", "--cache-dir", str(cache), "--min-count", "1"
+    )
+    same = all(
+        (tmp / "o1" / p.name).read_bytes() == p.read_bytes()
+        for o in ("o2", "o3", "o4")
+        for p in (tmp / o).iterdir()
+    )
+    rows = [
+        ("--jobs 1 --no-cache", t1, rss1),
+        ("--jobs 2 --no-cache", t2, rss2),
+        ("--jobs 2, cold cache", cold, rss_cold),
+        ("--jobs 2, warm (unchanged run)", warm, rss_warm),
+        ("--jobs 2, warm documents, --min-count 1", docwarm, None),
+    ]
+    for name, t, rss in rows:
+        mem = f"{rss / 2**20:8.0f} MiB" if rss else ""
+        print(f"  {name:<38} {t:8.2f} s {mem}")
+    print(f"  outputs of jobs 1 / jobs 2 / cold / warm byte-identical: {same}")
+
+    peak = max(rss1, rss2, rss_cold) / 2**30
+    print("\ngoals")
+    print(
+        f"  analyze / floor at x100 >= {GOALS['floor']:.2f}: {ratios[100]:.2f}  "
+        f"{verdict(ratios[100] >= GOALS['floor'])}"
+    )
+    print(f"  --jobs 2 / --jobs 1 >= {GOALS['jobs']}x: {t1 / t2:.2f}x  {verdict(t1 / t2 >= 1.7)}")
+    print(
+        f"  time per token x1..x100 within ±{GOALS['flat']:.0%} of x100: "
+        + ", ".join(f"x{k} {v / per_token[100] - 1:+.0%}" for k, v in per_token.items())
+        + f"  {verdict(flat <= GOALS['flat'])}"
+    )
+    print(
+        f"  warm / cold >= {GOALS['warm']:.0f}x: {cold / warm:.1f}x  "
+        f"{verdict(cold / warm >= GOALS['warm'])}  (document cache only: "
+        f"{cold / docwarm:.1f}x)"
+    )
+    print(
+        f"  peak RSS at {n_big} documents <= {GOALS['rss_gib']} GiB: {peak:.2f} GiB  "
+        f"{verdict(peak <= GOALS['rss_gib'])}"
+    )
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
