@@ -18,12 +18,13 @@ FAST = FastAnalyzer()
 # Words that trigger each rule of VADER: boosters and dampeners, negations, "never so",
 # "without doubt", "least", "kind of", "but", special idioms and booster bigrams, caps,
 # lexicon words, emoticons and emoji.
-VOCAB = (
+_VOCAB_TEXT = (
     "the talks were very extremely kind of sort of good great bad terrible not never so this "
     "without doubt least at but no nor or isn't don't hardly friendship happy sad war peace "
     "GREAT BAD VERY NOT the shit the bomb cut the mustard yeah right kiss of death "
     "bad ass hand to mouth back handed :) :( :-D lol ! ? ?? !!! , . 😁 💘 ©"
-).split()
+)
+VOCAB = _VOCAB_TEXT.split()
 
 
 def _sentences() -> list[str]:
