@@ -59,6 +59,25 @@ def _resampled_ratios(
     return out
 
 
+def _group_slices(index: pd.MultiIndex, n_by: int):
+    """``(key, start, stop)`` of each group of a sorted ``[*by, doc]`` index (by its codes).
+
+    The same groups, keys and order as ``groupby(level=by, sort=True, dropna=False)`` on
+    the index, without building a sub-frame per group (which dominated the cost).
+    """
+    n = len(index)
+    if not n_by:
+        yield (), 0, n
+        return
+    codes = np.vstack([np.asarray(c) for c in index.codes[:n_by]])
+    change = np.flatnonzero((codes[:, 1:] != codes[:, :-1]).any(axis=0)) + 1
+    starts = [0, *change.tolist()]
+    stops = [*change.tolist(), n]
+    values = [index.get_level_values(k)[starts] for k in range(n_by)]
+    for g, (a, b) in enumerate(zip(starts, stops, strict=True)):
+        yield tuple(v[g] for v in values), a, b
+
+
 def _numeric(table: pd.DataFrame, column: str) -> np.ndarray:
     values = pd.to_numeric(table[column], errors="coerce").astype("float64").to_numpy()
     bad = np.isnan(values) | np.isinf(values)
@@ -166,12 +185,12 @@ def bootstrap_ratio(
 
     q = 50.0 * (1.0 - confidence)
     records = []
-    levels = list(range(len(by)))
-    grouped = per_doc.groupby(level=levels, sort=True, dropna=False) if by else [((), per_doc)]
-    for key, docs in grouped:
-        key = key if isinstance(key, tuple) else (key,)
-        num = docs["_num"].to_numpy(dtype="float64")
-        den = docs["_den"].to_numpy(dtype="float64")
+    all_num = per_doc["_num"].to_numpy(dtype="float64")
+    all_den = per_doc["_den"].to_numpy(dtype="float64")
+    all_rows = per_doc["_rows"].to_numpy(dtype="int64")
+    for key, lo_i, hi_i in _group_slices(per_doc.index, len(by)):
+        num = all_num[lo_i:hi_i]
+        den = all_den[lo_i:hi_i]
         total_den = den.sum()
         estimate = scale * (num.sum() / total_den) if total_den != 0 else np.nan
         lo = hi = np.nan
@@ -180,7 +199,7 @@ def bootstrap_ratio(
             ratios = _resampled_ratios(num, den, n_resamples, _group_rng(int(seed), key))
             if not np.isnan(ratios).all():
                 lo, hi = (scale * v for v in np.nanpercentile(ratios, [q, 100.0 - q]))
-        records.append((*key, estimate, lo, hi, n_docs, int(docs["_rows"].sum())))
+        records.append((*key, estimate, lo, hi, n_docs, int(all_rows[lo_i:hi_i].sum())))
 
     out = pd.DataFrame.from_records(records, columns=columns)
     for c in ("estimate", "ci_low", "ci_high"):
