@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -35,7 +35,6 @@ import pandas as pd
 
 from analysis.lexicon import (
     HYPHEN_CLASS,
-    HYPHENS,
     Lexicon,
     LexiconError,
     load_lexicon,
@@ -73,6 +72,7 @@ _EXACT, _PREFIX, _CASE, _CASE_PREFIX = 0, 1, 2, 3
 _GAP = re.compile(rf"[\s{HYPHEN_CLASS}]*")
 _PART = re.compile(rf"[^{HYPHEN_CLASS}]+")
 _WS = re.compile(r"\s+")
+_HYPHEN = re.compile(rf"[{HYPHEN_CLASS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,23 @@ class _Index:
     by_lemma: dict[str, tuple[int, ...]]
     by_prefix: dict[str, tuple[int, ...]]
     prefix_lengths: tuple[int, ...]
+    # lowercased word -> ids of the patterns whose first word it may match (filled lazily;
+    # the candidates depend on the lowercased form only, as the lemma is that form's lemma)
+    memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def candidates(self, low: str) -> tuple[int, ...]:
+        """Ids of the patterns whose first word may match a token of lowercased form ``low``."""
+        cands = self.by_lower.get(low, ())
+        c2 = self.by_lemma.get(lemmatize(low))
+        if c2:
+            cands = cands + c2
+        for ln in self.prefix_lengths:
+            if ln > len(low):
+                break
+            c3 = self.by_prefix.get(low[:ln])
+            if c3:
+                cands = cands + c3
+        return cands
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,36 +237,55 @@ def compile_lexicon(lexicon: Lexicon | CompiledLexicon | str | Path | None) -> C
 
 
 def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
-    """Word tokens, with tokens the tokenizer left hyphenated split into their parts."""
+    """Word tokens, with tokens the tokenizer left hyphenated split into their parts.
+
+    Frames and actors are matched on the same document one after the other, so the last
+    result is kept (keyed by the identity of ``parsed``, which it holds alive).
+    """
+    if _LAST_TOKENS[0] is parsed:
+        return _LAST_TOKENS[1]
     lower = parsed.lower
-    joined = "\x00".join(lower)
-    if not any(h in joined for h in HYPHENS):
-        return lower, parsed.lemma, parsed.start, parsed.end, parsed.sent
-    text = parsed.text
-    lo: list[str] = []
-    le: list[str] = []
-    st: list[int] = []
-    en: list[int] = []
-    se: list[int] = []
-    for i, low in enumerate(lower):
-        s, e, sid = parsed.start[i], parsed.end[i], parsed.sent[i]
-        if not any(h in low for h in HYPHENS):
-            lo.append(low)
-            le.append(parsed.lemma[i])
-            st.append(s)
-            en.append(e)
-            se.append(sid)
-            continue
-        for m in _PART.finditer(text, s, e):
-            part = m.group()
-            if any(ch.isalnum() for ch in part):
-                pl = part.lower()
-                lo.append(pl)
-                le.append(lemmatize(pl))
-                st.append(m.start())
-                en.append(m.end())
-                se.append(sid)
-    return lo, le, st, en, se
+    hyphenated = [i for i, low in enumerate(lower) if _HYPHEN.search(low)]
+    if not hyphenated:
+        toks = (lower, parsed.lemma, parsed.start, parsed.end, parsed.sent)
+    else:
+        text = parsed.text
+        lo: list[str] = []
+        le: list[str] = []
+        st: list[int] = []
+        en: list[int] = []
+        se: list[int] = []
+        prev = 0
+        for i in hyphenated:
+            lo += lower[prev:i]
+            le += parsed.lemma[prev:i]
+            st += parsed.start[prev:i]
+            en += parsed.end[prev:i]
+            se += parsed.sent[prev:i]
+            sid = parsed.sent[i]
+            for m in _PART.finditer(text, parsed.start[i], parsed.end[i]):
+                part = m.group()
+                if any(ch.isalnum() for ch in part):
+                    pl = part.lower()
+                    lo.append(pl)
+                    le.append(lemmatize(pl))
+                    st.append(m.start())
+                    en.append(m.end())
+                    se.append(sid)
+            prev = i + 1
+        lo += lower[prev:]
+        le += parsed.lemma[prev:]
+        st += parsed.start[prev:]
+        en += parsed.end[prev:]
+        se += parsed.sent[prev:]
+        toks = (lo, le, st, en, se)
+    _LAST_TOKENS[:] = [parsed, toks]
+    return toks
+
+
+_LAST_TOKENS: list = [None, None]
+#: Upper bound on the words remembered by an index's candidate memo (then it starts afresh).
+_MEMO_MAX = 500_000
 
 
 def _match(parsed: Parsed, index: _Index) -> list[Match]:
@@ -259,8 +295,6 @@ def _match(parsed: Parsed, index: _Index) -> list[Match]:
     lower, lemma, start, end, sent = _tokens(parsed)
     text = parsed.text
     n = len(lower)
-    by_lower, by_lemma, by_prefix = index.by_lower, index.by_lemma, index.by_prefix
-    lengths = index.prefix_lengths
     next_free: dict[str, int] = {}
     out: list[Match] = []
 
@@ -273,20 +307,15 @@ def _match(parsed: Parsed, index: _Index) -> list[Match]:
         tok = text[start[k] : end[k]]
         return tok == wt if kind == _CASE else tok.startswith(wt)
 
-    for i in range(n):
-        low = lower[i]
-        cands = by_lower.get(low, ())
-        c2 = by_lemma.get(lemma[i])
-        if c2:
-            cands = cands + c2
-        for ln in lengths:
-            if ln > len(low):
-                break
-            c3 = by_prefix.get(low[:ln])
-            if c3:
-                cands = cands + c3
-        if not cands:
-            continue
+    memo = index.memo
+    new = set(lower).difference(memo)
+    if len(memo) + len(new) > _MEMO_MAX:
+        memo.clear()
+        new = set(lower)
+    for w in new:
+        memo[w] = index.candidates(w)
+    for i in [i for i, low in enumerate(lower) if memo[low]]:
+        cands = memo[lower[i]]
         best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)
         for pid in cands:
             p = patterns[pid]
