@@ -459,8 +459,10 @@ def frame_rates(
 
     ``rate = 1000 · Σ count / Σ n_tokens`` over the documents of the cell (``n_tokens`` from
     ``documents``). The interval resamples *documents* with replacement
-    (:func:`analysis.stats.bootstrap_ratio`, percentile interval); it is NaN (empty in the
-    CSV) when the cell has fewer than two documents. Every document of ``documents`` counts,
+    (:func:`analysis.stats.bootstrap_ratio`, percentile interval); all markers and frames of
+    one group × period share the same resamples (``resample_by``), so their intervals come
+    from one joint bootstrap of the cell's documents. It is NaN (empty in the CSV) when the
+    cell has fewer than two documents. Every document of ``documents`` counts,
     also one with no rows in ``markers`` (its counts are 0).
 
     Args:
@@ -549,6 +551,7 @@ def frame_rates(
         n_resamples=n_resamples,
         confidence=confidence,
         seed=seed,
+        resample_by=keys,
     )
     out = sums.merge(boot[[*gkeys, "ci_low", "ci_high", "n_docs"]], on=gkeys, how="left")
     # 0 tokens in a cell -> NaN rate, not a division by zero

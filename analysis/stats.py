@@ -59,20 +59,49 @@ def _resampled_ratios(
     return out
 
 
+def _resampled_ratio_matrix(
+    num: np.ndarray, den: np.ndarray, n_resamples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Like :func:`_resampled_ratios` for several groups over the same documents at once.
+
+    ``num``/``den`` are ``n_docs × n_groups``; every resample draws one set of documents
+    (one row of the index matrix) and applies it to all groups, as a matrix product of the
+    resample's document multiplicities with ``num`` and ``den``. Returns
+    ``n_resamples × n_groups`` ratios.
+    """
+    n, n_groups = num.shape
+    rows = max(1, _BLOCK_CELLS // n)
+    out = np.empty((n_resamples, n_groups), dtype="float64")
+    for lo in range(0, n_resamples, rows):
+        hi = min(n_resamples, lo + rows)
+        idx = rng.integers(0, n, size=(hi - lo, n))
+        flat = (idx + n * np.arange(hi - lo)[:, None]).ravel()
+        weights = np.bincount(flat, minlength=(hi - lo) * n).reshape(hi - lo, n)
+        weights = weights.astype("float64")
+        s_num = weights @ num
+        s_den = weights @ den
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[lo:hi] = np.where(s_den != 0, s_num / np.where(s_den != 0, s_den, 1.0), np.nan)
+    return out
+
+
+def _boundaries(index: pd.MultiIndex, n_levels: int) -> tuple[list[int], list[int]]:
+    """Start and stop positions of the runs of equal values of the first ``n_levels`` levels."""
+    n = len(index)
+    if not n_levels:
+        return [0], [n]
+    codes = np.vstack([np.asarray(c) for c in index.codes[:n_levels]])
+    change = (np.flatnonzero((codes[:, 1:] != codes[:, :-1]).any(axis=0)) + 1).tolist()
+    return [0, *change], [*change, n]
+
+
 def _group_slices(index: pd.MultiIndex, n_by: int):
     """``(key, start, stop)`` of each group of a sorted ``[*by, doc]`` index (by its codes).
 
     The same groups, keys and order as ``groupby(level=by, sort=True, dropna=False)`` on
     the index, without building a sub-frame per group (which dominated the cost).
     """
-    n = len(index)
-    if not n_by:
-        yield (), 0, n
-        return
-    codes = np.vstack([np.asarray(c) for c in index.codes[:n_by]])
-    change = np.flatnonzero((codes[:, 1:] != codes[:, :-1]).any(axis=0)) + 1
-    starts = [0, *change.tolist()]
-    stops = [*change.tolist(), n]
+    starts, stops = _boundaries(index, n_by)
     values = [index.get_level_values(k)[starts] for k in range(n_by)]
     for g, (a, b) in enumerate(zip(starts, stops, strict=True)):
         yield tuple(v[g] for v in values), a, b
@@ -101,6 +130,7 @@ def bootstrap_ratio(
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
+    resample_by: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Ratio per group with a percentile bootstrap interval that resamples documents.
 
@@ -118,6 +148,14 @@ def bootstrap_ratio(
     ``repr`` of its key, so a group's interval does not change when other groups are added,
     removed or reordered. With fewer than two documents ``ci_low``/``ci_high`` are ``NaN``.
 
+    With ``resample_by`` (a leading part of ``by``, e.g. ``["origin", "period"]`` when ``by``
+    adds ``frame`` and ``marker``), the groups of one *cell* (rows sharing the
+    ``resample_by`` values) share their resamples: the cell's generator, seeded from the cell
+    key, draws one set of documents per resample and every group of the cell is recomputed
+    on it (one joint bootstrap, as the groups describe the same documents). This needs every
+    group of the cell to hold the same documents; a cell where they differ falls back to one
+    generator per group.
+
     Args:
         table: One row per observation (sentence, document × marker, …) with ``doc_col``,
             the ``by`` columns, ``numerator`` and (optionally) ``denominator``.
@@ -129,6 +167,8 @@ def bootstrap_ratio(
         n_resamples: Number of bootstrap resamples (≥ 1).
         confidence: Coverage of the interval, strictly between 0 and 1.
         seed: Base seed (non-negative integer).
+        resample_by: Leading columns of ``by`` whose groups share resamples (see above);
+            ``None``: every group is resampled on its own.
 
     Returns:
         Columns ``*by, estimate, ci_low, ci_high, n_docs, n_rows``: one row per group, sorted
@@ -164,6 +204,13 @@ def bootstrap_ratio(
         raise ValueError(f"bootstrap_ratio: confidence must be in (0, 1), got {confidence!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"bootstrap_ratio: seed must be a non-negative integer, got {seed!r}")
+    if resample_by is not None:
+        resample_by = [resample_by] if isinstance(resample_by, str) else list(resample_by)
+        if by[: len(resample_by)] != resample_by:
+            raise ValueError(
+                f"bootstrap_ratio: resample_by={resample_by!r} must be the first column(s) of "
+                f"by={by!r}"
+            )
 
     columns = [*by, *BOOTSTRAP_COLUMNS]
     if table.empty:
@@ -184,22 +231,59 @@ def bootstrap_ratio(
     per_doc = work.groupby([*by, doc_col], sort=True, dropna=False)[["_num", "_den", "_rows"]].sum()
 
     q = 50.0 * (1.0 - confidence)
-    records = []
     all_num = per_doc["_num"].to_numpy(dtype="float64")
     all_den = per_doc["_den"].to_numpy(dtype="float64")
     all_rows = per_doc["_rows"].to_numpy(dtype="int64")
-    for key, lo_i, hi_i in _group_slices(per_doc.index, len(by)):
-        num = all_num[lo_i:hi_i]
-        den = all_den[lo_i:hi_i]
-        total_den = den.sum()
-        estimate = scale * (num.sum() / total_den) if total_den != 0 else np.nan
-        lo = hi = np.nan
-        n_docs = len(num)
-        if n_docs >= 2:
-            ratios = _resampled_ratios(num, den, n_resamples, _group_rng(int(seed), key))
+    index = per_doc.index
+    groups = list(_group_slices(index, len(by)))
+    # (lo, hi) interval of each group, filled cell by cell
+    bounds = np.full((len(groups), 2), np.nan)
+    n_cell = len(resample_by) if resample_by is not None else len(by)
+    docs_codes = np.asarray(index.codes[len(by)]) if by else None
+    g = 0
+    for _, b in zip(*_boundaries(index, n_cell), strict=True):
+        members = []
+        while g < len(groups) and groups[g][2] <= b:
+            members.append(g)
+            g += 1
+        sizes = {groups[m][2] - groups[m][1] for m in members}
+        if max(sizes) < 2:
+            continue
+        first = groups[members[0]]
+        shared = len(members) > 1 and all(
+            np.array_equal(docs_codes[first[1] : first[2]], docs_codes[groups[m][1] : groups[m][2]])
+            for m in members[1:]
+        )
+        if shared:
+            cell_key = first[0][:n_cell]
+            n = first[2] - first[1]
+            num = np.column_stack([all_num[groups[m][1] : groups[m][2]] for m in members])
+            den = np.column_stack([all_den[groups[m][1] : groups[m][2]] for m in members])
+            ratios = _resampled_ratio_matrix(
+                num.reshape(n, -1), den.reshape(n, -1), n_resamples, _group_rng(int(seed), cell_key)
+            )
+            for j, m in enumerate(members):
+                if not np.isnan(ratios[:, j]).all():
+                    bounds[m] = np.nanpercentile(ratios[:, j], [q, 100.0 - q])
+            continue
+        for m in members:
+            key, lo_i, hi_i = groups[m]
+            if hi_i - lo_i < 2:
+                continue
+            ratios = _resampled_ratios(
+                all_num[lo_i:hi_i], all_den[lo_i:hi_i], n_resamples, _group_rng(int(seed), key)
+            )
             if not np.isnan(ratios).all():
-                lo, hi = (scale * v for v in np.nanpercentile(ratios, [q, 100.0 - q]))
-        records.append((*key, estimate, lo, hi, n_docs, int(all_rows[lo_i:hi_i].sum())))
+                bounds[m] = np.nanpercentile(ratios, [q, 100.0 - q])
+
+    records = []
+    for (key, lo_i, hi_i), (lo, hi) in zip(groups, bounds, strict=True):
+        total_den = all_den[lo_i:hi_i].sum()
+        num_sum = all_num[lo_i:hi_i].sum()
+        estimate = scale * (num_sum / total_den) if total_den != 0 else np.nan
+        records.append(
+            (*key, estimate, scale * lo, scale * hi, hi_i - lo_i, int(all_rows[lo_i:hi_i].sum()))
+        )
 
     out = pd.DataFrame.from_records(records, columns=columns)
     for c in ("estimate", "ci_low", "ci_high"):

@@ -208,3 +208,68 @@ def test_add_period_bad_options():
         add_period(DOCS, freq="week")
     with pytest.raises(ValueError, match="missing column 'when'"):
         add_period(DOCS, date_col="when")
+
+
+# --------------------------------------------------------------------------- resample_by
+
+
+def _cell_table():
+    # cell (o=r): documents a-f with 10 tokens each; marker m counts 1, 2, 3, 5, 8, 13 and
+    # marker n counts exactly twice m's. Cell (o=s): one document.
+    rows = []
+    for doc, c in zip("abcdef", (1, 2, 3, 5, 8, 13), strict=True):
+        rows += [(doc, "r", "m", c, 10), (doc, "r", "n", 2 * c, 10)]
+    rows += [("z", "s", "m", 3, 10), ("z", "s", "n", 0, 10)]
+    return pd.DataFrame(rows, columns=["doc_id", "o", "k", "count", "tok"])
+
+
+def test_resample_by_shares_the_documents_drawn():
+    t = _cell_table()
+    kw = dict(numerator="count", denominator="tok", n_resamples=500, seed=1)
+    out = bootstrap_ratio(t, by=["o", "k"], resample_by=["o"], **kw)
+    m, n = out.iloc[0], out.iloc[1]
+    # same resamples for m and n, and n = 2 m in every document: n's interval is exactly 2x m's
+    assert (m["k"], n["k"]) == ("m", "n")
+    assert n["ci_low"] == pytest.approx(2 * m["ci_low"], rel=1e-12)
+    assert n["ci_high"] == pytest.approx(2 * m["ci_high"], rel=1e-12)
+    assert m["estimate"] == 32 / 60 and n["estimate"] == 64 / 60
+    assert 0.1 < m["ci_low"] < m["estimate"] < m["ci_high"] < 1.3
+    # one document: no interval, also in a shared cell
+    assert out.iloc[2:][["ci_low", "ci_high"]].isna().all().all()
+    assert out["n_docs"].tolist() == [6, 6, 1, 1]
+
+
+def test_resample_by_differs_from_independent_groups_only_in_the_draws():
+    t = _cell_table()
+    kw = dict(numerator="count", denominator="tok", n_resamples=500, seed=1)
+    joint = bootstrap_ratio(t, by=["o", "k"], resample_by=["o"], **kw)
+    alone = bootstrap_ratio(t, by=["o", "k"], **kw)
+    cols = ["o", "k", "estimate", "n_docs", "n_rows"]
+    assert joint[cols].equals(alone[cols])
+    # without sharing, m and n are drawn independently: the 2x relation does not hold exactly
+    assert alone.loc[1, "ci_low"] != pytest.approx(2 * alone.loc[0, "ci_low"], rel=1e-6)
+    assert alone.loc[1, "ci_high"] != pytest.approx(2 * alone.loc[0, "ci_high"], rel=1e-6)
+
+
+def test_resample_by_falls_back_when_groups_hold_other_documents():
+    t = _cell_table()
+    t = t[~((t["doc_id"] == "f") & (t["k"] == "n"))]  # n lacks document f
+    kw = dict(numerator="count", denominator="tok", n_resamples=300, seed=2)
+    joint = bootstrap_ratio(t, by=["o", "k"], resample_by=["o"], **kw)
+    alone = bootstrap_ratio(t, by=["o", "k"], **kw)
+    assert joint.equals(alone)
+
+
+def test_matrix_resampling_equals_gather_resampling():
+    from analysis.stats import _resampled_ratio_matrix, _resampled_ratios
+
+    num = np.array([1.0, 2.0, 6.0, 0.0])
+    den = np.array([10.0, 10.0, 5.0, 20.0])
+    a = _resampled_ratios(num, den, 400, np.random.default_rng(7))
+    b = _resampled_ratio_matrix(num[:, None], den[:, None], 400, np.random.default_rng(7))
+    assert np.array_equal(a, b[:, 0])
+
+
+def test_resample_by_must_lead_by():
+    with pytest.raises(ValueError, match="must be the first column"):
+        bootstrap_ratio(_cell_table(), by=["o", "k"], numerator="count", resample_by=["k"])
