@@ -262,9 +262,10 @@ def bootstrap_ratio(
             ratios = _resampled_ratio_matrix(
                 num.reshape(n, -1), den.reshape(n, -1), n_resamples, _group_rng(int(seed), cell_key)
             )
-            for j, m in enumerate(members):
-                if not np.isnan(ratios[:, j]).all():
-                    bounds[m] = np.nanpercentile(ratios[:, j], [q, 100.0 - q])
+            some = ~np.isnan(ratios).all(axis=0)  # all-NaN: no resample had a denominator
+            if some.any():
+                ends = np.nanpercentile(ratios[:, some], [q, 100.0 - q], axis=0)
+                bounds[np.asarray(members)[some]] = ends.T
             continue
         for m in members:
             key, lo_i, hi_i = groups[m]

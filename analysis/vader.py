@@ -20,6 +20,8 @@ new ``vaderSentiment`` release changes the internals these overrides mirror.
 
 from __future__ import annotations
 
+import string
+
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
     N_SCALAR,
@@ -32,6 +34,18 @@ from vaderSentiment.vaderSentiment import (
 __all__ = ["FastAnalyzer"]
 
 _NEGATE = frozenset(NEGATE)
+_PUNCT = string.punctuation
+
+
+class _SentiText(SentiText):
+    """Stock ``SentiText``; the words are stripped in one loop instead of a method per word."""
+
+    def _words_and_emoticons(self):
+        out = []
+        for token in self.text.split():
+            stripped = token.strip(_PUNCT)
+            out.append(token if len(stripped) <= 2 else stripped)
+        return out
 
 
 def _negated(lower: str) -> bool:
@@ -54,7 +68,7 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
         # From here on, the stock method's body after its emoji pass (which would have
         # returned ``text`` unchanged).
         text = text.strip()
-        sentitext = SentiText(text)
+        sentitext = _SentiText(text)
         sentiments = []
         words_and_emoticons = sentitext.words_and_emoticons
         lexicon = self.lexicon
