@@ -10,7 +10,7 @@ Three table-in/table-out functions over the pipeline's tidy tables:
 - :func:`frame_rates` — framing-marker and frame rates per 1,000 tokens by origin × period,
   with a document-resampling bootstrap interval (the shared :func:`analysis.stats.bootstrap_ratio`).
 
-See ``docs/reading_numbers.md`` for how to read the numbers.
+See the README section 'How to read these numbers'.
 """
 
 from __future__ import annotations

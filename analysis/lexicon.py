@@ -1,6 +1,6 @@
 """Framing lexicons: frames of markers and actors of names, read from TOML.
 
-A lexicon file looks like this (see ``docs/lexicon.md`` for the full rules)::
+A lexicon file looks like this (see the README section on the lexicon for the full rules)::
 
     version = "2026.1"            # optional, echoed in provenance.json
 

@@ -1,6 +1,6 @@
 """Exact matching of framing markers and actor names, marker counts and KWIC.
 
-Matching rules (pinned by ``tests/test_markers.py``; see ``docs/lexicon.md``):
+Matching rules (pinned by ``tests/test_markers.py``; see the README section on the lexicon):
 
 * A marker is split into words on whitespace and hyphens; matching is case-insensitive.
 * A marker word matches a word token when their lowercased forms are equal or their lookup

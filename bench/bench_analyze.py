@@ -1,7 +1,7 @@
 """Benchmark ``framing analyze`` against its dependency floor (run with ``make bench``).
 
 Builds replicated corpora from ``seeds/`` in a temporary directory and prints one table; see
-``docs/performance.md`` for how to read it. Takes about 5-10 minutes on 2 cores.
+the README section 'Performance' for how to read it. Takes about 5-10 minutes on 2 cores.
 
 Usage: ``python bench/bench_analyze.py [--big N] [--repeats R]``
 """

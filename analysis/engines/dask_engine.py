@@ -127,7 +127,7 @@ def dask_client(
                 raise EngineError(
                     f"cannot connect to the Dask scheduler at {scheduler}: {e}; start it with "
                     "`dask scheduler` and its workers with `dask worker "
-                    f"{scheduler}` (see docs/cluster.md)"
+                    f"{scheduler}` (see the README section 'Running on a cluster')"
                 ) from e
             with client:
                 yield client
@@ -191,7 +191,7 @@ def process_partition(
         raise EngineError(
             f"Dask worker on {socket.gethostname()} cannot see the corpus directory {root}; "
             "workers must read the corpus from a shared filesystem at the same path "
-            "(see docs/cluster.md)"
+            "(see the README section 'Running on a cluster')"
         )
     problems: list[str] = []
     docs = []
