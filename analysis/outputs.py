@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import json
 import os
@@ -11,6 +12,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["atomic_dir", "file_sha256", "write_csv", "write_json", "write_tables"]
@@ -26,8 +28,42 @@ def file_sha256(path: str | Path) -> str:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """Write a table as UTF-8 CSV with a header, ``\\n`` line ends, no index, NaN as empty."""
-    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
+    """Write a table as UTF-8 CSV with a header, ``\\n`` line ends, no index, NaN as empty.
+
+    The bytes are those of ``df.to_csv(index=False, lineterminator="\\n", na_rep="")``:
+    minimal quoting, floats in their shortest round-trip form. Tables of string, integer and
+    float columns (all tables of this package) are written directly with the ``csv`` module,
+    several times faster; any other column type goes through pandas.
+    """
+    columns = [_csv_values(df[c]) for c in df.columns] if df.columns.is_unique else [None]
+    if any(c is None for c in columns):
+        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
+        return
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([str(c) for c in df.columns])
+        w.writerows(zip(*columns, strict=True))
+
+
+def _csv_values(col: pd.Series) -> list | None:
+    """A column as the values pandas' CSV writer would write (``None``: not handled here)."""
+    dtype = col.dtype
+    if dtype.kind in "iu":
+        return col.tolist()
+    if dtype.kind == "f":
+        values = col.to_numpy()
+        text = values.astype(str)  # what pandas writes for floats without float_format
+        text[np.isnan(values)] = ""
+        return text.tolist()
+    if isinstance(dtype, pd.StringDtype) or (
+        pd.api.types.is_object_dtype(dtype) and all(isinstance(v, str) for v in col.dropna())
+    ):
+        values = col.astype(object).tolist()
+        if col.hasnans:
+            mask = col.isna().to_numpy()
+            values = ["" if m else v for v, m in zip(values, mask, strict=True)]
+        return values
+    return None
 
 
 def write_json(obj: object, path: str | Path) -> None:
