@@ -33,3 +33,40 @@ def test_success_replaces_output(tmp_path):
     write_tables(out, {"new": pd.DataFrame({"x": [1]})})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["new.csv"]
+
+
+def _pandas_bytes(df, path):
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "df",
+    [
+        pd.DataFrame(
+            {
+                "s": pd.array(["x,y", 'q"z', "l\nm", None, "", " s ", "é"], dtype="str"),
+                "f": [1e-300, float("nan"), 1e16, -0.0, 1 / 3, float("inf"), 2.0],
+                "i": [1, -2, 3, 4, 5, 6, 2**40],
+                "o": pd.Series(["a", None, "c", "d", "e", "f", "g"], dtype=object),
+            }
+        ),
+        pd.DataFrame({"only": [""]}),  # a row of one empty field is written as ""
+        pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype="float64")}),
+        # not handled directly (booleans, dates): pandas writes them
+        pd.DataFrame({"b": [True, False], "d": pd.to_datetime(["2024-01-02", None])}),
+    ],
+)
+def test_write_csv_same_bytes_as_pandas(tmp_path, df):
+    from analysis.outputs import write_csv
+
+    write_csv(df, tmp_path / "fast.csv")
+    assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")
+
+
+def test_write_csv_exact_bytes(tmp_path):
+    from analysis.outputs import write_csv
+
+    df = pd.DataFrame({"t": pd.array(['a "b"', None], dtype="str"), "x": [0.1, float("nan")]})
+    write_csv(df, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == b't,x\n"a ""b""",0.1\n,\n'
