@@ -99,7 +99,7 @@ _TIMESTAMP_LINE = re.compile(
     re.MULTILINE,
 )
 #: MENAFN's trailing tracking code ("MENAFN16052024000045015687ID1108221654").
-_MENAFN_CODE = re.compile(r"\s*\bMENAFN\d{6,}ID\d+\s*\Z")
+_MENAFN_CODE = re.compile(r"\bMENAFN\d{6,}ID\d+\s*\Z")
 
 
 def split_header(raw: str) -> tuple[str | None, str]:
@@ -147,7 +147,9 @@ def clean_text(body: str, registry: OutletRegistry | None = None) -> str:
     m = find_dateline(text, registry)
     if m:
         text = text[: m.start()] + text[m.end() :]
-    text = _MENAFN_CODE.sub("", text)
+    code = _MENAFN_CODE.search(text) if "MENAFN" in text else None
+    if code:  # the whitespace before it goes with the final strip
+        text = text[: code.start()]
     return text.strip()
 
 
