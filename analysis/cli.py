@@ -112,6 +112,11 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         help="keyness: keep terms seen at least this often in the two groups (default: 0)",
     )
     p.add_argument(
+        "--stop-words",
+        action="store_true",
+        help="keyness: remove spaCy's English stop words first (terms.csv always keeps them)",
+    )
+    p.add_argument(
         "--engine",
         choices=("local", "dask"),
         default="local",
@@ -190,6 +195,7 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
             "origins": list(args.origins),
             "period": args.period,
             "min_count": args.min_count,
+            "stop_words": args.stop_words,
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
@@ -253,7 +259,11 @@ def _run_analyze(args: argparse.Namespace) -> int:
         )
     tables = results.tables()
     tables["keyness"] = compare.keyness(
-        results.terms, results.documents, by="origin", min_count=args.min_count
+        results.terms,
+        results.documents,
+        by="origin",
+        min_count=args.min_count,
+        stop_words=args.stop_words,
     )
     tables["frame_rates"] = compare.frame_rates(
         results.markers, results.documents, period=args.period

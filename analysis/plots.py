@@ -418,7 +418,7 @@ def top_terms(
             y = np.arange(len(s))[::-1]
             ax.barh(y, rate, color=origin_style(grp)[0], height=0.7)
             ax.set_yticks(y, s["term"].astype(str).tolist())
-            ax.set_xlabel("per 1,000 word tokens")
+            ax.set_xlabel("per 1,000 term tokens")
             ax.grid(axis="y", visible=False)
             label = grp
             if n_docs is not None and grp in n_docs:
@@ -439,7 +439,7 @@ def keyness_scatter(
 ):
     """z-score against frequency: one panel per comparison, the most distinctive terms labelled.
 
-    x is the mean of the two groups' rates (per 1,000 word tokens, log scale), y the z-score
+    x is the mean of the two groups' rates (per 1,000 term tokens, log scale), y the z-score
     of the log-odds ratio (:func:`analysis.compare.keyness`): above 0 = used more by the
     group, below = more by the reference. The ``n_labels`` highest- and lowest-z terms are
     labelled and coloured (group colour above, reference colour below); dashed lines mark
@@ -530,7 +530,7 @@ def keyness_scatter(
                 ax.axhline(t, color="#999999", linestyle="--", linewidth=0.7)
             ax.axhline(0, color="#666666", linewidth=0.6)
             ax.set_title(f"{grp} vs {ref}", loc="left", fontsize=9)
-            ax.set_xlabel("mean rate, per 1,000 word tokens (log)")
+            ax.set_xlabel("mean rate, per 1,000 term tokens (log)")
             ax.set_ylabel(f"z (log-odds): ↑ {grp}, ↓ {ref}")
         fig.suptitle(title or "Keyness: distinctive terms (z of log-odds with informative prior)")
     return fig

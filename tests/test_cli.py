@@ -43,6 +43,41 @@ def test_writes_every_table(seeds_out):
     assert sorted(p.name for p in seeds_out.iterdir()) == TABLES
 
 
+# The documented header of every CSV (README "Output tables"), written out literally.
+HEADERS = {
+    "documents.csv": "doc_id,file,outlet,origin,affiliation,title,date,n_tokens,n_sentences,"
+    "sentiment,share_positive,share_negative,duplicate_of,sha256",
+    "terms.csv": "doc_id,term,count",
+    "sentences.csv": "doc_id,sent_id,start,end,text,compound,pos,neu,neg",
+    "matches.csv": "doc_id,sent_id,frame,marker,start,end,text",
+    "markers.csv": "doc_id,frame,marker,count",
+    "marker_sentiment.csv": "doc_id,sent_id,frame,marker,compound,compound_masked",
+    "actor_sentiment.csv": "doc_id,sent_id,actor,compound",
+    "keyness.csv": "comparison,group,reference,term,count_group,count_reference,rate_group,"
+    "rate_reference,log_odds,z,g2,p,q",
+    "frame_rates.csv": "origin,period,frame,marker,count,n_tokens,rate,ci_low,ci_high,n_docs",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_csv_headers_exact(seeds_out, name):
+    with open(seeds_out / name, encoding="utf-8") as f:
+        assert f.readline() == HEADERS[name] + "\n"
+
+
+def test_stop_words_option_filters_keyness_only(tmp_path):
+    out = tmp_path / "sw"
+    args = ["analyze", str(SEEDS_DIR), "--out", str(out), "--no-progress", "--no-cache"]
+    assert main([*args, "--stop-words"]) == 0
+    key = read_csv(out / "keyness.csv")
+    terms = {r["term"] for r in read_csv(out / "terms.csv")}
+    assert "the" in terms  # terms.csv keeps stop words
+    assert {"the", "and", "of"}.isdisjoint({r["term"] for r in key})
+    assert "russian" in {r["term"] for r in key}
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["options"]["stop_words"] is True
+
+
 def test_documents_table(seeds_out):
     rows = read_csv(seeds_out / "documents.csv")
     assert list(rows[0])[:7] == [

@@ -52,7 +52,9 @@ def test_committed_figure_is_up_to_date(rendered, name):
     assert committed.read_bytes() == fresh, f"figures/{name}.svg is stale: run `make figures`"
     png = FIGURES_DIR / f"{name}.png"
     assert png.exists(), f"figures/{name}.png is missing: run `make figures`"
-    assert _png_size(png.read_bytes()) == _png_size((rendered / f"{name}.png").read_bytes())
+    fresh_png = (rendered / f"{name}.png").read_bytes()
+    assert _png_size(png.read_bytes()) == _png_size(fresh_png)
+    assert png.read_bytes() == fresh_png, f"figures/{name}.png is stale: run `make figures`"
 
 
 def test_figures_dir_holds_exactly_the_figures():
