@@ -60,7 +60,13 @@ RESULTS_VERSION = "1"
 #: it is hashed in too, see :func:`nlp_version`).
 NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RESULTS_VERSION}"
 #: Modules whose code decides the ``nlp`` part / the ``lex`` part of an entry.
-_NLP_MODULES = ("analysis.nlp", "analysis.sentiment", "analysis.pipeline", "analysis.cache")
+_NLP_MODULES = (
+    "analysis.nlp",
+    "analysis.sentiment",
+    "analysis.vader",
+    "analysis.pipeline",
+    "analysis.cache",
+)
 _LEX_MODULES = (*_NLP_MODULES, "analysis.markers", "analysis.lexicon")
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "FRAMING_CACHE_DIR"

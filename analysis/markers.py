@@ -151,7 +151,7 @@ def _word(raw: str, case_sensitive: bool) -> _Word:
     text = raw[:-1] if prefix else raw
     if case_sensitive:
         return (_CASE_PREFIX if prefix else _CASE, text, "")
-    low = text.lower()
+    low = text.lower().replace("\u2019", "'")  # as the tokens' lowercased forms
     if prefix:
         return (_PREFIX, low, "")
     # Lemmas only for plain words: the lookup table maps "'s" to "have".
@@ -266,7 +266,7 @@ def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int],
             for m in _PART.finditer(text, parsed.start[i], parsed.end[i]):
                 part = m.group()
                 if any(ch.isalnum() for ch in part):
-                    pl = part.lower()
+                    pl = part.lower().replace("\u2019", "'")
                     lo.append(pl)
                     le.append(lemmatize(pl))
                     st.append(m.start())

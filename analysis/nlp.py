@@ -8,8 +8,11 @@ lookup lemmas, character offsets, sentence ids, sentence spans). Everything down
 also what the cache stores.
 
 Word tokens are tokens that are neither punctuation nor whitespace and contain at least
-one letter or digit. Lemmas are the lookup lemma (``spacy-lookups-data``) of the
-*lowercased* form, because the lookup table is case-sensitive.
+one letter or digit. Their lowercased form writes the typographic apostrophe ``’`` as ``'``
+("People’s" and "People's" are the same words). Lemmas are the lookup lemma
+(``spacy-lookups-data``) of that lowercased form (the lookup table is case-sensitive), with
+two corrections: the clitic ``'s`` (possessive, "is" or "has") stays ``'s`` instead of the
+table's "have", and hyphens at the edges of a token ("high -level") are dropped ("level").
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ __all__ = [
 ]
 
 #: Bump when tokenization, lemmatization or sentence rules change (invalidates caches).
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 PIPELINE_VERSION = (
     f"spacy={version('spacy')};lookups={version('spacy-lookups-data')};rules={RULES_VERSION}"
 )
@@ -49,8 +52,8 @@ class Parsed:
 
     Attributes:
         text: The cleaned text that offsets refer to.
-        lower: Lowercased form of each word token.
-        lemma: Lookup lemma of each word token's lowercased form.
+        lower: Lowercased form of each word token (``’`` written as ``'``).
+        lemma: Lookup lemma of each word token's lowercased form (see the module docstring).
         start: Character offset where each word token starts.
         end: Character offset where each word token ends.
         sent: Sentence id (index into ``sentences``) of each word token.
@@ -131,6 +134,18 @@ def lemmatize(lower: str) -> str:
     return _lemma_table().get(lower, lower)
 
 
+#: Hyphens stripped from the edges of a token for its lemma.
+_EDGE_HYPHENS = "-\u2010\u2011"
+
+
+def _term_lemma(low: str) -> str:
+    """Lemma of a word token's lowercased form (see the module docstring)."""
+    if low == "'s":
+        return low
+    core = low.strip(_EDGE_HYPHENS)
+    return lemmatize(core or low)
+
+
 def _is_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -149,8 +164,8 @@ def _lexeme_info(doc: Doc, orth: int) -> tuple[int, str | None, str, bool] | Non
     elif lex.is_punct or not _is_word(text):
         info = (len(text), None, "", False)
     else:
-        low = lex.lower_
-        info = (len(text), low, lemmatize(low), bool(lex.like_num))
+        low = lex.lower_.replace("\u2019", "'")
+        info = (len(text), low, _term_lemma(low), bool(lex.like_num))
     _LEXEME_INFO[orth] = info
     return info
 

@@ -134,6 +134,17 @@ def test_marker_word_split_like_the_tokenizer():
     ]
 
 
+def test_typographic_apostrophe_is_the_straight_one():
+    # TASS writes "People’s": the same words as "People's", in either direction
+    assert texts("the People’s Republic of China", "People's Republic") == ["People’s Republic"]
+    assert texts("the People's Republic of China", "People’s Republic") == ["People's Republic"]
+
+
+def test_possessive_s_is_not_the_verb_have():
+    # the lookup table maps "'s" to "have"; a marker "have" must not match "China's"
+    assert hits("China's role and they have a role", "have") == [("f", "have", 22, 26, "have")]
+
+
 def test_marker_word_without_letters_is_rejected():
     with pytest.raises(LexiconError, match="frame 'f': marker 'a & b': word '&' has no letter"):
         compile_lexicon(lex("a & b"))

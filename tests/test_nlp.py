@@ -13,6 +13,35 @@ def test_word_tokens_offsets_and_lemmas():
     assert p.n_tokens == 7
 
 
+def test_apostrophes_possessive_and_edge_hyphens():
+    p = parse("People’s Republic, China's talks, don’t, high -level")
+    assert p.lower == [
+        "people",
+        "'s",
+        "republic",
+        "china",
+        "'s",
+        "talks",
+        "do",
+        "n't",
+        "high",
+        "-level",
+    ]
+    # "'s" keeps its form (not the table's "have"); "n’t" is "n't" -> "not"; "-level" -> "level"
+    assert p.lemma == [
+        "people",
+        "'s",
+        "republic",
+        "china",
+        "'s",
+        "talk",
+        "do",
+        "not",
+        "high",
+        "level",
+    ]
+
+
 def test_lemma_uses_lowercased_form():
     # the lookup table is case-sensitive: "Friendships" alone would not be found
     assert lemmatize("friendships") == "friendship"
