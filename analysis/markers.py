@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis.lexicon import (
@@ -436,24 +437,32 @@ def marker_counts(
     if len(set(ids)) != len(ids):
         raise ValueError("marker_counts: doc_ids has duplicates")
     pairs = sorted(set(lexicon.markers))
-    known_pairs = set(pairs)
-    counts: dict[tuple[str, str, str], int] = {}
-    known_ids = set(ids)
+    pair_pos = {pair: k for k, pair in enumerate(pairs)}
+    ids = sorted(ids)
+    doc_pos = {d: k for k, d in enumerate(ids)}
+    counts = np.zeros(len(ids) * len(pairs), dtype="int64")
     if len(matches):
         grouped = matches.groupby(["doc_id", "frame", "marker"], sort=True).size()
         for (doc_id, frame, marker), c in grouped.items():
-            if doc_id not in known_ids:
+            if doc_id not in doc_pos:
                 raise ValueError(f"marker_counts: match in unknown document {doc_id!r}")
-            if (frame, marker) not in known_pairs:
+            if (frame, marker) not in pair_pos:
                 raise ValueError(
                     f"marker_counts: frame {frame!r} marker {marker!r} of the matches is not in "
                     f"the lexicon {lexicon.source}"
                 )
-            counts[(doc_id, frame, marker)] = int(c)
-    rows = [(d, f, m, counts.get((d, f, m), 0)) for d in sorted(ids) for f, m in pairs]
-    df = pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
-    df["count"] = df["count"].astype("int64")
-    return df
+            counts[doc_pos[doc_id] * len(pairs) + pair_pos[(frame, marker)]] = int(c)
+    frames = np.array([f for f, _ in pairs], dtype=object)
+    markers = np.array([m for _, m in pairs], dtype=object)
+    return pd.DataFrame(
+        {
+            "doc_id": np.repeat(np.array(ids, dtype=object), len(pairs)),
+            "frame": np.tile(frames, len(ids)),
+            "marker": np.tile(markers, len(ids)),
+            "count": counts,
+        },
+        columns=list(COUNT_COLUMNS),
+    )
 
 
 def _collapse(s: str) -> str:

@@ -404,14 +404,23 @@ class Results:
 
 
 def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Lexicon) -> Results:
-    """Build the corpus tables from documents and their per-document results (streaming)."""
-    rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
+    """Build the corpus tables from documents and their per-document results (streaming).
+
+    Columns are filled directly (one list per column, extended per document), so the cost
+    per row is a few C-level list operations.
+    """
+    cols: dict[str, dict[str, list]] = {
+        name: {c: [] for c in columns} for name, columns in TABLE_COLUMNS.items()
+    }
     doc_ids = []
+    D, T, S = cols["documents"], cols["terms"], cols["sentences"]
+    M, MS, A = cols["matches"], cols["marker_sentiment"], cols["actor_sentiment"]
     for d, r in zip(docs, results, strict=True):
         doc_ids.append(d.doc_id)
         compounds = [s[3] for s in r.sentences]
         n = len(compounds)
-        rows["documents"].append(
+        for c, v in zip(
+            TABLE_COLUMNS["documents"],
             (
                 d.doc_id,
                 d.file,
@@ -427,24 +436,50 @@ def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Le
                 sum(c <= -0.05 for c in compounds) / n if n else float("nan"),
                 d.duplicate_of,
                 d.sha256,
-            )
-        )
-        rows["terms"].extend((d.doc_id, t, c) for t, c in r.terms)
-        rows["sentences"].extend((d.doc_id, i, *s) for i, s in enumerate(r.sentences))
-        rows["matches"].extend((d.doc_id, *m) for m in r.matches)
-        rows["marker_sentiment"].extend(
-            (d.doc_id, m[0], m[1], m[2], compounds[m[0]], masked)
-            for m, masked in zip(r.matches, r.masked, strict=True)
-        )
+            ),
+            strict=True,
+        ):
+            D[c].append(v)
+        _extend(T, d.doc_id, r.terms, ("term", "count"))
+        if n:
+            S["doc_id"].extend([d.doc_id] * n)
+            S["sent_id"].extend(range(n))
+            for c, values in zip(
+                TABLE_COLUMNS["sentences"][2:], zip(*r.sentences, strict=True), strict=True
+            ):
+                S[c].extend(values)
+        _extend(M, d.doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
+        if r.matches:
+            sids = [m[0] for m in r.matches]
+            MS["doc_id"].extend([d.doc_id] * len(sids))
+            MS["sent_id"].extend(sids)
+            MS["frame"].extend(m[1] for m in r.matches)
+            MS["marker"].extend(m[2] for m in r.matches)
+            MS["compound"].extend(compounds[i] for i in sids)
+            MS["compound_masked"].extend(r.masked)
         seen = sorted({(a[0], a[1]) for a in r.actors})
-        rows["actor_sentiment"].extend((d.doc_id, sid, a, compounds[sid]) for sid, a in seen)
+        _extend(
+            A,
+            d.doc_id,
+            [(sid, a, compounds[sid]) for sid, a in seen],
+            ("sent_id", "actor", "compound"),
+        )
     tables = {
-        name: pd.DataFrame(rows[name], columns=list(cols))
-        for name, cols in TABLE_COLUMNS.items()
+        name: pd.DataFrame(cols[name], columns=list(columns))
+        for name, columns in TABLE_COLUMNS.items()
         if name != "markers"
     }
     tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
     return Results(**tables)
+
+
+def _extend(table: dict[str, list], doc_id: str, rows: list[tuple], columns: Sequence[str]) -> None:
+    """Append ``rows`` (tuples of ``columns``) of one document to a column-wise table."""
+    if not rows:
+        return
+    table["doc_id"].extend([doc_id] * len(rows))
+    for c, values in zip(columns, zip(*rows, strict=True), strict=True):
+        table[c].extend(values)
 
 
 def analyze(
