@@ -203,11 +203,10 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from analysis import compare
     from analysis.corpus import read_corpus
     from analysis.lexicon import load_lexicon
     from analysis.outputs import write_tables
-    from analysis.pipeline import analyze
+    from analysis.pipeline import analyze, corpus_tables, resolve_jobs, side_pool
 
     lexicon = load_lexicon(args.lexicon)
     table_options = {
@@ -257,22 +256,23 @@ def _run_analyze(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         )
-    tables = results.tables()
-    tables["keyness"] = compare.keyness(
-        results.terms,
-        results.documents,
-        by="origin",
-        min_count=args.min_count,
-        stop_words=args.stop_words,
-    )
-    tables["frame_rates"] = compare.frame_rates(
-        results.markers, results.documents, period=args.period
-    )
-    if args.on_bad_row == "skip" and hasattr(docs, "skipped"):
-        tables["skipped"] = docs.skipped
-    if getattr(args, "format", "csv") == "parquet":
-        from analysis.engines.parquet import write_parquet_tables as write_tables
-    write_tables(args.out, tables, _provenance(args, docs, lexicon))
+    parquet = getattr(args, "format", "csv") == "parquet"
+    with side_pool(resolve_jobs(args.jobs), len(docs)) as pool:
+        tables = corpus_tables(
+            results,
+            period=args.period,
+            min_count=args.min_count,
+            stop_words=args.stop_words,
+            pool=pool,
+        )
+        if args.on_bad_row == "skip" and hasattr(docs, "skipped"):
+            tables["skipped"] = docs.skipped
+        if parquet:
+            from analysis.engines.parquet import write_parquet_tables
+
+            write_parquet_tables(args.out, tables, _provenance(args, docs, lexicon))
+        else:
+            write_tables(args.out, tables, _provenance(args, docs, lexicon), pool=pool)
     if run is not None:
         run.store(args.out)
     print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)

@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import pipeline
@@ -12,7 +13,7 @@ from analysis.config import SEEDS_DIR
 from analysis.corpus import read_documents
 from analysis.lexicon import load_lexicon
 from analysis.outputs import write_tables
-from analysis.pipeline import DocResult, analyze, process_batch, resolve_jobs
+from analysis.pipeline import TABLE_COLUMNS, DocResult, analyze, process_batch, resolve_jobs
 
 LEXICON_A = """
 version = "t1"
@@ -223,3 +224,19 @@ def test_default_cache_dir_is_used_by_the_cli(tmp_path, monkeypatch):
     assert main(["analyze", str(corpus), "--out", str(tmp_path / "o"), "--jobs", "1"]) == 0
     assert len(list((tmp_path / "envcache").glob("nlp-*/*/*.json"))) == 5
     assert len(list((tmp_path / "envcache").glob("runs/*/manifest.json"))) == 1
+
+
+def test_corpus_tables_same_with_a_side_pool(seeds, lex_a, small_batches):
+    from analysis.pipeline import corpus_tables, side_pool
+
+    res = analyze(seeds, lexicon=lex_a)
+    alone = corpus_tables(res, min_count=2)
+    with side_pool(2, len(seeds)) as pool:
+        assert pool is not None
+        pooled = corpus_tables(res, min_count=2, pool=pool)
+    assert list(pooled) == list(alone) == [*TABLE_COLUMNS, "keyness", "frame_rates"]
+    for name in alone:
+        pd.testing.assert_frame_equal(pooled[name], alone[name])
+    assert (alone["keyness"]["count_group"] + alone["keyness"]["count_reference"] >= 2).all()
+    with side_pool(1, 1000) as none, side_pool(2, 1) as small:
+        assert none is None and small is None
