@@ -261,9 +261,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "filled with 1/0, y/n, yes/no or true/false, report precision per marker and per frame "
         "(framing audit --score audit.csv).",
     )
-    p.add_argument("corpus", type=Path, nargs="?", help="directory of dated .txt articles")
+    from analysis.cli import CORPUS_HELP, add_corpus_options
+
+    p.add_argument("corpus", type=Path, nargs="?", help=CORPUS_HELP)
     p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
-    p.add_argument("--out", type=Path, help="where to write the sheet (or the precision table)")
+    add_corpus_options(p)
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the sheet (or the precision table); never inside the corpus "
+        "directory, nor the corpus, lexicon or scored sheet itself",
+    )
     p.add_argument("--per-marker", type=int, default=20, help="hits sampled per marker (20)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     p.add_argument("--window", type=int, default=60, help="context characters per side (60)")
@@ -273,10 +281,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return p
 
 
-def _load_docs(corpus: Path) -> pd.DataFrame:
-    from analysis.corpus import load_corpus
+def _load_docs(corpus: Path, **options) -> pd.DataFrame:
+    """The documents of ``corpus`` as a frame (options: those of ``read_corpus``)."""
+    from analysis.corpus import documents_frame, read_corpus
 
-    return load_corpus(corpus)
+    docs = read_corpus(corpus, **options)
+    try:
+        skipped = getattr(docs, "skipped", None)
+        if skipped is not None and len(skipped):
+            print(
+                f"framing: skipped {len(skipped)} bad row(s) of {corpus} (--on-bad-row skip)",
+                file=sys.stderr,
+            )
+        return documents_frame(list(docs))
+    finally:
+        if hasattr(docs, "close"):
+            docs.close()
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -295,6 +315,8 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``framing audit`` (sheet or ``--score`` mode); returns the exit status."""
+    from analysis.outputs import OutputError, check_output_file
+
     if args.score is not None:
         if args.corpus is not None:
             return _fail("give either CORPUS (to write a sheet) or --score SHEET, not both")
@@ -308,6 +330,10 @@ def run(args: argparse.Namespace) -> int:
         except AuditError as e:
             return _fail(f"{args.score}: {e}")
         if args.out is not None:
+            try:  # the precision table may be overwritten, the judged sheet may not
+                check_output_file(args.out, inputs={"audit sheet": args.score}, force=True)
+            except OutputError as e:
+                return _fail(str(e))
             _write_csv(scores, args.out)
         with pd.option_context("display.width", 200, "display.max_rows", None):
             print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
@@ -320,15 +346,16 @@ def run(args: argparse.Namespace) -> int:
         return _fail("give CORPUS (to write a sheet) or --score SHEET")
     if args.out is None:
         return _fail("give --out FILE for the audit sheet")
-    if args.out.exists() and not args.force:
-        return _fail(
-            f"{args.out} already exists (it may hold your judgements); "
-            "choose another --out or pass --force"
-        )
+    from analysis.cli import corpus_options, input_paths
+
+    try:
+        check_output_file(args.out, inputs=input_paths(args), force=args.force)
+    except OutputError as e:
+        return _fail(str(e))
     if args.per_marker < 1:
         return _fail(f"--per-marker must be >= 1, got {args.per_marker}")
     lexicon = load_lexicon(args.lexicon)
-    docs = _load_docs(args.corpus)[["doc_id", "text"]]
+    docs = _load_docs(args.corpus, **corpus_options(args))[["doc_id", "text"]]
     matches = find_markers(docs, lexicon)
     sheet = audit_sheet(
         matches, docs, per_marker=args.per_marker, seed=args.seed, window=args.window

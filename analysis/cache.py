@@ -352,7 +352,16 @@ def _parsed_from_json(d: dict) -> Parsed:
 
 #: Run entries kept (least recently used ones are removed beyond this).
 MAX_RUNS = 4
-_RUN_OPTIONS_IGNORED = ("out", "jobs", "cache_dir", "no_cache", "progress", "func", "command")
+_RUN_OPTIONS_IGNORED = (
+    "out",
+    "force",
+    "jobs",
+    "cache_dir",
+    "no_cache",
+    "progress",
+    "func",
+    "command",
+)
 
 
 @cache
@@ -374,8 +383,9 @@ def run_key(provenance: dict, options: dict) -> str:
 
     Args:
         provenance: The run's provenance (input file and lexicon hashes, options, versions).
-        options: The command-line options; execution-only ones (``out``, ``jobs``, cache
-            options, ``progress``) are ignored, every other one is part of the key.
+        options: The command-line options; execution-only ones (``out``, ``force``,
+            ``jobs``, cache options, ``progress``) are ignored, every other one is part of
+            the key.
     """
     opts = {k: v for k, v in sorted(options.items()) if k not in _RUN_OPTIONS_IGNORED}
     blob = json.dumps(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME
 
-__all__ = ["main"]
+__all__ = ["CORPUS_HELP", "add_corpus_options", "corpus_options", "input_paths", "main"]
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
@@ -20,8 +20,9 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from analysis.engines import EngineError
     from analysis.lexicon import LexiconError
     from analysis.outlets import RegistryError
+    from analysis.outputs import OutputError
 
-    return (CorpusError, LexiconError, RegistryError, FileNotFoundError, EngineError)
+    return (CorpusError, LexiconError, RegistryError, OutputError, FileNotFoundError, EngineError)
 
 
 def _origins(value: str) -> tuple[str, ...]:
@@ -32,6 +33,72 @@ def _origins(value: str) -> tuple[str, ...]:
 
 
 _TABLE_ROLES = ("text", "date", "outlet", "origin", "id", "title")
+
+#: Help of the CORPUS argument of ``framing analyze`` and ``framing audit``.
+CORPUS_HELP = (
+    "directory of dated .txt articles, or a .csv, .jsonl/.ndjson or .parquet table with one "
+    "row per article"
+)
+
+
+def add_corpus_options(p: argparse.ArgumentParser) -> None:
+    """Add the options that say how to read CORPUS (shared by ``analyze`` and ``audit``).
+
+    ``--outlets``, ``--origins`` and the table options ``--text-col`` … ``--title-col``,
+    ``--on-bad-row`` and ``--include-title``; :func:`corpus_options` turns them into keyword
+    arguments of :func:`analysis.corpus.read_corpus`.
+    """
+    p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
+    for role, names in (
+        ("text", "text, content, body"),
+        ("date", "date, publish_date, published, pubdate"),
+        ("outlet", "outlet, source, source_name, media_name"),
+        ("origin", "origin"),
+        ("id", "id, doc_id, url, original_url"),
+        ("title", "title, headline"),
+    ):
+        p.add_argument(
+            f"--{role}-col",
+            metavar="NAME",
+            help=f"table input: the {role} column (default: the first of {names}, "
+            "case-insensitive)",
+        )
+    p.add_argument(
+        "--on-bad-row",
+        choices=("error", "skip"),
+        default="error",
+        help="table input: a row with an empty text, bad date, unknown outlet or an origin not "
+        "allowed stops the run (error), or is skipped (skip; framing analyze lists skipped rows "
+        "in OUT/skipped.csv) (default: error)",
+    )
+    p.add_argument(
+        "--include-title",
+        action="store_true",
+        help="table input: analyse the title followed by the text",
+    )
+    p.add_argument(
+        "--origins",
+        type=_origins,
+        default=DEFAULT_ORIGINS,
+        help="comma-separated origins a document may have; the outlet registry may hold others "
+        "(default: %(default)s)",
+    )
+
+
+def corpus_options(args: argparse.Namespace) -> dict:
+    """The options of :func:`add_corpus_options` as keyword arguments of ``read_corpus``."""
+    return {
+        "origins": args.origins,
+        "outlets": args.outlets,
+        "on_bad_row": args.on_bad_row,
+        "include_title": args.include_title,
+        **{f"{r}_col": getattr(args, f"{r}_col") for r in _TABLE_ROLES},
+    }
+
+
+def input_paths(args: argparse.Namespace) -> dict[str, Path | None]:
+    """The input paths of a run by role, which no output may overwrite or contain."""
+    return {"corpus": args.corpus, "lexicon": args.lexicon, "outlet registry": args.outlets}
 
 
 def _jobs(value: str) -> int:
@@ -58,47 +125,22 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
         "keyness.csv, frame_rates.csv and provenance.json into OUT (all or nothing).",
     )
+    p.add_argument("corpus", type=Path, help=CORPUS_HELP)
     p.add_argument(
-        "corpus",
+        "--out",
         type=Path,
-        help="directory of dated .txt articles, or a .csv, .jsonl/.ndjson or .parquet table "
-        "with one row per article",
-    )
-    p.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
-    p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
-    p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
-    for role, names in (
-        ("text", "text, content, body"),
-        ("date", "date, publish_date, published, pubdate"),
-        ("outlet", "outlet, source, source_name, media_name"),
-        ("origin", "origin"),
-        ("id", "id, doc_id, url, original_url"),
-        ("title", "title, headline"),
-    ):
-        p.add_argument(
-            f"--{role}-col",
-            metavar="NAME",
-            help=f"table input: the {role} column (default: the first of {names}, "
-            "case-insensitive)",
-        )
-    p.add_argument(
-        "--on-bad-row",
-        choices=("error", "skip"),
-        default="error",
-        help="table input: a row with an empty text, bad date or unknown outlet stops the run "
-        "(error), or is skipped and listed in skipped.csv (skip) (default: error)",
+        default=Path("out"),
+        help="output directory, replaced as a whole; it must be new, empty or a previous "
+        "framing output (default: out)",
     )
     p.add_argument(
-        "--include-title",
+        "--force",
         action="store_true",
-        help="table input: analyse the title followed by the text",
+        help="replace an existing --out directory that is not a previous framing output "
+        "(--out may never be the corpus, contain it or lie inside it)",
     )
-    p.add_argument(
-        "--origins",
-        type=_origins,
-        default=DEFAULT_ORIGINS,
-        help="comma-separated allowed origins (default: %(default)s)",
-    )
+    p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
+    add_corpus_options(p)
     p.add_argument(
         "--period",
         choices=("year", "quarter", "month"),
@@ -205,15 +247,12 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
 def _run_analyze(args: argparse.Namespace) -> int:
     from analysis.corpus import read_corpus
     from analysis.lexicon import load_lexicon
-    from analysis.outputs import write_tables
+    from analysis.outputs import check_output_dir, write_tables
     from analysis.pipeline import analyze, corpus_tables, resolve_jobs, side_pool
 
+    # before anything is read or written, for every engine
+    check_output_dir(args.out, inputs=input_paths(args), force=args.force)
     lexicon = load_lexicon(args.lexicon)
-    table_options = {
-        "on_bad_row": args.on_bad_row,
-        "include_title": args.include_title,
-        **{f"{r}_col": getattr(args, f"{r}_col") for r in _TABLE_ROLES},
-    }
     if getattr(args, "engine", "local") == "dask" and args.corpus.is_file():
         from analysis.corpus import CorpusError
 
@@ -234,7 +273,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         )
     else:
-        docs = read_corpus(args.corpus, origins=args.origins, outlets=args.outlets, **table_options)
+        docs = read_corpus(args.corpus, **corpus_options(args))
         from analysis.cache import RunCache, default_cache_dir, run_key
 
         if not args.no_cache:  # unchanged inputs, options and code: copy the stored outputs

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import pandas as pd
@@ -168,14 +168,64 @@ def _valid_date(value: str) -> bool:
     return True
 
 
-def read_manifest(root: Path, origins: Sequence[str], problems: list[str]) -> dict[str, dict]:
+def _manifest_file_problem(root: Path, key: str, rel: str) -> str | None:
+    """Why the manifest's ``file`` value cannot name a corpus article (``None``: it can).
+
+    The check is lexical, like the directory scan (``root.rglob("*.txt")``): symbolic links
+    to files are accepted wherever they point, links to directories are not entered.
+    """
+    if PurePosixPath(key).is_absolute() or ".." in PurePosixPath(key).parts:
+        return (
+            f"file {rel!r} escapes the corpus directory {root} (give a path relative to it, "
+            "without '..')"
+        )
+    parts = PurePosixPath(key).parts
+    for i in range(1, len(parts)):
+        if root.joinpath(*parts[:i]).is_symlink():
+            return (
+                f"file {rel!r} lies inside {'/'.join(parts[:i])!r}, a symbolic link to a "
+                "directory; the corpus scan does not enter linked directories"
+            )
+    target = root / key
+    if target.is_dir():
+        return f"file {rel!r} is a directory, not a .txt file"
+    if not target.exists():
+        return f"file {rel!r} does not exist"
+    if target.suffix != ".txt":
+        return f"file {rel!r} is not a .txt file (only .txt files are read as articles)"
+    if not target.is_file():
+        return f"file {rel!r} is not a regular file"
+    return None
+
+
+def read_manifest(
+    root: Path,
+    origins: Sequence[str],
+    problems: list[str],
+    rejected: set[str] | None = None,
+) -> dict[str, dict]:
     """Read and validate ``ROOT/sources.csv``.
 
+    A row's ``file`` is a path relative to ``root``, checked lexically so that the manifest
+    accepts exactly the files the directory scan reads: absolute paths, ``..`` components
+    and paths through a symbolic link to a directory are rejected; a ``.txt`` symbolic link
+    to a file is accepted wherever it points (as the scan reads it). A row naming a
+    directory, a missing file or a file that is not ``.txt`` is an error.
+
+    Args:
+        root: The corpus directory.
+        origins: Allowed origins.
+        problems: Problems are appended here (the caller raises them together).
+        rejected: If given, receives the keys of files whose row was rejected (bad origin,
+            bad date, malformed row), so the caller reports only the row's problem and not
+            also "no sources.csv row" for the file.
+
     Returns:
-        Manifest rows keyed by the file's path relative to ``root`` (POSIX); each row has the
-        manifest columns plus ``_where`` (``"path:line"`` for messages). Problems are appended
-        to ``problems`` (the caller raises them together); no manifest gives ``{}``.
+        Manifest rows keyed by the file's path relative to ``root`` (POSIX, normalised); each
+        row has the manifest columns plus ``_where`` (``"path:line"`` for messages). No
+        manifest gives ``{}``.
     """
+    rejected = set() if rejected is None else rejected
     path = root / MANIFEST_NAME
     if not path.exists():
         return {}
@@ -193,37 +243,39 @@ def read_manifest(root: Path, origins: Sequence[str], problems: list[str]) -> di
             f"(expected header file,outlet,origin[,date])"
         )
         return {}
-    root_resolved = root.resolve()
     manifest: dict[str, dict] = {}
+    seen: set[str] = set()
     for lineno, row in enumerate(rows, start=2):
         where = f"{path}:{lineno}"
+        rel = row.get("file")
+        rel = rel.strip() if isinstance(rel, str) else ""
+        key = PurePosixPath(rel).as_posix() if rel else ""
         if None in row or any(v is None for v in row.values()):
             problems.append(f"{where}: malformed manifest row (wrong number of fields)")
+            rejected.add(key)
             continue
         row = {k: (v or "").strip() for k, v in row.items()}
-        rel = row["file"]
         if not rel:
             problems.append(f"{where}: empty 'file'")
             continue
-        target = (root / rel).resolve()
-        if not target.is_relative_to(root_resolved):
-            problems.append(f"{where}: file {rel!r} escapes the corpus directory {root}")
+        bad_file = _manifest_file_problem(root, key, rel)
+        if bad_file:
+            problems.append(f"{where}: {bad_file}")
             continue
-        if not target.is_file():
-            problems.append(f"{where}: file {rel!r} does not exist")
-            continue
-        key = target.relative_to(root_resolved).as_posix()
-        if key in manifest:
+        if key in seen:
             problems.append(f"{where}: file {rel!r} is listed twice")
             continue
+        seen.add(key)
         if row["origin"] and row["origin"] not in origins:
             problems.append(
                 f"{where}: origin {row['origin']!r} for {rel!r} is not allowed "
                 f"(allowed: {', '.join(origins)})"
             )
+            rejected.add(key)
             continue
         if row.get("date") and not _valid_date(row["date"]):
             problems.append(f"{where}: date {row['date']!r} for {rel!r} is not a valid YYYY-MM-DD")
+            rejected.add(key)
             continue
         manifest[key] = row | {"_where": where}
     return manifest
@@ -253,11 +305,22 @@ def read_document(
     row: dict | None,
     registry: OutletRegistry,
     problems: list[str],
+    origins: Sequence[str] | None = None,
 ) -> Document | None:
     """Read, validate and clean one corpus file (``rel`` is its path relative to the corpus).
 
-    Returns the :class:`Document`, or ``None`` after appending the file's problem to
-    ``problems``. Used by :func:`read_documents` and, on the workers, by the Dask engine.
+    Args:
+        path: The file.
+        rel: Its path relative to the corpus directory (POSIX).
+        row: Its validated manifest row (:func:`read_manifest`), or ``None``.
+        registry: The outlet registry.
+        problems: The file's problem is appended here.
+        origins: Allowed origins: an origin taken from the outlet registry (the manifest
+            row gives none) must be one of them. ``None``: not checked.
+
+    Returns:
+        The :class:`Document`, or ``None`` after appending the file's problem to
+        ``problems``. Used by :func:`read_documents` and, on the workers, by the Dask engine.
     """
     text = _decode(path, path.read_bytes(), problems)
     if text is None:
@@ -301,6 +364,14 @@ def read_document(
         outlet, origin, affiliation = known.name, known.origin, known.affiliation
         if row and row.get("origin"):
             origin = row["origin"]
+    from_registry = not (row and row.get("origin"))
+    if from_registry and origins is not None and origin not in origins:
+        problems.append(
+            f"{path}: origin {origin!r} of outlet {outlet!r} (from the outlet registry) is not "
+            f"allowed (allowed: {', '.join(origins)}); allow it (--origins) or give the file an "
+            f"allowed origin in {MANIFEST_NAME}"
+        )
+        return None
     doc_id = rel[: -len(".txt")] if rel.endswith(".txt") else rel
     sha = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
     return Document(doc_id, rel, outlet, origin, affiliation, date, cleaned, sha)
@@ -336,9 +407,13 @@ def read_documents(
 ) -> list[Document]:
     """Read, validate and clean every document of a corpus directory.
 
+    Every ``*.txt`` file under the directory is read (recursively; a symbolic link to a
+    file is read wherever it points, a symbolic link to a directory is not entered).
+
     Args:
         path: The corpus directory.
-        origins: Allowed origins.
+        origins: Allowed origins of the documents, whether given by the manifest or taken
+            from the outlet registry (the registry itself may hold other origins).
         outlets: An outlet registry, or a TOML file extending the shipped one.
 
     Returns:
@@ -356,20 +431,19 @@ def read_documents(
             else ""
         )
         raise CorpusError([f"{root}: not a directory{hint}"])
-    registry = (
-        outlets
-        if isinstance(outlets, OutletRegistry)
-        else load_outlets(outlets, origins=tuple(origins))
-    )
+    registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
     problems: list[str] = []
-    manifest = read_manifest(root, origins, problems)
+    rejected: set[str] = set()
+    manifest = read_manifest(root, origins, problems, rejected)
     files = sorted(p for p in root.rglob("*.txt") if p.is_file())
     if not files:
         problems.append(f"{root}: empty corpus (no .txt files found)")
     docs = []
     for p in files:
         rel = p.relative_to(root).as_posix()
-        doc = read_document(p, rel, manifest.get(rel), registry, problems)
+        if rel in rejected:  # its manifest row's problem is reported already
+            continue
+        doc = read_document(p, rel, manifest.get(rel), registry, problems, origins)
         if doc is not None:
             docs.append(doc)
     if problems:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-from analysis.config import DEFAULT_ORIGINS, data_file
+from analysis.config import data_file
 
 __all__ = ["Outlet", "OutletRegistry", "RegistryError", "load_outlets"]
 
@@ -96,7 +98,7 @@ def _dateline_pattern(reg: OutletRegistry) -> re.Pattern[str]:
     return re.compile(f"(?P<marker>{alt})")
 
 
-def _parse(path: Path, origins: tuple[str, ...]) -> dict[str, Outlet]:
+def _parse(path: Path) -> dict[str, Outlet]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
@@ -115,8 +117,9 @@ def _parse(path: Path, origins: tuple[str, ...]) -> dict[str, Outlet]:
         if bad:
             raise RegistryError(f"{where}: unknown keys {sorted(bad)} (allowed: {sorted(_KEYS)})")
         origin = entry.get("origin")
-        if origin not in origins:
-            raise RegistryError(f"{where}: origin {origin!r} is not one of {', '.join(origins)}")
+        if not isinstance(origin, str) or not origin.strip():
+            raise RegistryError(f"{where}: origin must be a non-empty string, got {origin!r}")
+        origin = origin.strip()
         affiliation = entry.get("affiliation", "other")
         if affiliation not in _AFFILIATIONS:
             raise RegistryError(
@@ -133,23 +136,35 @@ def _parse(path: Path, origins: tuple[str, ...]) -> dict[str, Outlet]:
 
 
 def load_outlets(
-    extra: str | Path | None = None, *, origins: tuple[str, ...] = DEFAULT_ORIGINS
+    extra: str | Path | None = None, *, origins: Sequence[str] | None = None
 ) -> OutletRegistry:
     """Load the shipped outlet registry, extended or overridden by ``extra``.
 
+    An outlet's origin may be any non-empty string: the registry is not checked against the
+    allowed origins (``--origins``), so the shipped registry and a user's file work with any
+    subset of their origins. The origin is checked when a document gets it (corpus reading
+    reports a document whose origin is not allowed, naming the file or row).
+
     Args:
         extra: Optional user TOML file; an outlet with the same key replaces the shipped one.
-        origins: The allowed origins.
+        origins: Deprecated and ignored (origins are checked per document).
 
     Raises:
         RegistryError: naming the file and outlet when a registry is malformed, or when two
             outlets share a name or variant.
     """
+    if origins is not None:
+        warnings.warn(
+            "load_outlets(origins=...) is ignored: an outlet's origin is checked when a "
+            "document uses it (read_corpus(origins=...))",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     shipped = data_file("outlets.toml")
-    outlets = _parse(shipped, tuple(origins))
+    outlets = _parse(shipped)
     source = dict.fromkeys(outlets, shipped)
     if extra is not None:
-        added = _parse(Path(extra), tuple(origins))
+        added = _parse(Path(extra))
         outlets.update(added)
         source.update(dict.fromkeys(added, Path(extra)))
     owner: dict[str, str] = {}

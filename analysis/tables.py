@@ -560,6 +560,13 @@ class _RowReader:
                 known = self.registry.outlet_for_marker(m.group("marker"))
                 outlet, origin, affiliation = known.name, known.origin, known.affiliation
                 origin = origin_value or origin
+        if origin and not origin_value and origin not in self.origins:
+            bad(
+                cols.outlet,
+                "bad_origin",
+                f"origin {origin!r} of outlet {outlet!r} (from the outlet registry) is not "
+                f"allowed (allowed: {', '.join(self.origins)})",
+            )
 
         if problems:
             self.problems.extend(problems)
@@ -720,11 +727,7 @@ def read_table(
         title_col=title_col,
         where=str(path),
     )
-    registry = (
-        outlets
-        if isinstance(outlets, OutletRegistry)
-        else load_outlets(outlets, origins=tuple(origins))
-    )
+    registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
     reader = _RowReader(str(path), mapping, registry, origins, include_title)
     tmp = tempfile.TemporaryDirectory(prefix="framing-table-")
     conn = sqlite3.connect(Path(tmp.name) / "docs.sqlite", check_same_thread=False)

@@ -191,7 +191,7 @@ def cli(argv: list[str]) -> int:
 
 
 def test_cli_sheet_then_score(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(audit, "_load_docs", lambda corpus: DOCS.assign(origin="x"))
+    monkeypatch.setattr(audit, "_load_docs", lambda corpus, **options: DOCS.assign(origin="x"))
     lex = tmp_path / "lex.toml"
     lex.write_text(
         '[frames.coop]\nmarkers = ["win-win", "mutual trust"]\n'
@@ -240,3 +240,132 @@ def test_cli_usage_errors(tmp_path, capsys):
     assert cli(["audit", "corpus"]) == 2
     assert "--out" in capsys.readouterr().err
     assert cli(["audit", "--score", str(tmp_path / "missing.csv")]) == 2
+
+
+# --------------------------------------------------------------------------- corpus options
+
+
+def framing(argv: list[str]) -> int:
+    from analysis.cli import main
+
+    return main(argv)
+
+
+@pytest.fixture
+def ab_corpus(tmp_path):
+    """A corpus whose manifest origins a/b need --origins a,b, and a one-frame lexicon."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2024-05-16 A win-win deal.")
+    (corpus / "b.txt").write_text(" date 2024-05-17 Mutual trust grows.")
+    (corpus / "sources.csv").write_text("file,outlet,origin\na.txt,Alpha,a\nb.txt,TASS,b\n")
+    lex = tmp_path / "lex.toml"
+    lex.write_text('[frames.coop]\nmarkers = ["win-win", "mutual trust"]\n')
+    return corpus, lex
+
+
+SHEET_AB = (
+    "frame,marker,n_hits,doc_id,sent_id,start,end,left,match,right,relevant\n"
+    "coop,mutual trust,1,b,0,0,12,,Mutual trust, grows.,\n"
+    "coop,win-win,1,a,0,2,9,A ,win-win, deal.,\n"
+)
+
+
+def test_cli_audit_takes_origins(ab_corpus, tmp_path, capsys):
+    corpus, lex = ab_corpus
+    out = tmp_path / "sheet.csv"
+    argv = ["audit", str(corpus), "--lexicon", str(lex), "--out", str(out)]
+    assert framing(argv) == 2
+    assert capsys.readouterr().err == (
+        "framing: error: 2 problem(s) in the corpus:\n"
+        f"{corpus / 'sources.csv'}:2: origin 'a' for 'a.txt' is not allowed "
+        "(allowed: russian, chinese, third-party)\n"
+        f"{corpus / 'sources.csv'}:3: origin 'b' for 'b.txt' is not allowed "
+        "(allowed: russian, chinese, third-party)\n"
+    )
+    assert not out.exists()
+    assert framing([*argv, "--origins", "a,b"]) == 0
+    assert out.read_text() == SHEET_AB
+
+
+def test_cli_audit_takes_table_options(tmp_path, capsys):
+    table = tmp_path / "articles.csv"
+    table.write_text(
+        "body_text,day,source,bloc\n"
+        "A win-win deal.,2024-05-16,Alpha,a\n"
+        "Mutual trust grows.,2024-05-17,TASS,b\n"
+        ",2024-05-18,TASS,b\n"
+    )
+    lex = tmp_path / "lex.toml"
+    lex.write_text('[frames.coop]\nmarkers = ["win-win", "mutual trust"]\n')
+    out = tmp_path / "sheet.csv"
+    argv = ["audit", str(table), "--lexicon", str(lex), "--out", str(out)]
+    assert framing(argv) == 2
+    assert "body_text" in capsys.readouterr().err  # no text column recognised
+    argv += ["--text-col", "body_text", "--date-col", "day", "--origin-col", "bloc"]
+    argv += ["--origins", "a,b", "--on-bad-row", "skip"]
+    assert framing(argv) == 0
+    assert f"framing: skipped 1 bad row(s) of {table} (--on-bad-row skip)" in (
+        capsys.readouterr().err
+    )
+    assert out.read_text() == (
+        "frame,marker,n_hits,doc_id,sent_id,start,end,left,match,right,relevant\n"
+        "coop,mutual trust,1,000002,0,0,12,,Mutual trust, grows.,\n"
+        "coop,win-win,1,000001,0,2,9,A ,win-win, deal.,\n"
+    )
+
+
+def test_cli_audit_never_writes_over_its_inputs(ab_corpus, tmp_path, capsys):
+    corpus, lex = ab_corpus
+    manifest = (corpus / "sources.csv").read_bytes()
+    base = ["audit", str(corpus), "--lexicon", str(lex), "--origins", "a,b", "--force"]
+    assert framing([*base, "--out", str(corpus / "sources.csv")]) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output file {corpus / 'sources.csv'} lies inside the corpus "
+        f"directory ({corpus}); write the output outside it\n"
+    )
+    assert framing([*base, "--out", str(lex)]) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output file {lex} is the lexicon itself ({lex}); choose another "
+        "output path\n"
+    )
+    assert (corpus / "sources.csv").read_bytes() == manifest
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt", "b.txt", "sources.csv"]
+
+    table = tmp_path / "t.csv"
+    table.write_text("text,date,outlet\nA win-win deal.,2024-05-16,TASS\n")
+    assert framing(["audit", str(table), "--out", str(table), "--force"]) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output file {table} is the corpus itself ({table}); choose another "
+        "output path\n"
+    )
+    assert table.read_text() == "text,date,outlet\nA win-win deal.,2024-05-16,TASS\n"
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(SHEET_AB.replace(",\ncoop", ",1\ncoop"))
+    judged = sheet.read_bytes()
+    assert framing(["audit", "--score", str(sheet), "--out", str(sheet)]) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output file {sheet} is the audit sheet itself ({sheet}); choose "
+        "another output path\n"
+    )
+    assert sheet.read_bytes() == judged
+
+
+def test_audit_and_analyze_share_the_corpus_options():
+    from analysis.cli import CORPUS_HELP, build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {
+        name: {a.dest: (a.option_strings, a.help, a.default) for a in p._actions}
+        for name, p in sub.choices.items()
+    }
+    shared = ["corpus", "outlets", "origins", "on_bad_row", "include_title"]
+    shared += [f"{r}_col" for r in ("text", "date", "outlet", "origin", "id", "title")]
+    for dest in shared:
+        assert helps["audit"][dest] == helps["analyze"][dest], dest
+    assert helps["audit"]["corpus"][1] == CORPUS_HELP
+    assert CORPUS_HELP == (
+        "directory of dated .txt articles, or a .csv, .jsonl/.ndjson or .parquet table with one "
+        "row per article"
+    )

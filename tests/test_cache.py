@@ -134,6 +134,7 @@ def test_run_key_ignores_execution_options_only():
     base = {"corpus": "c", "period": "year", "out": "o1", "jobs": 1, "progress": None}
     k = run_key(prov, base)
     assert run_key(prov, {**base, "out": "o2", "jobs": 2, "no_cache": True}) == k
+    assert run_key(prov, {**base, "force": True}) == k
     assert run_key(prov, {**base, "period": "month"}) != k
     assert run_key({"inputs": {"a.txt": "2"}}, base) != k
     assert len(k) == 64

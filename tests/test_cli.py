@@ -142,10 +142,11 @@ def test_bad_input_exits_nonzero_and_leaves_out_untouched(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.csv").write_text("keep\n")
+    (out / "provenance.json").write_text('{"package": "framing"}\n')  # a previous output
     assert main(["analyze", str(corpus), "--out", str(out), "--no-progress", "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert "framing: error:" in err and "bad.txt: not valid UTF-8" in err
-    assert [p.name for p in out.iterdir()] == ["previous.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["previous.csv", "provenance.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]
 
 
@@ -166,3 +167,159 @@ def test_python_m_analysis_is_the_cli():
         [sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True, check=True
     )
     assert "analyze" in proc.stdout and "audit" in proc.stdout
+
+
+# ---------------------------------------------------------------- --out safety
+
+
+def listing(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (``None`` for directories)."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(root.rglob("*"))
+    }
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    corpus = tmp_path / "data" / "corpus"
+    corpus.mkdir(parents=True)
+    for p in SEEDS_DIR.iterdir():
+        (corpus / p.name).write_bytes(p.read_bytes())
+    return corpus
+
+
+def analyze_cli(*args: str) -> int:
+    return main(["analyze", *map(str, args), "--no-progress", "--no-cache"])
+
+
+@pytest.mark.parametrize(
+    ("out", "problem"),
+    [
+        ("data/corpus", "is the corpus itself (data/corpus); choose another output path"),
+        ("data/corpus/", "is the corpus itself (data/corpus); choose another output path"),
+        (
+            "data",
+            "contains the corpus (data/corpus), which writing the output would delete; choose "
+            "another output path",
+        ),
+        (
+            ".",
+            "contains the corpus (data/corpus), which writing the output would delete; "
+            "choose another output path",
+        ),
+        (
+            "data/corpus/out",
+            "lies inside the corpus directory (data/corpus); write the output outside it",
+        ),
+    ],
+)
+@pytest.mark.parametrize("engine", ["local", "dask"])
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_out_never_deletes_the_corpus(
+    corpus_copy, monkeypatch, capsys, out, problem, engine, force
+):
+    root = corpus_copy.parent.parent
+    monkeypatch.chdir(root)
+    before = listing(root)
+    assert analyze_cli("data/corpus", "--out", out, "--engine", engine, *force) == 2
+    assert capsys.readouterr().err == f"framing: error: output directory {Path(out)} {problem}\n"
+    assert listing(root) == before
+
+
+def test_out_refuses_a_foreign_directory_unless_forced(corpus_copy, tmp_path, capsys):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.tex").write_text("precious")
+    assert analyze_cli(corpus_copy, "--out", out) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output directory {out} is not empty and is not a previous framing "
+        "output (it has no provenance.json); the output directory is replaced as a whole, "
+        "which would delete its files. Choose a new or empty directory, or pass --force to "
+        "replace it\n"
+    )
+    assert listing(out) == {"chapter1.tex": b"precious"}
+    assert analyze_cli(corpus_copy, "--out", out, "--force") == 0
+    assert sorted(p.name for p in out.iterdir()) == TABLES
+
+
+def test_out_replaces_a_previous_output_without_force(seeds_out, corpus_copy, tmp_path):
+    out = tmp_path / "previous"
+    out.mkdir()
+    for name in TABLES:
+        (out / name).write_bytes((seeds_out / name).read_bytes())
+    (out / "stale.csv").write_text("from an older version\n")
+    assert analyze_cli(corpus_copy, "--out", out) == 0
+    assert sorted(p.name for p in out.iterdir()) == TABLES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "previous"]
+    # and a Parquet output replaces it again (Parquet outputs hold provenance.json too)
+    assert analyze_cli(corpus_copy, "--out", out, "--format", "parquet") == 0
+    assert analyze_cli(corpus_copy, "--out", out) == 0
+    assert sorted(p.name for p in out.iterdir()) == TABLES
+
+
+def test_out_existing_file(corpus_copy, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.write_text("mine")
+    assert analyze_cli(corpus_copy, "--out", out, "--force") == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output directory {out} exists and is not a directory; choose another "
+        "output path\n"
+    )
+    assert out.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
+
+
+@pytest.mark.parametrize(("cwd", "out"), [("work", "."), ("work", ".."), ("", "work/..")])
+def test_out_current_directory(corpus_copy, tmp_path, monkeypatch, capsys, cwd, out):
+    base = tmp_path / "elsewhere"  # holds the current directory, not the corpus
+    (base / "work").mkdir(parents=True)
+    (base / "work" / "notes.txt").write_text("keep")
+    monkeypatch.chdir(base / cwd)
+    before = listing(tmp_path)
+    assert analyze_cli(corpus_copy, "--out", out, "--force") == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: output directory {out} is the current directory or contains it, and "
+        "the output directory is replaced as a whole; name a new subdirectory instead (e.g. "
+        "--out out)\n"
+    )
+    assert listing(tmp_path) == before  # no .NAME.tmp-* left behind
+
+
+def test_out_has_normal_permissions(corpus_copy, tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert analyze_cli(corpus_copy, "--out", tmp_path / "out") == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+
+
+# ---------------------------------------------------------------- --origins
+
+
+def test_origins_need_not_cover_the_outlet_registry(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2024-05-16 A win-win deal for both sides.")
+    (corpus / "b.txt").write_text(" date 2024-05-17 MOSCOW, May 1. /TASS/. Mutual trust grows.")
+    (corpus / "sources.csv").write_text("file,outlet,origin\na.txt,Alpha,a\nb.txt,TASS,b\n")
+    out = tmp_path / "out"
+    assert analyze_cli(corpus, "--out", out, "--origins", "a,b") == 0
+    docs = read_csv(out / "documents.csv")
+    assert [(d["doc_id"], d["outlet"], d["origin"], d["affiliation"]) for d in docs] == [
+        ("a", "Alpha", "a", ""),
+        ("b", "TASS", "b", "state"),
+    ]
+    assert json.loads((out / "provenance.json").read_text())["options"]["origins"] == ["a", "b"]
+
+
+def test_narrower_origins_name_the_seed_file_outside_them(tmp_path, capsys):
+    assert analyze_cli(SEEDS_DIR, "--out", tmp_path / "o", "--origins", "russian,chinese") == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: {SEEDS_DIR / 'sources.csv'}:6: origin 'third-party' for "
+        "'004_08d902e5f25b5a72.txt' is not allowed (allowed: russian, chinese)\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -243,3 +243,176 @@ def test_manifest_outlet_variant_gets_registry_name(tmp_path):
 
 def test_read_corpus_reads_a_directory_like_read_documents():
     assert read_corpus(SEEDS_DIR) == read_documents(SEEDS_DIR)
+
+
+# ---------------------------------------------------------------- origins
+
+
+def test_origins_may_be_any_subset_of_the_registry(tmp_path):
+    # the shipped registry holds russian/chinese/third-party outlets; --origins a,b is fine
+    write(tmp_path, "a.txt", " date 2024-05-16 Text one.")
+    write(tmp_path, "b.txt", " date 2024-05-17 MOSCOW, May 1. /TASS/. Text two.")
+    write(tmp_path, "sources.csv", "file,outlet,origin\na.txt,Alpha News,a\nb.txt,TASS,b\n")
+    df = load_corpus(tmp_path, origins=("a", "b"))
+    assert df[["doc_id", "outlet", "origin", "affiliation", "text"]].values.tolist() == [
+        ["a", "Alpha News", "a", "", "Text one."],
+        ["b", "TASS", "b", "state", "Text two."],
+    ]
+
+
+def test_registry_origin_outside_the_allowed_set_names_the_file(tmp_path):
+    a = write(tmp_path, "a.txt", " date 2024-05-16 (MENAFN) Text one.")
+    b = write(tmp_path, "b.txt", " date 2024-05-16 Text two.")
+    write(tmp_path, "sources.csv", "file,outlet,origin\nb.txt,RT,\n")
+    with pytest.raises(CorpusError) as info:
+        read_documents(tmp_path, origins=("russian", "chinese"))
+    assert info.value.problems == [
+        f"{a}: origin 'third-party' of outlet 'MENAFN' (from the outlet registry) is not allowed "
+        "(allowed: russian, chinese); allow it (--origins) or give the file an allowed origin "
+        "in sources.csv",
+    ]
+    with pytest.raises(CorpusError) as info:
+        read_documents(tmp_path, origins=("third-party",))
+    assert info.value.problems == [
+        f"{b}: origin 'russian' of outlet 'RT' (from the outlet registry) is not allowed "
+        "(allowed: third-party); allow it (--origins) or give the file an allowed origin "
+        "in sources.csv",
+    ]
+
+
+def test_seeds_with_a_narrower_origin_set_name_the_menafn_file():
+    with pytest.raises(CorpusError) as info:
+        read_documents(SEEDS_DIR, origins=("russian", "chinese"))
+    assert info.value.problems == [
+        f"{SEEDS_DIR / 'sources.csv'}:6: origin 'third-party' for '004_08d902e5f25b5a72.txt' is "
+        "not allowed (allowed: russian, chinese)"
+    ]
+
+
+def test_table_registry_origin_outside_the_allowed_set(tmp_path):
+    table = write(
+        tmp_path,
+        "t.csv",
+        "text,date,outlet\nOne.,2024-05-16,TASS\nTwo.,2024-05-16,Alpha\n",
+    )
+    with pytest.raises(CorpusError) as info:
+        read_corpus(table, origins=("a",))
+    assert str(info.value) == "\n".join(
+        [
+            "2 problem(s) in the corpus:",
+            f"{table}: row 1 (id '000001'): column 'outlet': origin 'russian' of outlet 'TASS' "
+            "(from the outlet registry) is not allowed (allowed: a)",
+            f"{table}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
+            "(column 'outlet'); 1 unknown outlet(s):",
+            "  'Alpha': 1 row(s) (row 2)",
+            "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
+            '  [outlets."Alpha"]',
+            '  origin = "a"        # one of a',
+            '  affiliation = "other"      # state | independent | other',
+            "  variants = []              # other spellings of the name",
+            "or give their origin in an origin column (--origin-col).",
+        ]
+    )
+    write(tmp_path, "t.csv", "text,date,outlet,origin\nOne.,2024-05-16,TASS,a\n")
+    with read_corpus(table, origins=("a",)) as docs:
+        assert [(d.outlet, d.origin, d.affiliation) for d in docs] == [("TASS", "a", "state")]
+
+
+# ---------------------------------------------------------------- manifest rows
+
+
+def manifest_problems(root: Path, rows: str, origins=("russian", "chinese", "third-party")):
+    write(root, "sources.csv", "file,outlet,origin,date\n" + rows)
+    with pytest.raises(CorpusError) as info:
+        read_documents(root, origins=origins)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("a.txt,Alpha,Russian,", "origin 'Russian' for 'a.txt' is not allowed"),
+        ("a.txt,Alpha,martian,", "origin 'martian' for 'a.txt' is not allowed"),
+        ("a.txt,Alpha,russian,2024-02-30", "date '2024-02-30' for 'a.txt' is not a valid"),
+        ("a.txt,Alpha,russian,,extra", "malformed manifest row (wrong number of fields)"),
+    ],
+)
+def test_rejected_row_is_the_only_problem_of_its_file(tmp_path, row, problem):
+    # no second, misleading "a.txt: no sources.csv row ... add a row" message
+    write(tmp_path, "a.txt", " date 2024-05-16 Nobody knows who wrote this.")
+    (message,) = manifest_problems(tmp_path, row + "\n")
+    assert message.startswith(f"{tmp_path / 'sources.csv'}:2: {problem}")
+
+
+def test_rejected_row_with_a_dotted_path_is_the_only_problem(tmp_path):
+    write(tmp_path, "sub/a.txt", " date 2024-05-16 Nobody knows who wrote this.")
+    assert manifest_problems(tmp_path, "./sub//a.txt,Alpha,martian,\n") == [
+        f"{tmp_path / 'sources.csv'}:2: origin 'martian' for './sub//a.txt' is not allowed "
+        "(allowed: russian, chinese, third-party)"
+    ]
+
+
+def test_manifest_row_path_is_normalised_lexically(tmp_path):
+    write(tmp_path, "sub/a.txt", " date 2024-05-16 Text one.")
+    write(tmp_path, "sources.csv", "file,outlet,origin\n./sub//a.txt,Alpha,chinese\n")
+    df = load_corpus(tmp_path)
+    assert df[["doc_id", "outlet", "origin"]].values.tolist() == [["sub/a", "Alpha", "chinese"]]
+
+
+@pytest.mark.parametrize(
+    ("rel", "problem"),
+    [
+        ("notes.md", "file 'notes.md' is not a .txt file (only .txt files are read as articles)"),
+        ("NOTES.TXT", "file 'NOTES.TXT' is not a .txt file (only .txt files are read as articles)"),
+        ("sub", "file 'sub' is a directory, not a .txt file"),
+        ("sub.txt", "file 'sub.txt' is a directory, not a .txt file"),
+        ("missing.txt", "file 'missing.txt' does not exist"),
+        (
+            "sub/../a.txt",
+            "file 'sub/../a.txt' escapes the corpus directory {root} (give a path relative to "
+            "it, without '..')",
+        ),
+        (
+            "/etc/hostname.txt",
+            "file '/etc/hostname.txt' escapes the corpus directory {root} (give a path relative "
+            "to it, without '..')",
+        ),
+    ],
+)
+def test_manifest_row_naming_no_article(tmp_path, rel, problem):
+    write(tmp_path, "a.txt", " date 2024-05-16 (MENAFN) Text one.")
+    write(tmp_path, "notes.md", "notes")
+    write(tmp_path, "NOTES.TXT", "notes")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub.txt").mkdir()
+    assert manifest_problems(tmp_path, f"{rel},Alpha,russian,\n") == [
+        f"{tmp_path / 'sources.csv'}:2: " + problem.format(root=tmp_path)
+    ]
+
+
+def test_symlinked_txt_outside_the_corpus_is_read_with_or_without_a_row(tmp_path):
+    outside = write(tmp_path, "elsewhere/real.txt", " date 2024-05-16 (MENAFN) Linked text.")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "link.txt").symlink_to(outside)
+    scanned = load_corpus(root)
+    assert scanned[["doc_id", "outlet", "origin", "text"]].values.tolist() == [
+        ["link", "MENAFN", "third-party", "Linked text."]
+    ]
+    write(root, "sources.csv", "file,outlet,origin\nlink.txt,Alpha,chinese\n")
+    listed = load_corpus(root)
+    assert listed[["doc_id", "outlet", "origin", "text"]].values.tolist() == [
+        ["link", "Alpha", "chinese", "Linked text."]
+    ]
+
+
+def test_manifest_row_inside_a_symlinked_directory_is_rejected(tmp_path):
+    write(tmp_path, "elsewhere/real.txt", " date 2024-05-16 (MENAFN) Linked text.")
+    root = tmp_path / "corpus"
+    write(root, "a.txt", " date 2024-05-16 (MENAFN) Text one.")
+    (root / "linked").symlink_to(tmp_path / "elsewhere")
+    assert [d.doc_id for d in read_documents(root)] == ["a"]  # the scan does not enter it
+    assert manifest_problems(root, "linked/real.txt,Alpha,chinese,\n") == [
+        f"{root / 'sources.csv'}:2: file 'linked/real.txt' lies inside 'linked', a symbolic "
+        "link to a directory; the corpus scan does not enter linked directories"
+    ]

@@ -180,6 +180,28 @@ def test_bad_corpus_fails_like_local_engine_and_writes_nothing(client, tmp_path)
     ]
 
 
+def test_origin_problems_like_local_engine(client, tmp_path):
+    corpus = tmp_path / "origins"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2024-05-16 (MENAFN) Text one.", encoding="utf-8")
+    (corpus / "b.txt").write_text(" date 2024-05-16 /TASS/ Text two.", encoding="utf-8")
+    (corpus / "c.txt").write_text(" date 2024-05-16 Text three.", encoding="utf-8")
+    (corpus / "sources.csv").write_text("file,outlet,origin\nc.txt,Alpha,martian\n")
+    origins = ("russian", "chinese")
+    with pytest.raises(CorpusError) as local_err:
+        read_documents(corpus, origins=origins)
+    with pytest.raises(CorpusError) as dask_err:
+        analyze(corpus, client=client, origins=origins, partition_size=1)
+    assert dask_err.value.problems == local_err.value.problems
+    assert dask_err.value.problems == [
+        f"{corpus / 'sources.csv'}:2: origin 'martian' for 'c.txt' is not allowed "
+        "(allowed: russian, chinese)",
+        f"{corpus / 'a.txt'}: origin 'third-party' of outlet 'MENAFN' (from the outlet "
+        "registry) is not allowed (allowed: russian, chinese); allow it (--origins) or give the "
+        "file an allowed origin in sources.csv",
+    ]
+
+
 def test_bad_corpus_leaves_out_untouched(cluster, tmp_path, capsys):
     corpus = tmp_path / "bad"
     shutil.copytree(SEEDS_DIR, corpus)
@@ -187,9 +209,13 @@ def test_bad_corpus_leaves_out_untouched(cluster, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run", encoding="utf-8")
+    (out / "provenance.json").write_text('{"package": "framing"}', encoding="utf-8")
     assert _run_dask(corpus, out, cluster, "--partition-size", "2") == 2
     assert f"{corpus / '005_empty.txt'}: empty file" in capsys.readouterr().err
-    assert _files(out) == {"keep.txt": b"previous run"}
+    assert _files(out) == {
+        "keep.txt": b"previous run",
+        "provenance.json": b'{"package": "framing"}',
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]
 
 
@@ -212,6 +238,7 @@ def test_worker_killed_every_time_fails_clearly_and_writes_nothing(
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run", encoding="utf-8")
+    (out / "provenance.json").write_text('{"package": "framing"}', encoding="utf-8")
     client.register_plugin(CrashWorker(None), name="crash-always")
     try:
         status = _run_dask(SEEDS_DIR, out, cluster, "--partition-size", "5")
@@ -222,7 +249,10 @@ def test_worker_killed_every_time_fails_clearly_and_writes_nothing(
     err = capsys.readouterr().err
     assert "framing: error: Dask lost partition 0 (5 files, 000_b1957c8600ddd4d8.txt" in err
     assert "nothing was written" in err
-    assert _files(out) == {"keep.txt": b"previous run"}
+    assert _files(out) == {
+        "keep.txt": b"previous run",
+        "provenance.json": b'{"package": "framing"}',
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

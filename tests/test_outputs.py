@@ -1,9 +1,19 @@
 """Deterministic, all-or-nothing output writing (analysis.outputs)."""
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from analysis.outputs import atomic_dir, write_tables
+from analysis.outputs import (
+    OutputError,
+    atomic_dir,
+    check_output_dir,
+    check_output_file,
+    is_framing_output,
+    write_tables,
+)
 
 
 def test_write_tables_bytes(tmp_path):
@@ -70,3 +80,210 @@ def test_write_csv_exact_bytes(tmp_path):
     df = pd.DataFrame({"t": pd.array(['a "b"', None], dtype="str"), "x": [0.1, float("nan")]})
     write_csv(df, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_bytes() == b't,x\n"a ""b""",0.1\n,\n'
+
+
+# --------------------------------------------------------------------------- safe --out
+
+
+def tree(root) -> list[str]:
+    """Every path under ``root`` (relative, sorted), with each file's content."""
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        out.append(f"{rel}={p.read_text()}" if p.is_file() and not p.is_symlink() else rel)
+    return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    """tmp/project/corpus/{a.txt,sub/b.txt}, tmp/project/lex.toml."""
+    corpus = tmp_path / "project" / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text("A")
+    (corpus / "sub" / "b.txt").write_text("B")
+    (tmp_path / "project" / "lex.toml").write_text("L")
+    return tmp_path
+
+
+IS = "output directory {out} is the {role} itself ({path}); choose another output path"
+CONTAINS = (
+    "output directory {out} contains the {role} ({path}), which writing the output would "
+    "delete; choose another output path"
+)
+INSIDE = (
+    "output directory {out} lies inside the {role} directory ({path}); write the output outside it"
+)
+
+
+@pytest.mark.parametrize(
+    ("out", "message", "role"),
+    [
+        ("project/corpus", IS, "corpus"),
+        ("project/corpus/", IS, "corpus"),
+        ("project/corpus/sub/..", IS, "corpus"),
+        ("project", CONTAINS, "corpus"),
+        (".", CONTAINS, "corpus"),
+        ("project/corpus/out", INSIDE, "corpus"),
+        ("project/corpus/sub", INSIDE, "corpus"),
+        ("project/lex.toml", IS, "lexicon"),
+    ],
+)
+@pytest.mark.parametrize("force", [False, True])
+def test_output_dir_never_the_inputs(project, monkeypatch, out, message, role, force):
+    monkeypatch.chdir(project)
+    paths = {"corpus": project / "project" / "corpus", "lexicon": project / "project" / "lex.toml"}
+    before = tree(project)
+    with pytest.raises(OutputError) as info:
+        check_output_dir(out, inputs={**paths, "outlets": None}, force=force)
+    assert str(info.value) == message.format(out=Path(out), role=role, path=paths[role])
+    assert tree(project) == before
+
+
+def test_output_dir_may_sit_next_to_the_corpus(project):
+    corpus = project / "project" / "corpus"
+    check_output_dir(project / "project" / "out", inputs={"corpus": corpus})
+    check_output_dir(project / "project" / "corpus2", inputs={"corpus": corpus})
+    # a symlink to the corpus is the corpus
+    (project / "link").symlink_to(corpus)
+    with pytest.raises(OutputError, match="is the corpus itself"):
+        check_output_dir(project / "link", inputs={"corpus": corpus}, force=True)
+
+
+def test_output_dir_never_contains_a_table_file_corpus(project):
+    table = project / "project" / "t.csv"
+    table.write_text("text\n")
+    with pytest.raises(OutputError) as info:
+        check_output_dir(project / "project", inputs={"corpus": table}, force=True)
+    assert str(info.value) == (
+        f"output directory {project / 'project'} contains the corpus ({table}), which writing "
+        "the output would delete; choose another output path"
+    )
+
+
+def test_foreign_directory_is_replaced_only_with_force(tmp_path):
+    out = tmp_path / "photos"
+    out.mkdir()
+    (out / "cat.jpg").write_text("meow")
+    with pytest.raises(OutputError) as info:
+        check_output_dir(out)
+    assert str(info.value) == (
+        f"output directory {out} is not empty and is not a previous framing output (it has "
+        "no provenance.json); the output directory is replaced as a whole, which would delete "
+        "its files. Choose a new or empty directory, or pass --force to replace it"
+    )
+    assert tree(tmp_path) == ["photos", "photos/cat.jpg=meow"]
+    check_output_dir(out, force=True)  # no error
+
+
+def test_new_empty_and_previous_outputs_are_replaceable(tmp_path):
+    check_output_dir(tmp_path / "new" / "deeper")
+    (tmp_path / "empty").mkdir()
+    check_output_dir(tmp_path / "empty")
+    write_tables(tmp_path / "prev", {"t": pd.DataFrame({"x": [1]})}, {"package": "framing"})
+    assert is_framing_output(tmp_path / "prev")
+    check_output_dir(tmp_path / "prev")
+
+
+@pytest.mark.parametrize(
+    "provenance",
+    ['{"package": "other"}', "[1]", "not json", '{"package": "framing"'],
+)
+def test_other_provenance_json_is_not_a_framing_output(tmp_path, provenance):
+    (tmp_path / "provenance.json").write_text(provenance)
+    assert not is_framing_output(tmp_path)
+    with pytest.raises(OutputError, match="is not a previous framing output"):
+        check_output_dir(tmp_path)
+
+
+def test_parquet_output_is_a_framing_output(tmp_path):
+    from analysis.engines.parquet import write_parquet_tables
+
+    write_parquet_tables(tmp_path / "pq", {"t": pd.DataFrame({"x": [1]})}, {"package": "framing"})
+    assert sorted(p.name for p in (tmp_path / "pq").iterdir()) == ["provenance.json", "t"]
+    check_output_dir(tmp_path / "pq")
+
+
+def test_existing_file_is_refused_and_left_alone(tmp_path):
+    out = tmp_path / "out"
+    out.write_text("mine")
+    message = f"output directory {out} exists and is not a directory; choose another output path"
+    for force in (False, True):
+        with pytest.raises(OutputError) as info:
+            check_output_dir(out, force=force)
+        assert str(info.value) == message
+    with pytest.raises(OutputError) as info:
+        write_tables(out, {"t": pd.DataFrame({"x": [1]})})
+    assert str(info.value) == message
+    assert tree(tmp_path) == ["out=mine"]  # no .out.old-* or .out.tmp-* left
+
+
+@pytest.mark.parametrize("out", [".", "..", "{cwd}", "{cwd}/../.."])
+def test_current_directory_and_its_ancestors_are_refused(tmp_path, monkeypatch, out):
+    cwd = tmp_path / "a" / "work"
+    cwd.mkdir(parents=True)
+    (cwd / "keep.txt").write_text("k")
+    monkeypatch.chdir(cwd)
+    out = out.format(cwd=cwd)
+    message = (
+        f"output directory {out} is the current directory or contains it, and the output "
+        "directory is replaced as a whole; name a new subdirectory instead (e.g. --out out)"
+    )
+    for check in (check_output_dir, lambda o: write_tables(o, {"t": pd.DataFrame()})):
+        with pytest.raises(OutputError) as info:
+            check(out)
+        assert str(info.value) == message
+    assert tree(tmp_path) == ["a", "a/work", "a/work/keep.txt=k"]
+
+
+def test_symlinked_output_directory_is_refused(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(OutputError) as info:
+        write_tables(tmp_path / "link", {"t": pd.DataFrame()})
+    assert str(info.value) == (
+        f"output directory {tmp_path / 'link'} is a symbolic link; give the directory it "
+        f"points to ({tmp_path / 'real'}) instead"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o755), (0o027, 0o750), (0o077, 0o700)])
+def test_output_directory_permissions_follow_the_umask(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        write_tables(tmp_path / "out", {"t": pd.DataFrame({"x": [1]})})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == mode
+
+
+def test_output_file_checks(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "sources.csv").write_text("file,outlet,origin\n")
+    inputs = {"corpus": corpus}
+    with pytest.raises(OutputError) as info:
+        check_output_file(corpus / "sources.csv", inputs=inputs, force=True)
+    assert str(info.value) == (
+        f"output file {corpus / 'sources.csv'} lies inside the corpus directory ({corpus}); "
+        "write the output outside it"
+    )
+    with pytest.raises(OutputError) as info:
+        check_output_file(tmp_path / "sheet.csv", inputs={"audit sheet": tmp_path / "sheet.csv"})
+    assert str(info.value) == (
+        f"output file {tmp_path / 'sheet.csv'} is the audit sheet itself "
+        f"({tmp_path / 'sheet.csv'}); choose another output path"
+    )
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(OutputError) as info:
+        check_output_file(tmp_path / "dir", force=True)
+    assert str(info.value) == (
+        f"output file {tmp_path / 'dir'} is a directory; give a file name such as "
+        f"{tmp_path / 'dir' / 'audit.csv'}"
+    )
+    (tmp_path / "old.csv").write_text("judged")
+    with pytest.raises(OutputError, match="already exists"):
+        check_output_file(tmp_path / "old.csv", inputs=inputs)
+    check_output_file(tmp_path / "old.csv", inputs=inputs, force=True)
+    check_output_file(tmp_path / "new.csv", inputs=inputs)
+    assert (corpus / "sources.csv").read_text() == "file,outlet,origin\n"

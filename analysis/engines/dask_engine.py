@@ -161,6 +161,7 @@ def process_partition(
     registry: OutletRegistry,
     lexicon: Lexicon,
     cache_dir: str | None = None,
+    origins: Sequence[str] | None = None,
 ) -> tuple[list[Document], list[DocResult], list[str]]:
     """Read, validate, clean and process one partition of corpus files (runs on a worker).
 
@@ -173,6 +174,8 @@ def process_partition(
             :func:`analysis.pipeline.process_batch`).
         cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.cache`;
             safe to share between workers); ``None``: no cache.
+        origins: Allowed origins (checked for origins taken from the outlet registry, as
+            :func:`analysis.corpus.read_document` does); ``None``: not checked.
 
     Returns:
         ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
@@ -198,7 +201,7 @@ def process_partition(
     for rel, row in items:
         path = base / rel
         before = len(problems)
-        doc = corpus.read_document(path, rel, row, registry, problems)
+        doc = corpus.read_document(path, rel, row, registry, problems, origins)
         shown = str(Path(display_root) / rel)
         for i in range(before, len(problems)):
             problems[i] = problems[i].replace(str(path), shown, 1)
@@ -222,15 +225,19 @@ def partition_size_for(n_documents: int, n_threads: int) -> int:
 
 
 def _plan(root: Path, origins: Sequence[str], problems: list[str]) -> list[tuple[str, dict | None]]:
-    """The corpus files (relative paths, sorted as the local engine sorts them) and rows."""
+    """The corpus files (relative paths, sorted as the local engine sorts them) and rows.
+
+    Files whose manifest row was rejected are left out (the row's problem is reported).
+    """
     from analysis import corpus
 
-    manifest = corpus.read_manifest(root, origins, problems)
+    rejected: set[str] = set()
+    manifest = corpus.read_manifest(root, origins, problems, rejected)
     files = sorted(p for p in root.rglob("*.txt") if p.is_file())
     if not files:
         problems.append(f"{root}: empty corpus (no .txt files found)")
     rels = [p.relative_to(root).as_posix() for p in files]
-    return [(rel, manifest.get(rel)) for rel in rels]
+    return [(rel, manifest.get(rel)) for rel in rels if rel not in rejected]
 
 
 def _gather(client: Client, futures: list, parts: list, progress: bool) -> Iterator[tuple]:
@@ -311,13 +318,14 @@ def analyze_corpus(
     if not root.is_dir():
         raise corpus_mod.CorpusError([f"{root}: not a directory"])
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
-    registry = load_outlets(outlets, origins=tuple(origins))
+    registry = load_outlets(outlets)
     problems: list[str] = []
     items = _plan(root, origins, problems)
+    options = (registry, tuple(origins), lex, partition_size, progress, cache)
     if client is None:
         with dask_client(scheduler) as new:
-            return _run(new, root, items, problems, registry, lex, partition_size, progress, cache)
-    return _run(client, root, items, problems, registry, lex, partition_size, progress, cache)
+            return _run(new, root, items, problems, *options)
+    return _run(client, root, items, problems, *options)
 
 
 def _run(
@@ -326,6 +334,7 @@ def _run(
     items: list[tuple[str, dict | None]],
     problems: list[str],
     registry: OutletRegistry,
+    origins: tuple[str, ...],
     lex: Lexicon,
     partition_size: int | None,
     progress: bool | None,
@@ -346,6 +355,7 @@ def _run(
         registry=registry,
         lexicon=lex,
         cache_dir=None if cache is None else str(Path(cache).resolve()),
+        origins=origins,
         key=[f"framing-partition-{run}-{i}" for i in range(len(parts))],
         pure=False,
     )
