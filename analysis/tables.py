@@ -5,7 +5,9 @@ News-archive and media-monitoring exports come as one table with a row per artic
 :func:`read_table` reads such a table **in chunks** (pandas ``chunksize``, pyarrow batches, or
 lines), validates and cleans every row exactly as a directory corpus is cleaned
 (:func:`analysis.corpus.clean_text`), and spills the cleaned documents to a temporary SQLite
-file, so memory stays bounded whatever the size of the table. The result, a
+file, so the memory of reading stays bounded whatever the size of the table: ids already
+seen and the hashes used to flag duplicates are looked up in that file too; only the list of
+skipped rows (``on_bad_row="skip"``) grows with the number of bad rows. The result, a
 :class:`TableCorpus`, is a sequence of :class:`~analysis.corpus.Document` sorted by ``doc_id``
 that streams from that file.
 
@@ -27,7 +29,7 @@ import warnings
 import weakref
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import Path
@@ -45,6 +47,7 @@ from analysis.corpus import (
     split_header,
 )
 from analysis.outlets import OutletRegistry, load_outlets
+from analysis.outlets import _norm as _outlet_key  # the registry's name matching
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -91,6 +94,8 @@ SKIPPED_COLUMNS = ("row", "doc_id", "column", "reason", "detail")
 ROW_ID_WIDTH = 6
 
 _MAX_LISTED = 50
+_MAX_ROWS_PER_OUTLET = 5  # rows (and ids) listed per unknown outlet
+_MAX_SPELLINGS = 5  # spellings listed per unknown outlet
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
@@ -238,15 +243,30 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, dict]]:
             yield lineno, record
 
 
+def _jsonl_keys(path: Path) -> list[str]:
+    """Every key of every object, in order of first appearance (one pass, one line at a time)."""
+    keys: dict[str, None] = {}
+    for _, record in _jsonl_records(path):
+        if not record.keys() <= keys.keys():
+            keys.update(dict.fromkeys(record))
+    return list(keys)
+
+
 def table_columns(path: str | Path) -> list[str]:
-    """The column names of a table file (for JSONL: the keys of the first record)."""
+    """The column names of a table file.
+
+    For JSONL, the union of the keys of all objects, in order of first appearance (a key that
+    only later lines have is a column too; an object without it has an empty value there).
+    This reads the whole file once, one line at a time, and checks that every line is a JSON
+    object.
+    """
     path = Path(path)
     fmt = _format(path)
     try:
         if fmt == "csv":
             return [str(c) for c in pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns]
         if fmt == "jsonl":
-            return [str(k) for k in next((r for _, r in _jsonl_records(path)), {})]
+            return _jsonl_keys(path)
         import pyarrow.parquet as pq
 
         return list(pq.ParquetFile(path).schema_arrow.names)
@@ -335,6 +355,7 @@ CREATE TABLE raw (doc_id TEXT PRIMARY KEY, row INTEGER, outlet TEXT, origin TEXT
 CREATE TABLE docs (pos INTEGER PRIMARY KEY, doc_id TEXT, row INTEGER, outlet TEXT,
                    origin TEXT, affiliation TEXT, date TEXT, title TEXT, text TEXT,
                    sha256 TEXT, duplicate_of TEXT);
+CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
 """
 _DOC_FIELDS = "doc_id, row, outlet, origin, affiliation, date, title, text, sha256, duplicate_of"
 
@@ -470,17 +491,163 @@ class _Problem:
     value: str = ""
 
 
-class _RowReader:
-    """Validates and cleans rows one at a time; collects problems."""
+@dataclass(slots=True)
+class _UnknownOutlet:
+    """The rows of one unknown outlet (spellings equal up to the registry's normalisation)."""
 
-    def __init__(self, where: str, columns: ColumnMapping, registry, origins, include_title):
+    n_rows: int = 0
+    #: spelling → [rows, first row]
+    spellings: dict[str, list[int]] = field(default_factory=dict)
+    #: the first (row, doc_id) pairs, at most _MAX_ROWS_PER_OUTLET
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, p: _Problem) -> None:
+        self.n_rows += 1
+        self.spellings.setdefault(p.value, [0, p.row])[0] += 1
+        if len(self.rows) < _MAX_ROWS_PER_OUTLET:
+            self.rows.append((p.row, p.doc_id))
+
+    def names(self) -> list[str]:
+        """Its spellings, most frequent first (ties: the one seen first)."""
+        return sorted(self.spellings, key=lambda s: (-self.spellings[s][0], self.spellings[s][1]))
+
+
+class _Problems:
+    """The bad rows seen so far, in bounded memory.
+
+    Keeps what the error message shows (the first :data:`_MAX_LISTED` bad rows, counts per
+    reason, one entry per unknown outlet with its first rows) and, only when the rows are
+    skipped, one ``skipped.csv`` row per bad row (the :attr:`TableCorpus.skipped` frame).
+    """
+
+    def __init__(self, keep_rows: bool):
+        self.n_bad_rows = 0
+        self.listed: list[list[_Problem]] = []  # first bad rows, without unknown_outlet
+        self.n_listed_rows = 0  # rows with a problem other than unknown_outlet
+        self.reasons: Counter[str] = Counter()  # problems other than unknown_outlet
+        self.unknown: dict[str, _UnknownOutlet] = {}  # by normalised name
+        self.outlet_column = ""
+        self.skipped: list[tuple] | None = [] if keep_rows else None
+
+    def __bool__(self) -> bool:
+        return self.n_bad_rows > 0
+
+    def add(self, problems: list[_Problem]) -> None:
+        """Record the problems of one row (in row order)."""
+        self.n_bad_rows += 1
+        others = []
+        for p in problems:
+            if p.reason == "unknown_outlet":
+                self.unknown.setdefault(_outlet_key(p.value), _UnknownOutlet()).add(p)
+                self.outlet_column = p.column
+            else:
+                others.append(p)
+                self.reasons[p.reason] += 1
+        if others:
+            self.n_listed_rows += 1
+            if len(self.listed) < _MAX_LISTED:
+                self.listed.append(others)
+        if self.skipped is not None:
+            first = problems[0]
+            detail = "; ".join(f"column {p.column!r}: {p.detail}" for p in problems)
+            self.skipped.append((first.row, first.doc_id, first.column, first.reason, detail))
+
+    def messages(self, where: str, origins: Sequence[str], show_ids: bool) -> list[str]:
+        """One message per bad row (capped), plus one grouped message for unknown outlets."""
+        messages = []
+        for ps in self.listed:
+            details = "; ".join(f"column {p.column!r}: {p.detail}" for p in ps)
+            messages.append(f"{where}: row {ps[0].row} (id {ps[0].doc_id!r}): {details}")
+        if self.n_listed_rows > len(self.listed):
+            messages.append(
+                f"{where}: … and {self.n_listed_rows - len(self.listed)} more bad row(s) not "
+                f"shown (problems by reason: {dict(sorted(self.reasons.items()))}); use "
+                "--on-bad-row skip to skip them and list every one in skipped.csv"
+            )
+        if self.unknown:
+            messages.append(self._unknown_message(where, origins, show_ids))
+        return messages
+
+    def _unknown_message(self, where: str, origins: Sequence[str], show_ids: bool) -> str:
+        groups = [(u.names(), u) for u in self.unknown.values()]
+        groups.sort(key=lambda g: (-g[1].n_rows, g[0][0]))
+        n = sum(u.n_rows for u in self.unknown.values())
+        lines = [
+            f"{where}: {n} row(s) have an outlet that is not in the outlet registry and no "
+            f"origin (column {self.outlet_column!r}); {len(groups)} unknown outlet(s):"
+        ]
+        for names, u in groups[:_MAX_LISTED]:
+            if show_ids:
+                shown = ", ".join(f"{r} (id {i!r})" for r, i in u.rows)
+            else:
+                shown = ", ".join(str(r) for r, _ in u.rows)
+            more = f", … ({u.n_rows - len(u.rows)} more)" if u.n_rows > len(u.rows) else ""
+            line = f"  {names[0]!r}: {u.n_rows} row(s): row{'s' if u.n_rows > 1 else ''} "
+            line += f"{shown}{more}"
+            if len(names) > 1:
+                others = ", ".join(map(repr, names[1:_MAX_SPELLINGS]))
+                extra = len(names) - _MAX_SPELLINGS
+                line += f"; also written {others}" + (f", … ({extra} more)" if extra > 0 else "")
+            lines.append(line)
+        if len(groups) > _MAX_LISTED:
+            lines.append(f"  … and {len(groups) - _MAX_LISTED} more unknown outlet(s)")
+        example = groups[0][0][0].replace('"', '\\"')
+        lines += [
+            "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
+            f'  [outlets."{example}"]',
+            f'  origin = "{origins[0]}"        # one of {", ".join(origins)}',
+            '  affiliation = "other"      # state | independent | other',
+            "  variants = []              # other spellings of the name",
+            "or give their origin in an origin column (--origin-col).",
+        ]
+        return "\n".join(lines)
+
+    def skipped_frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.skipped or [], columns=list(SKIPPED_COLUMNS))
+        return df.astype({"row": "int64"})
+
+
+class _RowReader:
+    """Validates and cleans rows one at a time; collects problems.
+
+    Ids already seen are kept in the ``ids`` table of ``conn``, not in memory: before each
+    chunk, :meth:`begin_chunk` looks up the chunk's ids there; :meth:`end_chunk` adds the new
+    ones.
+    """
+
+    def __init__(
+        self,
+        where: str,
+        columns: ColumnMapping,
+        registry,
+        origins,
+        include_title,
+        conn: sqlite3.Connection,
+        problems: _Problems,
+    ):
         self.where = where
         self.columns = columns
         self.registry: OutletRegistry = registry
         self.origins = tuple(origins)
         self.include_title = include_title
-        self.first_row: dict[str, int] = {}
-        self.problems: list[_Problem] = []
+        self.conn = conn
+        self.problems = problems
+        self.seen: dict[str, int] = {}  # id → first row, for the ids of the current chunk
+        self.new_ids: list[tuple[str, int]] = []
+
+    def begin_chunk(self, values: Sequence[object]) -> None:
+        """Look up which ids of the next chunk (its id cells) earlier chunks already had."""
+        ids = list({_cell(v).strip() for v in values})
+        self.seen = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT doc_id, row FROM ids WHERE doc_id IN ({marks})"
+            self.seen.update(self.conn.execute(query, part))
+
+    def end_chunk(self) -> None:
+        self.conn.executemany("INSERT INTO ids VALUES (?, ?)", self.new_ids)
+        self.seen, self.new_ids = {}, []
 
     def read(self, rowno: int, values: Mapping[str, object]) -> tuple | None:
         """The row as a ``raw`` table tuple, or ``None`` (problems recorded) when bad."""
@@ -496,10 +663,11 @@ class _RowReader:
             doc_id = _cell(values[cols.id]).strip()
             if not doc_id:
                 bad(cols.id, "empty_id", "empty id")
-            elif doc_id in self.first_row:
-                bad(cols.id, "duplicate_id", f"duplicate id (same as row {self.first_row[doc_id]})")
+            elif doc_id in self.seen:
+                bad(cols.id, "duplicate_id", f"duplicate id (same as row {self.seen[doc_id]})")
             else:
-                self.first_row[doc_id] = rowno
+                self.seen[doc_id] = rowno
+                self.new_ids.append((doc_id, rowno))
 
         raw = _cell(values[cols.text]).replace("\r\n", "\n").replace("\r", "\n")
         header_date, body = split_header(raw)
@@ -569,7 +737,7 @@ class _RowReader:
             )
 
         if problems:
-            self.problems.extend(problems)
+            self.problems.add(problems)
             return None
         title = " ".join(_cell(values[cols.title]).split()) if cols.title else ""
         text = f"{title}\n\n{cleaned}" if self.include_title and title else cleaned
@@ -577,96 +745,38 @@ class _RowReader:
         return (doc_id, rowno, outlet, origin, affiliation, date, title, text, sha)
 
 
-def _row_list(rows: Sequence[int], limit: int = 10) -> str:
-    shown = ", ".join(map(str, rows[:limit]))
-    more = f", … ({len(rows) - limit} more)" if len(rows) > limit else ""
-    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+def _finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
+    """Copy ``raw`` into ``docs`` in doc_id order, filling ``duplicate_of``.
 
-
-def _error_messages(where: str, problems: list[_Problem], origins: Sequence[str]) -> list[str]:
-    """One message per bad row (capped), plus one grouped message for unknown outlets."""
-    by_row: dict[int, list[_Problem]] = {}
-    unknown: dict[str, list[int]] = {}
-    outlet_column = ""
-    for p in problems:
-        if p.reason == "unknown_outlet":
-            unknown.setdefault(p.value, []).append(p.row)
-            outlet_column = p.column
-        else:
-            by_row.setdefault(p.row, []).append(p)
-    messages = []
-    for i, (row, ps) in enumerate(sorted(by_row.items())):
-        if i == _MAX_LISTED:
-            counts = Counter(p.reason for ps in by_row.values() for p in ps)
-            messages.append(
-                f"{where}: … and {len(by_row) - _MAX_LISTED} more bad row(s) not shown "
-                f"(problems by reason: {dict(sorted(counts.items()))}); use --on-bad-row skip "
-                "to skip them and list every one in skipped.csv"
-            )
-            break
-        details = "; ".join(f"column {p.column!r}: {p.detail}" for p in ps)
-        messages.append(f"{where}: row {row} (id {ps[0].doc_id!r}): {details}")
-    if unknown:
-        n = sum(len(r) for r in unknown.values())
-        ranked = sorted(unknown.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        lines = [
-            f"{where}: {n} row(s) have an outlet that is not in the outlet registry and no "
-            f"origin (column {outlet_column!r}); {len(unknown)} unknown outlet(s):"
-        ]
-        for name, rows in ranked[:_MAX_LISTED]:
-            lines.append(f"  {name!r}: {len(rows)} row(s) ({_row_list(rows)})")
-        if len(ranked) > _MAX_LISTED:
-            lines.append(f"  … and {len(ranked) - _MAX_LISTED} more unknown outlet(s)")
-        example = ranked[0][0].replace('"', '\\"')
-        lines += [
-            "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
-            f'  [outlets."{example}"]',
-            f'  origin = "{origins[0]}"        # one of {", ".join(origins)}',
-            '  affiliation = "other"      # state | independent | other',
-            "  variants = []              # other spellings of the name",
-            "or give their origin in an origin column (--origin-col).",
-        ]
-        messages.append("\n".join(lines))
-    return messages
-
-
-def _skipped_frame(problems: list[_Problem]) -> pd.DataFrame:
-    by_row: dict[int, list[_Problem]] = {}
-    for p in problems:
-        by_row.setdefault(p.row, []).append(p)
-    rows = []
-    for row, ps in sorted(by_row.items()):
-        first = ps[0]
-        detail = "; ".join(f"column {p.column!r}: {p.detail}" for p in ps)
-        rows.append((row, first.doc_id, first.column, first.reason, detail))
-    df = pd.DataFrame(rows, columns=list(SKIPPED_COLUMNS))
-    return df.astype({"row": "int64"})
-
-
-def _finish(conn: sqlite3.Connection) -> list[str]:
-    """Copy ``raw`` into ``docs`` in doc_id order, filling ``duplicate_of``; the duplicates."""
-    first: dict[str, str] = {}
-    dups: list[str] = []
+    A document is a duplicate of the smallest doc_id with the same sha256 (looked up in an
+    index, so memory stays bounded). Returns the number of duplicates and the first
+    :data:`_MAX_LISTED` of them as ``"doc_id = duplicate_of"``.
+    """
+    conn.execute("CREATE INDEX raw_sha ON raw (sha256, doc_id)")
     out = conn.cursor()
     cur = conn.execute(
-        "SELECT doc_id, row, outlet, origin, affiliation, date, title, text, sha256 "
+        "SELECT doc_id, row, outlet, origin, affiliation, date, title, text, sha256, "
+        "(SELECT MIN(r.doc_id) FROM raw AS r WHERE r.sha256 = raw.sha256) "
         "FROM raw ORDER BY doc_id"
     )
     pos = 0
+    n_dups = 0
+    dups: list[str] = []
     while rows := cur.fetchmany(1024):
         batch = []
-        for r in rows:
-            sha = r[8]
-            dup = first.setdefault(sha, r[0])
-            dup = "" if dup == r[0] else dup
+        for *r, first in rows:
+            dup = "" if first == r[0] else first
             if dup:
-                dups.append(f"{r[0]} = {dup}")
+                n_dups += 1
+                if len(dups) < _MAX_LISTED:
+                    dups.append(f"{r[0]} = {dup}")
             batch.append((pos, *r, dup))
             pos += 1
         out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({'?,' * 10}?)", batch)
     conn.execute("DROP TABLE raw")
+    conn.execute("DROP TABLE ids")
     conn.commit()
-    return dups
+    return n_dups, dups
 
 
 def read_table(
@@ -696,7 +806,8 @@ def read_table(
     ``duplicate_of`` and reported with a :class:`~analysis.corpus.DuplicateWarning`.
 
     Args:
-        path: The table file (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``).
+        path: The table file (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``). The columns
+            of a JSONL file are the keys of all its objects (see :func:`table_columns`).
         text_col, date_col, outlet_col, origin_col, id_col, title_col: Column names; default:
             recognised from :data:`COLUMN_ALIASES`.
         origins: Allowed origins.
@@ -728,9 +839,11 @@ def read_table(
         where=str(path),
     )
     registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
-    reader = _RowReader(str(path), mapping, registry, origins, include_title)
     tmp = tempfile.TemporaryDirectory(prefix="framing-table-")
     conn = sqlite3.connect(Path(tmp.name) / "docs.sqlite", check_same_thread=False)
+    problems = _Problems(keep_rows=on_bad_row == "skip")
+    reader = _RowReader(str(path), mapping, registry, origins, include_title, conn, problems)
+    show_ids = mapping.id is not None
     try:
         conn.executescript(_SCHEMA)
         n_rows = 0
@@ -738,6 +851,8 @@ def read_table(
         try:
             for chunk in _chunks(path, fmt, used, chunksize):
                 n = len(chunk[used[0]])
+                if mapping.id is not None:
+                    reader.begin_chunk(chunk[mapping.id])
                 rows = []
                 for i in range(n):
                     n_rows += 1
@@ -745,15 +860,16 @@ def read_table(
                     if doc is not None:
                         rows.append(doc)
                 conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                reader.end_chunk()
         except CorpusError:
             raise
         except Exception as e:  # noqa: BLE001 - any reader failure is a bad input file
             raise _read_error(path, e) from e
         if n_rows == 0:
             raise CorpusError([f"{path}: empty table (no rows)"])
-        if reader.problems and on_bad_row == "error":
-            raise CorpusError(_error_messages(str(path), reader.problems, tuple(origins)))
-        dups = _finish(conn)
+        if problems and on_bad_row == "error":
+            raise CorpusError(problems.messages(str(path), tuple(origins), show_ids))
+        n_dups, dups = _finish(conn)
         corpus = TableCorpus(
             path=path,
             format=fmt,
@@ -761,7 +877,7 @@ def read_table(
             n_rows=n_rows,
             on_bad_row=on_bad_row,
             include_title=include_title,
-            skipped=_skipped_frame(reader.problems),
+            skipped=problems.skipped_frame(),
             conn=conn,
             tmp=tmp,
         )
@@ -772,13 +888,13 @@ def read_table(
         corpus.close()
         raise CorpusError(
             [f"{path}: all {n_rows} row(s) are bad and were skipped; no document left"]
-            + _error_messages(str(path), reader.problems, tuple(origins))
+            + problems.messages(str(path), tuple(origins), show_ids)
         )
-    if dups:
-        shown = "; ".join(dups[:_MAX_LISTED])
-        more = f"; … ({len(dups) - _MAX_LISTED} more)" if len(dups) > _MAX_LISTED else ""
+    if n_dups:
+        shown = "; ".join(dups)
+        more = f"; … ({n_dups - len(dups)} more)" if n_dups > len(dups) else ""
         warnings.warn(
-            f"{len(dups)} exact duplicate document(s) kept and flagged in duplicate_of: "
+            f"{n_dups} exact duplicate document(s) kept and flagged in duplicate_of: "
             + shown
             + more,
             DuplicateWarning,

@@ -19,6 +19,7 @@ REQUIRED = [
     ("Interfax", "Interfax", "russian", "independent"),
     ("english.pravda.ru", "Pravda", "russian", "other"),
     ("Mediazona", "Mediazona", "russian", "independent"),
+    ("Novaya Gazeta", "Novaya Gazeta", "russian", "independent"),
     ("Novaya Gazeta Europe", "Novaya Gazeta Europe", "russian", "independent"),
     ("The Insider", "The Insider", "russian", "independent"),
     ("Meduza", "Meduza", "russian", "independent"),
@@ -69,7 +70,12 @@ def test_required_outlets(registry, written, name, origin, affiliation):
         ("ТАСС", "TASS"),
         ("RIA-Novosti", "RIA Novosti"),
         ("Sputnik International", "Sputnik"),
-        ("Novaya Gazeta", "Novaya Gazeta Europe"),
+        ("NOVAYA  GAZETA", "Novaya Gazeta"),
+        ("novayagazeta.ru", "Novaya Gazeta"),
+        ("Новая газета", "Novaya Gazeta"),
+        ("novaya gazeta europe", "Novaya Gazeta Europe"),
+        ("novayagazeta.eu", "Novaya Gazeta Europe"),
+        ("Новая газета Европа", "Novaya Gazeta Europe"),
         ("meduza.io", "Meduza"),
         ("Xinhua News Agency", "Xinhua"),
         ("xinhuanet", "Xinhua"),
@@ -103,12 +109,22 @@ def test_unknown_names(registry):
 
 
 def test_every_outlet_has_a_unique_name_and_variants(registry):
-    assert len(registry.outlets) == 32
+    assert len(registry.outlets) == 33
     assert [o.name for o in registry.outlets] == sorted(o.name for o in registry.outlets)
     for o in registry.outlets:
         assert registry.lookup(o.name) is o
         for v in o.variants:
             assert registry.lookup(v) is o, v
+
+
+def test_novaya_gazeta_and_novaya_gazeta_europe_are_two_outlets(registry):
+    moscow, riga = registry.lookup("Novaya Gazeta"), registry.lookup("Novaya Gazeta Europe")
+    assert moscow is not riga
+    assert (moscow.name, moscow.variants) == ("Novaya Gazeta", ("novayagazeta.ru", "Новая газета"))
+    assert (riga.name, riga.variants) == (
+        "Novaya Gazeta Europe",
+        ("novayagazeta.eu", "Новая газета Европа"),
+    )
 
 
 def test_datelines(registry):
@@ -153,7 +169,7 @@ def test_override_file_extends_and_replaces(tmp_path):
     # RT replaced as a whole: new affiliation, and its shipped variants are gone
     assert reg.lookup("RT") == Outlet("RT", "russian", "other")
     assert reg.lookup("Russia Today") is None
-    assert len(reg.outlets) == 33
+    assert len(reg.outlets) == 34
     assert load_outlets().lookup("Russia Today").name == "RT"  # the shipped one is untouched
 
 

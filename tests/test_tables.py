@@ -184,6 +184,55 @@ def test_chunks_are_bounded(tmp_path):
         assert sizes == [2, 2, 1]
 
 
+def test_jsonl_columns_are_the_keys_of_all_lines(tmp_path):
+    """Keys first seen on a later line are columns too; a line without a key has it empty."""
+    path = write_jsonl(
+        tmp_path / "t.jsonl",
+        [
+            {"source": "TASS", "date": "2024-01-01", "text": "One."},
+            {
+                "source": "My Blog",
+                "origin": "chinese",
+                "title": "Second  title",
+                "date": "2024-01-02",
+                "text": "Two.",
+            },
+            {"text": "Three.", "date": "2024-01-03", "source": "Sputnik", "origin": "third-party"},
+            {"text": "Four.", "date": "2024-01-04", "source": "Xinhua", "title": None},
+        ],
+    )
+    assert table_columns(path) == ["source", "date", "text", "origin", "title"]
+    docs = read_table(path)
+    assert docs.columns == ColumnMapping(
+        text="text", date="date", outlet="source", origin="origin", title="title"
+    )
+    assert [(*s, d.title, d.text) for s, d in zip(summary(docs), docs, strict=True)] == [
+        ("000001", "t.jsonl#1", "TASS", "russian", "state", "2024-01-01", "", "One."),
+        ("000002", "t.jsonl#2", "My Blog", "chinese", "", "2024-01-02", "Second title", "Two."),
+        ("000003", "t.jsonl#3", "Sputnik", "third-party", "state", "2024-01-03", "", "Three."),
+        ("000004", "t.jsonl#4", "Xinhua", "chinese", "state", "2024-01-04", "", "Four."),
+    ]
+
+
+def test_jsonl_first_line_without_a_date(tmp_path):
+    """The date column exists although line 1 lacks it: line 1 has an empty date."""
+    rows = [
+        {"text": "One.", "source": "TASS"},
+        {"text": "Two.", "source": "TASS", "date": "2024-01-02"},
+    ]
+    path = write_jsonl(tmp_path / "t.jsonl", rows)
+    with pytest.raises(CorpusError) as info:
+        read_table(path)
+    assert str(info.value) == f"{path}: row 1 (id '000001'): column 'date': empty date"
+    # with a date header in the text, the empty date falls back to it
+    rows[0]["text"] = "date 2024-05-14\nOne."
+    docs = read_table(write_jsonl(tmp_path / "t.jsonl", rows))
+    assert [(d.doc_id, d.date, d.text) for d in docs] == [
+        ("000001", "2024-05-14", "One."),
+        ("000002", "2024-01-02", "Two."),
+    ]
+
+
 # ---------------------------------------------------------------- column names
 
 
@@ -395,14 +444,14 @@ def test_unknown_outlets_reported_together_with_counts(tmp_path):
     path = write_csv(tmp_path / "t.csv", UNKNOWN_ROWS)
     with pytest.raises(CorpusError) as info:
         read_table(path)
+    # 'My Blog' and 'my blog' are one outlet: the registry would match either spelling
     assert str(info.value) == (
         f"{path}: 3 row(s) have an outlet that is not in the outlet registry and no origin "
-        "(column 'source'); 3 unknown outlet(s):\n"
-        "  'Local Paper': 1 row(s) (row 3)\n"
-        "  'My Blog': 1 row(s) (row 1)\n"
-        "  'my blog': 1 row(s) (row 4)\n"
+        "(column 'source'); 2 unknown outlet(s):\n"
+        "  'My Blog': 2 row(s): rows 1 (id 'a'), 4 (id 'd'); also written 'my blog'\n"
+        "  'Local Paper': 1 row(s): row 3 (id 'c')\n"
         "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.\n"
-        '  [outlets."Local Paper"]\n'
+        '  [outlets."My Blog"]\n'
         '  origin = "russian"        # one of russian, chinese, third-party\n'
         '  affiliation = "other"      # state | independent | other\n'
         "  variants = []              # other spellings of the name\n"
@@ -412,8 +461,51 @@ def test_unknown_outlets_reported_together_with_counts(tmp_path):
 
 def test_unknown_outlet_counts_rank_by_rows(tmp_path):
     rows = [dict(r, source="Blog") if r["id"] in "ad" else r for r in UNKNOWN_ROWS]
-    with pytest.raises(CorpusError, match=r"'Blog': 2 row\(s\) \(rows 1, 4\)\n  'Local Paper'"):
+    with pytest.raises(
+        CorpusError, match=r"'Blog': 2 row\(s\): rows 1 \(id 'a'\), 4 \(id 'd'\)\n  'Local Paper'"
+    ):
         read_table(write_csv(tmp_path / "t.csv", rows))
+
+
+def test_unknown_outlets_grouped_like_registry_lookups(tmp_path):
+    """Case, repeated spaces and ’ vs ' do not make another outlet; the most frequent
+    spelling names the group; rows and spellings are capped."""
+    spellings = [
+        "my blog",
+        "My Blog",
+        "MY  BLOG",
+        "My Blog",
+        "Ann’s Paper",
+        " my blog ",
+        "ann's paper",
+        "My Blog",
+        "Local Paper",
+        "My blog",
+        "mY bLoG",
+        "MY BLOG",
+    ]
+    rows = [{"source": s, "date": "2024-01-01", "text": "x"} for s in spellings]
+    path = write_csv(tmp_path / "t.csv", rows)
+    with pytest.raises(CorpusError) as info:
+        read_table(path)
+    assert str(info.value).splitlines()[:4] == [
+        f"{path}: 12 row(s) have an outlet that is not in the outlet registry and no origin "
+        "(column 'source'); 3 unknown outlet(s):",
+        "  'My Blog': 9 row(s): rows 1, 2, 3, 4, 6, … (4 more); also written 'my blog', "
+        "'MY  BLOG', 'My blog', 'mY bLoG', … (1 more)",
+        "  'Ann’s Paper': 2 row(s): rows 5, 7; also written \"ann's paper\"",
+        "  'Local Paper': 1 row(s): row 9",
+    ]
+    assert '  [outlets."My Blog"]' in str(info.value)
+    # skipped.csv keeps every row, each with its own spelling in the detail
+    docs_rows = [*rows, {"source": "TASS", "date": "2024-01-01", "text": "ok"}]
+    docs = read_table(write_csv(tmp_path / "u.csv", docs_rows), on_bad_row="skip")
+    assert list(docs.skipped.row) == list(range(1, 13))
+    assert set(docs.skipped.reason) == {"unknown_outlet"}
+    assert docs.skipped.detail[2] == (
+        "column 'source': outlet 'MY  BLOG' is not in the outlet registry and the row gives no "
+        "origin"
+    )
 
 
 # ---------------------------------------------------------------- bad rows
@@ -451,7 +543,33 @@ def test_bad_rows_are_an_error_naming_row_id_and_column(tmp_path):
         f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
         "(column 'source'); 1 unknown outlet(s):",
     ]
-    assert "  'Nobody': 1 row(s) (row 5)" in message
+    assert message.splitlines()[9] == "  'Nobody': 1 row(s): row 5 (id 'u1')"
+    # ids seen in earlier chunks are duplicates too: the same message with 2-row chunks
+    with pytest.raises(CorpusError) as small_chunks:
+        read_table(path, chunksize=2)
+    assert str(small_chunks.value) == message
+
+
+def test_many_bad_rows_are_listed_up_to_50_then_counted(tmp_path):
+    rows = [{"source": "TASS", "date": "01/02/2024", "text": "x"} for _ in range(52)]
+    rows += [{"source": "TASS", "date": "", "text": ""}, {"source": "?", "date": "", "text": "y"}]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    with pytest.raises(CorpusError) as info:
+        read_table(path, chunksize=7)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "52 problem(s) in the corpus:"
+    assert lines[50] == (
+        f"{path}: row 50 (id '000050'): column 'date': unparsable date '01/02/2024' (expected an "
+        "ISO date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)"
+    )
+    # rows 51-54 are not listed one by one; row 54's unknown outlet is in the outlet message
+    assert lines[51:53] == [
+        f"{path}: … and 4 more bad row(s) not shown (problems by reason: {{'bad_date': 54, "
+        "'empty_text': 1}); use --on-bad-row skip to skip them and list every one in skipped.csv",
+        f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
+        "(column 'source'); 1 unknown outlet(s):",
+    ]
+    assert lines[53] == "  '?': 1 row(s): row 54"
 
 
 def test_skip_records_every_skipped_row(tmp_path):
@@ -581,6 +699,22 @@ def test_duplicates_flagged_and_warned(tmp_path):
     with pytest.warns(DuplicateWarning, match=r"^1 exact duplicate document\(s\) .*: b = a$"):
         docs = read_table(write_csv(tmp_path / "t.csv", rows))
     assert [(d.doc_id, d.duplicate_of) for d in docs] == [("a", ""), ("b", "a"), ("c", "")]
+
+
+def test_many_duplicates_counted_and_the_first_50_named(tmp_path):
+    same = {"source": "TASS", "date": "2024-01-01", "text": "Same."}
+    rows = [{"id": f"d{i:02d}", **same} for i in range(53, -1, -1)]  # table order: d53 … d00
+    rows.append({"id": "e", "source": "TASS", "date": "2024-01-01", "text": "Other."})
+    with pytest.warns(DuplicateWarning) as record:
+        docs = read_table(write_csv(tmp_path / "t.csv", rows), chunksize=10)
+    (w,) = record
+    named = "; ".join(f"d{i:02d} = d00" for i in range(1, 51))
+    assert str(w.message) == (
+        f"53 exact duplicate document(s) kept and flagged in duplicate_of: {named}; … (3 more)"
+    )
+    assert [d.doc_id for d in docs][:2] == ["d00", "d01"]
+    assert [d.duplicate_of for d in docs] == ["", *["d00"] * 53, ""]
+    assert [d.file for d in docs][:2] == ["t.csv#54", "t.csv#53"]
 
 
 def test_table_options_rejected_for_a_directory():
