@@ -304,7 +304,7 @@ def test_table_registry_origin_outside_the_allowed_set(tmp_path):
             "(from the outlet registry) is not allowed (allowed: a)",
             f"{table}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
             "(column 'outlet'); 1 unknown outlet(s):",
-            "  'Alpha': 1 row(s) (row 2)",
+            "  'Alpha': 1 row(s): row 2",
             "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
             '  [outlets."Alpha"]',
             '  origin = "a"        # one of a',
