@@ -11,7 +11,7 @@ import tomllib
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -57,9 +57,13 @@ class OutletRegistry:
         """The outlet called ``name`` (or one of its variants), case-insensitively."""
         return self._index.get(_norm(name))
 
-    def dateline_pattern(self) -> re.Pattern[str]:
-        """A regex matching any known dateline marker (group ``marker``)."""
+    @cached_property
+    def _dateline_re(self) -> re.Pattern[str]:
         return _dateline_pattern(self)
+
+    def dateline_pattern(self) -> re.Pattern[str]:
+        """A regex matching any known dateline marker (group ``marker``), built once."""
+        return self._dateline_re
 
     def to_frame(self):
         """The registry as a table: ``name``, ``origin``, ``affiliation``, ``variants`` and
@@ -91,7 +95,6 @@ def _build_index(reg: OutletRegistry) -> dict[str, Outlet]:
     return index
 
 
-@cache
 def _dateline_pattern(reg: OutletRegistry) -> re.Pattern[str]:
     markers = sorted({m for o in reg.outlets for m in o.datelines}, key=lambda m: (-len(m), m))
     alt = "|".join(re.escape(m) for m in markers) or r"(?!x)x"
