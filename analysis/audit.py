@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.markers import kwic
-
 __all__ = [
     "AUDIT_COLUMNS",
     "SCORE_COLUMNS",
@@ -116,6 +114,8 @@ def audit_sheet(
     m = m.groupby(["frame", "marker"], sort=False).head(per_marker)
     m = m.sort_values(["frame", "marker", "doc_id", "start", "end"], kind="stable")
     m = m.reset_index(drop=True)
+    from analysis.markers import kwic  # spaCy is imported only when a sheet is made
+
     k = kwic(m, docs, window=window)
     sheet = pd.DataFrame(
         {

@@ -207,6 +207,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
 
 
 def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
+    """What the outputs were made from. ``docs``: the documents, or (for a directory corpus)
+    just the relative paths of its files, which give the same provenance without reading."""
     from analysis.nlp import PIPELINE_VERSION
     from analysis.outputs import file_sha256
 
@@ -220,7 +222,7 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
         "inputs": (
             {root.name: file_sha256(root)}
             if root.is_file()
-            else {d.file: file_sha256(root / d.file) for d in docs}
+            else {f: file_sha256(root / f) for f in (getattr(d, "file", d) for d in docs)}
         ),
         "manifest": file_sha256(manifest) if manifest.exists() else None,
         "lexicon": {
@@ -273,9 +275,11 @@ def _run_analyze(args: argparse.Namespace) -> int:
             cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         )
     else:
-        docs = read_corpus(args.corpus, **corpus_options(args))
         from analysis.cache import RunCache, default_cache_dir, run_key
 
+        if not args.no_cache and args.corpus.is_dir() and _restored(args, lexicon):
+            return 0
+        docs = read_corpus(args.corpus, **corpus_options(args))
         if not args.no_cache:  # unchanged inputs, options and code: copy the stored outputs
             run = RunCache(
                 args.cache_dir or default_cache_dir(),
@@ -316,6 +320,51 @@ def _run_analyze(args: argparse.Namespace) -> int:
         run.store(args.out)
     print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
     return 0
+
+
+def _restored(args: argparse.Namespace, lexicon) -> bool:
+    """Restore the outputs of an unchanged directory corpus without reading its documents.
+
+    The key is the one the full run stored (:func:`_provenance` of the corpus files, which
+    for an unchanged corpus that ran before are exactly its documents), so only the files'
+    hashes are computed. The duplicate warning is repeated from the restored documents table.
+    """
+    from analysis.cache import RunCache, default_cache_dir, run_key
+    from analysis.corpus import corpus_files, duplicates_warning
+
+    files = [p.relative_to(args.corpus).as_posix() for p in corpus_files(args.corpus)]
+    if not files:
+        return False
+    run = RunCache(
+        args.cache_dir or default_cache_dir(),
+        run_key(_provenance(args, files, lexicon), vars(args)),
+    )
+    if not run.restore(args.out):
+        return False
+    pairs = _duplicate_pairs(args.out, getattr(args, "format", "csv"))
+    if pairs:
+        warnings.warn(duplicates_warning(pairs), stacklevel=2)
+    print(
+        f"framing: analysed {len(files)} documents into {args.out} (unchanged run: outputs "
+        "copied from the cache)",
+        file=sys.stderr,
+    )
+    return True
+
+
+def _duplicate_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
+    """``(doc_id, duplicate_of)`` of the flagged rows of a written documents table."""
+    import csv
+
+    if fmt == "parquet":
+        import pandas as pd
+
+        docs = pd.read_parquet(out / "documents", columns=["doc_id", "duplicate_of"])
+        rows = docs.itertuples(index=False)
+    else:
+        with open(out / "documents.csv", encoding="utf-8", newline="") as f:
+            rows = [(r["doc_id"], r["duplicate_of"]) for r in csv.DictReader(f)]
+    return [(str(d), str(of)) for d, of in rows if isinstance(of, str) and of]
 
 
 def build_parser() -> argparse.ArgumentParser:

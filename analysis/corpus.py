@@ -30,6 +30,8 @@ __all__ = [
     "DuplicateWarning",
     "Document",
     "clean_text",
+    "corpus_files",
+    "duplicates_warning",
     "load_corpus",
     "read_corpus",
     "read_document",
@@ -384,19 +386,32 @@ def mark_duplicates(docs: list[Document]) -> list[Document]:
     for d in sorted(docs, key=lambda d: d.doc_id):
         if d.sha256 in first:
             d.duplicate_of = first[d.sha256]
-            dups.append(f"{d.doc_id} = {d.duplicate_of}")
+            dups.append((d.doc_id, d.duplicate_of))
         else:
             first[d.sha256] = d.doc_id
     if dups:
-        more = f"; … ({len(dups) - 50} more)" if len(dups) > 50 else ""
-        warnings.warn(
-            f"{len(dups)} exact duplicate document(s) kept and flagged in duplicate_of: "
-            + "; ".join(dups[:50])
-            + more,
-            DuplicateWarning,
-            stacklevel=2,
-        )
+        warnings.warn(duplicates_warning(dups), stacklevel=2)
     return docs
+
+
+def duplicates_warning(pairs: Sequence[tuple[str, str]]) -> DuplicateWarning:
+    """The warning for exact duplicates, from ``(doc_id, duplicate_of)`` pairs in order."""
+    shown = "; ".join(f"{d} = {of}" for d, of in pairs[:50])
+    more = f"; … ({len(pairs) - 50} more)" if len(pairs) > 50 else ""
+    return DuplicateWarning(
+        f"{len(pairs)} exact duplicate document(s) kept and flagged in duplicate_of: "
+        + shown
+        + more
+    )
+
+
+def corpus_files(root: str | Path) -> list[Path]:
+    """The ``*.txt`` files of a corpus directory, sorted (what :func:`read_documents` reads).
+
+    Recursive; a symbolic link to a file is listed, a symbolic link to a directory is not
+    entered.
+    """
+    return sorted(p for p in Path(root).rglob("*.txt") if p.is_file())
 
 
 def read_documents(
@@ -435,7 +450,7 @@ def read_documents(
     problems: list[str] = []
     rejected: set[str] = set()
     manifest = read_manifest(root, origins, problems, rejected)
-    files = sorted(p for p in root.rglob("*.txt") if p.is_file())
+    files = corpus_files(root)
     if not files:
         problems.append(f"{root}: empty corpus (no .txt files found)")
     docs = []

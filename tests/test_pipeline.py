@@ -240,3 +240,33 @@ def test_corpus_tables_same_with_a_side_pool(seeds, lex_a, small_batches):
     assert (alone["keyness"]["count_group"] + alone["keyness"]["count_reference"] >= 2).all()
     with side_pool(1, 1000) as none, side_pool(2, 1) as small:
         assert none is None and small is None
+
+
+def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, monkeypatch):
+    from analysis import corpus as corpus_module
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    (corpus / "copy.txt").write_bytes((corpus / "000_b1957c8600ddd4d8.txt").read_bytes())
+    with open(corpus / "sources.csv", "a", encoding="utf-8") as f:
+        f.write("copy.txt,TASS,russian\n")
+    args = ["analyze", str(corpus), "--cache-dir", str(tmp_path / "cache"), "--jobs", "1"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    first = capsys.readouterr().err
+
+    def no_reading(*a, **k):
+        raise AssertionError("the corpus was read")
+
+    monkeypatch.setattr(corpus_module, "read_corpus", no_reading)
+    monkeypatch.setattr("analysis.cli.read_corpus", no_reading, raising=False)
+    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    second = capsys.readouterr().err
+    assert "unchanged run: outputs copied from the cache" in second
+    warning = "framing: warning: 1 exact duplicate document(s) kept and flagged in duplicate_of: "
+    assert warning + "copy = 000_b1957c8600ddd4d8" in first
+    assert warning + "copy = 000_b1957c8600ddd4d8" in second
+    assert _files(tmp_path / "b") == _files(tmp_path / "a")
+    # a changed file is a changed run: the corpus is read again
+    (corpus / "copy.txt").write_text(" date 2024-05-14 Changed.", encoding="utf-8")
+    with pytest.raises(AssertionError, match="the corpus was read"):
+        main([*args, "--out", str(tmp_path / "c")])
