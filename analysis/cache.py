@@ -36,8 +36,12 @@ from dataclasses import dataclass, fields
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.nlp import PIPELINE_VERSION, Parsed
+from analysis.config import PIPELINE_VERSION
+
+if TYPE_CHECKING:
+    from analysis.nlp import Parsed
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -329,17 +333,18 @@ def _parsed_to_json(p: Parsed) -> dict:
 
 
 def _parsed_from_json(d: dict) -> Parsed:
-    from analysis.nlp import lemmatize
+    from analysis.nlp import Parsed, word_forms
 
     text, start, end = d["text"], d["start"], d["end"]
-    lower = [text[s:e].lower() for s, e in zip(start, end, strict=True)]
+    forms = [word_forms(text[s:e].lower()) for s, e in zip(start, end, strict=True)]
+    lower = [f[0] for f in forms]
     n = len(lower)
     if not (len(d["sent"]) == len(d["is_num"]) == n):
         raise ValueError("token record lists of different lengths")
     return Parsed(
         text=text,
         lower=lower,
-        lemma=[lemmatize(w) for w in lower],
+        lemma=[f[1] for f in forms],
         start=list(start),
         end=list(end),
         sent=list(d["sent"]),

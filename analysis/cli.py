@@ -209,7 +209,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
 def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
     """What the outputs were made from. ``docs``: the documents, or (for a directory corpus)
     just the relative paths of its files, which give the same provenance without reading."""
-    from analysis.nlp import PIPELINE_VERSION
+    from analysis.config import PIPELINE_VERSION
     from analysis.outputs import file_sha256
 
     root = Path(args.corpus)
@@ -250,7 +250,6 @@ def _run_analyze(args: argparse.Namespace) -> int:
     from analysis.corpus import read_corpus
     from analysis.lexicon import load_lexicon
     from analysis.outputs import check_output_dir, write_tables
-    from analysis.pipeline import analyze, corpus_tables, resolve_jobs, side_pool
 
     # before anything is read or written, for every engine
     check_output_dir(args.out, inputs=input_paths(args), force=args.force)
@@ -292,6 +291,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 0
+        from analysis.pipeline import analyze
+
         results = analyze(
             docs,
             lexicon=lexicon,
@@ -299,6 +300,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         )
+    from analysis.pipeline import corpus_tables, resolve_jobs, side_pool
+
     parquet = getattr(args, "format", "csv") == "parquet"
     with side_pool(resolve_jobs(args.jobs), len(docs)) as pool:
         tables = corpus_tables(

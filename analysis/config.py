@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
@@ -22,6 +23,14 @@ DEFAULT_OUT = PROJECT_ROOT / "out" / "seeds"
 
 #: Name of the optional manifest inside a corpus directory.
 MANIFEST_NAME = "sources.csv"
+
+#: Version of the tokenization, lemmatization and sentence rules of :mod:`analysis.nlp`:
+#: bump it when they change (it invalidates cached results).
+RULES_VERSION = "2"
+#: The NLP pipeline's versions (read from package metadata, without importing spaCy).
+PIPELINE_VERSION = (
+    f"spacy={version('spacy')};lookups={version('spacy-lookups-data')};rules={RULES_VERSION}"
+)
 
 
 def data_file(name: str) -> Path:

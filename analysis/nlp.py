@@ -21,12 +21,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
-from importlib.metadata import version
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from analysis.config import PIPELINE_VERSION, RULES_VERSION  # noqa: F401 (re-exported)
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -35,13 +36,9 @@ __all__ = [
     "lemmatize",
     "parse",
     "parse_many",
+    "word_forms",
 ]
 
-#: Bump when tokenization, lemmatization or sentence rules change (invalidates caches).
-RULES_VERSION = "2"
-PIPELINE_VERSION = (
-    f"spacy={version('spacy')};lookups={version('spacy-lookups-data')};rules={RULES_VERSION}"
-)
 
 _MODEL_ENV = "FRAMING_SPACY_MODEL"
 
@@ -138,12 +135,17 @@ def lemmatize(lower: str) -> str:
 _EDGE_HYPHENS = "-\u2010\u2011"
 
 
-def _term_lemma(low: str) -> str:
-    """Lemma of a word token's lowercased form (see the module docstring)."""
+def word_forms(lowered: str) -> tuple[str, str]:
+    """``(lower, lemma)`` of a word token from its lowercased text (see the module docstring).
+
+    ``lower`` writes ``’`` as ``'``; ``lemma`` is its lookup lemma, except that ``'s`` stays
+    ``'s`` and hyphens at the edges are dropped first.
+    """
+    low = lowered.replace("\u2019", "'")
     if low == "'s":
-        return low
+        return low, low
     core = low.strip(_EDGE_HYPHENS)
-    return lemmatize(core or low)
+    return low, lemmatize(core or low)
 
 
 def _is_word(text: str) -> bool:
@@ -164,8 +166,8 @@ def _lexeme_info(doc: Doc, orth: int) -> tuple[int, str | None, str, bool] | Non
     elif lex.is_punct or not _is_word(text):
         info = (len(text), None, "", False)
     else:
-        low = lex.lower_.replace("\u2019", "'")
-        info = (len(text), low, _term_lemma(low), bool(lex.like_num))
+        low, lemma = word_forms(lex.lower_)
+        info = (len(text), low, lemma, bool(lex.like_num))
     _LEXEME_INFO[orth] = info
     return info
 

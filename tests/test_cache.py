@@ -177,3 +177,13 @@ def test_run_cache_keeps_recent_entries_only(tmp_path):
     left = sorted(p.name for p in (tmp_path / "cache" / "runs").iterdir())
     # the three most recently used of the six, plus the new one
     assert left == [f"{3:064d}", f"{4:064d}", f"{5:064d}", "9" * 64]
+
+
+def test_token_record_rebuilds_apostrophes_possessives_and_edge_hyphens(tmp_path):
+    text = "People’s talks, China's high -level ties don’t end."
+    c = DocCache(tmp_path, lexicon_fingerprint="abc")
+    c.put_nlp(text_key(text), NLP, parse(text))
+    rebuilt = c.get_parsed(text_key(text))
+    assert rebuilt == parse(text)
+    assert rebuilt.lower[:2] == ["people", "'s"] and rebuilt.lemma[1] == "'s"
+    assert rebuilt.lemma[rebuilt.lower.index("-level")] == "level"
