@@ -2,14 +2,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# requirements.lock: runtime + dev; requirements-dask.lock: what the dask extra adds to it
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+DASK_STAMP := $(VENV)/.installed-dask-$(shell cat requirements.lock requirements-dask.lock \
+	pyproject.toml | cksum | cut -d' ' -f1)
+UV := UV_PYTHON_DOWNLOADS=never .tools/bin/uv
+LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock'
 CORPUS ?= seeds
 OUT ?= out/seeds
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup analyze figures notebooks test lint format bench lock clean
+.PHONY: help setup setup-dask analyze figures notebooks test lint format bench bench-dask lock \
+	clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -21,7 +28,15 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-setup: $(STAMP) ## Create .venv from the lock file (done automatically by other targets)
+# the dask lock goes on top of the base one (its stamp is removed whenever the base is reinstalled)
+$(DASK_STAMP): $(STAMP) requirements-dask.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dask.lock
+	rm -f $(VENV)/.installed-dask-*
+	touch $@
+
+setup: $(STAMP) ## Create .venv from requirements.lock (done automatically by other targets)
+
+setup-dask: $(DASK_STAMP) ## Also install the dask extra from requirements-dask.lock
 
 analyze: $(STAMP) ## Run `framing analyze` on $(CORPUS) into $(OUT)
 	$(BIN)/framing analyze $(CORPUS) --out $(OUT)
@@ -31,8 +46,8 @@ figures: $(STAMP) ## Re-run the analysis, re-execute the notebooks (in place) an
 	$(BIN)/python -m analysis.figures --corpus $(CORPUS) --out figures
 	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python -m analysis.notebooks notebooks/*.ipynb
 
-test: $(STAMP) lint ## Lint, pytest, then nbval on every notebook
-	$(BIN)/python -m pytest
+test: $(DASK_STAMP) lint ## Lint, pytest (Dask tests included, never skipped), then nbval
+	FRAMING_REQUIRE_DASK=1 $(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider notebooks
 
 lint: $(STAMP) ## ruff lint + format check
@@ -43,13 +58,25 @@ format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix analysis tests bench
 	$(BIN)/ruff format analysis tests bench
 
-bench: $(STAMP) ## Benchmarks (not part of `make test`)
+bench: $(STAMP) ## Benchmarks: bench_analyze.py, then bench-dask (not part of `make test`)
 	$(BIN)/python bench/bench_analyze.py
+	$(MAKE) --no-print-directory bench-dask
 
-lock: ## Re-resolve requirements.lock (needs network; uses uv from a throw-away venv)
+bench-dask: $(DASK_STAMP) ## Dask engine benchmark, bench/bench_dask.py (not part of `make test`)
+	$(BIN)/python bench/bench_dask.py
+
+# requirements-dask.lock: the dask extra resolved with requirements.lock as constraints, minus
+# the entries requirements.lock already has exactly (same version and environment marker)
+lock: ## Re-resolve requirements.lock and requirements-dask.lock (network; uv in .tools)
 	test -x .tools/bin/uv || ($(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv)
-	UV_PYTHON_DOWNLOADS=never .tools/bin/uv pip compile pyproject.toml --extra dev --extra dask \
-		--universal --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_OPTIONS) -o requirements.lock
+	$(UV) pip compile --quiet pyproject.toml --extra dask -c requirements.lock --universal \
+		--python-version 3.11 --no-header --no-annotate -o .tools/dask-all.txt
+	grep -E '^[a-z0-9]' requirements.lock | sed 's/ \\$$//' > .tools/base-pins.txt
+	$(UV) pip compile pyproject.toml --extra dask -c requirements.lock $(LOCK_OPTIONS) \
+		$$(grep -Fx -f .tools/base-pins.txt .tools/dask-all.txt \
+			| sed 's/[=;].*//; s/^/--no-emit-package /' | sort -u) \
+		-o requirements-dask.lock
 
 clean: ## Remove the virtualenv and outputs
 	rm -rf $(VENV) .tools out

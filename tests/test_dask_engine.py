@@ -1,10 +1,17 @@
-"""The Dask engine gives byte-identical outputs to the local engine (analysis.engines)."""
+"""The Dask engine gives byte-identical outputs to the local engine (analysis.engines).
+
+Without Dask these tests are skipped, unless ``FRAMING_REQUIRE_DASK=1`` (set by ``make test``):
+then the module fails to import, so the project's own test run cannot silently skip them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,19 +20,41 @@ import pytest
 
 from analysis.cli import main
 from analysis.config import SEEDS_DIR
-from analysis.corpus import CorpusError, read_documents
+from analysis.corpus import CorpusError, DuplicateWarning, read_documents
 from analysis.engines import EngineError
 from analysis.engines.dask_engine import (
     INSTALL_HINT,
+    WORKER_TABLES,
+    _check_parts,
     analyze,
+    analyze_to_parquet,
     partition_size_for,
     process_partition,
     require_dask,
+    write_partition,
 )
-from analysis.engines.parquet import read_parquet_tables, write_parquet, write_parquet_tables
+from analysis.engines.parquet import (
+    part_name,
+    read_parquet_tables,
+    write_parquet,
+    write_parquet_tables,
+)
 
-distributed = pytest.importorskip("distributed")
-dask = pytest.importorskip("dask")
+REQUIRE_DASK = "FRAMING_REQUIRE_DASK"
+
+if os.environ.get(REQUIRE_DASK) == "1":
+    try:
+        import dask
+        import distributed
+    except ImportError as e:
+        pytest.fail(
+            f"{REQUIRE_DASK}=1 but {e.name} cannot be imported, so the Dask engine tests cannot "
+            f"run; install requirements-dask.lock (make setup-dask) or {INSTALL_HINT}",
+            pytrace=False,
+        )
+else:
+    distributed = pytest.importorskip("distributed")
+    dask = pytest.importorskip("dask")
 
 N_COPIES = 20
 
@@ -377,3 +406,239 @@ def test_client_side_checks_come_before_any_cluster(tmp_path):
     with pytest.raises(CorpusError) as err:
         analyze(tmp_path / "missing", scheduler="tcp://127.0.0.1:9")
     assert str(err.value) == f"{tmp_path / 'missing'}: not a directory"
+
+
+# --------------------------------------------------------------------------- parquet from workers
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, encoding="utf-8", lineterminator="\n", na_rep="").encode()
+
+
+def _assert_holds_the_csv_tables(out: Path, local: Path) -> None:
+    tables = read_parquet_tables(out)
+    assert sorted(f"{n}.csv" for n in tables) == sorted(p.name for p in local.glob("*.csv"))
+    for name, df in tables.items():
+        assert _csv_bytes(df) == (local / f"{name}.csv").read_bytes(), name
+
+
+def _provenance(corpus: Path, out: Path, *options: str):
+    """What the command line writes into provenance.json for these options."""
+    from analysis.cli import _provenance, build_parser
+    from analysis.lexicon import load_lexicon
+
+    args = build_parser().parse_args(["analyze", str(corpus), "--out", str(out), *options])
+    lexicon = load_lexicon(args.lexicon)
+    return lambda docs: _provenance(args, docs, lexicon)
+
+
+def _duplicates_expected(expected: bool):
+    if expected:
+        return pytest.warns(DuplicateWarning)
+    return contextlib.nullcontext()
+
+
+@pytest.fixture(scope="module")
+def odd_names(tmp_path_factory) -> Path:
+    """Seeds as s0.txt, s0-x.txt, …: the file order (s0-x, s0) is not the doc_id order."""
+    root = tmp_path_factory.mktemp("odd")
+    lines = (SEEDS_DIR / "sources.csv").read_text(encoding="utf-8").splitlines()
+    rows = [lines[0]]
+    for k, line in enumerate(lines[1:]):
+        name, rest = line.split(",", 1)
+        text = (SEEDS_DIR / name).read_text(encoding="utf-8")
+        for stem, extra in ((f"s{k}", ""), (f"s{k}-x", "\n\nAnother copy.")):
+            (root / f"{stem}.txt").write_text(text + extra, encoding="utf-8")
+            rows.append(f"{stem}.txt,{rest}")
+    (root / "sources.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+@pytest.mark.parametrize("name", ["seeds", "replicated"])
+def test_parquet_from_workers_holds_the_csv_tables(
+    name, size, client, local_outputs, replicated, tmp_path
+):
+    corpus = SEEDS_DIR if name == "seeds" else replicated
+    out = tmp_path / "pq"
+    with _duplicates_expected(name == "replicated"):
+        docs = analyze_to_parquet(
+            corpus,
+            out,
+            client=client,
+            partition_size=size,
+            progress=False,
+            provenance=_provenance(corpus, out),
+        )
+    local = local_outputs[name]
+    n_docs = 5 if name == "seeds" else 5 * N_COPIES
+    assert len(docs) == n_docs and all(d.text == "" for d in docs)
+    _assert_holds_the_csv_tables(out, local)
+    assert (out / "provenance.json").read_bytes() == (local / "provenance.json").read_bytes()
+    n_parts = math.ceil(n_docs / size)
+    expected = [part_name(i, n_parts) for i in range(n_parts)]
+    for table in ("documents", *WORKER_TABLES):  # one part per partition, nothing else
+        assert sorted(p.name for p in (out / table).iterdir()) == expected, table
+    for table in ("keyness", "frame_rates"):
+        assert [p.name for p in (out / table).iterdir()] == ["part-00000.parquet"]
+    assert [p.name for p in tmp_path.iterdir()] == ["pq"]
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_parquet_markers_follow_doc_id_not_file_order(size, client, odd_names, tmp_path):
+    files = [p.stem for p in sorted(odd_names.glob("*.txt"))]
+    assert files != sorted(files)  # s0-x.txt sorts before s0.txt, doc_id s0 before s0-x
+    local = tmp_path / "local"
+    argv = ["analyze", str(odd_names), "--out", str(local), "--no-progress", "--no-cache"]
+    assert main(argv) == 0
+    out = tmp_path / "pq"
+    analyze_to_parquet(odd_names, out, client=client, partition_size=size, progress=False)
+    _assert_holds_the_csv_tables(out, local)
+    markers = pd.read_parquet(out / "markers")
+    assert markers["doc_id"].is_monotonic_increasing
+
+
+def test_parquet_from_workers_keyness_and_frame_rate_options(client, tmp_path):
+    options = ["--min-count", "3", "--stop-words", "--period", "month"]
+    local = tmp_path / "local"
+    argv = ["analyze", str(SEEDS_DIR), "--out", str(local), "--no-progress", "--no-cache"]
+    assert main([*argv, *options]) == 0
+    out = tmp_path / "pq"
+    analyze_to_parquet(
+        SEEDS_DIR,
+        out,
+        client=client,
+        partition_size=2,
+        progress=False,
+        min_count=3,
+        stop_words=True,
+        period="month",
+        provenance=_provenance(SEEDS_DIR, out, *options),
+    )
+    _assert_holds_the_csv_tables(out, local)
+    assert (out / "provenance.json").read_bytes() == (local / "provenance.json").read_bytes()
+
+
+def test_parquet_from_workers_survives_a_lost_worker(cluster, client, local_outputs, tmp_path):
+    marker = tmp_path / "crashed"
+    client.register_plugin(CrashWorker(str(marker)), name="crash-once-parquet")
+    try:
+        out = tmp_path / "pq"
+        analyze_to_parquet(SEEDS_DIR, out, client=client, partition_size=2, progress=False)
+    finally:
+        client.unregister_worker_plugin("crash-once-parquet")
+        client.wait_for_workers(2, timeout=60)
+    assert marker.exists()
+    _assert_holds_the_csv_tables(out, local_outputs["seeds"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crashed", "pq"]
+
+
+def _second_partition_fails(root, display_root, items, index, *args, **kwargs):
+    """write_partition, except that partition 1 fails (runs on a worker, shipped by value)."""
+    if index == 1:
+        raise RuntimeError("partition 1 failed")
+    return write_partition(root, display_root, items, index, *args, **kwargs)
+
+
+def test_parquet_from_workers_writes_nothing_when_a_partition_fails(client, monkeypatch, tmp_path):
+    from analysis.engines import dask_engine
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous run", encoding="utf-8")
+    # the other partitions write their parts meanwhile; all of them are removed
+    monkeypatch.setattr(dask_engine, "write_partition", _second_partition_fails)
+    with pytest.raises(RuntimeError, match="partition 1 failed"):
+        analyze_to_parquet(SEEDS_DIR, out, client=client, partition_size=1, progress=False)
+    assert _files(out) == {"keep.txt": b"previous run"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_parquet_from_workers_bad_corpus_writes_nothing(client, tmp_path):
+    corpus = tmp_path / "bad"
+    shutil.copytree(SEEDS_DIR, corpus)
+    (corpus / "005_empty.txt").write_text("  \n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous run", encoding="utf-8")
+    with pytest.raises(CorpusError, match="005_empty.txt: empty file"):
+        analyze_to_parquet(corpus, out, client=client, partition_size=1, progress=False)
+    assert _files(out) == {"keep.txt": b"previous run"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]
+
+
+def test_write_partition_returns_no_per_document_table(tmp_path):
+    from analysis.lexicon import load_lexicon
+    from analysis.outlets import load_outlets
+
+    args = (str(SEEDS_DIR), "seeds", [("001_6f585b1e478cf8c8.txt", None)], 3)
+    with pytest.raises(EngineError, match=r"cannot see the output directory .*missing; with "):
+        write_partition(*args, load_outlets(), load_lexicon(), None, str(tmp_path / "missing"), 4)
+    for table in WORKER_TABLES:
+        (tmp_path / table).mkdir()
+    summary = write_partition(*args, load_outlets(), load_lexicon(), None, str(tmp_path), 4)
+    assert summary.problems == [] and [d.doc_id for d in summary.documents] == [
+        "001_6f585b1e478cf8c8"
+    ]
+    assert list(summary.table["doc_id"]) == ["001_6f585b1e478cf8c8"]
+    assert list(summary.term_totals.columns) == ["origin", "term", "count"]
+    assert set(summary.term_totals["origin"]) == {"russian"}
+    for table in WORKER_TABLES:
+        assert [p.name for p in (tmp_path / table).iterdir()] == ["part-00003.parquet"]
+        assert len(pd.read_parquet(tmp_path / table)) == summary.rows[table]
+    assert summary.term_totals["count"].sum() == pd.read_parquet(tmp_path / "terms")["count"].sum()
+
+
+def test_check_parts_removes_leftovers_and_names_missing_parts(tmp_path):
+    for table in WORKER_TABLES:
+        (tmp_path / table).mkdir()
+        for i in range(2):
+            (tmp_path / table / part_name(i, 2)).write_bytes(b"")
+    stray = tmp_path / "terms" / ".part-00001.parquet.0123abcd.tmp"
+    stray.write_bytes(b"half")
+    _check_parts(tmp_path, 2)
+    assert not stray.exists()
+    (tmp_path / "matches" / "part-00001.parquet").unlink()
+    with pytest.raises(EngineError, match=r"matches: 1 Parquet part\(s\) missing .*part-00001"):
+        _check_parts(tmp_path, 2)
+
+
+def test_part_names_sort_whatever_the_count():
+    assert part_name(7, 3) == "part-00007.parquet"
+    names = [part_name(i, 123_456) for i in (9, 99_999, 100_000)]
+    assert (
+        names
+        == sorted(names)
+        == [
+            "part-000009.parquet",
+            "part-099999.parquet",
+            "part-100000.parquet",
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- FRAMING_REQUIRE_DASK
+
+
+@pytest.mark.parametrize("required", [False, True])
+def test_missing_dask_skips_unless_required(required):
+    hide = "import sys; sys.modules['dask'] = sys.modules['distributed'] = None"
+    run = f"import pytest; sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', {__file__!r}]))"
+    env = {k: v for k, v in os.environ.items() if k != REQUIRE_DASK}
+    if required:
+        env[REQUIRE_DASK] = "1"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-c", f"{hide}; {run}"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if required:
+        assert proc.returncode == pytest.ExitCode.INTERRUPTED, proc.stdout  # collection error
+        assert f"{REQUIRE_DASK}=1 but dask cannot be imported" in proc.stdout
+    else:
+        assert proc.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, proc.stdout
+        assert "1 skipped" in proc.stdout

@@ -5,7 +5,9 @@
   (optional extra: ``pip install 'framing[dask]'``); the output files are byte-identical.
 
 :mod:`analysis.engines.parquet` writes the tables as partitioned Parquet datasets
-(``--format parquet``) with either engine.
+(``--format parquet``) with either engine; with Dask,
+:func:`analysis.engines.dask_engine.analyze_to_parquet` has the workers write the per-document
+tables, so the client never holds them.
 """
 
 from __future__ import annotations

@@ -1,24 +1,96 @@
 """Result tables as partitioned Parquet datasets (``framing analyze --format parquet``).
 
 Each table ``NAME`` becomes a directory ``OUT/NAME/`` of files ``part-00000.parquet``,
-``part-00001.parquet``, … of at most ``rows_per_file`` rows each, in table order (read them
-back with :func:`read_parquet_tables`, ``pandas.read_parquet(OUT / NAME)`` or
-``dask.dataframe.read_parquet``). Files are written with pyarrow, without the pandas index and
-without timestamps, so the same tables give byte-identical files. Parquet holds the same table
-contents as the CSV output (not the same bytes); ``provenance.json`` is written as with CSV.
+``part-00001.parquet``, … in table order (read them back with :func:`read_parquet_tables`,
+``pandas.read_parquet(OUT / NAME)`` or ``dask.dataframe.read_parquet``). In memory
+(:func:`write_parquet_tables`, the local engine) a table is cut into files of at most
+``rows_per_file`` rows; the Dask engine's workers write one file per partition of documents
+(:func:`write_part`, see :func:`analysis.engines.dask_engine.analyze_to_parquet`). Files are
+written with pyarrow, without the pandas index and without timestamps, so the same tables give
+byte-identical files. Parquet holds the same table contents as the CSV output (not the same
+bytes); ``provenance.json`` is written as with CSV.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-__all__ = ["DEFAULT_ROWS_PER_FILE", "read_parquet_tables", "write_parquet", "write_parquet_tables"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "DEFAULT_ROWS_PER_FILE",
+    "part_name",
+    "read_parquet_tables",
+    "table_schema",
+    "write_parquet",
+    "write_parquet_tables",
+    "write_part",
+]
 
 #: Rows per Parquet file of a table dataset.
 DEFAULT_ROWS_PER_FILE = 1_000_000
+
+#: Integer and float columns of the pipeline's tables (every other column is a string).
+_INT_COLUMNS = frozenset({"n_tokens", "n_sentences", "count", "sent_id", "start", "end"})
+_FLOAT_COLUMNS = frozenset(
+    {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
+    | {"compound_masked"}
+)
+
+
+def table_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a table of :data:`analysis.pipeline.TABLE_COLUMNS`.
+
+    The types pyarrow gives the (non-empty) pandas tables: ``large_string``, ``int64``,
+    ``double``. Every part file of a table has this schema, an empty part too.
+    """
+    import pyarrow as pa
+
+    from analysis.pipeline import TABLE_COLUMNS
+
+    def arrow_type(column: str) -> pa.DataType:
+        if column in _INT_COLUMNS:
+            return pa.int64()
+        if column in _FLOAT_COLUMNS:
+            return pa.float64()
+        return pa.large_string()
+
+    return pa.schema([(c, arrow_type(c)) for c in TABLE_COLUMNS[name]])
+
+
+def part_name(index: int, n_parts: int) -> str:
+    """``part-NNNNN.parquet``: at least 5 digits, more when needed to sort ``n_parts`` files."""
+    width = max(5, len(str(max(n_parts - 1, 0))))
+    return f"part-{index:0{width}d}.parquet"
+
+
+def write_part(df: pd.DataFrame, path: str | Path, schema: pa.Schema) -> Path:
+    """Write one part file atomically: a hidden temporary file renamed to ``path``.
+
+    The directory must exist (it is never created, so a part cannot land in a directory that
+    was removed meanwhile). The file has exactly ``schema`` (no pandas metadata), whatever the
+    dtypes of ``df`` and also when ``df`` is empty, so every part of a dataset agrees.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table.replace_schema_metadata(None), tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def write_parquet(df: pd.DataFrame, directory: str | Path, *, rows_per_file: int) -> list[Path]:
