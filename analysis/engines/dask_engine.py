@@ -576,7 +576,7 @@ def analyze_to_parquet(
     if not root.is_dir():
         raise corpus_mod.CorpusError([f"{root}: not a directory"])
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
-    registry = load_outlets(outlets, origins=tuple(origins))
+    registry = load_outlets(outlets)
     problems: list[str] = []
     items = _plan(root, origins, problems)
     job = _ParquetJob(
