@@ -322,25 +322,20 @@ def _run_analyze(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         )
-    from analysis.pipeline import corpus_tables, resolve_jobs, side_pool
+    from analysis.pipeline import corpus_tables, gc_paused
 
-    parquet = getattr(args, "format", "csv") == "parquet"
-    with side_pool(resolve_jobs(args.jobs), len(docs)) as pool:
+    with gc_paused():
         tables = corpus_tables(
-            results,
-            period=args.period,
-            min_count=args.min_count,
-            stop_words=args.stop_words,
-            pool=pool,
+            results, period=args.period, min_count=args.min_count, stop_words=args.stop_words
         )
         if args.on_bad_row == "skip" and hasattr(docs, "skipped"):
             tables["skipped"] = docs.skipped
-        if parquet:
+        if getattr(args, "format", "csv") == "parquet":
             from analysis.engines.parquet import write_parquet_tables
 
             write_parquet_tables(args.out, tables, _provenance(args, docs, lexicon))
         else:
-            write_tables(args.out, tables, _provenance(args, docs, lexicon), pool=pool)
+            write_tables(args.out, tables, _provenance(args, docs, lexicon))
     if run is not None:
         run.store(args.out)
     print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)

@@ -223,12 +223,18 @@ def benjamini_hochberg(p) -> np.ndarray:
     (:func:`scipy.stats.false_discovery_control` with ``method="bh"``). An empty input gives
     an empty output.
     """
-    from scipy.stats import false_discovery_control
-
     p = np.asarray(p, dtype="float64")
     if p.size == 0:
         return p.copy()
-    return np.asarray(false_discovery_control(p, method="bh"), dtype="float64")
+    # scipy.stats.false_discovery_control(p, method="bh"), step by step (the same floats),
+    # without importing scipy.stats (about a second of start-up)
+    m = p.size
+    order = np.argsort(p)
+    ps = p[order] * (m / np.arange(1, m + 1, dtype="float64"))
+    np.minimum.accumulate(ps[::-1], out=ps[::-1])
+    q = np.empty_like(ps)
+    q[order] = ps
+    return np.clip(q, 0.0, 1.0)
 
 
 def _compare_pair(
@@ -239,7 +245,7 @@ def _compare_pair(
     min_count: int,
 ) -> dict[str, np.ndarray]:
     """All keyness statistics of one comparison (only tested terms; see :func:`keyness`)."""
-    from scipy.stats import chi2
+    from scipy.special import chdtrc  # = scipy.stats.chi2.sf(x, df), a lighter import
 
     n_i, n_j = float(y_i.sum()), float(y_j.sum())
     tested = (y_i + y_j > 0) & (y_i + y_j >= min_count)
@@ -254,7 +260,7 @@ def _compare_pair(
         rate_i = 1000.0 * yi / n_i if n_i > 0 else np.full(len(idx), np.nan)
         rate_j = 1000.0 * yj / n_j if n_j > 0 else np.full(len(idx), np.nan)
     g2 = log_likelihood(yi, yj, n_i, n_j)
-    p = chi2.sf(g2, 1)
+    p = chdtrc(1.0, g2)
     return {
         "idx": idx,
         "count_group": y_i[idx],

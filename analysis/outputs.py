@@ -10,7 +10,6 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Executor
 from pathlib import Path
 
 import numpy as np
@@ -263,27 +262,11 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
 
 
 def write_tables(
-    out: str | Path,
-    tables: Mapping[str, pd.DataFrame],
-    provenance: Mapping | None = None,
-    *,
-    pool: Executor | None = None,
+    out: str | Path, tables: Mapping[str, pd.DataFrame], provenance: Mapping | None = None
 ) -> None:
-    """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically.
-
-    With a ``pool`` of worker processes the largest table is written there while this
-    process writes the others (the files are the same).
-    """
+    """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically."""
     with atomic_dir(out) as tmp:
-        names = list(tables)
-        pending = None
-        if pool is not None and names:
-            big = max(names, key=lambda n: len(tables[n]) * max(1, len(tables[n].columns)))
-            pending = pool.submit(write_csv, tables[big], tmp / f"{big}.csv")
-            names.remove(big)
-        for name in names:
-            write_csv(tables[name], tmp / f"{name}.csv")
-        if pending is not None:
-            pending.result()
+        for name, df in tables.items():
+            write_csv(df, tmp / f"{name}.csv")
         if provenance is not None:
             write_json(provenance, tmp / "provenance.json")

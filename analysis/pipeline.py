@@ -19,7 +19,7 @@ import os
 import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +50,6 @@ __all__ = [
     "process_parsed",
     "resolve_jobs",
     "run_batches",
-    "side_pool",
 ]
 
 #: Columns of every table :func:`analyze` produces (also the CSV headers).
@@ -547,58 +546,28 @@ def analyze(
 # --------------------------------------------------------------------------- corpus tables
 
 
-@contextlib.contextmanager
-def side_pool(jobs: int, n_docs: int) -> Iterator[Executor | None]:
-    """Worker processes for the corpus-level work after the per-document pass.
-
-    With ``jobs >= 2`` and more than one batch of documents, keyness and the writing of the
-    largest tables run in these processes while this one computes the frame rates and
-    writes the other tables. ``None`` (everything in this process) otherwise.
-    """
-    if jobs < 2 or n_docs <= BATCH_DOCS:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, 2), mp_context=_pool_context()) as pool:
-        yield pool
-
-
-def _run(pool: Executor | None, fn, /, *args, **kwargs) -> Future:
-    """``pool.submit(fn, ...)``, or run ``fn`` here and return its (completed) future."""
-    if pool is not None:
-        return pool.submit(fn, *args, **kwargs)
-    done: Future = Future()
-    done.set_result(fn(*args, **kwargs))
-    return done
-
-
 def corpus_tables(
     results: Results,
     *,
     period: str = "year",
     min_count: int = 0,
     stop_words: bool = False,
-    pool: Executor | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
 
     ``keyness`` compares origins one-vs-rest and pairwise
     (:func:`analysis.compare.keyness`); ``frame_rates`` are by origin × ``period``
-    (:func:`analysis.compare.frame_rates`). With a ``pool`` (:func:`side_pool`) keyness is
-    computed there meanwhile; the tables are the same either way.
+    (:func:`analysis.compare.frame_rates`).
     """
     from analysis import compare
 
     tables = results.tables()
-    keyness = _run(
-        pool,
-        compare.keyness,
+    tables["keyness"] = compare.keyness(
         results.terms,
         results.documents,
         by="origin",
         min_count=min_count,
         stop_words=stop_words,
     )
-    frame_rates = compare.frame_rates(results.markers, results.documents, period=period)
-    tables["keyness"] = keyness.result()
-    tables["frame_rates"] = frame_rates
+    tables["frame_rates"] = compare.frame_rates(results.markers, results.documents, period=period)
     return tables

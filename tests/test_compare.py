@@ -413,3 +413,23 @@ def test_frame_rates_bad_input(markers, docs, message):
     with pytest.raises(CompareError) as err:
         frame_rates(markers, docs)
     assert message in str(err.value)
+
+
+def test_benjamini_hochberg_and_p_equal_scipy_stats():
+    # compare.py avoids importing scipy.stats; its numbers must be exactly scipy.stats'
+    import numpy as np
+    from scipy.special import chdtrc
+    from scipy.stats import chi2, false_discovery_control
+
+    from analysis.compare import benjamini_hochberg
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 7, 300):
+        for k in range(6):
+            p = rng.random(n) ** (k + 1)
+            if k % 2:
+                p = np.round(p, 2)  # ties
+            assert np.array_equal(benjamini_hochberg(p), false_discovery_control(p, method="bh"))
+    g2 = np.array([0.0, 1e-12, 3.841458820694124, 6.63, 10.83, 250.0, np.inf])
+    assert np.array_equal(chdtrc(1.0, g2), chi2.sf(g2, 1))
+    assert benjamini_hochberg([0.01, 0.04, 0.03]).tolist() == pytest.approx([0.03, 0.04, 0.04])

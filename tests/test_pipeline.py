@@ -226,20 +226,17 @@ def test_default_cache_dir_is_used_by_the_cli(tmp_path, monkeypatch):
     assert len(list((tmp_path / "envcache").glob("runs/*/manifest.json"))) == 1
 
 
-def test_corpus_tables_same_with_a_side_pool(seeds, lex_a, small_batches):
-    from analysis.pipeline import corpus_tables, side_pool
+def test_corpus_tables_adds_keyness_and_frame_rates(seeds, lex_a):
+    from analysis import compare
+    from analysis.pipeline import corpus_tables
 
     res = analyze(seeds, lexicon=lex_a)
-    alone = corpus_tables(res, min_count=2)
-    with side_pool(2, len(seeds)) as pool:
-        assert pool is not None
-        pooled = corpus_tables(res, min_count=2, pool=pool)
-    assert list(pooled) == list(alone) == [*TABLE_COLUMNS, "keyness", "frame_rates"]
-    for name in alone:
-        pd.testing.assert_frame_equal(pooled[name], alone[name])
-    assert (alone["keyness"]["count_group"] + alone["keyness"]["count_reference"] >= 2).all()
-    with side_pool(1, 1000) as none, side_pool(2, 1) as small:
-        assert none is None and small is None
+    tables = corpus_tables(res, min_count=2, period="quarter")
+    assert list(tables) == [*TABLE_COLUMNS, "keyness", "frame_rates"]
+    key = compare.keyness(res.terms, res.documents, min_count=2)
+    pd.testing.assert_frame_equal(tables["keyness"], key)
+    assert (tables["keyness"]["count_group"] + tables["keyness"]["count_reference"] >= 2).all()
+    assert sorted(set(tables["frame_rates"]["period"])) == ["2017Q4", "2024Q2", "2025Q2"]
 
 
 def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, monkeypatch):
