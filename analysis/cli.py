@@ -335,7 +335,12 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
             write_parquet_tables(args.out, tables, _provenance(args, docs, lexicon))
         else:
-            write_tables(args.out, tables, _provenance(args, docs, lexicon))
+            write_tables(
+                args.out,
+                tables,
+                _provenance(args, docs, lexicon),
+                rendered=getattr(results, "rendered", None),
+            )
     if run is not None:
         run.store(args.out)
     print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)

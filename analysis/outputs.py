@@ -262,11 +262,26 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
 
 
 def write_tables(
-    out: str | Path, tables: Mapping[str, pd.DataFrame], provenance: Mapping | None = None
+    out: str | Path,
+    tables: Mapping[str, pd.DataFrame],
+    provenance: Mapping | None = None,
+    *,
+    rendered: Mapping[str, list[str]] | None = None,
 ) -> None:
-    """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically."""
+    """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically.
+
+    ``rendered`` (e.g. :attr:`analysis.pipeline.Results.rendered`) gives, for some tables,
+    their rows already formatted as :func:`write_csv` would write them (chunks in order);
+    those are written after the header as they are.
+    """
+    rendered = rendered or {}
     with atomic_dir(out) as tmp:
         for name, df in tables.items():
-            write_csv(df, tmp / f"{name}.csv")
+            if name in rendered:
+                with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+                    csv.writer(f, lineterminator="\n").writerow([str(c) for c in df.columns])
+                    f.writelines(rendered[name])
+            else:
+                write_csv(df, tmp / f"{name}.csv")
         if provenance is not None:
             write_json(provenance, tmp / "provenance.json")

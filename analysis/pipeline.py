@@ -13,7 +13,9 @@ results were produced: outputs are byte-identical whatever ``jobs`` and the cach
 from __future__ import annotations
 
 import contextlib
+import csv
 import gc
+import io
 import multiprocessing as mp
 import os
 import sys
@@ -94,6 +96,9 @@ class DocResult:
     matches: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
     masked: list[float] = field(default_factory=list)
     actors: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
+    #: The document's rows of ``terms.csv`` as written (set by pool workers, see
+    #: :func:`render_terms`), so the main process does not format them again.
+    terms_csv: str | None = None
 
 
 def _terms(parsed: Parsed) -> list[tuple[str, int]]:
@@ -262,7 +267,16 @@ def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
     gc.enable()
 
 
-def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
+def render_terms(doc_id: str, terms: Sequence[tuple[str, int]]) -> str:
+    """A document's rows of ``terms.csv``, exactly as :func:`analysis.outputs.write_csv`
+    writes them (``csv`` module, minimal quoting, ``\\n`` line ends)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows((doc_id, t, c) for t, c in terms)
+    return buf.getvalue()
+
+
+def _worker_batch(batch: list[tuple[str, str]]) -> tuple[list[DocResult], CacheStats]:
+    texts = [t for _, t in batch]
     compiled = _WORKER["compiled"]
     cache_dir = _WORKER["cache_dir"]
     cache = None
@@ -270,6 +284,10 @@ def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
         cache = DocCache(cache_dir, lexicon_fingerprint=compiled.lexicon.fingerprint)
     with gc_paused():
         results = _run_batch(texts, compiled, cache)
+        # formatted here, in parallel, instead of serially when the tables are written
+        for (doc_id, _), r in zip(batch, results, strict=True):
+            if doc_id is not None:
+                r.terms_csv = render_terms(doc_id, r.terms)
     return results, (cache.stats if cache is not None else CacheStats())
 
 
@@ -308,11 +326,12 @@ def resolve_jobs(jobs: int | None) -> int:
 
 
 def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
+    """Texts (or ``(doc_id, text)`` pairs) grouped into batches (see :data:`BATCH_DOCS`)."""
+    batch: list = []
     size = 0
     for t in texts:
         batch.append(t)
-        size += len(t)
+        size += len(t) if isinstance(t, str) else len(t[1])
         if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
             yield batch
             batch, size = [], 0
@@ -344,17 +363,21 @@ def run_batches(
     *,
     jobs: int = 1,
     cache: DocCache | None = None,
+    doc_ids: Iterable[str] | None = None,
 ) -> Iterator[DocResult]:
     """Per-document results of ``texts``, in order, on ``jobs`` processes (streaming).
 
     At most ``2 * jobs`` batches are in flight, so memory stays bounded whatever the corpus
-    size. Results do not depend on ``jobs`` or on the cache.
+    size. Results do not depend on ``jobs`` or on the cache, except that with ``jobs >= 2``
+    each result also carries its ``terms.csv`` rows (:attr:`DocResult.terms_csv`, for the
+    ids in ``doc_ids``; without ids the rows are left to the writer).
     """
-    batches = _batches(texts)
     if jobs <= 1:
-        for batch in batches:
+        for batch in _batches(texts):
             yield from _run_batch(batch, compiled, cache)
         return
+    pairs = ((None, t) for t in texts) if doc_ids is None else zip(doc_ids, texts, strict=True)
+    batches = _batches(pairs)
     _warm_up(compiled)
     cache_dir = str(cache.directory) if cache is not None else None
     with ProcessPoolExecutor(
@@ -398,6 +421,10 @@ class Results:
     markers: pd.DataFrame
     marker_sentiment: pd.DataFrame
     actor_sentiment: pd.DataFrame
+    #: CSV rows already formatted by the pool workers, by table name (a list of chunks in
+    #: table order, equal to what :func:`analysis.outputs.write_csv` writes after the
+    #: header); :func:`analysis.outputs.write_tables` uses them instead of formatting again.
+    rendered: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in a fixed order."""
@@ -414,10 +441,16 @@ def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Le
         name: {c: [] for c in columns} for name, columns in TABLE_COLUMNS.items()
     }
     doc_ids = []
+    terms_csv: list[str] | None = []
     D, T, S = cols["documents"], cols["terms"], cols["sentences"]
     M, MS, A = cols["matches"], cols["marker_sentiment"], cols["actor_sentiment"]
     for d, r in zip(docs, results, strict=True):
         doc_ids.append(d.doc_id)
+        if terms_csv is not None:
+            if r.terms_csv is None:
+                terms_csv = None  # rows not formatted by the workers: the writer formats
+            else:
+                terms_csv.append(r.terms_csv)
         compounds = [s[3] for s in r.sentences]
         n = len(compounds)
         for c, v in zip(
@@ -471,7 +504,8 @@ def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Le
         if name != "markers"
     }
     tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
-    return Results(**tables)
+    rendered = {"terms": terms_csv} if terms_csv else {}
+    return Results(**tables, rendered=rendered)
 
 
 def _extend(table: dict[str, list], doc_id: str, rows: list[tuple], columns: Sequence[str]) -> None:
@@ -532,7 +566,13 @@ def analyze(
         n_jobs = 1
     disable = not sys.stderr.isatty() if progress is None else not progress
     results = tqdm(
-        run_batches((d.text for d in docs), compiled, jobs=n_jobs, cache=cache),
+        run_batches(
+            (d.text for d in docs),
+            compiled,
+            jobs=n_jobs,
+            cache=cache,
+            doc_ids=(d.doc_id for d in docs),
+        ),
         total=len(docs),
         desc="documents",
         unit="doc",

@@ -267,3 +267,17 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
     (corpus / "copy.txt").write_text(" date 2024-05-14 Changed.", encoding="utf-8")
     with pytest.raises(AssertionError, match="the corpus was read"):
         main([*args, "--out", str(tmp_path / "c")])
+
+
+def test_workers_format_the_terms_rows_as_the_writer_would(tmp_path, seeds, lex_a, small_batches):
+    from analysis.outputs import write_csv
+
+    one = analyze(seeds, lexicon=lex_a, jobs=1)
+    two = analyze(seeds, lexicon=lex_a, jobs=2)
+    assert one.rendered == {} and list(two.rendered) == ["terms"]
+    assert len(two.rendered["terms"]) == len(seeds)
+    write_csv(one.terms, tmp_path / "terms.csv")
+    header, _, body = (tmp_path / "terms.csv").read_text(encoding="utf-8").partition("\n")
+    assert header == "doc_id,term,count"
+    assert "".join(two.rendered["terms"]) == body
+    assert body.startswith("000_b1957c8600ddd4d8,'s,")
