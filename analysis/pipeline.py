@@ -20,7 +20,7 @@ import multiprocessing as mp
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -44,7 +44,11 @@ __all__ = [
     "DocResult",
     "Results",
     "analyze",
+    "BatchTables",
+    "DOC_TABLES",
     "assemble",
+    "assemble_batches",
+    "batch_tables",
     "corpus_tables",
     "gc_paused",
     "process",
@@ -52,6 +56,7 @@ __all__ = [
     "process_parsed",
     "resolve_jobs",
     "run_batches",
+    "run_tables",
 ]
 
 #: Columns of every table :func:`analyze` produces (also the CSV headers).
@@ -96,9 +101,6 @@ class DocResult:
     matches: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
     masked: list[float] = field(default_factory=list)
     actors: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
-    #: The document's rows of ``terms.csv`` as written (set by pool workers, see
-    #: :func:`render_terms`), so the main process does not format them again.
-    terms_csv: str | None = None
 
 
 def _terms(parsed: Parsed) -> list[tuple[str, int]]:
@@ -267,28 +269,27 @@ def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
     gc.enable()
 
 
-def render_terms(doc_id: str, terms: Sequence[tuple[str, int]]) -> str:
-    """A document's rows of ``terms.csv``, exactly as :func:`analysis.outputs.write_csv`
-    writes them (``csv`` module, minimal quoting, ``\\n`` line ends)."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows((doc_id, t, c) for t, c in terms)
-    return buf.getvalue()
-
-
-def _worker_batch(batch: list[tuple[str, str]]) -> tuple[list[DocResult], CacheStats]:
-    texts = [t for _, t in batch]
-    compiled = _WORKER["compiled"]
+def _worker_cache() -> DocCache | None:
     cache_dir = _WORKER["cache_dir"]
-    cache = None
-    if cache_dir is not None:
-        cache = DocCache(cache_dir, lexicon_fingerprint=compiled.lexicon.fingerprint)
+    if cache_dir is None:
+        return None
+    return DocCache(cache_dir, lexicon_fingerprint=_WORKER["compiled"].lexicon.fingerprint)
+
+
+def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
+    cache = _worker_cache()
     with gc_paused():
-        results = _run_batch(texts, compiled, cache)
-        # formatted here, in parallel, instead of serially when the tables are written
-        for (doc_id, _), r in zip(batch, results, strict=True):
-            if doc_id is not None:
-                r.terms_csv = render_terms(doc_id, r.terms)
+        results = _run_batch(texts, _WORKER["compiled"], cache)
     return results, (cache.stats if cache is not None else CacheStats())
+
+
+def _worker_tables(batch: list[tuple[str, str]]) -> tuple[BatchTables, CacheStats]:
+    cache = _worker_cache()
+    with gc_paused():
+        results = _run_batch([t for _, t in batch], _WORKER["compiled"], cache)
+        # the rows are laid out and formatted here, in parallel, not in the main process
+        tables = batch_tables([d for d, _ in batch], results, render=True)
+    return tables, (cache.stats if cache is not None else CacheStats())
 
 
 @contextlib.contextmanager
@@ -357,27 +358,24 @@ def _pool_context() -> mp.context.BaseContext:
     return mp.get_context("fork" if "fork" in methods else methods[0])
 
 
-def run_batches(
-    texts: Iterable[str],
+def _pool_map(
+    local: Callable[[list], object],
+    worker: Callable[[list], tuple[object, CacheStats]],
+    batches: Iterable[list],
     compiled: mk.CompiledLexicon,
     *,
-    jobs: int = 1,
-    cache: DocCache | None = None,
-    doc_ids: Iterable[str] | None = None,
-) -> Iterator[DocResult]:
-    """Per-document results of ``texts``, in order, on ``jobs`` processes (streaming).
+    jobs: int,
+    cache: DocCache | None,
+) -> Iterator:
+    """``local(batch)`` for each batch in order, or ``worker(batch)`` on ``jobs`` processes.
 
     At most ``2 * jobs`` batches are in flight, so memory stays bounded whatever the corpus
-    size. Results do not depend on ``jobs`` or on the cache, except that with ``jobs >= 2``
-    each result also carries its ``terms.csv`` rows (:attr:`DocResult.terms_csv`, for the
-    ids in ``doc_ids``; without ids the rows are left to the writer).
+    size; the workers' cache counters are added to ``cache.stats``.
     """
     if jobs <= 1:
-        for batch in _batches(texts):
-            yield from _run_batch(batch, compiled, cache)
+        for batch in batches:
+            yield local(batch)
         return
-    pairs = ((None, t) for t in texts) if doc_ids is None else zip(doc_ids, texts, strict=True)
-    batches = _batches(pairs)
     _warm_up(compiled)
     cache_dir = str(cache.directory) if cache is not None else None
     with ProcessPoolExecutor(
@@ -389,11 +387,11 @@ def run_batches(
         pending: deque = deque()
         try:
             for batch in batches:
-                pending.append(pool.submit(_worker_batch, batch))
+                pending.append(pool.submit(worker, batch))
                 if len(pending) >= 2 * jobs:
-                    yield from _collect(pending.popleft(), cache)
+                    yield _collect(pending.popleft(), cache)
             while pending:
-                yield from _collect(pending.popleft(), cache)
+                yield _collect(pending.popleft(), cache)
         except BrokenProcessPool as e:
             raise RuntimeError(
                 "a worker process died (out of memory?); re-run with fewer --jobs"
@@ -403,11 +401,60 @@ def run_batches(
                 f.cancel()
 
 
-def _collect(future, cache: DocCache | None) -> list[DocResult]:
-    results, stats = future.result()
+def _collect(future, cache: DocCache | None):
+    out, stats = future.result()
     if cache is not None:
         cache.stats.add(stats)
-    return results
+    return out
+
+
+def run_batches(
+    texts: Iterable[str],
+    compiled: mk.CompiledLexicon,
+    *,
+    jobs: int = 1,
+    cache: DocCache | None = None,
+) -> Iterator[DocResult]:
+    """Per-document results of ``texts``, in order, on ``jobs`` processes (streaming).
+
+    Results do not depend on ``jobs`` or on the cache.
+    """
+    for results in _pool_map(
+        lambda b: _run_batch(b, compiled, cache),
+        _worker_batch,
+        _batches(texts),
+        compiled,
+        jobs=jobs,
+        cache=cache,
+    ):
+        yield from results
+
+
+def run_tables(
+    docs: Iterable[Document],
+    compiled: mk.CompiledLexicon,
+    *,
+    jobs: int = 1,
+    cache: DocCache | None = None,
+) -> Iterator[BatchTables]:
+    """:func:`batch_tables` of each batch of ``docs``, in order, on ``jobs`` processes.
+
+    With ``jobs >= 2`` the workers also format the rows as CSV (:attr:`BatchTables.csv`).
+    """
+
+    def local(batch: list[tuple[str, str]]) -> BatchTables:
+        return batch_tables(
+            [d for d, _ in batch], _run_batch([t for _, t in batch], compiled, cache)
+        )
+
+    yield from _pool_map(
+        local,
+        _worker_tables,
+        _batches((d.doc_id, d.text) for d in docs),
+        compiled,
+        jobs=jobs,
+        cache=cache,
+    )
 
 
 @dataclass
@@ -431,61 +478,67 @@ class Results:
         return {name: getattr(self, name) for name in TABLE_COLUMNS}
 
 
-def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Lexicon) -> Results:
-    """Build the corpus tables from documents and their per-document results (streaming).
+#: The tables whose rows come straight from the per-document pass (documents and markers
+#: are built in the main process).
+DOC_TABLES: tuple[str, ...] = (
+    "terms",
+    "sentences",
+    "matches",
+    "marker_sentiment",
+    "actor_sentiment",
+)
+
+
+@dataclass(slots=True)
+class BatchTables:
+    """A batch of documents' rows of the :data:`DOC_TABLES`, column-wise (plain data).
+
+    ``stats`` holds, per document, ``(n_tokens, n_sentences, sentiment, share_positive,
+    share_negative)``; ``csv`` (when formatted by a pool worker) the same rows of each table
+    as :func:`analysis.outputs.write_csv` writes them after the header.
+    """
+
+    stats: list[tuple[int, int, float, float, float]]
+    columns: dict[str, dict[str, list]]
+    csv: dict[str, str] | None = None
+
+
+def batch_tables(
+    doc_ids: Sequence[str], results: Iterable[DocResult], *, render: bool = False
+) -> BatchTables:
+    """Lay out the rows of a batch of documents (see :class:`BatchTables`).
 
     Columns are filled directly (one list per column, extended per document), so the cost
     per row is a few C-level list operations.
     """
-    cols: dict[str, dict[str, list]] = {
-        name: {c: [] for c in columns} for name, columns in TABLE_COLUMNS.items()
-    }
-    doc_ids = []
-    terms_csv: list[str] | None = []
-    D, T, S = cols["documents"], cols["terms"], cols["sentences"]
-    M, MS, A = cols["matches"], cols["marker_sentiment"], cols["actor_sentiment"]
-    for d, r in zip(docs, results, strict=True):
-        doc_ids.append(d.doc_id)
-        if terms_csv is not None:
-            if r.terms_csv is None:
-                terms_csv = None  # rows not formatted by the workers: the writer formats
-            else:
-                terms_csv.append(r.terms_csv)
+    cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    stats = []
+    T, S, M = cols["terms"], cols["sentences"], cols["matches"]
+    MS, A = cols["marker_sentiment"], cols["actor_sentiment"]
+    for doc_id, r in zip(doc_ids, results, strict=True):
         compounds = [s[3] for s in r.sentences]
         n = len(compounds)
-        for c, v in zip(
-            TABLE_COLUMNS["documents"],
+        stats.append(
             (
-                d.doc_id,
-                d.file,
-                d.outlet,
-                d.origin,
-                d.affiliation,
-                d.title,
-                d.date,
                 r.n_tokens,
                 n,
                 sum(compounds) / n if n else float("nan"),
                 sum(c >= 0.05 for c in compounds) / n if n else float("nan"),
                 sum(c <= -0.05 for c in compounds) / n if n else float("nan"),
-                d.duplicate_of,
-                d.sha256,
-            ),
-            strict=True,
-        ):
-            D[c].append(v)
-        _extend(T, d.doc_id, r.terms, ("term", "count"))
+            )
+        )
+        _extend(T, doc_id, r.terms, ("term", "count"))
         if n:
-            S["doc_id"].extend([d.doc_id] * n)
+            S["doc_id"].extend([doc_id] * n)
             S["sent_id"].extend(range(n))
             for c, values in zip(
                 TABLE_COLUMNS["sentences"][2:], zip(*r.sentences, strict=True), strict=True
             ):
                 S[c].extend(values)
-        _extend(M, d.doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
+        _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
         if r.matches:
             sids = [m[0] for m in r.matches]
-            MS["doc_id"].extend([d.doc_id] * len(sids))
+            MS["doc_id"].extend([doc_id] * len(sids))
             MS["sent_id"].extend(sids)
             MS["frame"].extend(m[1] for m in r.matches)
             MS["marker"].extend(m[2] for m in r.matches)
@@ -494,18 +547,66 @@ def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Le
         seen = sorted({(a[0], a[1]) for a in r.actors})
         _extend(
             A,
-            d.doc_id,
+            doc_id,
             [(sid, a, compounds[sid]) for sid, a in seen],
             ("sent_id", "actor", "compound"),
         )
-    tables = {
-        name: pd.DataFrame(cols[name], columns=list(columns))
-        for name, columns in TABLE_COLUMNS.items()
-        if name != "markers"
-    }
+    rendered = None
+    if render:
+        rendered = {}
+        for name, columns in cols.items():
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(zip(*columns.values(), strict=True))
+            rendered[name] = buf.getvalue()
+    return BatchTables(stats, cols, rendered)
+
+
+def assemble_batches(
+    docs: Iterable[Document], batches: Iterable[BatchTables], lexicon: Lexicon
+) -> Results:
+    """Build the corpus tables from documents and the :class:`BatchTables` of their batches.
+
+    ``Results.rendered`` keeps the workers' CSV rows when every batch has them.
+    """
+    cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    D = {c: [] for c in TABLE_COLUMNS["documents"]}
+    rendered: dict[str, list[str]] | None = {name: [] for name in DOC_TABLES}
+    doc_ids: list[str] = []
+    docs = iter(docs)
+    for b in batches:
+        for name, columns in b.columns.items():
+            for c, values in columns.items():
+                cols[name][c].extend(values)
+        if b.csv is None:
+            rendered = None
+        elif rendered is not None:
+            for name in DOC_TABLES:
+                rendered[name].append(b.csv[name])
+        for stat in b.stats:
+            d = next(docs, None)
+            if d is None:
+                raise ValueError("assemble_batches: more results than documents")
+            doc_ids.append(d.doc_id)
+            meta = (d.doc_id, d.file, d.outlet, d.origin, d.affiliation, d.title, d.date)
+            tail = (d.duplicate_of, d.sha256)
+            for c, v in zip(TABLE_COLUMNS["documents"], (*meta, *stat, *tail), strict=True):
+                D[c].append(v)
+    if next(docs, None) is not None:
+        raise ValueError("assemble_batches: more documents than results")
+    tables = {"documents": pd.DataFrame(D, columns=list(TABLE_COLUMNS["documents"]))}
+    for name in DOC_TABLES:
+        tables[name] = pd.DataFrame(cols[name], columns=list(TABLE_COLUMNS[name]))
     tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
-    rendered = {"terms": terms_csv} if terms_csv else {}
-    return Results(**tables, rendered=rendered)
+    return Results(
+        **{name: tables[name] for name in TABLE_COLUMNS},
+        rendered=rendered if rendered and doc_ids else {},
+    )
+
+
+def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Lexicon) -> Results:
+    """Build the corpus tables from documents and their per-document results."""
+    docs = list(docs)
+    return assemble_batches(docs, [batch_tables([d.doc_id for d in docs], results)], lexicon)
 
 
 def _extend(table: dict[str, list], doc_id: str, rows: list[tuple], columns: Sequence[str]) -> None:
@@ -565,22 +666,19 @@ def analyze(
     if len(docs) <= BATCH_DOCS:
         n_jobs = 1
     disable = not sys.stderr.isatty() if progress is None else not progress
-    results = tqdm(
-        run_batches(
-            (d.text for d in docs),
-            compiled,
-            jobs=n_jobs,
-            cache=cache,
-            doc_ids=(d.doc_id for d in docs),
-        ),
-        total=len(docs),
-        desc="documents",
-        unit="doc",
-        disable=disable,
-        file=sys.stderr,
-    )
-    with gc_paused():
-        return assemble(docs, results, lex)
+    with tqdm(
+        total=len(docs), desc="documents", unit="doc", disable=disable, file=sys.stderr
+    ) as bar:
+
+        def counted(batches: Iterable[BatchTables]) -> Iterator[BatchTables]:
+            for b in batches:
+                bar.update(len(b.stats))
+                yield b
+
+        with gc_paused():
+            return assemble_batches(
+                docs, counted(run_tables(docs, compiled, jobs=n_jobs, cache=cache)), lex
+            )
 
 
 # --------------------------------------------------------------------------- corpus tables

@@ -269,15 +269,31 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
         main([*args, "--out", str(tmp_path / "c")])
 
 
-def test_workers_format_the_terms_rows_as_the_writer_would(tmp_path, seeds, lex_a, small_batches):
+def test_workers_format_the_rows_as_the_writer_would(tmp_path, seeds, lex_a, small_batches):
     from analysis.outputs import write_csv
+    from analysis.pipeline import DOC_TABLES
 
     one = analyze(seeds, lexicon=lex_a, jobs=1)
     two = analyze(seeds, lexicon=lex_a, jobs=2)
-    assert one.rendered == {} and list(two.rendered) == ["terms"]
-    assert len(two.rendered["terms"]) == len(seeds)
-    write_csv(one.terms, tmp_path / "terms.csv")
-    header, _, body = (tmp_path / "terms.csv").read_text(encoding="utf-8").partition("\n")
-    assert header == "doc_id,term,count"
-    assert "".join(two.rendered["terms"]) == body
-    assert body.startswith("000_b1957c8600ddd4d8,'s,")
+    assert one.rendered == {} and list(two.rendered) == list(DOC_TABLES)
+    assert len(two.rendered["terms"]) == 3  # one chunk per batch of 2 documents
+    for name in DOC_TABLES:
+        pd.testing.assert_frame_equal(getattr(two, name), getattr(one, name))
+        write_csv(getattr(one, name), tmp_path / f"{name}.csv")
+        text = (tmp_path / f"{name}.csv").read_text(encoding="utf-8")
+        header, _, body = text.partition("\n")
+        assert header == ",".join(TABLE_COLUMNS[name])
+        assert "".join(two.rendered[name]) == body, name
+    assert "".join(two.rendered["terms"]).startswith("000_b1957c8600ddd4d8,'s,")
+
+
+def test_python_floats_are_written_as_numpy_writes_them():
+    # rows formatted by the workers (csv module: repr) and by write_csv (numpy str) agree
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    values = np.concatenate(
+        [rng.normal(size=2000), rng.random(500) * 1e-6, rng.random(200) * 1e17, [0.0, -0.0]]
+    )
+    values = np.concatenate([values, np.round(values[:500], 4)])
+    assert [repr(float(v)) for v in values] == values.astype(str).tolist()
