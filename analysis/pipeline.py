@@ -16,6 +16,7 @@ import contextlib
 import csv
 import gc
 import io
+import itertools
 import multiprocessing as mp
 import os
 import sys
@@ -26,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -558,7 +560,41 @@ def batch_tables(
             buf = io.StringIO()
             csv.writer(buf, lineterminator="\n").writerows(zip(*columns.values(), strict=True))
             rendered[name] = buf.getvalue()
+        # typed arrays cross process boundaries as buffers (cheap to unpickle)
+        cols = {name: {c: _array(v) for c, v in columns.items()} for name, columns in cols.items()}
     return BatchTables(stats, cols, rendered)
+
+
+def _array(values: list):
+    """A column as a typed array (str → pandas' Arrow strings, int → int64, float → float64).
+
+    The same dtypes as a DataFrame infers from the list; empty or other columns stay lists.
+    """
+    if not values:
+        return values
+    first = values[0]
+    if isinstance(first, str):
+        return pd.array(values, dtype="str")
+    if isinstance(first, bool):
+        return values
+    if isinstance(first, int):
+        return np.array(values, dtype="int64")
+    if isinstance(first, float):
+        return np.array(values, dtype="float64")
+    return values
+
+
+def _concat(parts: list):
+    """One column from its batches' parts (lists and/or typed arrays, see :func:`_array`)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return []
+    if all(isinstance(p, list) for p in parts):
+        return list(itertools.chain.from_iterable(parts))
+    arrays = [_array(p) if isinstance(p, list) else p for p in parts]
+    if isinstance(arrays[0], np.ndarray):
+        return np.concatenate(arrays)
+    return type(arrays[0])._concat_same_type(arrays)
 
 
 def assemble_batches(
@@ -568,7 +604,7 @@ def assemble_batches(
 
     ``Results.rendered`` keeps the workers' CSV rows when every batch has them.
     """
-    cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    parts = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
     D = {c: [] for c in TABLE_COLUMNS["documents"]}
     rendered: dict[str, list[str]] | None = {name: [] for name in DOC_TABLES}
     doc_ids: list[str] = []
@@ -576,7 +612,7 @@ def assemble_batches(
     for b in batches:
         for name, columns in b.columns.items():
             for c, values in columns.items():
-                cols[name][c].extend(values)
+                parts[name][c].append(values)
         if b.csv is None:
             rendered = None
         elif rendered is not None:
@@ -595,7 +631,8 @@ def assemble_batches(
         raise ValueError("assemble_batches: more documents than results")
     tables = {"documents": pd.DataFrame(D, columns=list(TABLE_COLUMNS["documents"]))}
     for name in DOC_TABLES:
-        tables[name] = pd.DataFrame(cols[name], columns=list(TABLE_COLUMNS[name]))
+        columns = {c: _concat(p) for c, p in parts[name].items()}
+        tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]))
     tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
     return Results(
         **{name: tables[name] for name in TABLE_COLUMNS},
