@@ -32,7 +32,7 @@ def _origins(value: str) -> tuple[str, ...]:
     return items
 
 
-_TABLE_ROLES = ("text", "date", "outlet", "origin", "id", "title")
+_TABLE_ROLES = ("text", "date", "outlet", "origin", "id", "title", "file")
 
 #: Help of the CORPUS argument of ``framing analyze`` and ``framing audit``.
 CORPUS_HELP = (
@@ -56,6 +56,7 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
         ("origin", "origin"),
         ("id", "id, doc_id, url, original_url"),
         ("title", "title, headline"),
+        ("file", "file, filename"),
     ):
         p.add_argument(
             f"--{role}-col",

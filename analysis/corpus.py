@@ -466,7 +466,15 @@ def read_documents(
     return mark_duplicates(docs)
 
 
-_TABLE_ONLY = ("text_col", "date_col", "outlet_col", "origin_col", "id_col", "title_col")
+_TABLE_ONLY = (
+    "text_col",
+    "date_col",
+    "outlet_col",
+    "origin_col",
+    "id_col",
+    "title_col",
+    "file_col",
+)
 
 
 def read_corpus(
@@ -488,7 +496,7 @@ def read_corpus(
         on_bad_row: Tables only: ``error`` or ``skip`` bad rows.
         include_title: Tables only: analyse the title with the text.
         **columns: Tables only: ``text_col``, ``date_col``, ``outlet_col``, ``origin_col``,
-            ``id_col``, ``title_col``.
+            ``id_col``, ``title_col``, ``file_col``.
 
     Returns:
         Documents sorted by ``doc_id``: a list for a directory, a streaming

@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 OnBadRow = Literal["error", "skip"]
-Role = Literal["text", "date", "outlet", "origin", "id", "title"]
+Role = Literal["text", "date", "outlet", "origin", "id", "title", "file"]
 
 #: File suffixes read as tables, and their format.
 TABLE_FORMATS: dict[str, str] = {
@@ -85,6 +85,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "origin": ("origin",),
     "id": ("id", "doc_id", "url", "original_url"),
     "title": ("title", "headline"),
+    "file": ("file", "filename"),
 }
 
 #: Columns of :attr:`TableCorpus.skipped` (and ``skipped.csv``).
@@ -120,6 +121,7 @@ class ColumnMapping:
     origin: str | None = None
     id: str | None = None
     title: str | None = None
+    file: str | None = None
 
     def used(self) -> list[str]:
         """The distinct columns read from the table, in role order."""
@@ -135,6 +137,7 @@ def resolve_columns(
     origin_col: str | None = None,
     id_col: str | None = None,
     title_col: str | None = None,
+    file_col: str | None = None,
     where: str = "table",
 ) -> ColumnMapping:
     """Map roles to the columns of a table.
@@ -144,7 +147,8 @@ def resolve_columns(
 
     Args:
         columns: The table's column names.
-        text_col, date_col, outlet_col, origin_col, id_col, title_col: Explicit column names.
+        text_col, date_col, outlet_col, origin_col, id_col, title_col, file_col: Explicit
+            column names.
         where: The table's name, for error messages.
 
     Raises:
@@ -158,6 +162,7 @@ def resolve_columns(
         "origin": origin_col,
         "id": id_col,
         "title": title_col,
+        "file": file_col,
     }
     by_norm: dict[str, list[str]] = {}
     for c in columns:
@@ -351,13 +356,15 @@ def parse_date(value: object) -> str | None:
 
 _SCHEMA = """
 CREATE TABLE raw (doc_id TEXT PRIMARY KEY, row INTEGER, outlet TEXT, origin TEXT,
-                  affiliation TEXT, date TEXT, title TEXT, text TEXT, sha256 TEXT);
+                  affiliation TEXT, date TEXT, title TEXT, file TEXT, text TEXT, sha256 TEXT);
 CREATE TABLE docs (pos INTEGER PRIMARY KEY, doc_id TEXT, row INTEGER, outlet TEXT,
-                   origin TEXT, affiliation TEXT, date TEXT, title TEXT, text TEXT,
+                   origin TEXT, affiliation TEXT, date TEXT, title TEXT, file TEXT, text TEXT,
                    sha256 TEXT, duplicate_of TEXT);
 CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
 """
-_DOC_FIELDS = "doc_id, row, outlet, origin, affiliation, date, title, text, sha256, duplicate_of"
+_DOC_FIELDS = (
+    "doc_id, row, outlet, origin, affiliation, date, title, file, text, sha256, duplicate_of"
+)
 
 
 def _close(conn: sqlite3.Connection, tmp: tempfile.TemporaryDirectory) -> None:
@@ -413,10 +420,10 @@ class TableCorpus(Sequence[Document]):
         self._finalizer = weakref.finalize(self, _close, conn, tmp)
 
     def _doc(self, r: tuple) -> Document:
-        doc_id, row, outlet, origin, affiliation, date, title, text, sha, dup = r
+        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, dup = r
         return Document(
             doc_id=doc_id,
-            file=f"{self.path.name}#{row}",
+            file=file or f"{self.path.name}#{row}",
             outlet=outlet,
             origin=origin,
             affiliation=affiliation,
@@ -742,7 +749,8 @@ class _RowReader:
         title = " ".join(_cell(values[cols.title]).split()) if cols.title else ""
         text = f"{title}\n\n{cleaned}" if self.include_title and title else cleaned
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return (doc_id, rowno, outlet, origin, affiliation, date, title, text, sha)
+        file = _cell(values[cols.file]).strip() if cols.file else ""
+        return (doc_id, rowno, outlet, origin, affiliation, date, title, file, text, sha)
 
 
 def _finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
@@ -755,7 +763,7 @@ def _finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
     conn.execute("CREATE INDEX raw_sha ON raw (sha256, doc_id)")
     out = conn.cursor()
     cur = conn.execute(
-        "SELECT doc_id, row, outlet, origin, affiliation, date, title, text, sha256, "
+        "SELECT doc_id, row, outlet, origin, affiliation, date, title, file, text, sha256, "
         "(SELECT MIN(r.doc_id) FROM raw AS r WHERE r.sha256 = raw.sha256) "
         "FROM raw ORDER BY doc_id"
     )
@@ -772,7 +780,7 @@ def _finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
                     dups.append(f"{r[0]} = {dup}")
             batch.append((pos, *r, dup))
             pos += 1
-        out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({'?,' * 10}?)", batch)
+        out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({'?,' * 11}?)", batch)
     conn.execute("DROP TABLE raw")
     conn.execute("DROP TABLE ids")
     conn.commit()
@@ -788,6 +796,7 @@ def read_table(
     origin_col: str | None = None,
     id_col: str | None = None,
     title_col: str | None = None,
+    file_col: str | None = None,
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | OutletRegistry | None = None,
     on_bad_row: OnBadRow = "error",
@@ -808,8 +817,10 @@ def read_table(
     Args:
         path: The table file (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``). The columns
             of a JSONL file are the keys of all its objects (see :func:`table_columns`).
-        text_col, date_col, outlet_col, origin_col, id_col, title_col: Column names; default:
-            recognised from :data:`COLUMN_ALIASES`.
+        text_col, date_col, outlet_col, origin_col, id_col, title_col, file_col: Column names;
+            default: recognised from :data:`COLUMN_ALIASES`. The file column (optional) gives
+            ``documents.csv``'s ``file`` (e.g. the article's original file name); without
+            it, or where it is empty, ``file`` is ``TABLE#ROW``.
         origins: Allowed origins.
         outlets: An outlet registry, or a TOML file extending the shipped one.
         on_bad_row: ``error`` (default): raise, naming every bad row; ``skip``: skip bad rows
@@ -836,6 +847,7 @@ def read_table(
         origin_col=origin_col,
         id_col=id_col,
         title_col=title_col,
+        file_col=file_col,
         where=str(path),
     )
     registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
@@ -859,7 +871,7 @@ def read_table(
                     doc = reader.read(n_rows, {c: chunk[c][i] for c in used})
                     if doc is not None:
                         rows.append(doc)
-                conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
                 reader.end_chunk()
         except CorpusError:
             raise

@@ -600,6 +600,7 @@ def test_skip_records_every_skipped_row(tmp_path):
             "origin": None,
             "id": "id",
             "title": None,
+            "file": None,
         },
         "on_bad_row": "skip",
         "include_title": False,
@@ -814,3 +815,27 @@ def test_cli_skip_writes_skipped_csv(tmp_path):
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["table"]["skipped_by_reason"] == {"bad_date": 1, "empty_text": 1}
     assert prov["n_documents"] == 3
+
+
+def test_with_a_file_column_every_table_is_byte_identical_to_the_directory(tmp_path):
+    """Given the same ids and metadata, file names included, a table corpus gives exactly
+    the directory corpus's CSV files (only provenance.json, which hashes the inputs, differs)."""
+    from analysis.cli import main
+
+    rows = [{**r, "file": f"{r['id']}.txt"} for r in seeds_as_rows()]
+    rows[0]["file"] = ""  # an empty cell falls back to TABLE#ROW
+    table = write_csv(tmp_path / "seeds.csv", rows)
+    docs = list(read_table(table))
+    assert [d.file for d in docs][:4] == [f"{d.doc_id}.txt" for d in docs][:4]
+    assert docs[4].file == "seeds.csv#1"
+    rows[0]["file"] = f"{rows[0]['id']}.txt"
+    write_csv(table, rows)
+    opts = ["--no-cache", "--jobs", "1"]
+    assert main(["analyze", str(SEEDS_DIR), "--out", str(tmp_path / "dir"), *opts]) == 0
+    assert main(["analyze", str(table), "--out", str(tmp_path / "tab"), *opts]) == 0
+    names = sorted(p.name for p in (tmp_path / "dir").glob("*.csv"))
+    assert "documents.csv" in names and len(names) == 9
+    for name in names:
+        assert (tmp_path / "dir" / name).read_bytes() == (tmp_path / "tab" / name).read_bytes()
+    prov = json.loads((tmp_path / "tab" / "provenance.json").read_text())
+    assert prov["table"]["columns"]["file"] == "file"
