@@ -256,7 +256,7 @@ def test_worker_killed_once_run_completes_identically(cluster, client, local_out
         assert _run_dask(SEEDS_DIR, out, cluster, "--partition-size", "2") == 0
     finally:
         client.unregister_worker_plugin("crash-once")
-        client.wait_for_workers(2, timeout=60)
+        client.wait_for_workers(2, timeout=240)  # a restarted worker reloads spaCy
     assert marker.exists()  # a worker really died mid-run
     assert _files(out) == _files(local_outputs["seeds"])
 
@@ -273,7 +273,7 @@ def test_worker_killed_every_time_fails_clearly_and_writes_nothing(
         status = _run_dask(SEEDS_DIR, out, cluster, "--partition-size", "5")
     finally:
         client.unregister_worker_plugin("crash-always")
-        client.wait_for_workers(2, timeout=60)
+        client.wait_for_workers(2, timeout=240)  # a restarted worker reloads spaCy
     assert status == 2
     err = capsys.readouterr().err
     assert "framing: error: Dask lost partition 0 (5 files, 000_b1957c8600ddd4d8.txt" in err
@@ -527,7 +527,7 @@ def test_parquet_from_workers_survives_a_lost_worker(cluster, client, local_outp
         analyze_to_parquet(SEEDS_DIR, out, client=client, partition_size=2, progress=False)
     finally:
         client.unregister_worker_plugin("crash-once-parquet")
-        client.wait_for_workers(2, timeout=60)
+        client.wait_for_workers(2, timeout=240)  # a restarted worker reloads spaCy
     assert marker.exists()
     _assert_holds_the_csv_tables(out, local_outputs["seeds"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crashed", "pq"]
