@@ -7,6 +7,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator, Mapping
@@ -56,10 +57,28 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     if any(c is None for c in columns):
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
         return
+    header = [str(c) for c in df.columns]
+    text = [c if not c or isinstance(c[0], str) else list(map(str, c)) for c in columns]
     with open(path, "w", encoding="utf-8", newline="") as f:
+        # (a one-column row holding an empty field is written as "" by the csv module)
+        if len(header) > 1 and _plain(header) and all(_plain(c) for c in text):
+            # nothing to quote: the csv module would write exactly these lines
+            f.write(",".join(header) + "\n")
+            if len(df):
+                f.write("\n".join(map(",".join, zip(*text, strict=True))) + "\n")
+            return
         w = csv.writer(f, lineterminator="\n")
-        w.writerow([str(c) for c in df.columns])
+        w.writerow(header)
         w.writerows(zip(*columns, strict=True))
+
+
+#: Characters that make the csv module quote a field (delimiter, quote, line ends).
+_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _plain(values: list[str]) -> bool:
+    """No value needs quoting."""
+    return _SPECIAL.search("\x00".join(values)) is None
 
 
 def _csv_values(col: pd.Series) -> list | None:

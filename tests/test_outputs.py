@@ -287,3 +287,20 @@ def test_output_file_checks(tmp_path):
     check_output_file(tmp_path / "old.csv", inputs=inputs, force=True)
     check_output_file(tmp_path / "new.csv", inputs=inputs)
     assert (corpus / "sources.csv").read_text() == "file,outlet,origin\n"
+
+
+@pytest.mark.parametrize(
+    "df",
+    [
+        pd.DataFrame({"a": ["x", "y"], "b": [1, 2], "c": [0.5, 1e-07]}),  # nothing to quote
+        pd.DataFrame({"a": ["x", ""], "b": [1, 2]}),  # empty string, no quotes
+        pd.DataFrame({"a": ["x", "y\r"], "b": [1, 2]}),  # a carriage return is quoted
+        pd.DataFrame({"a,b": ["x"], "c": [1]}),  # a header that needs quotes
+        pd.DataFrame({"a": ["", "x"]}),  # one column: an empty field is written as ""
+    ],
+)
+def test_write_csv_plain_path_same_bytes_as_pandas(tmp_path, df):
+    from analysis.outputs import write_csv
+
+    write_csv(df, tmp_path / "fast.csv")
+    assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")
