@@ -111,8 +111,15 @@ def _terms(parsed: Parsed) -> list[tuple[str, int]]:
 
 
 def _sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, float]]:
+    """Each sentence with its VADER scores (as :func:`analysis.sentiment.score` gives them)."""
     text = parsed.text
-    return [(s, e, text[s:e], *st.score(text[s:e])) for s, e in parsed.sentences]
+    polarity = st.get_analyzer().polarity_scores
+    out = []
+    for s, e in parsed.sentences:
+        sent = text[s:e]
+        v = polarity(sent)
+        out.append((s, e, sent, v["compound"], v["pos"], v["neu"], v["neg"]))
+    return out
 
 
 def _lexicon_part(
