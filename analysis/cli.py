@@ -301,7 +301,9 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
         if not args.no_cache and args.corpus.is_dir() and _restored(args, lexicon):
             return 0
-        docs = read_corpus(args.corpus, **corpus_options(args))
+        from analysis.pipeline import resolve_jobs
+
+        docs = read_corpus(args.corpus, **corpus_options(args), jobs=resolve_jobs(args.jobs))
         if not args.no_cache:  # unchanged inputs, options and code: copy the stored outputs
             run = RunCache(
                 args.cache_dir or default_cache_dir(),

@@ -694,7 +694,7 @@ def analyze(
         The :class:`Results` tables.
     """
     if isinstance(corpus, str | Path):
-        docs = read_corpus(corpus, origins=origins, outlets=outlets)
+        docs = read_corpus(corpus, origins=origins, outlets=outlets, jobs=resolve_jobs(jobs))
     else:
         docs = corpus if isinstance(corpus, Sequence) else list(corpus)
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import warnings
 from pathlib import Path
 
@@ -416,3 +417,24 @@ def test_manifest_row_inside_a_symlinked_directory_is_rejected(tmp_path):
         f"{root / 'sources.csv'}:2: file 'linked/real.txt' lies inside 'linked', a symbolic "
         "link to a directory; the corpus scan does not enter linked directories"
     ]
+
+
+def test_reading_with_several_processes_gives_the_same_documents_and_problems(
+    tmp_path, monkeypatch
+):
+    from analysis import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "READ_CHUNK", 2)  # the five seeds make three tasks
+    assert read_documents(SEEDS_DIR, jobs=2) == read_documents(SEEDS_DIR, jobs=1)
+    bad = tmp_path / "bad"
+    shutil.copytree(SEEDS_DIR, bad)
+    (bad / "000_b1957c8600ddd4d8.txt").write_text("", encoding="utf-8")
+    (bad / "004_08d902e5f25b5a72.txt").write_bytes(b"\x93quoted\x94")
+    with pytest.raises(CorpusError) as one:
+        read_documents(bad, jobs=1)
+    with pytest.raises(CorpusError) as two:
+        read_documents(bad, jobs=2)
+    assert two.value.problems == one.value.problems
+    assert len(one.value.problems) == 2
+    assert "000_b1957c8600ddd4d8.txt" in one.value.problems[0]
+    assert "004_08d902e5f25b5a72.txt" in one.value.problems[1]
