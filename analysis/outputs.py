@@ -58,14 +58,19 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
         return
     header = [str(c) for c in df.columns]
-    text = [c if not c or isinstance(c[0], str) else list(map(str, c)) for c in columns]
+    strings = [not c or isinstance(c[0], str) for c in columns]  # else ints: never quoted
     with open(path, "w", encoding="utf-8", newline="") as f:
         # (a one-column row holding an empty field is written as "" by the csv module)
-        if len(header) > 1 and _plain(header) and all(_plain(c) for c in text):
+        plain = all(_plain(c) for c, is_str in zip(columns, strings, strict=True) if is_str)
+        if len(header) > 1 and _plain(header) and plain:
             # nothing to quote: the csv module would write exactly these lines
             f.write(",".join(header) + "\n")
-            if len(df):
-                f.write("\n".join(map(",".join, zip(*text, strict=True))) + "\n")
+            for lo in range(0, len(df), _CHUNK):  # bounded memory: a chunk of lines at a time
+                parts = [
+                    c[lo : lo + _CHUNK] if is_str else list(map(str, c[lo : lo + _CHUNK]))
+                    for c, is_str in zip(columns, strings, strict=True)
+                ]
+                f.write("\n".join(map(",".join, zip(*parts, strict=True))) + "\n")
             return
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
@@ -76,9 +81,16 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
 _SPECIAL = re.compile(r'[,"\r\n]')
 
 
+#: Rows (or values) handled at a time by the plain path of :func:`write_csv`.
+_CHUNK = 50_000
+
+
 def _plain(values: list[str]) -> bool:
     """No value needs quoting."""
-    return _SPECIAL.search("\x00".join(values)) is None
+    return all(
+        _SPECIAL.search("\x00".join(values[lo : lo + _CHUNK])) is None
+        for lo in range(0, len(values), _CHUNK)
+    )
 
 
 def _csv_values(col: pd.Series) -> list | None:

@@ -16,7 +16,6 @@ import contextlib
 import csv
 import gc
 import io
-import itertools
 import multiprocessing as mp
 import os
 import sys
@@ -591,17 +590,33 @@ def _array(values: list):
     return values
 
 
-def _concat(parts: list):
-    """One column from its batches' parts (lists and/or typed arrays, see :func:`_array`)."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return []
-    if all(isinstance(p, list) for p in parts):
-        return list(itertools.chain.from_iterable(parts))
-    arrays = [_array(p) if isinstance(p, list) else p for p in parts]
-    if isinstance(arrays[0], np.ndarray):
-        return np.concatenate(arrays)
-    return type(arrays[0])._concat_same_type(arrays)
+class _Column:
+    """One column being assembled from batches: Python lists are extended in place (no
+    second copy), typed arrays (:func:`_array`) are concatenated at the end."""
+
+    __slots__ = ("values", "arrays")
+
+    def __init__(self) -> None:
+        self.values: list = []
+        self.arrays: list = []
+
+    def add(self, part) -> None:
+        if not len(part):
+            return
+        if isinstance(part, list) and not self.arrays:
+            self.values.extend(part)
+            return
+        if self.values:  # keep the order: what was gathered so far becomes an array
+            self.arrays.append(_array(self.values))
+            self.values = []
+        self.arrays.append(_array(part) if isinstance(part, list) else part)
+
+    def result(self):
+        if not self.arrays:
+            return self.values
+        if isinstance(self.arrays[0], np.ndarray):
+            return np.concatenate(self.arrays)
+        return type(self.arrays[0])._concat_same_type(self.arrays)
 
 
 def assemble_batches(
@@ -611,7 +626,7 @@ def assemble_batches(
 
     ``Results.rendered`` keeps the workers' CSV rows when every batch has them.
     """
-    parts = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    parts = {name: {c: _Column() for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
     D = {c: [] for c in TABLE_COLUMNS["documents"]}
     rendered: dict[str, list[str]] | None = {name: [] for name in DOC_TABLES}
     doc_ids: list[str] = []
@@ -619,7 +634,7 @@ def assemble_batches(
     for b in batches:
         for name, columns in b.columns.items():
             for c, values in columns.items():
-                parts[name][c].append(values)
+                parts[name][c].add(values)
         if b.csv is None:
             rendered = None
         elif rendered is not None:
@@ -638,7 +653,7 @@ def assemble_batches(
         raise ValueError("assemble_batches: more documents than results")
     tables = {"documents": pd.DataFrame(D, columns=list(TABLE_COLUMNS["documents"]))}
     for name in DOC_TABLES:
-        columns = {c: _concat(p) for c, p in parts[name].items()}
+        columns = {c: col.result() for c, col in parts[name].items()}
         tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]))
     tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
     return Results(
