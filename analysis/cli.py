@@ -260,42 +260,33 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
         raise CorpusError([f"{args.corpus}: --engine dask reads corpus directories only"])
     run = None  # the whole-run cache entry (local engine)
-    if getattr(args, "engine", "local") == "dask" and getattr(args, "format", "csv") == "parquet":
-        # the workers write the per-document tables; the client never holds them
-        from analysis.cache import default_cache_dir
-        from analysis.engines import dask_engine
-
-        docs = dask_engine.analyze_to_parquet(
-            args.corpus,
-            args.out,
-            lexicon=lexicon,
-            origins=args.origins,
-            outlets=args.outlets,
-            scheduler=args.scheduler,
-            partition_size=args.partition_size,
-            progress=args.progress,
-            cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
-            period=args.period,
-            min_count=args.min_count,
-            stop_words=args.stop_words,
-            provenance=lambda docs: _provenance(args, docs, lexicon),
-        )
-        print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
-        return 0
     if getattr(args, "engine", "local") == "dask":
         from analysis.cache import default_cache_dir
         from analysis.engines import dask_engine
 
-        docs, results = dask_engine.analyze_corpus(
-            args.corpus,
-            lexicon=lexicon,
-            origins=args.origins,
-            outlets=args.outlets,
-            scheduler=args.scheduler,
-            partition_size=args.partition_size,
-            progress=args.progress,
-            cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
-        )
+        dask_options = {
+            "lexicon": lexicon,
+            "origins": args.origins,
+            "outlets": args.outlets,
+            "scheduler": args.scheduler,
+            "partition_size": args.partition_size,
+            "progress": args.progress,
+            "cache": None if args.no_cache else (args.cache_dir or default_cache_dir()),
+        }
+        if getattr(args, "format", "csv") == "parquet":
+            # the workers write the per-document tables; the client never holds them
+            docs = dask_engine.analyze_to_parquet(
+                args.corpus,
+                args.out,
+                **dask_options,
+                period=args.period,
+                min_count=args.min_count,
+                stop_words=args.stop_words,
+                provenance=lambda docs: _provenance(args, docs, lexicon),
+            )
+            print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
+            return 0
+        docs, results = dask_engine.analyze_corpus(args.corpus, **dask_options)
     else:
         from analysis.cache import RunCache, default_cache_dir, run_key
 

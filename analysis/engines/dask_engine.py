@@ -361,6 +361,44 @@ def _gather(client: Client, futures: list, parts: list, progress: bool) -> Itera
             yield out
 
 
+def _prepare(
+    corpus: str | Path,
+    lexicon: str | Path | Lexicon | None,
+    origins: Sequence[str],
+    outlets: str | Path | None,
+    partition_size: int | None,
+) -> tuple[Path, Lexicon, OutletRegistry, list[tuple[str, dict | None]], list[str]]:
+    """What the client checks and plans before a cluster is started or contacted.
+
+    Returns ``(root, lexicon, registry, items, problems)``: the files to process with their
+    manifest rows, and the manifest's problems so far.
+    """
+    from analysis import corpus as corpus_mod
+    from analysis.lexicon import Lexicon, load_lexicon
+    from analysis.outlets import load_outlets
+
+    size = partition_size
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
+    root = Path(corpus)
+    if not root.is_dir():
+        raise corpus_mod.CorpusError([f"{root}: not a directory"])
+    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
+    registry = load_outlets(outlets)
+    problems: list[str] = []
+    items = _plan(root, origins, problems)
+    return root, lex, registry, items, problems
+
+
+def _partitions(
+    client: Client, items: list[tuple[str, dict | None]], partition_size: int | None
+) -> list[list[tuple[str, dict | None]]]:
+    """``items`` split into tasks of ``partition_size`` (default: sized to the cluster)."""
+    n_threads = sum(client.nthreads().values()) or 1
+    size = partition_size or partition_size_for(len(items), n_threads)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def analyze_corpus(
     corpus: str | Path,
     *,
@@ -402,21 +440,9 @@ def analyze_corpus(
         EngineError: Dask missing, scheduler unreachable, corpus not visible to a worker, or a
             partition lost with its worker more often than Dask allows.
     """
-    from analysis import corpus as corpus_mod
-    from analysis.lexicon import Lexicon, load_lexicon
-    from analysis.outlets import load_outlets
-
-    size = partition_size
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-        raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
-    # everything the client can check is checked before a cluster is started or contacted
-    root = Path(corpus)
-    if not root.is_dir():
-        raise corpus_mod.CorpusError([f"{root}: not a directory"])
-    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
-    registry = load_outlets(outlets)
-    problems: list[str] = []
-    items = _plan(root, origins, problems)
+    root, lex, registry, items, problems = _prepare(
+        corpus, lexicon, origins, outlets, partition_size
+    )
     options = (registry, tuple(origins), lex, partition_size, progress, cache)
     if client is None:
         with dask_client(scheduler) as new:
@@ -439,9 +465,7 @@ def _run(
     from analysis import corpus as corpus_mod
     from analysis.pipeline import assemble
 
-    n_threads = sum(client.nthreads().values()) or 1
-    size = partition_size or partition_size_for(len(items), n_threads)
-    parts = [items[i : i + size] for i in range(0, len(items), size)]
+    parts = _partitions(client, items, partition_size)
     run = uuid.uuid4().hex[:12]
     futures = client.map(
         process_partition,
@@ -564,21 +588,11 @@ def analyze_to_parquet(
         EngineError: As for :func:`analyze_corpus`, or a worker cannot see the output
             directory; nothing is written.
     """
-    from analysis import corpus as corpus_mod
     from analysis.engines.parquet import DEFAULT_ROWS_PER_FILE
-    from analysis.lexicon import Lexicon, load_lexicon
-    from analysis.outlets import load_outlets
 
-    size = partition_size
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-        raise ValueError(f"partition_size must be a positive integer, got {partition_size!r}")
-    root = Path(corpus)
-    if not root.is_dir():
-        raise corpus_mod.CorpusError([f"{root}: not a directory"])
-    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
-    registry = load_outlets(outlets)
-    problems: list[str] = []
-    items = _plan(root, origins, problems)
+    root, lex, registry, items, problems = _prepare(
+        corpus, lexicon, origins, outlets, partition_size
+    )
     job = _ParquetJob(
         root=root,
         out=Path(out),
@@ -637,9 +651,7 @@ class _ParquetJob:
         from analysis.engines.parquet import part_name, table_schema, write_parquet, write_part
         from analysis.outputs import write_json
 
-        n_threads = sum(client.nthreads().values()) or 1
-        size = self.partition_size or partition_size_for(len(self.items), n_threads)
-        parts = [self.items[i : i + size] for i in range(0, len(self.items), size)]
+        parts = _partitions(client, self.items, self.partition_size)
         n_parts = len(parts)
         for name in ("documents", *WORKER_TABLES):
             (tmp / name).mkdir()
