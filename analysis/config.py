@@ -46,3 +46,15 @@ def corpus_path() -> Path:
 def out_path() -> Path:
     """Where the notebooks' analysis tables go: ``$FRAMING_OUT`` or ``out/seeds``."""
     return Path(os.environ.get(OUT_ENV) or DEFAULT_OUT)
+
+
+def process_context():
+    """The multiprocessing context of the toolkit's worker pools.
+
+    ``fork`` where available: workers start in milliseconds and share the pages already
+    loaded in the parent (spaCy, VADER, the lexicon); else the platform's default.
+    """
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else methods[0])

@@ -21,7 +21,7 @@ from typing import Literal
 
 import pandas as pd
 
-from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME
+from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, process_context
 from analysis.outlets import OutletRegistry, load_outlets
 
 __all__ = [
@@ -489,12 +489,9 @@ def _read_chunks(todo, registry: OutletRegistry, origins: tuple[str, ...], jobs:
         for chunk in chunks:
             yield _read_chunk(chunk, registry, origins)
         return
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=process_context()) as pool:
         yield from pool.map(_read_chunk, chunks, [registry] * len(chunks), [origins] * len(chunks))
 
 

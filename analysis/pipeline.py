@@ -16,7 +16,6 @@ import contextlib
 import csv
 import gc
 import io
-import multiprocessing as mp
 import os
 import sys
 from collections import Counter, deque
@@ -33,7 +32,7 @@ from tqdm import tqdm
 from analysis import markers as mk
 from analysis import sentiment as st
 from analysis.cache import CacheStats, DocCache, text_key
-from analysis.config import DEFAULT_ORIGINS
+from analysis.config import DEFAULT_ORIGINS, process_context
 from analysis.corpus import Document, read_corpus
 from analysis.lexicon import Lexicon, load_lexicon
 from analysis.nlp import Parsed, parse, parse_many
@@ -360,12 +359,6 @@ def _warm_up(compiled: mk.CompiledLexicon) -> None:
     st.score("Warm up.")
 
 
-def _pool_context() -> mp.context.BaseContext:
-    # fork: workers start in milliseconds and share the already loaded pipeline pages.
-    methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else methods[0])
-
-
 def _pool_map(
     local: Callable[[list], object],
     worker: Callable[[list], tuple[object, CacheStats]],
@@ -388,7 +381,7 @@ def _pool_map(
     cache_dir = str(cache.directory) if cache is not None else None
     with ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=_pool_context(),
+        mp_context=process_context(),
         initializer=_init_worker,
         initargs=(compiled, cache_dir),
     ) as pool:
