@@ -231,10 +231,16 @@ def test_origin_problems_like_local_engine(client, tmp_path):
     ]
 
 
-def test_bad_corpus_leaves_out_untouched(cluster, tmp_path, capsys):
+def _corpus_with_an_empty_file(tmp_path):
+    """The seeds plus an empty file (a bad-input error) in ``tmp_path/bad``."""
     corpus = tmp_path / "bad"
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / "005_empty.txt").write_text("  \n", encoding="utf-8")
+    return corpus
+
+
+def test_bad_corpus_leaves_out_untouched(cluster, tmp_path, capsys):
+    corpus = _corpus_with_an_empty_file(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run", encoding="utf-8")
@@ -555,9 +561,7 @@ def test_parquet_from_workers_writes_nothing_when_a_partition_fails(client, monk
 
 
 def test_parquet_from_workers_bad_corpus_writes_nothing(client, tmp_path):
-    corpus = tmp_path / "bad"
-    shutil.copytree(SEEDS_DIR, corpus)
-    (corpus / "005_empty.txt").write_text("  \n", encoding="utf-8")
+    corpus = _corpus_with_an_empty_file(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run", encoding="utf-8")
