@@ -248,7 +248,7 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from analysis.corpus import read_corpus
+    from analysis.corpus import corpus_files, read_corpus
     from analysis.lexicon import load_lexicon
     from analysis.outputs import check_output_dir, write_tables
 
@@ -287,25 +287,26 @@ def _run_analyze(args: argparse.Namespace) -> int:
             print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
             return 0
         docs, results = dask_engine.analyze_corpus(args.corpus, **dask_options)
+        provenance = _provenance(args, docs, lexicon)
     else:
         from analysis.cache import RunCache, default_cache_dir, run_key
 
-        if not args.no_cache and args.corpus.is_dir() and _restored(args, lexicon):
-            return 0
-        from analysis.pipeline import resolve_jobs
+        # unchanged inputs, options and code: copy the stored outputs. A directory is keyed
+        # by its files' hashes alone, so an unchanged one is restored without reading it
+        # (that key equals the key of its documents); a table needs its documents first.
+        cache_dir = args.cache_dir or default_cache_dir()
+        if not args.no_cache and args.corpus.is_dir():
+            files = [p.relative_to(args.corpus).as_posix() for p in corpus_files(args.corpus)]
+            run = RunCache(cache_dir, run_key(_provenance(args, files, lexicon), vars(args)))
+            if files and _restore(run, args, len(files), warn_duplicates=True):
+                return 0
+        from analysis.pipeline import resolve_jobs  # (imports spaCy: after a restore)
 
         docs = read_corpus(args.corpus, **corpus_options(args), jobs=resolve_jobs(args.jobs))
-        if not args.no_cache:  # unchanged inputs, options and code: copy the stored outputs
-            run = RunCache(
-                args.cache_dir or default_cache_dir(),
-                run_key(_provenance(args, docs, lexicon), vars(args)),
-            )
-            if run.restore(args.out):
-                print(
-                    f"framing: analysed {len(docs)} documents into {args.out} (unchanged run: "
-                    "outputs copied from the cache)",
-                    file=sys.stderr,
-                )
+        provenance = _provenance(args, docs, lexicon)
+        if not args.no_cache and run is None:
+            run = RunCache(cache_dir, run_key(provenance, vars(args)))
+            if _restore(run, args, len(docs), warn_duplicates=False):
                 return 0
         from analysis.pipeline import analyze
 
@@ -327,44 +328,31 @@ def _run_analyze(args: argparse.Namespace) -> int:
         if getattr(args, "format", "csv") == "parquet":
             from analysis.engines.parquet import write_parquet_tables
 
-            write_parquet_tables(args.out, tables, _provenance(args, docs, lexicon))
+            write_parquet_tables(args.out, tables, provenance)
         else:
-            write_tables(
-                args.out,
-                tables,
-                _provenance(args, docs, lexicon),
-                rendered=getattr(results, "rendered", None),
-            )
+            write_tables(args.out, tables, provenance, rendered=getattr(results, "rendered", None))
     if run is not None:
         run.store(args.out)
     print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
     return 0
 
 
-def _restored(args: argparse.Namespace, lexicon) -> bool:
-    """Restore the outputs of an unchanged directory corpus without reading its documents.
+def _restore(run, args: argparse.Namespace, n_documents: int, *, warn_duplicates: bool) -> bool:
+    """Copy a stored run's outputs into ``--out``; ``False`` when there is none.
 
-    The key is the one the full run stored (:func:`_provenance` of the corpus files, which
-    for an unchanged corpus that ran before are exactly its documents), so only the files'
-    hashes are computed. The duplicate warning is repeated from the restored documents table.
+    With ``warn_duplicates`` (the corpus was not read, so nothing has warned yet) the
+    duplicate warning is repeated from the restored documents table.
     """
-    from analysis.cache import RunCache, default_cache_dir, run_key
-    from analysis.corpus import corpus_files, duplicates_warning
-
-    files = [p.relative_to(args.corpus).as_posix() for p in corpus_files(args.corpus)]
-    if not files:
-        return False
-    run = RunCache(
-        args.cache_dir or default_cache_dir(),
-        run_key(_provenance(args, files, lexicon), vars(args)),
-    )
     if not run.restore(args.out):
         return False
-    pairs = _duplicate_pairs(args.out, getattr(args, "format", "csv"))
-    if pairs:
-        warnings.warn(duplicates_warning(pairs), stacklevel=2)
+    if warn_duplicates:
+        from analysis.corpus import duplicates_warning
+
+        pairs = _duplicate_pairs(args.out, getattr(args, "format", "csv"))
+        if pairs:
+            warnings.warn(duplicates_warning(pairs), stacklevel=2)
     print(
-        f"framing: analysed {len(files)} documents into {args.out} (unchanged run: outputs "
+        f"framing: analysed {n_documents} documents into {args.out} (unchanged run: outputs "
         "copied from the cache)",
         file=sys.stderr,
     )
