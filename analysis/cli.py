@@ -209,7 +209,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
 
 def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
     """What the outputs were made from. ``docs``: the documents, or (for a directory corpus)
-    just the relative paths of its files, which give the same provenance without reading."""
+    just the relative paths of its files, which give the same provenance without reading.
+    A document read from a file carries the hash of the bytes read (``file_sha256``)."""
     from analysis.config import PIPELINE_VERSION
     from analysis.outputs import file_sha256
 
@@ -220,11 +221,7 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
         "version": version("framing"),
         "pipeline": PIPELINE_VERSION,
         "corpus": str(args.corpus),
-        "inputs": (
-            {root.name: file_sha256(root)}
-            if root.is_file()
-            else {f: file_sha256(root / f) for f in (getattr(d, "file", d) for d in docs)}
-        ),
+        "inputs": ({root.name: file_sha256(root)} if root.is_file() else _input_hashes(root, docs)),
         "manifest": file_sha256(manifest) if manifest.exists() else None,
         "lexicon": {
             "path": str(args.lexicon) if args.lexicon else "(default)",
@@ -245,6 +242,19 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
     }
+
+
+def _input_hashes(root: Path, docs) -> dict[str, str]:
+    """SHA-256 of each input file by relative path (``docs``: documents or paths)."""
+    from analysis.outputs import file_sha256
+
+    hashes = {}
+    for d in docs:
+        if isinstance(d, str):
+            hashes[d] = file_sha256(root / d)
+        else:  # a document read from a file carries the hash of the bytes read
+            hashes[d.file] = d.file_sha256 or file_sha256(root / d.file)
+    return hashes
 
 
 def _run_analyze(args: argparse.Namespace) -> int:

@@ -451,6 +451,25 @@ def top_terms(
 # --------------------------------------------------------------------------- rates over time
 
 
+def _no_duplicate_rows(codes: np.ndarray, markers: pd.DataFrame) -> None:
+    """Raise for the first markers row whose (document, frame, marker) ``code`` repeats."""
+    order = np.argsort(codes, kind="stable")
+    repeat = order[1:][codes[order[1:]] == codes[order[:-1]]]
+    if repeat.size:
+        r = markers.iloc[int(repeat.min())]
+        raise CompareError(
+            f"markers table: duplicate row for document {r['doc_id']!r}, frame "
+            f"{r['frame']!r}, marker {r['marker']!r}"
+        )
+
+
+def _joined(parts: list) -> np.ndarray | list:
+    """Concatenate a column's per-cell parts (lists stay object values)."""
+    if parts and isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return [v for part in parts for v in part]
+
+
 def frame_rates(
     markers: pd.DataFrame,
     documents: pd.DataFrame,
@@ -491,7 +510,7 @@ def frame_rates(
         CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
             marker) rows, bad counts, or a ``by`` column named like an output column.
     """
-    from analysis.stats import add_period, bootstrap_ratio
+    from analysis.stats import add_period, shared_intervals
 
     if period not in ("year", "quarter", "month"):
         raise CompareError(
@@ -504,66 +523,77 @@ def frame_rates(
     _require(markers, "markers", ["doc_id", "frame", "marker", "count"])
     _require(documents, "documents", ["doc_id", "date", "n_tokens"])
     docs = _doc_groups(documents, [*by, "date"])
-    docs = docs.assign(n_tokens=_counts(documents["n_tokens"], "documents", "n_tokens"))
-    _check_known(markers["doc_id"], docs["doc_id"], "markers")
+    n_tokens = _counts(documents["n_tokens"], "documents", "n_tokens")  # by row of docs
     for col in ("frame", "marker"):
         if markers[col].isna().any():
             raise CompareError(f"markers table: column {col!r} has empty values")
-    mk = pd.DataFrame(
-        {
-            "doc_id": markers["doc_id"].to_numpy(),
-            "frame": markers["frame"].astype(str).to_numpy(),
-            "marker": markers["marker"].astype(str).to_numpy(),
-            "count": _counts(markers["count"], "markers", "count"),
-        }
-    )
-    dup = mk.duplicated(["doc_id", "frame", "marker"])
-    if dup.any():
-        r = mk[dup].iloc[0]
-        raise CompareError(
-            f"markers table: duplicate row for document {r['doc_id']!r}, frame "
-            f"{r['frame']!r}, marker {r['marker']!r}"
-        )
-    if (mk["marker"] == "").any():
+    counts = _counts(markers["count"], "markers", "count")
+    # the long markers table as codes: its document (row of ``docs``) and (frame, marker) pair
+    d_code, d_uniq = pd.factorize(markers["doc_id"])
+    d_pos = pd.Index(docs["doc_id"]).get_indexer(d_uniq)
+    if (d_pos < 0).any():
+        _check_known(markers["doc_id"], docs["doc_id"], "markers")
+    f_code, f_uniq = pd.factorize(markers["frame"].astype(str))
+    m_code, m_uniq = pd.factorize(markers["marker"].astype(str))
+    if (np.asarray(m_uniq, dtype=object) == "").any():
         raise CompareError("markers table: empty marker name (reserved for frame totals)")
+    pair_code = f_code.astype("int64") * len(m_uniq) + m_code
+    pair_ids, pair_of_row = np.unique(pair_code, return_inverse=True)
+    row_doc = d_pos[d_code].astype("int64")
+    _no_duplicate_rows(row_doc * len(pair_ids) + pair_of_row, markers)
 
     docs = add_period(docs, freq=period, date_col="date")
     keys = [*by, "period"]
     cols = [*keys, "frame", "marker", "count", "n_tokens", "rate", "ci_low", "ci_high", "n_docs"]
-    pairs = mk[["frame", "marker"]].drop_duplicates()
-    if pairs.empty or docs.empty:
+    if len(pair_ids) == 0 or docs.empty:
         return _empty(cols)
 
-    # complete document × marker grid (a document without marker rows counts with zeros)
-    grid = docs[["doc_id"]].merge(pairs, how="cross")
-    grid = grid.merge(mk, on=["doc_id", "frame", "marker"], how="left")
-    grid["count"] = grid["count"].fillna(0).astype("int64")
-    totals = grid.groupby(["doc_id", "frame"], sort=False, as_index=False)["count"].sum()
-    totals["marker"] = ""
-    table = pd.concat([grid, totals[grid.columns]], ignore_index=True)
-    table = table.merge(docs[["doc_id", *keys, "n_tokens"]], on="doc_id", how="left")
+    # output columns: per frame its total (marker "", sorts first) then its markers, sorted
+    frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
+    names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
+    labels = sorted({(f, "") for f in frames} | set(zip(frames, names, strict=True)))
+    column = {label: k for k, label in enumerate(labels)}
+    # document x column counts (a document without marker rows counts with zeros); a frame
+    # total sums its markers
+    grid = np.zeros((len(docs), len(labels)), dtype="int64")
+    pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
+    grid[row_doc, pair_col[pair_of_row]] = counts  # (rows are unique: checked above)
+    for f in set(frames.tolist()):
+        members = [column[(f, m)] for f2, m in zip(frames, names, strict=True) if f2 == f]
+        grid[:, column[(f, "")]] = grid[:, members].sum(axis=1)
 
-    gkeys = [*keys, "frame", "marker"]
-    sums = table.groupby(gkeys, sort=False, as_index=False, dropna=False)[
-        ["count", "n_tokens"]
-    ].sum()
-    boot = bootstrap_ratio(
-        table,
-        by=gkeys,
-        numerator="count",
-        denominator="n_tokens",
-        doc_col="doc_id",
-        scale=1000.0,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        seed=seed,
-        resample_by=keys,
-    )
-    out = sums.merge(boot[[*gkeys, "ci_low", "ci_high", "n_docs"]], on=gkeys, how="left")
-    # 0 tokens in a cell -> NaN rate, not a division by zero
-    out["rate"] = 1000.0 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
-    out["count"] = out["count"].astype("int64")
-    out["n_tokens"] = out["n_tokens"].astype("int64")
-    out["n_docs"] = out["n_docs"].astype("int64")
-    out = out.sort_values(gkeys, kind="mergesort").reset_index(drop=True)
-    return out[cols]
+    # cells (group x period) in sorted order; a cell's documents sorted by doc_id, the order
+    # in which bootstrap_ratio resamples them
+    by_id = np.argsort(docs["doc_id"].astype(str).to_numpy(dtype=object), kind="stable")
+    cells = docs.iloc[by_id].groupby(keys, sort=True, dropna=False).indices
+    n_labels = len(labels)
+    parts: dict[str, list] = {c: [] for c in cols}
+    for key, where in cells.items():
+        key = key if isinstance(key, tuple) else (key,)
+        rows = by_id[where]
+        cell = grid[rows]
+        n = len(rows)
+        cell_tokens = n_tokens[rows]
+        total = int(cell_tokens.sum())
+        bounds = np.full((n_labels, 2), np.nan)
+        if n >= 2:
+            bounds = shared_intervals(
+                cell.astype("float64"),
+                np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
+                key=key,
+                n_resamples=n_resamples,
+                confidence=confidence,
+                seed=seed,
+            )
+        count = cell.sum(axis=0)
+        for c, v in zip(keys, key, strict=True):
+            parts[c].append([v] * n_labels)
+        parts["frame"].append([f for f, _ in labels])
+        parts["marker"].append([m for _, m in labels])
+        parts["count"].append(count)
+        parts["n_tokens"].append(np.full(n_labels, total, dtype="int64"))
+        parts["rate"].append(1000.0 * count / (total if total > 0 else np.nan))
+        parts["ci_low"].append(1000.0 * bounds[:, 0])
+        parts["ci_high"].append(1000.0 * bounds[:, 1])
+        parts["n_docs"].append(np.full(n_labels, n, dtype="int64"))
+    return pd.DataFrame({c: _joined(v) for c, v in parts.items()}, columns=cols)

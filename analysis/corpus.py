@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -33,6 +34,7 @@ __all__ = [
     "corpus_files",
     "duplicates_warning",
     "load_corpus",
+    "plan_files",
     "read_corpus",
     "read_document",
     "read_documents",
@@ -81,6 +83,8 @@ class Document:
     sha256: str = ""
     duplicate_of: str = ""
     title: str = ""
+    #: SHA-256 of the file's bytes as read (for the provenance; empty for table rows).
+    file_sha256: str = field(default="", repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -205,6 +209,8 @@ def read_manifest(
     origins: Sequence[str],
     problems: list[str],
     rejected: set[str] | None = None,
+    *,
+    scanned: set[str] | None = None,
 ) -> dict[str, dict]:
     """Read and validate ``ROOT/sources.csv``.
 
@@ -221,6 +227,8 @@ def read_manifest(
         rejected: If given, receives the keys of files whose row was rejected (bad origin,
             bad date, malformed row), so the caller reports only the row's problem and not
             also "no sources.csv row" for the file.
+        scanned: The relative paths the directory scan found (:func:`corpus_files`), if
+            known: a row naming one of them needs no further file checks.
 
     Returns:
         Manifest rows keyed by the file's path relative to ``root`` (POSIX, normalised); each
@@ -260,7 +268,11 @@ def read_manifest(
         if not rel:
             problems.append(f"{where}: empty 'file'")
             continue
-        bad_file = _manifest_file_problem(root, key, rel)
+        bad_file = (
+            None
+            if scanned is not None and key in scanned
+            else _manifest_file_problem(root, key, rel)
+        )
         if bad_file:
             problems.append(f"{where}: {bad_file}")
             continue
@@ -324,7 +336,8 @@ def read_document(
         The :class:`Document`, or ``None`` after appending the file's problem to
         ``problems``. Used by :func:`read_documents` and, on the workers, by the Dask engine.
     """
-    text = _decode(path, path.read_bytes(), problems)
+    raw = path.read_bytes()
+    text = _decode(path, raw, problems)
     if text is None:
         return None
     header_date, body = split_header(text)
@@ -376,7 +389,17 @@ def read_document(
         return None
     doc_id = rel[: -len(".txt")] if rel.endswith(".txt") else rel
     sha = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
-    return Document(doc_id, rel, outlet, origin, affiliation, date, cleaned, sha)
+    return Document(
+        doc_id,
+        rel,
+        outlet,
+        origin,
+        affiliation,
+        date,
+        cleaned,
+        sha,
+        file_sha256=hashlib.sha256(raw).hexdigest(),
+    )
 
 
 def mark_duplicates(docs: list[Document]) -> list[Document]:
@@ -409,9 +432,50 @@ def corpus_files(root: str | Path) -> list[Path]:
     """The ``*.txt`` files of a corpus directory, sorted (what :func:`read_documents` reads).
 
     Recursive; a symbolic link to a file is listed, a symbolic link to a directory is not
-    entered.
+    entered. Sorted like paths (by their components).
     """
-    return sorted(p for p in Path(root).rglob("*.txt") if p.is_file())
+    root = Path(root)
+    return [root / rel for rel in _scan(root)]
+
+
+def plan_files(
+    root: Path, origins: Sequence[str], problems: list[str]
+) -> list[tuple[str, dict | None]]:
+    """The corpus files to read (relative paths in :func:`corpus_files` order) and their
+    manifest rows (:func:`read_manifest`; ``None`` without a row).
+
+    Files whose manifest row was rejected are left out (the row's problem is reported);
+    problems, an empty corpus included, are appended to ``problems``.
+    """
+    files = _scan(root)
+    rejected: set[str] = set()
+    manifest = read_manifest(root, origins, problems, rejected, scanned=set(files))
+    if not files:
+        problems.append(f"{root}: empty corpus (no .txt files found)")
+    return [(rel, manifest.get(rel)) for rel in files if rel not in rejected]
+
+
+def _scan(root: Path) -> list[str]:
+    """Relative POSIX paths of the ``*.txt`` files under ``root``, in path order.
+
+    The same files as ``root.rglob("*.txt")`` filtered by ``is_file()``, from one
+    ``os.scandir`` per directory (no ``stat`` per regular file).
+    """
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while stack:
+        directory, parts = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                stack.append((e.path, (*parts, e.name)))
+            elif e.name.endswith(".txt") and e.is_file():
+                found.append((*parts, e.name))
+    found.sort()
+    return ["/".join(parts) for parts in found]
 
 
 def read_documents(
@@ -451,16 +515,7 @@ def read_documents(
         raise CorpusError([f"{root}: not a directory{hint}"])
     registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
     problems: list[str] = []
-    rejected: set[str] = set()
-    manifest = read_manifest(root, origins, problems, rejected)
-    files = corpus_files(root)
-    if not files:
-        problems.append(f"{root}: empty corpus (no .txt files found)")
-    todo = []
-    for p in files:
-        rel = p.relative_to(root).as_posix()
-        if rel not in rejected:  # a rejected row's problem is reported already
-            todo.append((p, rel, manifest.get(rel)))
+    todo = [(root / rel, rel, row) for rel, row in plan_files(root, origins, problems)]
     docs = []
     for chunk_docs, chunk_problems in _read_chunks(todo, registry, tuple(origins), jobs):
         docs.extend(chunk_docs)

@@ -85,6 +85,35 @@ def _resampled_ratio_matrix(
     return out
 
 
+def shared_intervals(
+    num: np.ndarray,
+    den: np.ndarray,
+    *,
+    key: tuple,
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> np.ndarray:
+    """Percentile intervals of several ratios over the same documents, from one bootstrap.
+
+    ``num``/``den`` are ``n_docs × n_groups`` per-document sums (documents in a fixed order,
+    e.g. sorted by id); the generator is seeded from ``seed`` and the cell ``key``
+    (:func:`_group_rng`). This is the ``resample_by`` path of :func:`bootstrap_ratio`, for
+    callers that hold the matrices already.
+
+    Returns:
+        ``n_groups × 2`` unscaled ``(low, high)`` bounds; NaN for a group none of whose
+        resamples had a non-zero denominator.
+    """
+    bounds = np.full((num.shape[1], 2), np.nan)
+    ratios = _resampled_ratio_matrix(num, den, n_resamples, _group_rng(seed, key))
+    some = ~np.isnan(ratios).all(axis=0)  # all-NaN: no resample had a denominator
+    if some.any():
+        q = 50.0 * (1.0 - confidence)
+        bounds[some] = np.nanpercentile(ratios[:, some], [q, 100.0 - q], axis=0).T
+    return bounds
+
+
 def _boundaries(index: pd.MultiIndex, n_levels: int) -> tuple[list[int], list[int]]:
     """Start and stop positions of the runs of equal values of the first ``n_levels`` levels."""
     n = len(index)
@@ -255,17 +284,17 @@ def bootstrap_ratio(
             for m in members[1:]
         )
         if shared:
-            cell_key = first[0][:n_cell]
             n = first[2] - first[1]
             num = np.column_stack([all_num[groups[m][1] : groups[m][2]] for m in members])
             den = np.column_stack([all_den[groups[m][1] : groups[m][2]] for m in members])
-            ratios = _resampled_ratio_matrix(
-                num.reshape(n, -1), den.reshape(n, -1), n_resamples, _group_rng(int(seed), cell_key)
+            bounds[members] = shared_intervals(
+                num.reshape(n, -1),
+                den.reshape(n, -1),
+                key=first[0][:n_cell],
+                n_resamples=n_resamples,
+                confidence=confidence,
+                seed=int(seed),
             )
-            some = ~np.isnan(ratios).all(axis=0)  # all-NaN: no resample had a denominator
-            if some.any():
-                ends = np.nanpercentile(ratios[:, some], [q, 100.0 - q], axis=0)
-                bounds[np.asarray(members)[some]] = ends.T
             continue
         for m in members:
             key, lo_i, hi_i = groups[m]

@@ -438,3 +438,40 @@ def test_reading_with_several_processes_gives_the_same_documents_and_problems(
     assert len(one.value.problems) == 2
     assert "000_b1957c8600ddd4d8.txt" in one.value.problems[0]
     assert "004_08d902e5f25b5a72.txt" in one.value.problems[1]
+
+
+def test_corpus_files_lists_what_rglob_lists_in_path_order(tmp_path):
+    from analysis.corpus import corpus_files
+
+    for rel in ["a-c.txt", "a/b.txt", "a/z/y.txt", "B.txt", ".hidden.txt", "x.TXT", "n.md"]:
+        write(tmp_path, rel, " date 2024-05-16 (MENAFN) Text.")
+    (tmp_path / "dir.txt").mkdir()
+    write(tmp_path, "elsewhere/in.txt", "x")
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")  # a linked directory: not entered
+    (tmp_path / "file-link.txt").symlink_to(tmp_path / "a-c.txt")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    listed = [p.relative_to(tmp_path).as_posix() for p in corpus_files(tmp_path)]
+    # path order ("a" < "a-c.txt" component-wise), not string order ("a-c.txt" < "a/b.txt")
+    assert listed == [
+        ".hidden.txt",
+        "B.txt",
+        "a/b.txt",
+        "a/z/y.txt",
+        "a-c.txt",
+        "elsewhere/in.txt",
+        "file-link.txt",
+    ]
+    assert listed == [
+        p.relative_to(tmp_path).as_posix()
+        for p in sorted(p for p in tmp_path.rglob("*.txt") if p.is_file())
+    ]
+
+
+def test_documents_carry_the_hash_of_the_bytes_read(tmp_path):
+    import hashlib
+
+    raw = b" date 2024-05-16 (MENAFN) Text one.\r\n"
+    write(tmp_path, "a.txt", raw)
+    (doc,) = read_documents(tmp_path)
+    assert doc.file_sha256 == hashlib.sha256(raw).hexdigest()
+    assert doc.sha256 == hashlib.sha256(b"Text one.").hexdigest()  # the cleaned text

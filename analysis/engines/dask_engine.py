@@ -327,13 +327,7 @@ def _plan(root: Path, origins: Sequence[str], problems: list[str]) -> list[tuple
     """
     from analysis import corpus
 
-    rejected: set[str] = set()
-    manifest = corpus.read_manifest(root, origins, problems, rejected)
-    files = sorted(p for p in root.rglob("*.txt") if p.is_file())
-    if not files:
-        problems.append(f"{root}: empty corpus (no .txt files found)")
-    rels = [p.relative_to(root).as_posix() for p in files]
-    return [(rel, manifest.get(rel)) for rel in rels if rel not in rejected]
+    return corpus.plan_files(root, origins, problems)
 
 
 def _gather(client: Client, futures: list, parts: list, progress: bool) -> Iterator[tuple]:
