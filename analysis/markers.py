@@ -54,6 +54,7 @@ __all__ = [
     "find_markers",
     "kwic",
     "marker_counts",
+    "marker_pairs",
     "match_actors",
     "match_frames",
 ]
@@ -411,6 +412,14 @@ def _matches_frame(rows: list[tuple], columns: Sequence[str]) -> pd.DataFrame:
     return df
 
 
+def marker_pairs(lexicon: Lexicon | CompiledLexicon) -> list[tuple[str, str]]:
+    """The lexicon's ``(frame, marker)`` pairs, sorted: the rows of one document in
+    :func:`marker_counts`."""
+    if isinstance(lexicon, CompiledLexicon):
+        lexicon = lexicon.lexicon
+    return sorted(set(lexicon.markers))
+
+
 def marker_counts(
     matches: pd.DataFrame,
     doc_ids: Iterable[str],
@@ -436,7 +445,7 @@ def marker_counts(
     ids = list(doc_ids)
     if len(set(ids)) != len(ids):
         raise ValueError("marker_counts: doc_ids has duplicates")
-    pairs = sorted(set(lexicon.markers))
+    pairs = marker_pairs(lexicon)
     pair_pos = {pair: k for k, pair in enumerate(pairs)}
     ids = sorted(ids)
     doc_pos = {d: k for k, d in enumerate(ids)}

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -269,6 +270,7 @@ _WORKER: dict = {}
 
 def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
     _WORKER["compiled"] = compiled
+    _WORKER["pairs"] = mk.marker_pairs(compiled)
     _WORKER["cache_dir"] = cache_dir
     # The loaded pipeline is long-lived: keep the cyclic GC from re-scanning it (and undo a
     # paused collector inherited through fork).
@@ -295,7 +297,7 @@ def _worker_tables(batch: list[tuple[str, str]]) -> tuple[BatchTables, CacheStat
     with gc_paused():
         results = _run_batch([t for _, t in batch], _WORKER["compiled"], cache)
         # the rows are laid out and formatted here, in parallel, not in the main process
-        tables = batch_tables([d for d, _ in batch], results, render=True)
+        tables = batch_tables([d for d, _ in batch], results, pairs=_WORKER["pairs"], render=True)
     return tables, (cache.stats if cache is not None else CacheStats())
 
 
@@ -443,9 +445,11 @@ def run_tables(
     With ``jobs >= 2`` the workers also format the rows as CSV (:attr:`BatchTables.csv`).
     """
 
+    pairs = mk.marker_pairs(compiled)
+
     def local(batch: list[tuple[str, str]]) -> BatchTables:
         return batch_tables(
-            [d for d, _ in batch], _run_batch([t for _, t in batch], compiled, cache)
+            [d for d, _ in batch], _run_batch([t for _, t in batch], compiled, cache), pairs=pairs
         )
 
     yield from _pool_map(
@@ -479,12 +483,13 @@ class Results:
         return {name: getattr(self, name) for name in TABLE_COLUMNS}
 
 
-#: The tables whose rows come straight from the per-document pass (documents and markers
-#: are built in the main process).
+#: The tables whose rows come straight from the per-document pass (documents are built in
+#: the main process; ``markers`` needs the lexicon's marker pairs, see :func:`batch_tables`).
 DOC_TABLES: tuple[str, ...] = (
     "terms",
     "sentences",
     "matches",
+    "markers",
     "marker_sentiment",
     "actor_sentiment",
 )
@@ -505,17 +510,24 @@ class BatchTables:
 
 
 def batch_tables(
-    doc_ids: Sequence[str], results: Iterable[DocResult], *, render: bool = False
+    doc_ids: Sequence[str],
+    results: Iterable[DocResult],
+    *,
+    pairs: Sequence[tuple[str, str]] = (),
+    render: bool = False,
 ) -> BatchTables:
     """Lay out the rows of a batch of documents (see :class:`BatchTables`).
 
     Columns are filled directly (one list per column, extended per document), so the cost
-    per row is a few C-level list operations.
+    per row is a few C-level list operations. ``pairs`` are the lexicon's sorted marker
+    pairs (:func:`analysis.markers.marker_pairs`): each document gets one ``markers`` row
+    per pair, as :func:`analysis.markers.marker_counts` counts them (no pairs: no rows).
     """
     cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
     stats = []
     T, S, M = cols["terms"], cols["sentences"], cols["matches"]
-    MS, A = cols["marker_sentiment"], cols["actor_sentiment"]
+    MS, A, K = cols["marker_sentiment"], cols["actor_sentiment"], cols["markers"]
+    frames, names = [f for f, _ in pairs], [m for _, m in pairs]
     for doc_id, r in zip(doc_ids, results, strict=True):
         compounds = [s[3] for s in r.sentences]
         n = len(compounds)
@@ -537,6 +549,15 @@ def batch_tables(
             ):
                 S[c].extend(values)
         _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
+        if pairs:
+            found = Counter((m[1], m[2]) for m in r.matches)
+            counts = [found.get(p, 0) for p in pairs]
+            if sum(counts) != len(r.matches):
+                raise ValueError(f"batch_tables: a match of {doc_id!r} is not in the lexicon")
+            K["doc_id"].extend([doc_id] * len(pairs))
+            K["frame"].extend(frames)
+            K["marker"].extend(names)
+            K["count"].extend(counts)
         if r.matches:
             sids = [m[0] for m in r.matches]
             MS["doc_id"].extend([doc_id] * len(sids))
@@ -648,7 +669,13 @@ def assemble_batches(
     for name in DOC_TABLES:
         columns = {c: col.result() for c, col in parts[name].items()}
         tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]))
-    tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
+    pairs = mk.marker_pairs(lexicon)
+    in_order = all(a < b for a, b in pairwise(doc_ids))
+    if not (in_order and len(tables["markers"]) == len(doc_ids) * len(pairs)):
+        # the batches' rows are the table only when the documents come sorted by doc_id
+        tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
+        if rendered is not None:
+            rendered.pop("markers")
     return Results(
         **{name: tables[name] for name in TABLE_COLUMNS},
         rendered=rendered if rendered and doc_ids else {},
@@ -658,7 +685,8 @@ def assemble_batches(
 def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Lexicon) -> Results:
     """Build the corpus tables from documents and their per-document results."""
     docs = list(docs)
-    return assemble_batches(docs, [batch_tables([d.doc_id for d in docs], results)], lexicon)
+    batch = batch_tables([d.doc_id for d in docs], results, pairs=mk.marker_pairs(lexicon))
+    return assemble_batches(docs, [batch], lexicon)
 
 
 def _extend(table: dict[str, list], doc_id: str, rows: list[tuple], columns: Sequence[str]) -> None:

@@ -297,3 +297,19 @@ def test_python_floats_are_written_as_numpy_writes_them():
     )
     values = np.concatenate([values, np.round(values[:500], 4)])
     assert [repr(float(v)) for v in values] == values.astype(str).tolist()
+
+
+def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_batches):
+    from analysis.markers import marker_counts
+    from analysis.pipeline import _compiled, assemble_batches, run_tables
+
+    docs = list(seeds)
+    expected = marker_counts(analyze(docs, lexicon=lex_a).matches, [d.doc_id for d in docs], lex_a)
+    assert len(expected) == 5 * 2 and expected["count"].sum() > 0  # 2 markers in lex_a
+    for order in (docs, docs[::-1]):  # sorted by doc_id (the batches' rows), and not
+        for jobs in (1, 2):
+            batches = list(run_tables(order, _compiled(lex_a), jobs=jobs))
+            got = assemble_batches(order, batches, lex_a)
+            assert got.markers.astype(object).equals(expected.astype(object)), (order, jobs)
+            # the workers' rows are used only when they are the table
+            assert ("markers" in got.rendered) == (jobs == 2 and order is docs)
