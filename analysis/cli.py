@@ -260,7 +260,7 @@ def _input_hashes(root: Path, docs) -> dict[str, str]:
 def _run_analyze(args: argparse.Namespace) -> int:
     from analysis.corpus import corpus_files, read_corpus
     from analysis.lexicon import load_lexicon
-    from analysis.outputs import check_output_dir, write_tables
+    from analysis.outputs import check_output_dir, table_writer
 
     # before anything is read or written, for every engine
     check_output_dir(args.out, inputs=input_paths(args), force=args.force)
@@ -297,7 +297,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
             return 0
         docs, results = dask_engine.analyze_corpus(args.corpus, **dask_options)
-        provenance = _provenance(args, docs, lexicon)
+        _write(args, docs, results, _provenance(args, docs, lexicon))
     else:
         from analysis.cache import RunCache, default_cache_dir, run_key
 
@@ -320,13 +320,29 @@ def _run_analyze(args: argparse.Namespace) -> int:
                 return 0
         from analysis.pipeline import analyze
 
-        results = analyze(
-            docs,
-            lexicon=lexicon,
-            progress=args.progress,
-            jobs=args.jobs,
-            cache=None if args.no_cache else (args.cache_dir or default_cache_dir()),
-        )
+        options = {
+            "lexicon": lexicon,
+            "progress": args.progress,
+            "jobs": args.jobs,
+            "cache": None if args.no_cache else (args.cache_dir or default_cache_dir()),
+        }
+        if getattr(args, "format", "csv") == "csv":
+            # the rows the pool workers format go straight into the output files
+            with table_writer(args.out) as writer:
+                results = analyze(docs, **options, sink=writer.stream)
+                _write(args, docs, results, provenance, writer)
+        else:
+            _write(args, docs, analyze(docs, **options), provenance)
+    if run is not None:
+        run.store(args.out)
+    print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
+    return 0
+
+
+def _write(args: argparse.Namespace, docs, results, provenance: dict, writer=None) -> None:
+    """Compute the corpus-level tables and write everything into ``--out`` (CSV with the
+    :class:`~analysis.outputs.TableWriter` of the run, if any, or Parquet)."""
+    from analysis.outputs import write_tables
     from analysis.pipeline import corpus_tables, gc_paused
 
     with gc_paused():
@@ -339,12 +355,10 @@ def _run_analyze(args: argparse.Namespace) -> int:
             from analysis.engines.parquet import write_parquet_tables
 
             write_parquet_tables(args.out, tables, provenance)
+        elif writer is not None:
+            writer.write(tables, provenance, streamed=results.streamed, rendered=results.rendered)
         else:
             write_tables(args.out, tables, provenance, rendered=getattr(results, "rendered", None))
-    if run is not None:
-        run.store(args.out)
-    print(f"framing: analysed {len(docs)} documents into {args.out}", file=sys.stderr)
-    return 0
 
 
 def _restore(run, args: argparse.Namespace, n_documents: int, *, warn_duplicates: bool) -> bool:

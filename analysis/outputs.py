@@ -10,8 +10,9 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -25,6 +26,8 @@ __all__ = [
     "is_framing_output",
     "write_csv",
     "write_json",
+    "TableWriter",
+    "table_writer",
     "write_tables",
 ]
 
@@ -290,6 +293,76 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class TableWriter:
+    """Writes CSV tables and ``provenance.json`` into a directory; some tables can be
+    streamed, their rows appended chunk by chunk while they are computed.
+
+    Use it through :func:`table_writer` (a temporary directory that replaces ``--out`` only
+    when complete) or :func:`write_tables`.
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._streams: dict[str, TextIO] = {}
+
+    def stream(self, name: str, columns: Sequence[str], chunk: str) -> None:
+        """Append ``chunk`` (rows formatted as :func:`write_csv` writes them) to NAME.csv,
+        after the header ``columns`` on the first call."""
+        f = self._streams.get(name)
+        if f is None:
+            f = open(self.directory / f"{name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._streams[name] = f
+            csv.writer(f, lineterminator="\n").writerow([str(c) for c in columns])
+        f.write(chunk)
+
+    def close(self) -> None:
+        """Close the streamed files."""
+        for f in self._streams.values():
+            f.close()
+
+    def write(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        provenance: Mapping | None = None,
+        *,
+        streamed: Collection[str] = (),
+        rendered: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """Write every table (and ``provenance.json``), except the ``streamed`` ones whose
+        rows all went through :meth:`stream` already.
+
+        A table that was streamed in part but is not in ``streamed`` is written again in
+        full. ``rendered`` (e.g. :attr:`analysis.pipeline.Results.rendered`) gives, for some
+        tables, their rows already formatted as :func:`write_csv` would write them (chunks
+        in order); those are written after the header as they are.
+        """
+        self.close()
+        rendered = rendered or {}
+        for name, df in tables.items():
+            if name in streamed and name in self._streams:
+                continue
+            if name in rendered:
+                with open(self.directory / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+                    csv.writer(f, lineterminator="\n").writerow([str(c) for c in df.columns])
+                    f.writelines(rendered[name])
+            else:
+                write_csv(df, self.directory / f"{name}.csv")
+        if provenance is not None:
+            write_json(provenance, self.directory / PROVENANCE_NAME)
+
+
+@contextlib.contextmanager
+def table_writer(out: str | Path) -> Iterator[TableWriter]:
+    """A :class:`TableWriter` on a temporary directory that replaces ``out`` only if the block
+    succeeds (see :func:`atomic_dir`)."""
+    with atomic_dir(out) as tmp:
+        writer = TableWriter(tmp)
+        try:
+            yield writer
+        finally:
+            writer.close()
+
+
 def write_tables(
     out: str | Path,
     tables: Mapping[str, pd.DataFrame],
@@ -299,18 +372,7 @@ def write_tables(
 ) -> None:
     """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically.
 
-    ``rendered`` (e.g. :attr:`analysis.pipeline.Results.rendered`) gives, for some tables,
-    their rows already formatted as :func:`write_csv` would write them (chunks in order);
-    those are written after the header as they are.
+    ``rendered``: rows already formatted, see :meth:`TableWriter.write`.
     """
-    rendered = rendered or {}
-    with atomic_dir(out) as tmp:
-        for name, df in tables.items():
-            if name in rendered:
-                with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-                    csv.writer(f, lineterminator="\n").writerow([str(c) for c in df.columns])
-                    f.writelines(rendered[name])
-            else:
-                write_csv(df, tmp / f"{name}.csv")
-        if provenance is not None:
-            write_json(provenance, tmp / "provenance.json")
+    with table_writer(out) as writer:
+        writer.write(tables, provenance, rendered=rendered)

@@ -477,6 +477,10 @@ class Results:
     #: table order, equal to what :func:`analysis.outputs.write_csv` writes after the
     #: header); :func:`analysis.outputs.write_tables` uses them instead of formatting again.
     rendered: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    #: The tables whose every CSV row went to the ``sink`` of :func:`analyze` (formatted
+    #: by the pool workers as the batches came back); write the others
+    #: (:meth:`analysis.outputs.TableWriter.write`).
+    streamed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in a fixed order."""
@@ -634,11 +638,18 @@ class _Column:
 
 
 def assemble_batches(
-    docs: Iterable[Document], batches: Iterable[BatchTables], lexicon: Lexicon
+    docs: Iterable[Document],
+    batches: Iterable[BatchTables],
+    lexicon: Lexicon,
+    *,
+    sink: Callable[[str, Sequence[str], str], None] | None = None,
 ) -> Results:
     """Build the corpus tables from documents and the :class:`BatchTables` of their batches.
 
-    ``Results.rendered`` keeps the workers' CSV rows when every batch has them.
+    The workers' CSV rows of each batch go to ``sink(table, columns, rows)`` as the batch
+    comes (e.g. :meth:`analysis.outputs.TableWriter.stream`; ``Results.streamed`` then names
+    the tables whose rows all went there) or, without a sink, are kept in
+    ``Results.rendered`` when every batch has them.
     """
     parts = {name: {c: _Column() for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
     D = {c: [] for c in TABLE_COLUMNS["documents"]}
@@ -653,7 +664,10 @@ def assemble_batches(
             rendered = None
         elif rendered is not None:
             for name in DOC_TABLES:
-                rendered[name].append(b.csv[name])
+                if sink is None:
+                    rendered[name].append(b.csv[name])
+                else:
+                    sink(name, TABLE_COLUMNS[name], b.csv[name])
         for stat in b.stats:
             d = next(docs, None)
             if d is None:
@@ -676,9 +690,11 @@ def assemble_batches(
         tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
         if rendered is not None:
             rendered.pop("markers")
+    complete = rendered is not None and bool(doc_ids)
     return Results(
         **{name: tables[name] for name in TABLE_COLUMNS},
-        rendered=rendered if rendered and doc_ids else {},
+        rendered=rendered if complete and sink is None else {},
+        streamed=frozenset(rendered) if complete and sink is not None else frozenset(),
     )
 
 
@@ -707,6 +723,7 @@ def analyze(
     progress: bool | None = None,
     jobs: int | None = 1,
     cache: str | Path | DocCache | None = None,
+    sink: Callable[[str, Sequence[str], str], None] | None = None,
 ) -> Results:
     """Analyse a corpus: read and clean it, run the per-document pass, build the tables.
 
@@ -725,6 +742,8 @@ def analyze(
         cache: Per-document cache directory, or a :class:`~analysis.cache.DocCache` (whose
             ``stats`` then count this run's hits and misses); ``None``: no cache. The
             command line uses :func:`analysis.cache.default_cache_dir` unless ``--no-cache``.
+        sink: Receives the CSV rows the pool workers formatted, batch by batch (see
+            :func:`assemble_batches`); the command line streams them into the output files.
 
     Returns:
         The :class:`Results` tables.
@@ -757,7 +776,7 @@ def analyze(
 
         with gc_paused():
             return assemble_batches(
-                docs, counted(run_tables(docs, compiled, jobs=n_jobs, cache=cache)), lex
+                docs, counted(run_tables(docs, compiled, jobs=n_jobs, cache=cache)), lex, sink=sink
             )
 
 

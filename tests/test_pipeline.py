@@ -313,3 +313,30 @@ def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_bat
             assert got.markers.astype(object).equals(expected.astype(object)), (order, jobs)
             # the workers' rows are used only when they are the table
             assert ("markers" in got.rendered) == (jobs == 2 and order is docs)
+
+
+def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails(
+    tmp_path, monkeypatch, capsys, small_batches
+):
+    from analysis import outputs
+
+    streamed = []
+    stream = outputs.TableWriter.stream
+
+    def spy(self, name, columns, chunk):
+        streamed.append((name, self.directory.name.startswith(".ok.tmp-")))
+        stream(self, name, columns, chunk)
+
+    monkeypatch.setattr(outputs.TableWriter, "stream", spy)
+    args = ["analyze", str(SEEDS_DIR), "--jobs", "2", "--no-cache"]
+    assert main([*args, "--out", str(tmp_path / "ok")]) == 0
+    # three batches of the five seeds, each table's rows into the temporary directory
+    assert streamed == [(name, True) for _ in range(3) for name in pipeline.DOC_TABLES]
+
+    def fail(*a, **k):
+        raise RuntimeError("keyness failed")
+
+    monkeypatch.setattr(pipeline, "corpus_tables", fail)
+    with pytest.raises(RuntimeError, match="keyness failed"):
+        main([*args, "--out", str(tmp_path / "out")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok"]  # no out, no temporary dir
