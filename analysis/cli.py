@@ -310,9 +310,19 @@ def _run_analyze(args: argparse.Namespace) -> int:
             run = RunCache(cache_dir, run_key(_provenance(args, files, lexicon), vars(args)))
             if files and _restore(run, args, len(files), warn_duplicates=True):
                 return 0
-        from analysis.pipeline import resolve_jobs  # (imports spaCy: after a restore)
+        from analysis.config import resolve_jobs
 
-        docs = read_corpus(args.corpus, **corpus_options(args), jobs=resolve_jobs(args.jobs))
+        def prepare() -> None:  # spaCy, VADER, the lexicon: loaded while the files are read
+            from analysis.pipeline import prepare
+
+            prepare(lexicon)
+
+        docs = read_corpus(
+            args.corpus,
+            **corpus_options(args),
+            jobs=resolve_jobs(args.jobs),
+            while_reading=prepare,
+        )
         provenance = _provenance(args, docs, lexicon)
         if not args.no_cache and run is None:
             run = RunCache(cache_dir, run_key(provenance, vars(args)))

@@ -89,6 +89,10 @@ def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
 
 def _counts(values: pd.Series, name: str, column: str) -> np.ndarray:
     """Validate a column of non-negative whole numbers; return it as int64."""
+    if values.dtype == "int64":  # the pipeline's tables: only the sign to check, no copy
+        arr = values.to_numpy()
+        if not (arr < 0).any():
+            return arr
     num = pd.to_numeric(values, errors="coerce")
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))

@@ -58,3 +58,19 @@ def process_context():
 
     methods = mp.get_all_start_methods()
     return mp.get_context("fork" if "fork" in methods else methods[0])
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker processes to use: ``None`` or ``0`` means one per available CPU core.
+
+    Raises:
+        ValueError: ``jobs`` is negative or not an integer.
+    """
+    if jobs is None or jobs == 0:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not Linux
+            return max(1, os.cpu_count() or 1)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise ValueError(f"jobs must be a positive integer (or 0 for all cores), got {jobs!r}")
+    return jobs

@@ -14,7 +14,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path, PurePosixPath
@@ -484,6 +484,7 @@ def read_documents(
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | OutletRegistry | None = None,
     jobs: int = 1,
+    while_reading: Callable[[], object] | None = None,
 ) -> list[Document]:
     """Read, validate and clean every document of a corpus directory.
 
@@ -497,6 +498,8 @@ def read_documents(
         outlets: An outlet registry, or a TOML file extending the shipped one.
         jobs: Processes reading and cleaning the files (a corpus of more than
             :data:`READ_CHUNK` files is split between them); the result is the same.
+        while_reading: Called once in this process while the other processes read (e.g.
+            :func:`analysis.pipeline.prepare`), or before reading when there are none.
 
     Returns:
         Documents sorted by ``doc_id``.
@@ -517,7 +520,8 @@ def read_documents(
     problems: list[str] = []
     todo = [(root / rel, rel, row) for rel, row in plan_files(root, origins, problems)]
     docs = []
-    for chunk_docs, chunk_problems in _read_chunks(todo, registry, tuple(origins), jobs):
+    chunks = _read_chunks(todo, registry, tuple(origins), jobs, while_reading)
+    for chunk_docs, chunk_problems in chunks:
         docs.extend(chunk_docs)
         problems.extend(chunk_problems)
     if problems:
@@ -537,17 +541,26 @@ def _read_chunk(
     return [d for d in docs if d is not None], problems
 
 
-def _read_chunks(todo, registry: OutletRegistry, origins: tuple[str, ...], jobs: int):
-    """``_read_chunk`` results in file order, on ``jobs`` processes for large corpora."""
+def _read_chunks(
+    todo, registry: OutletRegistry, origins: tuple[str, ...], jobs: int, while_reading
+):
+    """``_read_chunk`` results in file order, on ``jobs`` processes for large corpora;
+    ``while_reading()`` runs here once the work is handed out (see :func:`read_documents`)."""
     chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
     if jobs < 2 or len(chunks) < 2:
+        if while_reading is not None:
+            while_reading()
         for chunk in chunks:
             yield _read_chunk(chunk, registry, origins)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=process_context()) as pool:
-        yield from pool.map(_read_chunk, chunks, [registry] * len(chunks), [origins] * len(chunks))
+        # (map hands out every chunk, and so starts the processes, before returning)
+        results = pool.map(_read_chunk, chunks, [registry] * len(chunks), [origins] * len(chunks))
+        if while_reading is not None:
+            while_reading()
+        yield from results
 
 
 _TABLE_ONLY = (
@@ -569,6 +582,7 @@ def read_corpus(
     on_bad_row: Literal["error", "skip"] = "error",
     include_title: bool = False,
     jobs: int = 1,
+    while_reading: Callable[[], object] | None = None,
     **columns: str | None,
 ) -> Sequence[Document]:
     """Read a corpus directory or a table file (CSV, JSONL/NDJSON, Parquet).
@@ -581,6 +595,8 @@ def read_corpus(
         on_bad_row: Tables only: ``error`` or ``skip`` bad rows.
         include_title: Tables only: analyse the title with the text.
         jobs: Directories only: processes reading the files (see :func:`read_documents`).
+        while_reading: Called once during reading (see :func:`read_documents`; for a table,
+            after it is read).
         **columns: Tables only: ``text_col``, ``date_col``, ``outlet_col``, ``origin_col``,
             ``id_col``, ``title_col``, ``file_col``.
 
@@ -598,7 +614,7 @@ def read_corpus(
     from analysis.tables import is_table, read_table
 
     if is_table(path):
-        return read_table(
+        table = read_table(
             path,
             origins=origins,
             outlets=outlets,
@@ -606,6 +622,9 @@ def read_corpus(
             include_title=include_title,
             **columns,
         )
+        if while_reading is not None:
+            while_reading()
+        return table
     given = [f"--{k.replace('_', '-')}" for k, v in columns.items() if v is not None]
     given += ["--on-bad-row skip"] if on_bad_row != "error" else []
     given += ["--include-title"] if include_title else []
@@ -613,7 +632,9 @@ def read_corpus(
         raise CorpusError(
             [f"{path}: {', '.join(given)} appl(ies) only to table files, not to a directory"]
         )
-    return read_documents(path, origins=origins, outlets=outlets, jobs=jobs)
+    return read_documents(
+        path, origins=origins, outlets=outlets, jobs=jobs, while_reading=while_reading
+    )
 
 
 def documents_frame(docs: Sequence[Document]) -> pd.DataFrame:

@@ -16,7 +16,6 @@ import contextlib
 import csv
 import gc
 import io
-import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +32,7 @@ from tqdm import tqdm
 from analysis import markers as mk
 from analysis import sentiment as st
 from analysis.cache import CacheStats, DocCache, text_key
-from analysis.config import DEFAULT_ORIGINS, process_context
+from analysis.config import DEFAULT_ORIGINS, process_context, resolve_jobs
 from analysis.corpus import Document, read_corpus
 from analysis.lexicon import Lexicon, load_lexicon
 from analysis.nlp import Parsed, parse, parse_many
@@ -54,6 +53,7 @@ __all__ = [
     "gc_paused",
     "process",
     "process_batch",
+    "prepare",
     "process_parsed",
     "resolve_jobs",
     "run_batches",
@@ -319,22 +319,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def resolve_jobs(jobs: int | None) -> int:
-    """Worker processes to use: ``None`` or ``0`` means one per available CPU core.
-
-    Raises:
-        ValueError: ``jobs`` is negative or not an integer.
-    """
-    if jobs is None or jobs == 0:
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # pragma: no cover - not Linux
-            return max(1, os.cpu_count() or 1)
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
-        raise ValueError(f"jobs must be a positive integer (or 0 for all cores), got {jobs!r}")
-    return jobs
-
-
 def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
     """Texts (or ``(doc_id, text)`` pairs) grouped into batches (see :data:`BATCH_DOCS`)."""
     batch: list = []
@@ -359,6 +343,16 @@ def _warm_up(compiled: mk.CompiledLexicon) -> None:
     """Load spaCy, the lemma table and VADER in this process (forked workers inherit them)."""
     parse("Warm up.")
     st.score("Warm up.")
+
+
+def prepare(lexicon: Lexicon) -> None:
+    """Load everything the per-document pass needs in this process: spaCy, the lookup
+    tables, VADER and the compiled lexicon (done once; forked workers inherit it).
+
+    :func:`analyze` does it when needed; calling it earlier, e.g. while worker processes
+    read the corpus (``read_corpus(..., while_reading=...)``), takes it off the critical path.
+    """
+    _warm_up(_compiled(lexicon))
 
 
 def _pool_map(
@@ -748,11 +742,17 @@ def analyze(
     Returns:
         The :class:`Results` tables.
     """
+    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     if isinstance(corpus, str | Path):
-        docs = read_corpus(corpus, origins=origins, outlets=outlets, jobs=resolve_jobs(jobs))
+        docs = read_corpus(
+            corpus,
+            origins=origins,
+            outlets=outlets,
+            jobs=resolve_jobs(jobs),
+            while_reading=lambda: prepare(lex),
+        )
     else:
         docs = corpus if isinstance(corpus, Sequence) else list(corpus)
-    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     compiled = _compiled(lex)
     if cache is not None and not isinstance(cache, DocCache):
         cache = DocCache(cache, lexicon_fingerprint=lex.fingerprint)

@@ -475,3 +475,14 @@ def test_documents_carry_the_hash_of_the_bytes_read(tmp_path):
     (doc,) = read_documents(tmp_path)
     assert doc.file_sha256 == hashlib.sha256(raw).hexdigest()
     assert doc.sha256 == hashlib.sha256(b"Text one.").hexdigest()  # the cleaned text
+
+
+def test_while_reading_runs_once_whatever_the_processes(monkeypatch):
+    from analysis import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "READ_CHUNK", 2)  # the five seeds make three tasks
+    calls = []
+    for jobs in (1, 2):
+        docs = read_documents(SEEDS_DIR, jobs=jobs, while_reading=lambda j=jobs: calls.append(j))
+        assert len(docs) == 5
+    assert calls == [1, 2]

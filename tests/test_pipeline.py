@@ -107,7 +107,9 @@ def test_batches_by_count_and_characters(monkeypatch):
 
 
 def test_resolve_jobs(monkeypatch):
-    monkeypatch.setattr(pipeline.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
     assert resolve_jobs(None) == 3
     assert resolve_jobs(0) == 3
     assert resolve_jobs(2) == 2
