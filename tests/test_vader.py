@@ -27,18 +27,38 @@ _VOCAB_TEXT = (
 VOCAB = _VOCAB_TEXT.split()
 
 
+#: More rule words, for the case and punctuation variants below.
+_MORE = (
+    "no nor least at very kind of but sort won't can't cannot neither nobody "
+    "love hate good bad fine nice awful truly really so this never without doubt"
+).split()
+
+
+def _variant(rng: random.Random, word: str) -> str:
+    """The word in another case, or with punctuation attached (stripped or kept by VADER)."""
+    word = rng.choice([word, word, word.upper(), word.title(), word.lower()])
+    return (
+        rng.choice(["", "", "(", '"'])[: len(word)]
+        + word
+        + rng.choice(["", "", ",", "!", "?", "."])
+    )
+
+
 def _sentences() -> list[str]:
     texts = [d.text for d in read_documents(SEEDS)]
     sents = [p.text[s:e] for p in parse_many(texts) for s, e in p.sentences]
     rng = random.Random(0)
     for _ in range(3000):
         sents.append(" ".join(rng.choice(VOCAB) for _ in range(rng.randint(1, 14))))
+    words = VOCAB + _MORE
+    for _ in range(20000):
+        sents.append(" ".join(_variant(rng, rng.choice(words)) for _ in range(rng.randint(1, 12))))
     return sents
 
 
 def test_identical_on_seed_and_rule_sentences():
     sents = _sentences()
-    assert len(sents) > 3100
+    assert len(sents) > 23100
     differ = [s for s in sents if FAST.polarity_scores(s) != STOCK.polarity_scores(s)]
     assert differ == []
 
