@@ -246,10 +246,10 @@ def _bench(tmp: Path, big: int, repeats: int) -> int:
     print(f"\nx{big} corpus ({n_big} documents), `framing analyze` as a fresh process")
     corpus = build_corpus(tmp / "big", big)
     cache = tmp / "cache"
-    # --jobs 1 and --jobs 2 interleaved, twice: the best time and the highest RSS of each
-    # (single runs of 20-35 s vary by about a second on a shared machine)
+    # --jobs 1 and --jobs 2 interleaved, three times: the best time and the highest RSS of
+    # each (single runs of 17-40 s vary by up to 20 % on this virtual machine)
     runs1, runs2 = [], []
-    for _ in range(2):
+    for _ in range(3):
         runs1.append(run_cli(corpus, tmp / "o1", "--jobs", "1", "--no-cache"))
         runs2.append(run_cli(corpus, tmp / "o2", "--jobs", "2", "--no-cache"))
     t1, rss1 = min(t for t, _ in runs1), max(r for _, r in runs1)
