@@ -488,10 +488,11 @@ def frame_rates(
 
     ``rate = 1000 · Σ count / Σ n_tokens`` over the documents of the cell (``n_tokens`` from
     ``documents``). The interval resamples *documents* with replacement
-    (:func:`analysis.stats.bootstrap_ratio`, percentile interval); all markers and frames of
-    one group × period share the same resamples (``resample_by``), so their intervals come
-    from one joint bootstrap of the cell's documents. It is NaN (empty in the CSV) when the
-    cell has fewer than two documents. Every document of ``documents`` counts,
+    (percentile interval); all markers and frames of one group × period share the same
+    resamples, so their intervals come from one joint bootstrap of the cell's documents —
+    :func:`analysis.stats.bootstrap_ratio` with ``resample_by``, through its
+    :func:`~analysis.stats.shared_intervals` (the same numbers). It is NaN (empty in the
+    CSV) when the cell has fewer than two documents. Every document of ``documents`` counts,
     also one with no rows in ``markers`` (its counts are 0).
 
     Args:

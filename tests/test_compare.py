@@ -433,3 +433,24 @@ def test_benjamini_hochberg_and_p_equal_scipy_stats():
     g2 = np.array([0.0, 1e-12, 3.841458820694124, 6.63, 10.83, 250.0, np.inf])
     assert np.array_equal(chdtrc(1.0, g2), chi2.sf(g2, 1))
     assert benjamini_hochberg([0.01, 0.04, 0.03]).tolist() == pytest.approx([0.03, 0.04, 0.04])
+
+
+def test_frame_rates_without_groups_has_one_cell_per_period_in_order():
+    # c1 2022, r2 2023, r3 2024, r1 2025 (the documents are not given in that order)
+    docs = FR_DOCS.assign(date=["2025-05-08", "2023-11-01", "2024-03-01", "2022-05-08"])
+    out = frame_rates(FR_MARKERS, docs, by=(), n_resamples=50)
+    assert tuple(out.columns) == FRAME_RATE_COLUMNS[1:]
+    totals = out[out["marker"] == ""]
+    assert totals["period"].tolist() == [
+        "2022",
+        "2022",
+        "2023",
+        "2023",
+        "2024",
+        "2024",
+        "2025",
+        "2025",
+    ]
+    # partnership / sovereignty totals of c1, r2, r3, r1
+    assert totals["count"].tolist() == [5, 1, 3, 0, 1, 4, 3, 0]
+    assert totals["n_tokens"].tolist() == [50, 50, 100, 100, 200, 200, 100, 100]

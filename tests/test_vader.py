@@ -28,10 +28,11 @@ VOCAB = _VOCAB_TEXT.split()
 
 
 #: More rule words, for the case and punctuation variants below.
-_MORE = (
+_MORE_TEXT = (
     "no nor least at very kind of but sort won't can't cannot neither nobody "
     "love hate good bad fine nice awful truly really so this never without doubt"
-).split()
+)
+_MORE = _MORE_TEXT.split()
 
 
 def _variant(rng: random.Random, word: str) -> str:
