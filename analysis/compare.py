@@ -374,29 +374,29 @@ def keyness(
             ga, gb = groups[a], groups[b]
             jobs.append((f"{ga} vs {gb}", ga, gb, matrix[a], matrix[b]))
 
-    frames = []
+    parts = []
     for label, g, ref, y_i, y_j in jobs:
         stats = _compare_pair(y_i, y_j, alpha, alpha0, int(min_count))
-        idx = stats.pop("idx")
-        n = len(idx)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "comparison": np.full(n, label, dtype=object),
-                    "group": np.full(n, g, dtype=object),
-                    "reference": np.full(n, ref, dtype=object),
-                    "term": vocab[idx].astype(object),
-                    **stats,
-                }
-            )
-        )
-    if not frames:
+        parts.append((label, g, ref, stats))
+    if not parts or not sum(len(stats["idx"]) for *_, stats in parts):
         return _empty(KEYNESS_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values(
-        ["comparison", "z", "term"], ascending=[True, False, True], kind="mergesort"
-    )
-    return out.reset_index(drop=True)[list(KEYNESS_COLUMNS)]
+    # one table sorted by comparison, z descending, term (NaN z last; vocab is sorted, so a
+    # term's index orders it), without a frame per comparison
+    rank = {label: k for k, label in enumerate(sorted(label for label, *_ in parts))}
+    n = [len(stats["idx"]) for *_, stats in parts]
+    idx = np.concatenate([stats["idx"] for *_, stats in parts])
+    z = np.concatenate([stats["z"] for *_, stats in parts])
+    key = np.repeat([rank[label] for label, *_ in parts], n)
+    order = np.lexsort((idx, -z, key))
+    columns = {
+        "comparison": np.repeat(np.array([p[0] for p in parts], dtype=object), n),
+        "group": np.repeat(np.array([p[1] for p in parts], dtype=object), n),
+        "reference": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
+        "term": vocab[idx].astype(object),
+    }
+    for c in KEYNESS_COLUMNS[4:]:
+        columns[c] = np.concatenate([stats[c] for *_, stats in parts])
+    return pd.DataFrame({c: v[order] for c, v in columns.items()}, columns=list(KEYNESS_COLUMNS))
 
 
 def top_terms(
