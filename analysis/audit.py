@@ -19,8 +19,10 @@ import hashlib
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -98,6 +100,8 @@ def audit_sheet(
         for the researcher). Sorted by frame, marker, doc_id, start. Markers without hits
         have no rows.
     """
+    import pandas as pd
+
     if per_marker < 1:
         raise ValueError(f"audit_sheet: per_marker must be >= 1, got {per_marker}")
     if matches.empty:
@@ -144,6 +148,8 @@ def parse_relevant(value: object) -> bool | None:
     Raises:
         ValueError: any other value.
     """
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, bool):
@@ -197,6 +203,8 @@ def score_audit(sheet: pd.DataFrame) -> pd.DataFrame:
         AuditError: a required column is missing, or a ``relevant`` value is not
             understood (the message names the row, its CSV line, doc_id and marker).
     """
+    import pandas as pd
+
     missing = [c for c in ("frame", "marker", "relevant") if c not in sheet.columns]
     if missing:
         raise AuditError(f"audit sheet lacks column(s): {', '.join(missing)}")
@@ -315,6 +323,8 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``framing audit`` (sheet or ``--score`` mode); returns the exit status."""
+    import pandas as pd
+
     from analysis.outputs import OutputError, check_output_file
 
     if args.score is not None:

@@ -18,12 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path, PurePosixPath
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, process_context
 from analysis.outlets import OutletRegistry, load_outlets
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -54,6 +55,21 @@ DOCUMENT_COLUMNS = (
     "duplicate_of",
     "sha256",
 )
+
+
+#: File suffixes read as tables (:func:`analysis.tables.read_table`), and their format.
+TABLE_FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+
+
+def is_table(path: str | Path) -> bool:
+    """Whether ``path`` is a file with a table suffix (see :data:`TABLE_FORMATS`)."""
+    p = Path(path)
+    return p.suffix.lower() in TABLE_FORMATS and not p.is_dir()
 
 
 class CorpusError(ValueError):
@@ -611,9 +627,9 @@ def read_corpus(
     unknown = sorted(set(columns) - set(_TABLE_ONLY))
     if unknown:
         raise TypeError(f"read_corpus() got unexpected keyword argument(s) {unknown}")
-    from analysis.tables import is_table, read_table
-
     if is_table(path):
+        from analysis.tables import read_table
+
         table = read_table(
             path,
             origins=origins,
@@ -639,6 +655,8 @@ def read_corpus(
 
 def documents_frame(docs: Sequence[Document]) -> pd.DataFrame:
     """Documents as a table with :data:`DOCUMENT_COLUMNS` plus ``text``."""
+    import pandas as pd
+
     cols = [*DOCUMENT_COLUMNS, "text"]
     return pd.DataFrame([{c: getattr(d, c) for c in cols} for d in docs], columns=cols)
 

@@ -12,9 +12,10 @@ import secrets
 import shutil
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PROVENANCE_NAME",
@@ -98,6 +99,8 @@ def _plain(values: list[str]) -> bool:
 
 def _csv_values(col: pd.Series) -> list | None:
     """A column as the values pandas' CSV writer would write (``None``: not handled here)."""
+    import pandas as pd
+
     dtype = col.dtype
     if dtype.kind in "iu":
         return col.tolist()

@@ -39,11 +39,13 @@ import pandas as pd
 
 from analysis.config import DEFAULT_ORIGINS
 from analysis.corpus import (
+    TABLE_FORMATS,
     CorpusError,
     Document,
     DuplicateWarning,
     clean_text,
     find_dateline,
+    is_table,
     split_header,
 )
 from analysis.outlets import OutletRegistry, load_outlets
@@ -66,14 +68,6 @@ __all__ = [
 
 OnBadRow = Literal["error", "skip"]
 Role = Literal["text", "date", "outlet", "origin", "id", "title", "file"]
-
-#: File suffixes read as tables, and their format.
-TABLE_FORMATS: dict[str, str] = {
-    ".csv": "csv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-}
 
 #: Column names recognised for each role when no ``*_col`` option is given, in order of
 #: preference. Matching ignores case, spaces, ``_`` and ``-`` (``Source Name`` = ``source_name``,
@@ -209,12 +203,6 @@ def resolve_columns(
 
 
 # --------------------------------------------------------------------------- reading chunks
-
-
-def is_table(path: str | Path) -> bool:
-    """Whether ``path`` is a file with a table suffix (see :data:`TABLE_FORMATS`)."""
-    p = Path(path)
-    return p.suffix.lower() in TABLE_FORMATS and not p.is_dir()
 
 
 def _format(path: Path) -> str:
