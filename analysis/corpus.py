@@ -560,8 +560,9 @@ def _read_chunk(
 def _read_chunks(
     todo, registry: OutletRegistry, origins: tuple[str, ...], jobs: int, while_reading
 ):
-    """``_read_chunk`` results in file order, on ``jobs`` processes for large corpora;
-    ``while_reading()`` runs here once the work is handed out (see :func:`read_documents`)."""
+    """``_read_chunk`` results in file order, shared for large corpora between ``jobs - 1``
+    worker processes (taking chunks from the front) and this process (from the back, once
+    ``while_reading()``, called when the first chunks are handed out, has returned)."""
     chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
     if jobs < 2 or len(chunks) < 2:
         if while_reading is not None:
@@ -569,14 +570,32 @@ def _read_chunks(
         for chunk in chunks:
             yield _read_chunk(chunk, registry, origins)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=process_context()) as pool:
-        # (map hands out every chunk, and so starts the processes, before returning)
-        results = pool.map(_read_chunk, chunks, [registry] * len(chunks), [origins] * len(chunks))
+    results: list = [None] * len(chunks)
+    front, back = 0, len(chunks)  # chunks[front:back] are not handed out yet
+    inflight: dict[int, object] = {}
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=process_context()) as pool:
+
+        def hand_out() -> None:
+            nonlocal front
+            while front < back and len(inflight) < 2 * (jobs - 1):
+                inflight[front] = pool.submit(_read_chunk, chunks[front], registry, origins)
+                front += 1
+
+        hand_out()  # (the first submit starts the processes)
         if while_reading is not None:
             while_reading()
-        yield from results
+        while inflight or front < back:
+            for k in [k for k, f in inflight.items() if f.done()]:
+                results[k] = inflight.pop(k).result()
+            hand_out()
+            if front < back:
+                back -= 1
+                results[back] = _read_chunk(chunks[back], registry, origins)
+            elif inflight:
+                wait(list(inflight.values()), return_when=FIRST_COMPLETED)
+    yield from results
 
 
 _TABLE_ONLY = (
