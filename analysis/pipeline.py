@@ -18,10 +18,11 @@ import gc
 import io
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -292,12 +293,16 @@ def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
     return results, (cache.stats if cache is not None else CacheStats())
 
 
-def _worker_tables(batch: list[tuple[str, str]]) -> tuple[BatchTables, CacheStats]:
+def _worker_tables(
+    batch: list[tuple[str, str]], keep: Collection[str] | None = None
+) -> tuple[BatchTables, CacheStats]:
     cache = _worker_cache()
     with gc_paused():
         results = _run_batch([t for _, t in batch], _WORKER["compiled"], cache)
         # the rows are laid out and formatted here, in parallel, not in the main process
-        tables = batch_tables([d for d, _ in batch], results, pairs=_WORKER["pairs"], render=True)
+        tables = batch_tables(
+            [d for d, _ in batch], results, pairs=_WORKER["pairs"], render=True, keep=keep
+        )
     return tables, (cache.stats if cache is not None else CacheStats())
 
 
@@ -433,10 +438,12 @@ def run_tables(
     *,
     jobs: int = 1,
     cache: DocCache | None = None,
+    keep: Collection[str] | None = None,
 ) -> Iterator[BatchTables]:
     """:func:`batch_tables` of each batch of ``docs``, in order, on ``jobs`` processes.
 
-    With ``jobs >= 2`` the workers also format the rows as CSV (:attr:`BatchTables.csv`).
+    With ``jobs >= 2`` the workers also format the rows as CSV (:attr:`BatchTables.csv`)
+    and return the columns of the ``keep`` tables only (all if ``None``).
     """
 
     pairs = mk.marker_pairs(compiled)
@@ -448,7 +455,7 @@ def run_tables(
 
     yield from _pool_map(
         local,
-        _worker_tables,
+        partial(_worker_tables, keep=keep),
         _batches((d.doc_id, d.text) for d in docs),
         compiled,
         jobs=jobs,
@@ -493,6 +500,12 @@ DOC_TABLES: tuple[str, ...] = (
 )
 
 
+#: The tables :func:`corpus_tables` reads (and ``matches``, from which ``markers`` is
+#: recounted when the batches' rows cannot be used): with a ``sink``, the only per-document
+#: tables :func:`analyze` keeps in memory when the pool workers stream the others' rows.
+KEEP_WHEN_STREAMED: tuple[str, ...] = ("terms", "matches", "markers")
+
+
 @dataclass(slots=True)
 class BatchTables:
     """A batch of documents' rows of the :data:`DOC_TABLES`, column-wise (plain data).
@@ -513,6 +526,7 @@ def batch_tables(
     *,
     pairs: Sequence[tuple[str, str]] = (),
     render: bool = False,
+    keep: Collection[str] | None = None,
 ) -> BatchTables:
     """Lay out the rows of a batch of documents (see :class:`BatchTables`).
 
@@ -520,6 +534,8 @@ def batch_tables(
     per row is a few C-level list operations. ``pairs`` are the lexicon's sorted marker
     pairs (:func:`analysis.markers.marker_pairs`): each document gets one ``markers`` row
     per pair, as :func:`analysis.markers.marker_counts` counts them (no pairs: no rows).
+    With ``render``, ``keep`` (if given) names the tables whose columns are also returned;
+    the others have only their CSV rows.
     """
     cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
     stats = []
@@ -579,7 +595,10 @@ def batch_tables(
             csv.writer(buf, lineterminator="\n").writerows(zip(*columns.values(), strict=True))
             rendered[name] = buf.getvalue()
         # typed arrays cross process boundaries as buffers (cheap to unpickle)
-        cols = {name: {c: _array(v) for c, v in columns.items()} for name, columns in cols.items()}
+        cols = {
+            name: {c: _array(v) if keep is None or name in keep else [] for c, v in columns.items()}
+            for name, columns in cols.items()
+        }
     return BatchTables(stats, cols, rendered)
 
 
@@ -738,6 +757,9 @@ def analyze(
             command line uses :func:`analysis.cache.default_cache_dir` unless ``--no-cache``.
         sink: Receives the CSV rows the pool workers formatted, batch by batch (see
             :func:`assemble_batches`); the command line streams them into the output files.
+            When the workers do (``Results.streamed``), only the tables in
+            :data:`KEEP_WHEN_STREAMED` are also kept in ``Results``; the other streamed
+            tables are empty there (their rows went to the sink).
 
     Returns:
         The :class:`Results` tables.
@@ -775,9 +797,10 @@ def analyze(
                 yield b
 
         with gc_paused():
-            return assemble_batches(
-                docs, counted(run_tables(docs, compiled, jobs=n_jobs, cache=cache)), lex, sink=sink
-            )
+            # streamed rows of tables nothing else reads need not come back as columns
+            keep = None if sink is None else KEEP_WHEN_STREAMED
+            batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep)
+            return assemble_batches(docs, counted(batches), lex, sink=sink)
 
 
 # --------------------------------------------------------------------------- corpus tables

@@ -342,3 +342,31 @@ def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails
     with pytest.raises(RuntimeError, match="keyness failed"):
         main([*args, "--out", str(tmp_path / "out")])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ok"]  # no out, no temporary dir
+
+
+def test_a_sink_receives_the_rows_and_only_the_tables_the_statistics_read_are_kept(
+    seeds, lex_a, small_batches
+):
+    from analysis.pipeline import DOC_TABLES, KEEP_WHEN_STREAMED
+
+    ref = analyze(seeds, lexicon=lex_a, jobs=1)
+    chunks: dict[str, list[str]] = {}
+    got = analyze(
+        seeds,
+        lexicon=lex_a,
+        jobs=2,
+        sink=lambda name, cols, rows: chunks.setdefault(name, []).append(rows),
+    )
+    assert got.streamed == frozenset(DOC_TABLES) and got.rendered == {}
+    assert KEEP_WHEN_STREAMED == ("terms", "matches", "markers")
+    for name in DOC_TABLES:
+        assert len(chunks[name]) == 3  # one chunk per batch
+        if name in KEEP_WHEN_STREAMED:
+            pd.testing.assert_frame_equal(getattr(got, name), getattr(ref, name))
+        else:
+            assert getattr(got, name).empty and list(getattr(got, name).columns) == list(
+                TABLE_COLUMNS[name]
+            )
+    pd.testing.assert_frame_equal(got.documents, ref.documents)
+    # without a sink, every table is kept whatever the jobs
+    pd.testing.assert_frame_equal(analyze(seeds, lexicon=lex_a, jobs=2).sentences, ref.sentences)
