@@ -47,6 +47,7 @@ __all__ = [
     "analyze",
     "BatchTables",
     "DOC_TABLES",
+    "KEEP_WHEN_STREAMED",
     "assemble",
     "assemble_batches",
     "batch_tables",
