@@ -258,7 +258,7 @@ def _input_hashes(root: Path, docs) -> dict[str, str]:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from analysis.corpus import corpus_files, read_corpus
+    from analysis.corpus import read_corpus, relative_files
     from analysis.lexicon import load_lexicon
     from analysis.outputs import check_output_dir, table_writer
 
@@ -306,7 +306,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         # (that key equals the key of its documents); a table needs its documents first.
         cache_dir = args.cache_dir or default_cache_dir()
         if not args.no_cache and args.corpus.is_dir():
-            files = [p.relative_to(args.corpus).as_posix() for p in corpus_files(args.corpus)]
+            files = relative_files(args.corpus)
             run = RunCache(cache_dir, run_key(_provenance(args, files, lexicon), vars(args)))
             if files and _restore(run, args, len(files), warn_duplicates=True):
                 return 0

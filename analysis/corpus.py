@@ -40,6 +40,7 @@ __all__ = [
     "read_document",
     "read_documents",
     "read_manifest",
+    "relative_files",
     "split_header",
 ]
 
@@ -451,7 +452,7 @@ def corpus_files(root: str | Path) -> list[Path]:
     entered. Sorted like paths (by their components).
     """
     root = Path(root)
-    return [root / rel for rel in _scan(root)]
+    return [root / rel for rel in relative_files(root)]
 
 
 def plan_files(
@@ -463,7 +464,7 @@ def plan_files(
     Files whose manifest row was rejected are left out (the row's problem is reported);
     problems, an empty corpus included, are appended to ``problems``.
     """
-    files = _scan(root)
+    files = relative_files(root)
     rejected: set[str] = set()
     manifest = read_manifest(root, origins, problems, rejected, scanned=set(files))
     if not files:
@@ -471,8 +472,9 @@ def plan_files(
     return [(rel, manifest.get(rel)) for rel in files if rel not in rejected]
 
 
-def _scan(root: Path) -> list[str]:
-    """Relative POSIX paths of the ``*.txt`` files under ``root``, in path order.
+def relative_files(root: str | Path) -> list[str]:
+    """Relative POSIX paths of the ``*.txt`` files under ``root``, in path order (the
+    files of :func:`corpus_files`).
 
     The same files as ``root.rglob("*.txt")`` filtered by ``is_file()``, from one
     ``os.scandir`` per directory (no ``stat`` per regular file).

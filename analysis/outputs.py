@@ -313,10 +313,14 @@ class TableWriter:
         after the header ``columns`` on the first call."""
         f = self._streams.get(name)
         if f is None:
-            f = open(self.directory / f"{name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
-            self._streams[name] = f
-            csv.writer(f, lineterminator="\n").writerow([str(c) for c in columns])
+            f = self._streams[name] = self._open(name, columns)
         f.write(chunk)
+
+    def _open(self, name: str, columns: Sequence[str]) -> TextIO:
+        """NAME.csv opened for writing, its header line written."""
+        f = open(self.directory / f"{name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+        csv.writer(f, lineterminator="\n").writerow([str(c) for c in columns])
+        return f
 
     def close(self) -> None:
         """Close the streamed files."""
@@ -345,8 +349,7 @@ class TableWriter:
             if name in streamed and name in self._streams:
                 continue
             if name in rendered:
-                with open(self.directory / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-                    csv.writer(f, lineterminator="\n").writerow([str(c) for c in df.columns])
+                with self._open(name, df.columns) as f:
                     f.writelines(rendered[name])
             else:
                 write_csv(df, self.directory / f"{name}.csv")

@@ -441,7 +441,7 @@ def test_reading_with_several_processes_gives_the_same_documents_and_problems(
 
 
 def test_corpus_files_lists_what_rglob_lists_in_path_order(tmp_path):
-    from analysis.corpus import corpus_files
+    from analysis.corpus import corpus_files, relative_files
 
     for rel in ["a-c.txt", "a/b.txt", "a/z/y.txt", "B.txt", ".hidden.txt", "x.TXT", "n.md"]:
         write(tmp_path, rel, " date 2024-05-16 (MENAFN) Text.")
@@ -451,6 +451,7 @@ def test_corpus_files_lists_what_rglob_lists_in_path_order(tmp_path):
     (tmp_path / "file-link.txt").symlink_to(tmp_path / "a-c.txt")
     (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
     listed = [p.relative_to(tmp_path).as_posix() for p in corpus_files(tmp_path)]
+    assert relative_files(tmp_path) == listed
     # path order ("a" < "a-c.txt" component-wise), not string order ("a-c.txt" < "a/b.txt")
     assert listed == [
         ".hidden.txt",

@@ -320,16 +320,6 @@ def partition_size_for(n_documents: int, n_threads: int) -> int:
     return max(1, min(MAX_PARTITION_SIZE, per_task))
 
 
-def _plan(root: Path, origins: Sequence[str], problems: list[str]) -> list[tuple[str, dict | None]]:
-    """The corpus files (relative paths, sorted as the local engine sorts them) and rows.
-
-    Files whose manifest row was rejected are left out (the row's problem is reported).
-    """
-    from analysis import corpus
-
-    return corpus.plan_files(root, origins, problems)
-
-
 def _gather(client: Client, futures: list, parts: list, progress: bool) -> Iterator[tuple]:
     """Results of ``futures`` in order, releasing each one as soon as it is consumed."""
     from distributed.scheduler import KilledWorker
@@ -380,7 +370,7 @@ def _prepare(
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     registry = load_outlets(outlets)
     problems: list[str] = []
-    items = _plan(root, origins, problems)
+    items = corpus_mod.plan_files(root, origins, problems)
     return root, lex, registry, items, problems
 
 
