@@ -43,20 +43,20 @@ analyze: $(STAMP) ## Run `framing analyze` on $(CORPUS) into $(OUT)
 
 figures: $(STAMP) ## Re-run the analysis, re-execute the notebooks (in place) and write figures/
 	$(BIN)/framing analyze $(CORPUS) --out $(OUT)
-	$(BIN)/python -m analysis.figures --corpus $(CORPUS) --out figures
-	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python -m analysis.notebooks notebooks/*.ipynb
+	$(BIN)/python -m analysis.plots.catalogue --corpus $(CORPUS) --out figures
+	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python -m tools.run_notebooks notebooks/*.ipynb
 
 test: $(DASK_STAMP) lint ## Lint, pytest (Dask tests included, never skipped), then nbval
 	FRAMING_REQUIRE_DASK=1 $(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider notebooks
 
 lint: $(STAMP) ## ruff lint + format check
-	$(BIN)/ruff check analysis tests bench
-	$(BIN)/ruff format --check analysis tests bench
+	$(BIN)/ruff check analysis tests bench tools
+	$(BIN)/ruff format --check analysis tests bench tools
 
 format: $(STAMP) ## Apply ruff formatting and safe fixes
-	$(BIN)/ruff check --fix analysis tests bench
-	$(BIN)/ruff format analysis tests bench
+	$(BIN)/ruff check --fix analysis tests bench tools
+	$(BIN)/ruff format analysis tests bench tools
 
 bench: $(STAMP) ## Benchmarks: bench_analyze.py, then bench-dask (not part of `make test`)
 	$(BIN)/python bench/bench_analyze.py

@@ -10,18 +10,18 @@ The public API is re-exported lazily (importing :mod:`analysis` loads nothing he
 from importlib import import_module
 
 _EXPORTS = {
-    "load_corpus": "analysis.corpus",
-    "analyze": "analysis.pipeline",
-    "load_lexicon": "analysis.lexicon",
-    "find_markers": "analysis.markers",
-    "marker_counts": "analysis.markers",
-    "kwic": "analysis.markers",
-    "keyness": "analysis.compare",
-    "top_terms": "analysis.compare",
-    "frame_rates": "analysis.compare",
-    "aggregate_sentiment": "analysis.sentiment",
-    "bootstrap_ratio": "analysis.stats",
-    "load_outlets": "analysis.outlets",
+    "load_corpus": "analysis.read.corpus",
+    "analyze": "analysis.run.pipeline",
+    "load_lexicon": "analysis.document.lexicon",
+    "find_markers": "analysis.document.markers",
+    "marker_counts": "analysis.document.markers",
+    "kwic": "analysis.document.markers",
+    "keyness": "analysis.stats.compare",
+    "top_terms": "analysis.stats.compare",
+    "frame_rates": "analysis.stats.compare",
+    "aggregate_sentiment": "analysis.document.tone",
+    "bootstrap_ratio": "analysis.stats.bootstrap",
+    "load_outlets": "analysis.read.outlets",
 }
 
 __all__ = sorted(_EXPORTS)

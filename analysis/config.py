@@ -24,7 +24,7 @@ DEFAULT_OUT = PROJECT_ROOT / "out" / "seeds"
 #: Name of the optional manifest inside a corpus directory.
 MANIFEST_NAME = "sources.csv"
 
-#: Version of the tokenization, lemmatization and sentence rules of :mod:`analysis.nlp`:
+#: Version of the tokenization, lemmatization and sentence rules of :mod:`analysis.document.nlp`:
 #: bump it when they change (it invalidates cached results).
 RULES_VERSION = "2"
 #: The NLP pipeline's versions (read from package metadata, without importing spaCy).

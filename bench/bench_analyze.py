@@ -74,13 +74,13 @@ def build_corpus(dest: Path, copies: int) -> Path:
 def floor_pipeline(*, fast: bool = False):
     """The dependency floor: spaCy blank("en") + sentencizer + lookup lemmatizer, and VADER.
 
-    ``fast=True`` scores with :class:`analysis.vader.FastAnalyzer` (identical scores) instead
-    of the stock analyzer.
+    ``fast=True`` scores with :class:`analysis.document.vader.FastAnalyzer` (identical
+    scores) instead of the stock analyzer.
     """
     import spacy
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis.vader import FastAnalyzer
+    from analysis.document.vader import FastAnalyzer
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -98,8 +98,8 @@ def floor_pipeline(*, fast: bool = False):
 
 def time_pass(texts: list[str]) -> float:
     """Wall time of the per-document pass alone (one process, no cache)."""
-    from analysis.lexicon import load_lexicon
-    from analysis.pipeline import _compiled, gc_paused, run_batches
+    from analysis.document.lexicon import load_lexicon
+    from analysis.run.pipeline import _compiled, gc_paused, run_batches
 
     compiled = _compiled(load_lexicon(None))
     t = time.perf_counter()
@@ -111,8 +111,8 @@ def time_pass(texts: list[str]) -> float:
 
 def cleaned_texts(corpus: Path) -> tuple[list[str], int]:
     """The cleaned texts of a corpus and their number of word tokens (as analyze counts them)."""
-    from analysis.corpus import read_documents
-    from analysis.nlp import parse_many
+    from analysis.document.nlp import parse_many
+    from analysis.read.corpus import read_documents
 
     texts = [d.text for d in read_documents(corpus)]
     return texts, sum(p.n_tokens for p in parse_many(texts))
@@ -120,7 +120,7 @@ def cleaned_texts(corpus: Path) -> tuple[list[str], int]:
 
 def time_analyze(corpus: Path, out: Path, *opts: str) -> float:
     """Wall time of ``framing analyze`` called in this process (imports already done)."""
-    from analysis.cli import main
+    from analysis.cli.main import main
 
     t = time.perf_counter()
     with redirect_stderr(io.StringIO()):

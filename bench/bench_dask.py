@@ -17,7 +17,7 @@ start-up included):
   (workers already started; each worker still loads spaCy/VADER on its first task).
 
 Every run must produce byte-identical output files (checked). Then, inside this process on
-the warm cluster, times the analysis alone (``analysis.pipeline.analyze`` against
+the warm cluster, times the analysis alone (``analysis.run.pipeline.analyze`` against
 ``dask_engine.analyze``: no interpreter or cluster start-up, no writing). Prints Markdown
 tables of wall time and documents per second.
 
@@ -73,7 +73,7 @@ def digest(out: Path) -> str:
 
 def accepts(*options: str) -> bool:
     """Whether ``framing analyze`` accepts these options (``--jobs``, ``--no-cache``)."""
-    from analysis.cli import build_parser
+    from analysis.cli.main import build_parser
 
     try:
         with contextlib.redirect_stderr(io.StringIO()):
@@ -104,9 +104,9 @@ def parquet_driver(mode: str, corpus: str, out: str, scheduler: str) -> None:
     """One Parquet run in this (fresh) process; prints seconds and peak RSS as JSON."""
     import resource
 
-    from analysis import compare
-    from analysis.engines import dask_engine
-    from analysis.engines.parquet import write_parquet_tables
+    from analysis.run import dask_engine
+    from analysis.stats import compare
+    from analysis.write.parquet import write_parquet_tables
 
     t0 = time.perf_counter()
     if mode == "assembled":
@@ -132,7 +132,7 @@ def parquet_run(mode: str, corpus: Path, out: Path, scheduler: str) -> dict:
 
 def same_parquet_tables(a: Path, b: Path) -> bool:
     """Both output directories hold the same tables (compared as their CSV text)."""
-    from analysis.engines.parquet import read_parquet_tables
+    from analysis.write.parquet import read_parquet_tables
 
     def as_csv(out: Path) -> dict[str, str]:
         return {
@@ -202,8 +202,8 @@ def main() -> None:
                 # analysis only (no interpreter start, no cluster start, no writing): best of 2
                 from distributed import Client
 
-                from analysis.engines import dask_engine
-                from analysis.pipeline import analyze
+                from analysis.run import dask_engine
+                from analysis.run.pipeline import analyze
 
                 for name, fn in (
                     ("local", lambda c: analyze(tmp / "corpus", progress=False)),

@@ -1,11 +1,12 @@
-"""The per-document and whole-run caches (analysis.cache)."""
+"""The per-document and whole-run caches (analysis.run.cache)."""
 
 import json
 import os
 
 import pytest
 
-from analysis.cache import (
+from analysis.document.nlp import parse
+from analysis.run.cache import (
     CACHE_DIR_ENV,
     CacheStats,
     CacheWarning,
@@ -17,7 +18,6 @@ from analysis.cache import (
     run_key,
     text_key,
 )
-from analysis.nlp import parse
 
 TEXT = "Friendship is strong. Win-win ties, 2 sides!"
 KEY = text_key(TEXT)

@@ -1,4 +1,4 @@
-"""End-to-end: ``framing analyze`` on the seeds and on bad input (analysis.cli)."""
+"""End-to-end: ``framing analyze`` on the seeds and on bad input (analysis.cli.main)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.config import SEEDS_DIR
 
 TABLES = [
@@ -112,7 +112,7 @@ def test_terms_sum_to_non_numeric_tokens(seeds_out):
 
 
 def test_sentence_offsets_point_into_cleaned_text(seeds_out):
-    from analysis.corpus import load_corpus
+    from analysis.read.corpus import load_corpus
 
     texts = dict(zip(*load_corpus(SEEDS_DIR)[["doc_id", "text"]].T.values, strict=True))
     for r in read_csv(seeds_out / "sentences.csv"):

@@ -1,4 +1,4 @@
-"""Comparison statistics (analysis.compare): keyness, top terms, frame rates.
+"""Comparison statistics (analysis.stats.compare): keyness, top terms, frame rates.
 
 Expected numbers are literals worked out by hand (a calculator for the logs); the arithmetic
 is in the comments.
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compare import (
+from analysis.stats.compare import (
     FRAME_RATE_COLUMNS,
     KEYNESS_COLUMNS,
     CompareError,
@@ -421,7 +421,7 @@ def test_benjamini_hochberg_and_p_equal_scipy_stats():
     from scipy.special import chdtrc
     from scipy.stats import chi2, false_discovery_control
 
-    from analysis.compare import benjamini_hochberg
+    from analysis.stats.compare import benjamini_hochberg
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 7, 300):

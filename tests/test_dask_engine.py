@@ -1,4 +1,4 @@
-"""The Dask engine gives byte-identical outputs to the local engine (analysis.engines).
+"""The Dask engine gives byte-identical outputs to the local engine (analysis.run.engines).
 
 Without Dask these tests are skipped, unless ``FRAMING_REQUIRE_DASK=1`` (set by ``make test``):
 then the module fails to import, so the project's own test run cannot silently skip them.
@@ -18,11 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.config import SEEDS_DIR
-from analysis.corpus import CorpusError, DuplicateWarning, read_documents
-from analysis.engines import EngineError
-from analysis.engines.dask_engine import (
+from analysis.read.corpus import CorpusError, DuplicateWarning, read_documents
+from analysis.run.dask_engine import (
     INSTALL_HINT,
     WORKER_TABLES,
     _check_parts,
@@ -33,7 +32,8 @@ from analysis.engines.dask_engine import (
     require_dask,
     write_partition,
 )
-from analysis.engines.parquet import (
+from analysis.run.engines import EngineError
+from analysis.write.parquet import (
     part_name,
     read_parquet_tables,
     write_parquet,
@@ -179,7 +179,7 @@ def test_replicated_corpus_flags_duplicates_across_partitions(cluster, replicate
 
 
 def test_api_matches_local_pipeline(client):
-    from analysis.pipeline import analyze as local_analyze
+    from analysis.run.pipeline import analyze as local_analyze
 
     local = local_analyze(SEEDS_DIR).tables()
     remote = analyze(SEEDS_DIR, client=client, partition_size=2).tables()
@@ -292,8 +292,8 @@ def test_worker_killed_every_time_fails_clearly_and_writes_nothing(
 
 
 def test_worker_without_the_corpus_names_shared_storage(tmp_path):
-    from analysis.lexicon import load_lexicon
-    from analysis.outlets import load_outlets
+    from analysis.document.lexicon import load_lexicon
+    from analysis.read.outlets import load_outlets
 
     missing = tmp_path / "not-mounted"
     with pytest.raises(EngineError, match=r"cannot see the corpus directory .*not-mounted; "):
@@ -430,8 +430,8 @@ def _assert_holds_the_csv_tables(out: Path, local: Path) -> None:
 
 def _provenance(corpus: Path, out: Path, *options: str):
     """What the command line writes into provenance.json for these options."""
-    from analysis.cli import _provenance, build_parser
-    from analysis.lexicon import load_lexicon
+    from analysis.cli.main import _provenance, build_parser
+    from analysis.document.lexicon import load_lexicon
 
     args = build_parser().parse_args(["analyze", str(corpus), "--out", str(out), *options])
     lexicon = load_lexicon(args.lexicon)
@@ -547,7 +547,7 @@ def _second_partition_fails(root, display_root, items, index, *args, **kwargs):
 
 
 def test_parquet_from_workers_writes_nothing_when_a_partition_fails(client, monkeypatch, tmp_path):
-    from analysis.engines import dask_engine
+    from analysis.run import dask_engine
 
     out = tmp_path / "out"
     out.mkdir()
@@ -572,8 +572,8 @@ def test_parquet_from_workers_bad_corpus_writes_nothing(client, tmp_path):
 
 
 def test_write_partition_returns_no_per_document_table(tmp_path):
-    from analysis.lexicon import load_lexicon
-    from analysis.outlets import load_outlets
+    from analysis.document.lexicon import load_lexicon
+    from analysis.read.outlets import load_outlets
 
     args = (str(SEEDS_DIR), "seeds", [("001_6f585b1e478cf8c8.txt", None)], 3)
     with pytest.raises(EngineError, match=r"cannot see the output directory .*missing; with "):

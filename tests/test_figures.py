@@ -2,7 +2,7 @@
 
 - Every committed figure equals a fresh rendering from ``seeds/`` (SVG bytes): a change to
   the analysis or the plots that is not followed by ``make figures`` fails here.
-- ``figures/`` holds exactly the figures of :data:`analysis.figures.FIGURES`.
+- ``figures/`` holds exactly the figures of :data:`analysis.plots.catalogue.FIGURES`.
 - Every notebook is committed executed (counts 1…n), without errors, stderr or machine paths
   (nbval, run by ``make test``, then compares every cell's output with a fresh run).
 - The notebook runner writes byte-stable files.
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import figures
 from analysis.config import FIGURES_DIR, PROJECT_ROOT, SEEDS_DIR
+from analysis.plots import catalogue as figures
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED_NOTEBOOKS = ["01_corpus", "02_terms", "03_sentiment", "04_framing"]
@@ -29,7 +29,7 @@ EXPECTED_NOTEBOOKS = ["01_corpus", "02_terms", "03_sentiment", "04_framing"]
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """All figures rendered from the seeds into a temporary directory."""
-    from analysis.pipeline import analyze
+    from analysis.run.pipeline import analyze
 
     out = tmp_path_factory.mktemp("figures")
     figures.write_figures(analyze(SEEDS_DIR, progress=False), out)
@@ -64,7 +64,7 @@ def test_figures_dir_holds_exactly_the_figures():
 
 
 def test_rendering_twice_is_byte_identical(rendered, tmp_path):
-    from analysis.pipeline import analyze
+    from analysis.run.pipeline import analyze
 
     figures.write_figures(analyze(SEEDS_DIR, progress=False), tmp_path)
     for name in figures.FIGURES:
@@ -141,7 +141,7 @@ def test_notebook_is_committed_executed_and_clean(path):
 
 
 def test_runner_normalize_exact():
-    from analysis.notebooks import normalize
+    from tools.run_notebooks import normalize
 
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"name": "x"}, "widgets": {}, "language_info": {"name": "py"}}
@@ -172,7 +172,7 @@ def test_runner_normalize_exact():
 
 
 def test_runner_is_byte_stable(tmp_path):
-    from analysis.notebooks import NotebookError, execute_notebook
+    from tools.run_notebooks import NotebookError, execute_notebook
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [

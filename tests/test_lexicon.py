@@ -1,4 +1,4 @@
-"""Lexicon format and validation (analysis.lexicon)."""
+"""Lexicon format and validation (analysis.document.lexicon)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from analysis.lexicon import (
+from analysis.document.lexicon import (
     DEFAULT_LEXICON,
     Actor,
     Frame,

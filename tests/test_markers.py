@@ -1,12 +1,12 @@
-"""Exact marker matching, marker counts and KWIC (analysis.markers)."""
+"""Exact marker matching, marker counts and KWIC (analysis.document.markers)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.lexicon import LexiconError, load_lexicon, parse_lexicon
-from analysis.markers import (
+from analysis.document.lexicon import LexiconError, load_lexicon, parse_lexicon
+from analysis.document.markers import (
     MATCH_COLUMNS,
     Match,
     compile_lexicon,
@@ -16,7 +16,7 @@ from analysis.markers import (
     match_actors,
     match_frames,
 )
-from analysis.nlp import parse
+from analysis.document.nlp import parse
 
 
 def lex(*markers: str, **frames: list[str]):

@@ -1,6 +1,6 @@
-"""The single NLP pass (analysis.nlp)."""
+"""The single NLP pass (analysis.document.nlp)."""
 
-from analysis.nlp import Parsed, get_nlp, lemmatize, parse, parse_many
+from analysis.document.nlp import Parsed, get_nlp, lemmatize, parse, parse_many
 
 
 def test_word_tokens_offsets_and_lemmas():

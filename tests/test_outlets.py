@@ -1,4 +1,4 @@
-"""The outlet registry (analysis.outlets, analysis/data/outlets.toml)."""
+"""The outlet registry (analysis.read.outlets, analysis/data/outlets.toml)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analysis.config import data_file
-from analysis.outlets import Outlet, OutletRegistry, RegistryError, load_outlets
+from analysis.read.outlets import Outlet, OutletRegistry, RegistryError, load_outlets
 
 # Every outlet the registry must cover: (name as a user might write it, registry name,
 # origin, affiliation).

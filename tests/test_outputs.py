@@ -1,4 +1,4 @@
-"""Deterministic, all-or-nothing output writing (analysis.outputs)."""
+"""Deterministic, all-or-nothing output writing (analysis.write.outputs)."""
 
 import os
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.outputs import (
+from analysis.write.outputs import (
     OutputError,
     atomic_dir,
     check_output_dir,
@@ -68,14 +68,14 @@ def _pandas_bytes(df, path):
     ],
 )
 def test_write_csv_same_bytes_as_pandas(tmp_path, df):
-    from analysis.outputs import write_csv
+    from analysis.write.outputs import write_csv
 
     write_csv(df, tmp_path / "fast.csv")
     assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")
 
 
 def test_write_csv_exact_bytes(tmp_path):
-    from analysis.outputs import write_csv
+    from analysis.write.outputs import write_csv
 
     df = pd.DataFrame({"t": pd.array(['a "b"', None], dtype="str"), "x": [0.1, float("nan")]})
     write_csv(df, tmp_path / "t.csv")
@@ -196,7 +196,7 @@ def test_other_provenance_json_is_not_a_framing_output(tmp_path, provenance):
 
 
 def test_parquet_output_is_a_framing_output(tmp_path):
-    from analysis.engines.parquet import write_parquet_tables
+    from analysis.write.parquet import write_parquet_tables
 
     write_parquet_tables(tmp_path / "pq", {"t": pd.DataFrame({"x": [1]})}, {"package": "framing"})
     assert sorted(p.name for p in (tmp_path / "pq").iterdir()) == ["provenance.json", "t"]
@@ -300,7 +300,7 @@ def test_output_file_checks(tmp_path):
     ],
 )
 def test_write_csv_plain_path_same_bytes_as_pandas(tmp_path, df):
-    from analysis.outputs import write_csv
+    from analysis.write.outputs import write_csv
 
     write_csv(df, tmp_path / "fast.csv")
     assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")

@@ -6,14 +6,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import pipeline
-from analysis.cache import DocCache, text_key
-from analysis.cli import main
+from analysis.cli.main import main
 from analysis.config import SEEDS_DIR
-from analysis.corpus import read_documents
-from analysis.lexicon import load_lexicon
-from analysis.outputs import write_tables
-from analysis.pipeline import TABLE_COLUMNS, DocResult, analyze, process_batch, resolve_jobs
+from analysis.document.lexicon import load_lexicon
+from analysis.read.corpus import read_documents
+from analysis.run import pipeline
+from analysis.run.cache import DocCache, text_key
+from analysis.run.pipeline import TABLE_COLUMNS, DocResult, analyze, process_batch, resolve_jobs
+from analysis.write.outputs import write_tables
 
 LEXICON_A = """
 version = "t1"
@@ -229,8 +229,8 @@ def test_default_cache_dir_is_used_by_the_cli(tmp_path, monkeypatch):
 
 
 def test_corpus_tables_adds_keyness_and_frame_rates(seeds, lex_a):
-    from analysis import compare
-    from analysis.pipeline import corpus_tables
+    from analysis.run.pipeline import corpus_tables
+    from analysis.stats import compare
 
     res = analyze(seeds, lexicon=lex_a)
     tables = corpus_tables(res, min_count=2, period="quarter")
@@ -242,7 +242,7 @@ def test_corpus_tables_adds_keyness_and_frame_rates(seeds, lex_a):
 
 
 def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, monkeypatch):
-    from analysis import corpus as corpus_module
+    from analysis.read import corpus as corpus_module
 
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
@@ -257,7 +257,7 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
         raise AssertionError("the corpus was read")
 
     monkeypatch.setattr(corpus_module, "read_corpus", no_reading)
-    monkeypatch.setattr("analysis.cli.read_corpus", no_reading, raising=False)
+    monkeypatch.setattr("analysis.cli.main.read_corpus", no_reading, raising=False)
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     second = capsys.readouterr().err
     assert "unchanged run: outputs copied from the cache" in second
@@ -272,8 +272,8 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
 
 
 def test_workers_format_the_rows_as_the_writer_would(tmp_path, seeds, lex_a, small_batches):
-    from analysis.outputs import write_csv
-    from analysis.pipeline import DOC_TABLES
+    from analysis.run.pipeline import DOC_TABLES
+    from analysis.write.outputs import write_csv
 
     one = analyze(seeds, lexicon=lex_a, jobs=1)
     two = analyze(seeds, lexicon=lex_a, jobs=2)
@@ -302,8 +302,8 @@ def test_python_floats_are_written_as_numpy_writes_them():
 
 
 def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_batches):
-    from analysis.markers import marker_counts
-    from analysis.pipeline import _compiled, assemble_batches, run_tables
+    from analysis.document.markers import marker_counts
+    from analysis.run.pipeline import _compiled, assemble_batches, run_tables
 
     docs = list(seeds)
     expected = marker_counts(analyze(docs, lexicon=lex_a).matches, [d.doc_id for d in docs], lex_a)
@@ -320,7 +320,7 @@ def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_bat
 def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails(
     tmp_path, monkeypatch, capsys, small_batches
 ):
-    from analysis import outputs
+    from analysis.write import outputs
 
     streamed = []
     stream = outputs.TableWriter.stream
@@ -347,7 +347,7 @@ def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails
 def test_a_sink_receives_the_rows_and_only_the_tables_the_statistics_read_are_kept(
     seeds, lex_a, small_batches
 ):
-    from analysis.pipeline import DOC_TABLES, KEEP_WHEN_STREAMED
+    from analysis.run.pipeline import DOC_TABLES, KEEP_WHEN_STREAMED
 
     ref = analyze(seeds, lexicon=lex_a, jobs=1)
     chunks: dict[str, list[str]] = {}

@@ -1,4 +1,4 @@
-"""Tests for analysis.plots: colours, single-document honesty, exact geometry, byte-stable files."""
+"""analysis.plots.kinds: colours, single-document honesty, exact geometry, byte-stable files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import plots
-from analysis.plots import PlotError
+from analysis.plots import kinds as plots
+from analysis.plots.kinds import PlotError
 
 NAN = float("nan")
 

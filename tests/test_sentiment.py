@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import sentiment as st
-from analysis.sentiment import (
+from analysis.document import tone as st
+from analysis.document.tone import (
     actor_sentiment,
     aggregate_sentiment,
     document_sentiment,
@@ -305,8 +305,8 @@ def test_actor_sentiment_one_row_per_sentence_and_actor():
 
 def test_pipeline_style_end_to_end_with_parse_and_markers(tmp_path):
     """Sentences from the NLP pass, matches from the marker matcher, then the tone tables."""
-    from analysis.markers import find_markers
-    from analysis.nlp import parse
+    from analysis.document.markers import find_markers
+    from analysis.document.nlp import parse
 
     lex = tmp_path / "lexicon.toml"
     lex.write_text(

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.stats import BOOTSTRAP_COLUMNS, add_period, bootstrap_ratio
+from analysis.stats.bootstrap import BOOTSTRAP_COLUMNS, add_period, bootstrap_ratio
 
 
 def _table(rows, columns=("doc_id", "g", "v")):
@@ -261,7 +261,7 @@ def test_resample_by_falls_back_when_groups_hold_other_documents():
 
 
 def test_matrix_resampling_equals_gather_resampling():
-    from analysis.stats import _resampled_ratio_matrix, _resampled_ratios
+    from analysis.stats.bootstrap import _resampled_ratio_matrix, _resampled_ratios
 
     num = np.array([1.0, 2.0, 6.0, 0.0])
     den = np.array([10.0, 10.0, 5.0, 20.0])

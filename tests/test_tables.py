@@ -1,4 +1,4 @@
-"""Table corpora: CSV / JSONL / Parquet input (analysis.tables)."""
+"""Table corpora: CSV / JSONL / Parquet input (analysis.read.table)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.config import SEEDS_DIR
-from analysis.corpus import (
+from analysis.read.corpus import (
     CorpusError,
     DuplicateWarning,
     load_corpus,
@@ -22,7 +22,7 @@ from analysis.corpus import (
     read_documents,
     split_header,
 )
-from analysis.tables import (
+from analysis.read.table import (
     SKIPPED_COLUMNS,
     ColumnMapping,
     TableCorpus,
@@ -170,7 +170,7 @@ def test_chunked_reading_gives_the_same_result(tmp_path):
 
 
 def test_chunks_are_bounded(tmp_path):
-    from analysis.tables import _chunks
+    from analysis.read.table import _chunks
 
     rows = [{"text": f"t{i}", "date": "2024-01-01", "n": i} for i in range(5)]
     for suffix, writer in (
@@ -772,7 +772,7 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
     """
     import pandas as pd
 
-    from analysis.cli import main
+    from analysis.cli.main import main
 
     opts = ["--no-cache", "--jobs", "1"]  # both runs really analyse the texts
     assert main(["analyze", str(SEEDS_DIR), "--out", str(tmp_path / "dir"), *opts]) == 0
@@ -795,7 +795,7 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
 
 
 def test_cli_skip_writes_skipped_csv(tmp_path):
-    from analysis.cli import main
+    from analysis.cli.main import main
 
     rows = seeds_as_rows()
     rows[0]["text"] = ""
@@ -821,7 +821,7 @@ def test_cli_skip_writes_skipped_csv(tmp_path):
 def test_with_a_file_column_every_table_is_byte_identical_to_the_directory(tmp_path):
     """Given the same ids and metadata, file names included, a table corpus gives exactly
     the directory corpus's CSV files (only provenance.json, which hashes the inputs, differs)."""
-    from analysis.cli import main
+    from analysis.cli.main import main
 
     rows = [{**r, "file": f"{r['id']}.txt"} for r in seeds_as_rows()]
     rows[0]["file"] = ""  # an empty cell falls back to TABLE#ROW

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis.corpus import read_documents
-from analysis.nlp import parse_many
-from analysis.vader import FastAnalyzer
+from analysis.document.nlp import parse_many
+from analysis.document.vader import FastAnalyzer
+from analysis.read.corpus import read_documents
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

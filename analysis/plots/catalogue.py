@@ -1,8 +1,8 @@
-"""Every headline figure from the analysis tables: ``python -m analysis.figures --out figures``.
+"""Every headline figure from the analysis tables: ``python -m analysis.plots.catalogue``.
 
 The figures are computed from the corpus named by ``$FRAMING_CORPUS`` (default ``seeds/``;
 :func:`analysis.config.corpus_path`) or ``--corpus``, with the same calls the notebooks make,
-and written by :func:`analysis.plots.save_figure` as ``NAME.svg`` + ``NAME.png``. Running it
+and written by :func:`analysis.plots.kinds.save_figure` as ``NAME.svg`` + ``NAME.png``. Running it
 twice gives byte-identical files; ``tests/test_figures.py`` re-renders into a temporary
 directory and compares the SVG bytes with the committed ``figures/``.
 
@@ -76,11 +76,11 @@ def frame_tone_table(
         by: Grouping columns (from either table).
 
     Returns:
-        :func:`analysis.sentiment.aggregate_sentiment` columns ``*by, mean, ci_low, ci_high,
+        :func:`analysis.document.tone.aggregate_sentiment` columns ``*by, mean, ci_low, ci_high,
         n_docs, n_sentences`` plus ``tone`` (``"sentence"`` = compound of the whole sentence,
         ``"marker masked"`` = compound with the marker's words removed); unmasked rows first.
     """
-    from analysis.sentiment import aggregate_sentiment
+    from analysis.document.tone import aggregate_sentiment
 
     parts = []
     for value, label in zip(("compound", "compound_masked"), TONE_VERSIONS, strict=True):
@@ -126,15 +126,15 @@ def figure_tables(results) -> dict[str, pd.DataFrame]:
     """The tables the figures are drawn from (the notebooks make the same calls).
 
     Args:
-        results: :class:`analysis.pipeline.Results` of :func:`analysis.analyze`.
+        results: :class:`analysis.run.pipeline.Results` of :func:`analysis.analyze`.
 
     Returns:
         ``documents`` plus ``top_terms``, ``keyness``, ``sentiment_by_origin``,
         ``sentiment_over_time``, ``actor_tone``, ``frame_tone``, ``frame_rates`` (frame totals
         by origin × year) and ``marker_rates``.
     """
-    from analysis.compare import frame_rates, keyness, top_terms
-    from analysis.sentiment import aggregate_sentiment
+    from analysis.document.tone import aggregate_sentiment
+    from analysis.stats.compare import frame_rates, keyness, top_terms
 
     docs = results.documents
     rates = frame_rates(results.markers, docs, period="year")
@@ -155,7 +155,7 @@ def figure_tables(results) -> dict[str, pd.DataFrame]:
 
 def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
     """Every figure of :data:`FIGURES` from :func:`figure_tables` output, by name."""
-    from analysis import plots
+    from analysis.plots import kinds as plots
 
     docs = tables["documents"]
     kn = tables["keyness"]
@@ -223,7 +223,7 @@ def write_figures(results, out: str | Path) -> list[Path]:
     Returns:
         The paths written, in :data:`FIGURES` order (SVG then PNG of each).
     """
-    from analysis import plots
+    from analysis.plots import kinds as plots
 
     figs = build_figures(figure_tables(results))
     paths: list[Path] = []
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from analysis.config import FIGURES_DIR, corpus_path
 
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.figures",
+        prog="python -m analysis.plots.catalogue",
         description="Analyse a corpus and write every headline figure as SVG + PNG.",
     )
     parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="output directory")
@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--corpus", type=Path, default=None, help="corpus (default: $FRAMING_CORPUS or seeds/)"
     )
     args = parser.parse_args(argv)
-    from analysis.pipeline import analyze
+    from analysis.run.pipeline import analyze
 
     corpus = args.corpus or corpus_path()
     results = analyze(corpus, progress=False)

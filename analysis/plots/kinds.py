@@ -1,7 +1,7 @@
 """Figures: one function per figure kind, fixed origin colours, deterministic files.
 
-Every function takes a tidy table (the pipeline's or :mod:`analysis.compare`'s /
-:mod:`analysis.sentiment`'s output) and returns a :class:`matplotlib.figure.Figure` built
+Every function takes a tidy table (the pipeline's or :mod:`analysis.stats.compare`'s /
+:mod:`analysis.document.tone`'s output) and returns a :class:`matplotlib.figure.Figure` built
 without :mod:`matplotlib.pyplot` (no global figure registry: nothing leaks, nothing is shown
 by accident). In a notebook, the returned figure is the cell's value and is displayed
 inline. :func:`save_figure` writes it as ``NAME.svg`` and ``NAME.png``, byte-identical from
@@ -396,7 +396,7 @@ def top_terms(
     """Horizontal bars of the most frequent terms, one panel per group.
 
     Args:
-        table: :func:`analysis.compare.top_terms` output (``group,rank,term,count,rate``).
+        table: :func:`analysis.stats.compare.top_terms` output (``group,rank,term,count,rate``).
         n: Terms shown per group (the ``n`` best ranks).
         n_docs: Documents per group, shown in the panel titles ("russian (3 docs)").
         title: Figure title.
@@ -440,13 +440,13 @@ def keyness_scatter(
     """z-score against frequency: one panel per comparison, the most distinctive terms labelled.
 
     x is the mean of the two groups' rates (per 1,000 term tokens, log scale), y the z-score
-    of the log-odds ratio (:func:`analysis.compare.keyness`): above 0 = used more by the
+    of the log-odds ratio (:func:`analysis.stats.compare.keyness`): above 0 = used more by the
     group, below = more by the reference. The ``n_labels`` highest- and lowest-z terms are
     labelled and coloured (group colour above, reference colour below); dashed lines mark
     ``±z_threshold``. The grey cloud is rasterized inside the SVG to keep it small.
 
     Args:
-        table: :func:`analysis.compare.keyness` output.
+        table: :func:`analysis.stats.compare.keyness` output.
         comparisons: ``"all"``, ``"one-vs-rest"`` (reference ``rest``), ``"pairwise"`` (the
             others) — each sorted — or an explicit list of comparison labels, in order.
         n_labels: Terms labelled at each end.
@@ -558,7 +558,7 @@ def point_ci(
 
     Args:
         table: ``category``, ``value``, ``ci_low``, ``ci_high``, ``n_docs`` and ``hue``
-            (e.g. :func:`analysis.sentiment.aggregate_sentiment` output).
+            (e.g. :func:`analysis.document.tone.aggregate_sentiment` output).
         category: Column for the rows (``origin``, ``actor``, ``frame`` …).
         value: Column of the point estimate.
         hue: Column giving colours/markers (an origin column).
@@ -696,9 +696,9 @@ def over_time(
 
     Args:
         table: ``period``, ``value``, ``ci_low``, ``ci_high``, ``n_docs``, ``hue`` and
-            ``facet`` columns (e.g. :func:`analysis.compare.frame_rates` rows with
+            ``facet`` columns (e.g. :func:`analysis.stats.compare.frame_rates` rows with
             ``marker == ""`` and ``facet="frame"``, or
-            :func:`analysis.sentiment.aggregate_sentiment` by origin and period).
+            :func:`analysis.document.tone.aggregate_sentiment` by origin and period).
         value: Column of the point estimate.
         period: Column of period labels ("2024", "2024Q2", "2024-05").
         hue: Column giving colours/markers.

@@ -5,9 +5,10 @@ marker and actor matches — the lexicon. So each cleaned text gets two entries:
 
 * ``nlp``: keyed by ``sha256(cleaned text)`` and :data:`NLP_VERSION` (spaCy, lookup tables,
   VADER and this toolkit's rules). Line 1 holds the lexicon-independent results (token count,
-  term counts, sentences with their VADER scores); line 2 holds the :class:`~analysis.nlp.Parsed`
-  token record, read only when the lexicon part must be recomputed.
-* ``lex``: keyed additionally by :attr:`Lexicon.fingerprint <analysis.lexicon.Lexicon.fingerprint>`:
+  term counts, sentences with their VADER scores); line 2 holds the
+  :class:`~analysis.document.nlp.Parsed` token record, read only when the lexicon part must be
+  recomputed.
+* ``lex``: keyed additionally by :attr:`~analysis.document.lexicon.Lexicon.fingerprint`:
   frame matches, their masked compounds and actor matches.
 
 A changed lexicon therefore re-runs only matching (no spaCy, one VADER call per frame match);
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING
 from analysis.config import PIPELINE_VERSION
 
 if TYPE_CHECKING:
-    from analysis.nlp import Parsed
+    from analysis.document.nlp import Parsed
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -65,13 +66,13 @@ RESULTS_VERSION = "1"
 NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RESULTS_VERSION}"
 #: Modules whose code decides the ``nlp`` part / the ``lex`` part of an entry.
 _NLP_MODULES = (
-    "analysis.nlp",
-    "analysis.sentiment",
-    "analysis.vader",
-    "analysis.pipeline",
-    "analysis.cache",
+    "analysis.document.nlp",
+    "analysis.document.tone",
+    "analysis.document.vader",
+    "analysis.run.pipeline",
+    "analysis.run.cache",
 )
-_LEX_MODULES = (*_NLP_MODULES, "analysis.markers", "analysis.lexicon")
+_LEX_MODULES = (*_NLP_MODULES, "analysis.document.markers", "analysis.document.lexicon")
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "FRAMING_CACHE_DIR"
 
@@ -244,7 +245,7 @@ class DocCache:
         return got[0]
 
     def get_parsed(self, key: str) -> Parsed | None:
-        """The stored :class:`~analysis.nlp.Parsed` record of a text, or ``None``."""
+        """The stored :class:`~analysis.document.nlp.Parsed` record of a text, or ``None``."""
         got = self._read(self.nlp_path(key), key, self._nlp_version, ("nlp", "parsed"))
         if got is None:
             return None
@@ -333,7 +334,7 @@ def _parsed_to_json(p: Parsed) -> dict:
 
 
 def _parsed_from_json(d: dict) -> Parsed:
-    from analysis.nlp import Parsed, word_forms
+    from analysis.document.nlp import Parsed, word_forms
 
     text, start, end = d["text"], d["start"], d["end"]
     forms = [word_forms(text[s:e].lower()) for s, e in zip(start, end, strict=True)]
@@ -434,7 +435,7 @@ class RunCache:
 
     def restore(self, out: str | Path) -> bool:
         """Write the stored files into ``out`` (atomically); ``False`` without a usable entry."""
-        from analysis.outputs import atomic_dir
+        from analysis.write.outputs import atomic_dir
 
         manifest_path = self.path / "manifest.json"
         try:

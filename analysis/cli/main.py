@@ -16,11 +16,11 @@ __all__ = ["CORPUS_HELP", "add_corpus_options", "corpus_options", "input_paths",
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """Errors caused by the user's input: reported as one message, exit status 2."""
-    from analysis.corpus import CorpusError
-    from analysis.engines import EngineError
-    from analysis.lexicon import LexiconError
-    from analysis.outlets import RegistryError
-    from analysis.outputs import OutputError
+    from analysis.document.lexicon import LexiconError
+    from analysis.read.corpus import CorpusError
+    from analysis.read.outlets import RegistryError
+    from analysis.run.engines import EngineError
+    from analysis.write.outputs import OutputError
 
     return (CorpusError, LexiconError, RegistryError, OutputError, FileNotFoundError, EngineError)
 
@@ -46,7 +46,7 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
 
     ``--outlets``, ``--origins`` and the table options ``--text-col`` … ``--title-col``,
     ``--on-bad-row`` and ``--include-title``; :func:`corpus_options` turns them into keyword
-    arguments of :func:`analysis.corpus.read_corpus`.
+    arguments of :func:`analysis.read.corpus.read_corpus`.
     """
     p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
     for role, names in (
@@ -212,7 +212,7 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
     just the relative paths of its files, which give the same provenance without reading.
     A document read from a file carries the hash of the bytes read (``file_sha256``)."""
     from analysis.config import PIPELINE_VERSION
-    from analysis.outputs import file_sha256
+    from analysis.write.outputs import file_sha256
 
     root = Path(args.corpus)
     manifest = root / MANIFEST_NAME
@@ -246,7 +246,7 @@ def _provenance(args: argparse.Namespace, docs, lexicon) -> dict:
 
 def _input_hashes(root: Path, docs) -> dict[str, str]:
     """SHA-256 of each input file by relative path (``docs``: documents or paths)."""
-    from analysis.outputs import file_sha256
+    from analysis.write.outputs import file_sha256
 
     hashes = {}
     for d in docs:
@@ -258,21 +258,21 @@ def _input_hashes(root: Path, docs) -> dict[str, str]:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from analysis.corpus import read_corpus, relative_files
-    from analysis.lexicon import load_lexicon
-    from analysis.outputs import check_output_dir, table_writer
+    from analysis.document.lexicon import load_lexicon
+    from analysis.read.corpus import read_corpus, relative_files
+    from analysis.write.outputs import check_output_dir, table_writer
 
     # before anything is read or written, for every engine
     check_output_dir(args.out, inputs=input_paths(args), force=args.force)
     lexicon = load_lexicon(args.lexicon)
     if getattr(args, "engine", "local") == "dask" and args.corpus.is_file():
-        from analysis.corpus import CorpusError
+        from analysis.read.corpus import CorpusError
 
         raise CorpusError([f"{args.corpus}: --engine dask reads corpus directories only"])
     run = None  # the whole-run cache entry (local engine)
     if getattr(args, "engine", "local") == "dask":
-        from analysis.cache import default_cache_dir
-        from analysis.engines import dask_engine
+        from analysis.run import dask_engine
+        from analysis.run.cache import default_cache_dir
 
         dask_options = {
             "lexicon": lexicon,
@@ -299,7 +299,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         docs, results = dask_engine.analyze_corpus(args.corpus, **dask_options)
         _write(args, docs, results, _provenance(args, docs, lexicon))
     else:
-        from analysis.cache import RunCache, default_cache_dir, run_key
+        from analysis.run.cache import RunCache, default_cache_dir, run_key
 
         # unchanged inputs, options and code: copy the stored outputs. A directory is keyed
         # by its files' hashes alone, so an unchanged one is restored without reading it
@@ -313,7 +313,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         from analysis.config import resolve_jobs
 
         def prepare() -> None:  # spaCy, VADER, the lexicon: loaded while the files are read
-            from analysis.pipeline import prepare
+            from analysis.run.pipeline import prepare
 
             prepare(lexicon)
 
@@ -328,7 +328,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
             run = RunCache(cache_dir, run_key(provenance, vars(args)))
             if _restore(run, args, len(docs), warn_duplicates=False):
                 return 0
-        from analysis.pipeline import analyze
+        from analysis.run.pipeline import analyze
 
         options = {
             "lexicon": lexicon,
@@ -351,9 +351,9 @@ def _run_analyze(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, docs, results, provenance: dict, writer=None) -> None:
     """Compute the corpus-level tables and write everything into ``--out`` (CSV with the
-    :class:`~analysis.outputs.TableWriter` of the run, if any, or Parquet)."""
-    from analysis.outputs import write_tables
-    from analysis.pipeline import corpus_tables, gc_paused
+    :class:`~analysis.write.outputs.TableWriter` of the run, if any, or Parquet)."""
+    from analysis.run.pipeline import corpus_tables, gc_paused
+    from analysis.write.outputs import write_tables
 
     with gc_paused():
         tables = corpus_tables(
@@ -362,7 +362,7 @@ def _write(args: argparse.Namespace, docs, results, provenance: dict, writer=Non
         if args.on_bad_row == "skip" and hasattr(docs, "skipped"):
             tables["skipped"] = docs.skipped
         if getattr(args, "format", "csv") == "parquet":
-            from analysis.engines.parquet import write_parquet_tables
+            from analysis.write.parquet import write_parquet_tables
 
             write_parquet_tables(args.out, tables, provenance)
         elif writer is not None:
@@ -380,7 +380,7 @@ def _restore(run, args: argparse.Namespace, n_documents: int, *, warn_duplicates
     if not run.restore(args.out):
         return False
     if warn_duplicates:
-        from analysis.corpus import duplicates_warning
+        from analysis.read.corpus import duplicates_warning
 
         pairs = _duplicate_pairs(args.out, getattr(args, "format", "csv"))
         if pairs:
@@ -417,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"framing {version('framing')}")
     sub = parser.add_subparsers(dest="command", required=True)
     _add_analyze(sub)
-    from analysis import audit
+    from analysis.stats import audit
 
     audit.add_parser(sub)
     return parser

@@ -4,14 +4,14 @@ Documents are independent, so the pass maps onto Dask partitions: the client lis
 files and validates the manifest; each task reads, validates, cleans and processes one
 partition of files **on a worker** (the corpus must be visible to the workers at the same path:
 a shared filesystem); the per-document results come back in document order and are assembled
-by :func:`analysis.pipeline.assemble` exactly as the local engine does, so the output files are
+by :func:`analysis.run.pipeline.assemble` exactly as the local engine does, so the output files are
 byte-identical whatever the partitioning.
 
-Each worker process runs :func:`analysis.pipeline.process_batch`, which builds the spaCy/VADER
+Each worker process runs :func:`analysis.run.pipeline.process_batch`, which builds the spaCy/VADER
 pipelines once per process and compiles the lexicon once per lexicon fingerprint. A task lost
 with its worker is re-run by Dask on another worker (up to
 ``distributed.scheduler.allowed-failures`` times); after that the run fails with
-:class:`~analysis.engines.EngineError` and nothing is written.
+:class:`~analysis.run.engines.EngineError` and nothing is written.
 
 With :func:`analyze_to_parquet` (``--format parquet``) the per-document tables never pass
 through the client: each task writes its partition's rows of ``terms``, ``sentences``,
@@ -43,16 +43,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.config import DEFAULT_ORIGINS
-from analysis.engines import EngineError
+from analysis.run.engines import EngineError
 
 if TYPE_CHECKING:
     import pandas as pd
     from distributed import Client
 
-    from analysis.corpus import Document
-    from analysis.lexicon import Lexicon
-    from analysis.outlets import OutletRegistry
-    from analysis.pipeline import DocResult, Results
+    from analysis.document.lexicon import Lexicon
+    from analysis.read.corpus import Document
+    from analysis.read.outlets import OutletRegistry
+    from analysis.run.pipeline import DocResult, Results
 
 __all__ = [
     "INSTALL_HINT",
@@ -189,23 +189,23 @@ def process_partition(
         items: ``(relative path, manifest row or None)`` of each file, in corpus order.
         registry: The outlet registry.
         lexicon: The framing lexicon (compiled once per worker process and fingerprint by
-            :func:`analysis.pipeline.process_batch`).
-        cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.cache`;
+            :func:`analysis.run.pipeline.process_batch`).
+        cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.run.cache`;
             safe to share between workers); ``None``: no cache.
         origins: Allowed origins (checked for origins taken from the outlet registry, as
-            :func:`analysis.corpus.read_document` does); ``None``: not checked.
+            :func:`analysis.read.corpus.read_document` does); ``None``: not checked.
 
     Returns:
         ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
-        worker) and their :class:`~analysis.pipeline.DocResult` in order; or, when any file
+        worker) and their :class:`~analysis.run.pipeline.DocResult` in order; or, when any file
         of the partition is invalid, no documents and the problems, worded as
-        :func:`analysis.corpus.read_documents` words them.
+        :func:`analysis.read.corpus.read_documents` words them.
 
     Raises:
         EngineError: This worker cannot see the corpus directory.
     """
-    from analysis import corpus
-    from analysis.pipeline import process_batch
+    from analysis.read import corpus
+    from analysis.run.pipeline import process_batch
 
     base = Path(root)
     if not base.is_dir():
@@ -264,7 +264,7 @@ def write_partition(
     """Process one partition and write its per-document tables as Parquet (runs on a worker).
 
     Like :func:`process_partition`, then writes ``OUT_DIR/NAME/part-NNNNN.parquet`` (part
-    ``index`` of ``n_parts``, :func:`analysis.engines.parquet.part_name`) for each table of
+    ``index`` of ``n_parts``, :func:`analysis.write.parquet.part_name`) for each table of
     :data:`WORKER_TABLES`, rows in the order the local engine gives them (``markers``: sorted
     by ``doc_id`` within the partition). A file is written under a temporary name and renamed,
     so a task re-run after its worker died replaces whatever the lost attempt left. The table
@@ -277,8 +277,8 @@ def write_partition(
     Raises:
         EngineError: This worker cannot see the corpus or the output directory.
     """
-    from analysis.engines.parquet import part_name, table_schema, write_part
-    from analysis.pipeline import assemble
+    from analysis.run.pipeline import assemble
+    from analysis.write.parquet import part_name, table_schema, write_part
 
     out = Path(out_dir)
     if not out.is_dir():
@@ -357,9 +357,9 @@ def _prepare(
     Returns ``(root, lexicon, registry, items, problems)``: the files to process with their
     manifest rows, and the manifest's problems so far.
     """
-    from analysis import corpus as corpus_mod
-    from analysis.lexicon import Lexicon, load_lexicon
-    from analysis.outlets import load_outlets
+    from analysis.document.lexicon import Lexicon, load_lexicon
+    from analysis.read import corpus as corpus_mod
+    from analysis.read.outlets import load_outlets
 
     size = partition_size
     if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
@@ -399,12 +399,12 @@ def analyze_corpus(
 
     The client validates the manifest and lists the files; workers read, validate, clean and
     process partitions of ``partition_size`` files. All problems of all files are collected
-    and raised together (as :func:`analysis.corpus.read_documents` does) before any table
+    and raised together (as :func:`analysis.read.corpus.read_documents` does) before any table
     exists; exact duplicates are flagged on the client (with the same warning).
 
     Args:
         corpus: Corpus directory, visible to the workers at the same path.
-        lexicon: A lexicon TOML file or :class:`~analysis.lexicon.Lexicon`; default: the
+        lexicon: A lexicon TOML file or :class:`~analysis.document.lexicon.Lexicon`; default: the
             lexicon shipped with the package.
         origins: Allowed origins.
         outlets: Optional TOML file extending the outlet registry.
@@ -417,7 +417,7 @@ def analyze_corpus(
 
     Returns:
         ``(documents, results)``: the documents in corpus order (metadata only, ``text`` is
-        empty) and the :class:`~analysis.pipeline.Results` tables.
+        empty) and the :class:`~analysis.run.pipeline.Results` tables.
 
     Raises:
         CorpusError: Invalid corpus (every file and problem listed).
@@ -446,8 +446,8 @@ def _run(
     progress: bool | None,
     cache: str | Path | None,
 ) -> tuple[list[Document], Results]:
-    from analysis import corpus as corpus_mod
-    from analysis.pipeline import assemble
+    from analysis.read import corpus as corpus_mod
+    from analysis.run.pipeline import assemble
 
     parts = _partitions(client, items, partition_size)
     run = uuid.uuid4().hex[:12]
@@ -492,9 +492,9 @@ def analyze(
     progress: bool | None = None,
     cache: str | Path | None = None,
 ) -> Results:
-    """:func:`analysis.pipeline.analyze` on a Dask cluster (see :func:`analyze_corpus`).
+    """:func:`analysis.run.pipeline.analyze` on a Dask cluster (see :func:`analyze_corpus`).
 
-    >>> from analysis.engines import dask_engine
+    >>> from analysis.run import dask_engine
     >>> res = dask_engine.analyze("seeds", partition_size=2)    # doctest: +SKIP
     """
     return analyze_corpus(
@@ -534,7 +534,7 @@ def analyze_to_parquet(
     """``framing analyze --engine dask --format parquet``: the workers write the tables.
 
     The output directory ``out`` gets the same datasets as
-    :func:`analysis.engines.parquet.write_parquet_tables` of the local engine's tables (the
+    :func:`analysis.write.parquet.write_parquet_tables` of the local engine's tables (the
     same rows and values as the CSV files), but no process holds the per-document tables:
 
     - ``terms``, ``sentences``, ``matches``, ``markers``, ``marker_sentiment``,
@@ -557,12 +557,12 @@ def analyze_to_parquet(
             As for :func:`analyze_corpus`.
         out: Output directory.
         period: ``frame_rates`` time unit (``year``, ``quarter``, ``month``).
-        min_count: ``keyness`` minimum count (see :func:`analysis.compare.keyness`).
+        min_count: ``keyness`` minimum count (see :func:`analysis.stats.compare.keyness`).
         stop_words: ``keyness`` without spaCy's English stop words.
         provenance: ``provenance.json`` contents, or a function of the documents (metadata
             only, in corpus order) returning them; ``None``: no ``provenance.json``.
         rows_per_file: Rows per file of ``keyness`` and ``frame_rates`` (default
-            :data:`analysis.engines.parquet.DEFAULT_ROWS_PER_FILE`).
+            :data:`analysis.write.parquet.DEFAULT_ROWS_PER_FILE`).
 
     Returns:
         The documents in corpus order (metadata only, ``text`` empty).
@@ -572,7 +572,7 @@ def analyze_to_parquet(
         EngineError: As for :func:`analyze_corpus`, or a worker cannot see the output
             directory; nothing is written.
     """
-    from analysis.engines.parquet import DEFAULT_ROWS_PER_FILE
+    from analysis.write.parquet import DEFAULT_ROWS_PER_FILE
 
     root, lex, registry, items, problems = _prepare(
         corpus, lexicon, origins, outlets, partition_size
@@ -617,7 +617,7 @@ class _ParquetJob:
     rows_per_file: int
 
     def run(self, client: Client) -> list[Document]:
-        from analysis.outputs import atomic_dir
+        from analysis.write.outputs import atomic_dir
 
         with atomic_dir(self.out) as tmp:
             try:
@@ -630,10 +630,10 @@ class _ParquetJob:
     def _write(self, client: Client, tmp: Path) -> list[Document]:
         import pandas as pd
 
-        from analysis import compare
-        from analysis import corpus as corpus_mod
-        from analysis.engines.parquet import part_name, table_schema, write_parquet, write_part
-        from analysis.outputs import write_json
+        from analysis.read import corpus as corpus_mod
+        from analysis.stats import compare
+        from analysis.write.outputs import write_json
+        from analysis.write.parquet import part_name, table_schema, write_parquet, write_part
 
         parts = _partitions(client, self.items, self.partition_size)
         n_parts = len(parts)
@@ -721,7 +721,7 @@ class _TermTotals:
 def _keyness(
     totals: pd.DataFrame, documents: pd.DataFrame, min_count: int, stop_words: bool
 ) -> pd.DataFrame:
-    """:func:`analysis.compare.keyness` by origin from the per-origin term totals.
+    """:func:`analysis.stats.compare.keyness` by origin from the per-origin term totals.
 
     Keyness only sees the origin × term count matrix, so one pseudo-document per origin
     (every origin of ``documents``, also one without terms) gives the same table as the
@@ -729,7 +729,7 @@ def _keyness(
     """
     import pandas as pd
 
-    from analysis import compare
+    from analysis.stats import compare
 
     groups = sorted(set(documents["origin"].astype(str)))
     pseudo_docs = pd.DataFrame({"doc_id": groups, "origin": groups})
@@ -752,7 +752,7 @@ def _markers_in_order(
     import numpy as np
     import pandas as pd
 
-    from analysis.engines.parquet import part_name, table_schema, write_part
+    from analysis.write.parquet import part_name, table_schema, write_part
 
     n_parts = len(parts)
     paths = [directory / part_name(i, n_parts) for i in range(n_parts)]
@@ -782,7 +782,7 @@ def _markers_in_order(
 
 def _check_parts(tmp: Path, n_parts: int) -> None:
     """Every worker table has its ``n_parts`` files; leftovers of lost attempts are removed."""
-    from analysis.engines.parquet import part_name
+    from analysis.write.parquet import part_name
 
     expected = {part_name(i, n_parts) for i in range(n_parts)}
     for name in WORKER_TABLES:

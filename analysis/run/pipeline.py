@@ -4,7 +4,7 @@ The per-document pass is one NLP pass, then terms, sentences with VADER scores,
 framing-marker matches with their masked tone, and actor mentions, all from that single pass
 (:func:`process_parsed`). :func:`process_batch` runs it on a batch of ``(doc_id, text)`` pairs
 — a picklable top-level function, the unit that other engines ship to workers — optionally
-through the content-hash cache of :mod:`analysis.cache`. :func:`run_batches` streams batches
+through the content-hash cache of :mod:`analysis.run.cache`. :func:`run_batches` streams batches
 through ``jobs`` worker processes (results in document order, bounded in-flight batches) and
 :func:`assemble` turns documents + results into the corpus tables, independently of how the
 results were produced: outputs are byte-identical whatever ``jobs`` and the cache.
@@ -30,13 +30,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from analysis import markers as mk
-from analysis import sentiment as st
-from analysis.cache import CacheStats, DocCache, text_key
 from analysis.config import DEFAULT_ORIGINS, process_context, resolve_jobs
-from analysis.corpus import Document, read_corpus
-from analysis.lexicon import Lexicon, load_lexicon
-from analysis.nlp import Parsed, parse, parse_many
+from analysis.document import markers as mk
+from analysis.document import tone as st
+from analysis.document.lexicon import Lexicon, load_lexicon
+from analysis.document.nlp import Parsed, parse, parse_many
+from analysis.read.corpus import Document, read_corpus
+from analysis.run.cache import CacheStats, DocCache, text_key
 
 __all__ = [
     "BATCH_CHARS",
@@ -112,7 +112,7 @@ def _terms(parsed: Parsed) -> list[tuple[str, int]]:
 
 
 def _sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, float]]:
-    """Each sentence with its VADER scores (as :func:`analysis.sentiment.score` gives them)."""
+    """Each sentence with its VADER scores (as :func:`analysis.document.tone.score` gives them)."""
     text = parsed.text
     polarity = st.get_analyzer().polarity_scores
     out = []
@@ -253,7 +253,7 @@ def process_batch(
     Args:
         items: ``(doc_id, cleaned text)`` pairs (``doc_id`` is only carried for the caller).
         lexicon: The lexicon (or an already compiled one).
-        cache_dir: Per-document cache directory (:mod:`analysis.cache`); ``None``: no cache.
+        cache_dir: Per-document cache directory (:mod:`analysis.run.cache`); ``None``: no cache.
 
     Returns:
         One :class:`DocResult` per item, in order; identical with or without the cache.
@@ -476,12 +476,12 @@ class Results:
     marker_sentiment: pd.DataFrame
     actor_sentiment: pd.DataFrame
     #: CSV rows already formatted by the pool workers, by table name (a list of chunks in
-    #: table order, equal to what :func:`analysis.outputs.write_csv` writes after the
-    #: header); :func:`analysis.outputs.write_tables` uses them instead of formatting again.
+    #: table order, equal to what :func:`analysis.write.outputs.write_csv` writes after the
+    #: header); :func:`analysis.write.outputs.write_tables` uses them instead of formatting again.
     rendered: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     #: The tables whose every CSV row went to the ``sink`` of :func:`analyze` (formatted
     #: by the pool workers as the batches came back); write the others
-    #: (:meth:`analysis.outputs.TableWriter.write`).
+    #: (:meth:`analysis.write.outputs.TableWriter.write`).
     streamed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -513,7 +513,7 @@ class BatchTables:
 
     ``stats`` holds, per document, ``(n_tokens, n_sentences, sentiment, share_positive,
     share_negative)``; ``csv`` (when formatted by a pool worker) the same rows of each table
-    as :func:`analysis.outputs.write_csv` writes them after the header.
+    as :func:`analysis.write.outputs.write_csv` writes them after the header.
     """
 
     stats: list[tuple[int, int, float, float, float]]
@@ -533,8 +533,8 @@ def batch_tables(
 
     Columns are filled directly (one list per column, extended per document), so the cost
     per row is a few C-level list operations. ``pairs`` are the lexicon's sorted marker
-    pairs (:func:`analysis.markers.marker_pairs`): each document gets one ``markers`` row
-    per pair, as :func:`analysis.markers.marker_counts` counts them (no pairs: no rows).
+    pairs (:func:`analysis.document.markers.marker_pairs`): each document gets one ``markers`` row
+    per pair, as :func:`analysis.document.markers.marker_counts` counts them (no pairs: no rows).
     With ``render``, ``keep`` (if given) names the tables whose columns are also returned;
     the others have only their CSV rows.
     """
@@ -661,7 +661,7 @@ def assemble_batches(
     """Build the corpus tables from documents and the :class:`BatchTables` of their batches.
 
     The workers' CSV rows of each batch go to ``sink(table, columns, rows)`` as the batch
-    comes (e.g. :meth:`analysis.outputs.TableWriter.stream`; ``Results.streamed`` then names
+    comes (e.g. :meth:`analysis.write.outputs.TableWriter.stream`; ``Results.streamed`` then names
     the tables whose rows all went there) or, without a sink, are kept in
     ``Results.rendered`` when every batch has them.
     """
@@ -746,16 +746,16 @@ def analyze(
 
     Args:
         corpus: A corpus directory or table file, or already loaded documents.
-        lexicon: A lexicon TOML file or :class:`~analysis.lexicon.Lexicon`; default: the
+        lexicon: A lexicon TOML file or :class:`~analysis.document.lexicon.Lexicon`; default: the
             lexicon shipped with the package.
         origins: Allowed origins.
         outlets: Optional TOML file extending the outlet registry.
         progress: Show a progress bar on stderr; default: only when stderr is a terminal.
         jobs: Worker processes; ``None`` or ``0``: one per CPU core. A corpus of a single
             batch (:data:`BATCH_DOCS` documents) always runs in this process.
-        cache: Per-document cache directory, or a :class:`~analysis.cache.DocCache` (whose
+        cache: Per-document cache directory, or a :class:`~analysis.run.cache.DocCache` (whose
             ``stats`` then count this run's hits and misses); ``None``: no cache. The
-            command line uses :func:`analysis.cache.default_cache_dir` unless ``--no-cache``.
+            command line uses :func:`analysis.run.cache.default_cache_dir` unless ``--no-cache``.
         sink: Receives the CSV rows the pool workers formatted, batch by batch (see
             :func:`assemble_batches`); the command line streams them into the output files.
             When the workers do (``Results.streamed``), only the tables in
@@ -817,10 +817,10 @@ def corpus_tables(
     """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
 
     ``keyness`` compares origins one-vs-rest and pairwise
-    (:func:`analysis.compare.keyness`); ``frame_rates`` are by origin × ``period``
-    (:func:`analysis.compare.frame_rates`).
+    (:func:`analysis.stats.compare.keyness`); ``frame_rates`` are by origin × ``period``
+    (:func:`analysis.stats.compare.frame_rates`).
     """
-    from analysis import compare
+    from analysis.stats import compare
 
     tables = results.tables()
     tables["keyness"] = compare.keyness(

@@ -4,16 +4,16 @@ News-archive and media-monitoring exports come as one table with a row per artic
 ``Source Name, Date, Original URL, Title, Content`` or ``media_name, publish_date, title, text``.
 :func:`read_table` reads such a table **in chunks** (pandas ``chunksize``, pyarrow batches, or
 lines), validates and cleans every row exactly as a directory corpus is cleaned
-(:func:`analysis.corpus.clean_text`), and spills the cleaned documents to a temporary SQLite
+(:func:`analysis.read.corpus.clean_text`), and spills the cleaned documents to a temporary SQLite
 file, so the memory of reading stays bounded whatever the size of the table: ids already
 seen and the hashes used to flag duplicates are looked up in that file too; only the list of
 skipped rows (``on_bad_row="skip"``) grows with the number of bad rows. The result, a
-:class:`TableCorpus`, is a sequence of :class:`~analysis.corpus.Document` sorted by ``doc_id``
+:class:`TableCorpus`, is a sequence of :class:`~analysis.read.corpus.Document` sorted by ``doc_id``
 that streams from that file.
 
 The whole table is validated before anything is returned: by default a bad row (empty text,
 unparsable date, unknown outlet without origin, bad origin, empty or duplicate id) raises one
-:class:`~analysis.corpus.CorpusError` naming every bad row (number and id) and column; with
+:class:`~analysis.read.corpus.CorpusError` naming every bad row (number and id) and column; with
 ``on_bad_row="skip"`` such rows are skipped and listed in :attr:`TableCorpus.skipped`.
 """
 
@@ -38,7 +38,7 @@ from typing import Literal, overload
 import pandas as pd
 
 from analysis.config import DEFAULT_ORIGINS
-from analysis.corpus import (
+from analysis.read.corpus import (
     TABLE_FORMATS,
     CorpusError,
     Document,
@@ -48,8 +48,8 @@ from analysis.corpus import (
     is_table,
     split_header,
 )
-from analysis.outlets import OutletRegistry, load_outlets
-from analysis.outlets import _norm as _outlet_key  # the registry's name matching
+from analysis.read.outlets import OutletRegistry, load_outlets
+from analysis.read.outlets import _norm as _outlet_key  # the registry's name matching
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -800,7 +800,7 @@ def read_table(
     origin column overrides the registry's origin; an empty outlet is inferred from a known
     dateline. Without an id column, ``doc_id`` is the 1-based row number zero-padded to
     :data:`ROW_ID_WIDTH` digits. Exact duplicates (same analysed text) are kept, flagged in
-    ``duplicate_of`` and reported with a :class:`~analysis.corpus.DuplicateWarning`.
+    ``duplicate_of`` and reported with a :class:`~analysis.read.corpus.DuplicateWarning`.
 
     Args:
         path: The table file (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``). The columns
@@ -912,11 +912,11 @@ def iter_table_documents(path: str | Path, **options) -> Iterator[Document]:
 def load_table(path: str | Path, **options) -> pd.DataFrame:
     """A table corpus as a frame, one row per document (loads every text in memory).
 
-    Columns: those of :func:`analysis.corpus.load_corpus` (``doc_id``, ``file``, ``outlet``,
+    Columns: those of :func:`analysis.read.corpus.load_corpus` (``doc_id``, ``file``, ``outlet``,
     ``origin``, ``affiliation``, ``title``, ``date``, ``duplicate_of``, ``sha256``, ``text``).
     Options are those of :func:`read_table`.
     """
-    from analysis.corpus import documents_frame
+    from analysis.read.corpus import documents_frame
 
     with read_table(path, **options) as corpus:
         return documents_frame(list(corpus))

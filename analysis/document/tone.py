@@ -11,7 +11,8 @@ words removed (:func:`mask`), so "friendship" does not make its own context posi
 toward actors is the compound of the sentences that mention them.
 
 Group means come with a percentile bootstrap interval that resamples *documents*
-(:func:`aggregate_sentiment`, built on :func:`analysis.stats.bootstrap_ratio`): sentences of one
+(:func:`aggregate_sentiment`, built on :func:`~analysis.stats.bootstrap.bootstrap_ratio`): sentences
+of one
 article are not independent, and with a handful of articles the question is how much the mean
 depends on which articles were collected. A group of one document has no interval.
 
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from analysis.vader import FastAnalyzer
+    from analysis.document.vader import FastAnalyzer
 
 __all__ = [
     "ACTOR_SENTIMENT_COLUMNS",
@@ -85,10 +86,10 @@ AGGREGATE_COLUMNS: tuple[str, ...] = ("mean", "ci_low", "ci_high", "n_docs", "n_
 def get_analyzer() -> FastAnalyzer:
     """Return the process-wide VADER analyzer (built on first use, then cached).
 
-    It is :class:`analysis.vader.FastAnalyzer`: VADER's own analyzer with redundant work
+    It is :class:`analysis.document.vader.FastAnalyzer`: VADER's own analyzer with redundant work
     removed, giving identical scores.
     """
-    from analysis.vader import FastAnalyzer
+    from analysis.document.vader import FastAnalyzer
 
     return FastAnalyzer()
 
@@ -432,7 +433,7 @@ def actor_sentiment(actor_matches: pd.DataFrame, sentences_scored: pd.DataFrame)
 
     Args:
         actor_matches: ``doc_id,sent_id,actor,…`` (one row per name occurrence, e.g. from
-            :func:`analysis.markers.find_markers` with ``kind="actors"``).
+            :func:`analysis.document.markers.find_markers` with ``kind="actors"``).
         sentences_scored: ``doc_id,sent_id,compound``.
 
     Returns:
@@ -489,7 +490,8 @@ def aggregate_sentiment(
     ``mean`` is the mean of ``value`` over the group's rows (sentences, marker matches or
     actor mentions: every row weighs the same, so a long article weighs more than a short
     one). The interval resamples the group's *documents* with replacement ``n_resamples``
-    times (:func:`analysis.stats.bootstrap_ratio`, percentile interval, fixed ``seed``); it is
+    times (:func:`~analysis.stats.bootstrap.bootstrap_ratio`, percentile interval, fixed
+    ``seed``); it is
     NaN (empty in a CSV) when the group has fewer than two documents.
 
     Args:
@@ -501,7 +503,8 @@ def aggregate_sentiment(
         by: Grouping columns, in output order; may name ``"period"``. ``[]`` = one group.
         value: The column averaged (e.g. ``"compound_masked"``).
         period: Add a ``period`` column (``"2024"``, ``"2024Q2"``, ``"2024-05"``; see
-            :func:`analysis.stats.add_period`); it is appended to ``by`` if ``by`` does not
+            :func:`~analysis.stats.bootstrap.add_period`); it is appended to ``by`` if ``by``
+            does not
             name it.
         n_resamples: Bootstrap resamples.
         confidence: Interval coverage.
@@ -515,7 +518,7 @@ def aggregate_sentiment(
         ValueError: Missing columns, duplicate or unknown ``doc_id``, ``by`` names
             ``"period"`` without ``period``, a bad date, or a non-finite ``value``.
     """
-    from analysis.stats import add_period, bootstrap_ratio
+    from analysis.stats.bootstrap import add_period, bootstrap_ratio
 
     where = "aggregate_sentiment"
     by = [by] if isinstance(by, str) else list(by)

@@ -34,14 +34,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.lexicon import (
+from analysis.document.lexicon import (
     HYPHEN_CLASS,
     Lexicon,
     LexiconError,
     load_lexicon,
     marker_words,
 )
-from analysis.nlp import Parsed, lemmatize, parse_many
+from analysis.document.nlp import Parsed, lemmatize, parse_many
 
 __all__ = [
     "ACTOR_COLUMNS",
@@ -166,7 +166,7 @@ def _split_word(raw: str, where: str, problems: list[str]) -> list[str]:
     Parts without a letter or digit (which are never word tokens) are dropped; a trailing
     ``*`` stays on the last part.
     """
-    from analysis.nlp import get_nlp
+    from analysis.document.nlp import get_nlp
 
     prefix = raw.endswith("*")
     text = raw[:-1] if prefix else raw
@@ -215,7 +215,7 @@ def compile_lexicon(lexicon: Lexicon | CompiledLexicon | str | Path | None) -> C
     """Prepare a lexicon for matching.
 
     Args:
-        lexicon: A :class:`~analysis.lexicon.Lexicon`, a lexicon TOML path, or ``None`` for
+        lexicon: A :class:`~analysis.document.lexicon.Lexicon`, a lexicon TOML path, or ``None`` for
             the shipped lexicon (an already compiled lexicon is returned as is).
 
     Marker words are split further the way the tokenizer splits text, so ``People's``

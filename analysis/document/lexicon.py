@@ -15,7 +15,7 @@ A lexicon file looks like this (see the README section on the lexicon for the fu
 
 A marker (or actor name) is split into words on whitespace and hyphens; a word may end in
 ``*`` (prefix match). Loading only validates the file; matching lives in
-:mod:`analysis.markers`.
+:mod:`analysis.document.markers`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Three table-in/table-out functions over the pipeline's tidy tables:
   z-score), Dunning's log-likelihood G², its χ² p-value and the Benjamini–Hochberg q-value.
 - :func:`top_terms` — the most frequent terms per group.
 - :func:`frame_rates` — framing-marker and frame rates per 1,000 tokens by origin × period,
-  with a document-resampling bootstrap interval (the shared :func:`analysis.stats.bootstrap_ratio`).
+  with a document-resampling bootstrap interval (the shared
+  :func:`~analysis.stats.bootstrap.bootstrap_ratio`).
 
 See the README section 'How to read these numbers'.
 """
@@ -490,15 +491,15 @@ def frame_rates(
     ``documents``). The interval resamples *documents* with replacement
     (percentile interval); all markers and frames of one group × period share the same
     resamples, so their intervals come from one joint bootstrap of the cell's documents —
-    :func:`analysis.stats.bootstrap_ratio` with ``resample_by``, through its
-    :func:`~analysis.stats.shared_intervals` (the same numbers). It is NaN (empty in the
+    :func:`analysis.stats.bootstrap.bootstrap_ratio` with ``resample_by``, through its
+    :func:`~analysis.stats.bootstrap.shared_intervals` (the same numbers). It is NaN (empty in the
     CSV) when the cell has fewer than two documents. Every document of ``documents`` counts,
     also one with no rows in ``markers`` (its counts are 0).
 
     Args:
         markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
         documents: ``doc_id,date,n_tokens`` and the ``by`` columns.
-        period: Time unit of ``period`` (see :func:`analysis.stats.add_period`).
+        period: Time unit of ``period`` (see :func:`analysis.stats.bootstrap.add_period`).
         by: Document columns defining the groups, in output order.
         n_resamples: Bootstrap resamples.
         confidence: Interval coverage.
@@ -515,7 +516,7 @@ def frame_rates(
         CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
             marker) rows, bad counts, or a ``by`` column named like an output column.
     """
-    from analysis.stats import add_period, shared_intervals
+    from analysis.stats.bootstrap import add_period, shared_intervals
 
     if period not in ("year", "quarter", "month"):
         raise CompareError(

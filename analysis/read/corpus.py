@@ -1,4 +1,4 @@
-"""Find, validate and clean the documents of a corpus directory (tables: :mod:`analysis.tables`).
+"""Find, validate and clean the documents of a corpus directory (tables: :mod:`.table`).
 
 A corpus is a directory of UTF-8 ``.txt`` files (searched recursively) plus an optional
 manifest ``sources.csv`` with columns ``file,outlet,origin`` (optional ``date``). Each text
@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, process_context
-from analysis.outlets import OutletRegistry, load_outlets
+from analysis.read.outlets import OutletRegistry, load_outlets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,7 +58,7 @@ DOCUMENT_COLUMNS = (
 )
 
 
-#: File suffixes read as tables (:func:`analysis.tables.read_table`), and their format.
+#: File suffixes read as tables (:func:`analysis.read.table.read_table`), and their format.
 TABLE_FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".jsonl": "jsonl",
@@ -517,7 +517,7 @@ def read_documents(
         jobs: Processes reading and cleaning the files (a corpus of more than
             :data:`READ_CHUNK` files is split between them); the result is the same.
         while_reading: Called once in this process while the other processes read (e.g.
-            :func:`analysis.pipeline.prepare`), or before reading when there are none.
+            :func:`analysis.run.pipeline.prepare`), or before reading when there are none.
 
     Returns:
         Documents sorted by ``doc_id``.
@@ -529,7 +529,7 @@ def read_documents(
     if not root.is_dir():
         hint = (
             "; table files (.csv, .jsonl, .ndjson, .parquet) are read by read_corpus or "
-            "analysis.tables.read_table"
+            "analysis.read.table.read_table"
             if root.is_file()
             else ""
         )
@@ -626,7 +626,7 @@ def read_corpus(
 
     Args:
         path: A corpus directory (see :func:`read_documents`) or a table file (see
-            :func:`analysis.tables.read_table`).
+            :func:`analysis.read.table.read_table`).
         origins: Allowed origins.
         outlets: An outlet registry, or a TOML file extending the shipped one.
         on_bad_row: Tables only: ``error`` or ``skip`` bad rows.
@@ -639,17 +639,17 @@ def read_corpus(
 
     Returns:
         Documents sorted by ``doc_id``: a list for a directory, a streaming
-        :class:`analysis.tables.TableCorpus` for a table.
+        :class:`analysis.read.table.TableCorpus` for a table.
 
     Raises:
-        CorpusError: as :func:`read_documents` / :func:`~analysis.tables.read_table`, or when
+        CorpusError: as :func:`read_documents` / :func:`~analysis.read.table.read_table`, or when
             table options are given for a directory.
     """
     unknown = sorted(set(columns) - set(_TABLE_ONLY))
     if unknown:
         raise TypeError(f"read_corpus() got unexpected keyword argument(s) {unknown}")
     if is_table(path):
-        from analysis.tables import read_table
+        from analysis.read.table import read_table
 
         table = read_table(
             path,

@@ -1,4 +1,4 @@
-"""Re-execute notebooks in place, byte-stable: ``python -m analysis.notebooks notebooks/*.ipynb``.
+"""Re-execute notebooks in place, byte-stable: ``python -m tools.run_notebooks notebooks/*.ipynb``.
 
 Each notebook is run top to bottom by a fresh ``python3`` kernel of the *current* Python
 environment (``sys.executable``, like ``nbval --nbval-current-env``), with the notebook's
@@ -139,7 +139,7 @@ def execute_notebook(path: str | Path, *, timeout: int = 600) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: execute each notebook given, in order."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.notebooks",
+        prog="python -m tools.run_notebooks",
         description="Re-execute Jupyter notebooks in place with byte-stable outputs.",
     )
     parser.add_argument("notebooks", nargs="+", type=Path, help=".ipynb files")

@@ -87,7 +87,7 @@ def audit_sheet(
     """A KWIC sheet of up to ``per_marker`` hits of each marker, to judge by hand.
 
     Args:
-        matches: A frame matches table (:func:`analysis.markers.find_markers`).
+        matches: A frame matches table (:func:`analysis.document.markers.find_markers`).
         docs: Columns ``doc_id`` and ``text`` (the cleaned texts).
         per_marker: Maximum number of hits sampled per (frame, marker).
         seed: Sampling seed (hash-based, see the module docstring).
@@ -118,7 +118,7 @@ def audit_sheet(
     m = m.groupby(["frame", "marker"], sort=False).head(per_marker)
     m = m.sort_values(["frame", "marker", "doc_id", "start", "end"], kind="stable")
     m = m.reset_index(drop=True)
-    from analysis.markers import kwic  # spaCy is imported only when a sheet is made
+    from analysis.document.markers import kwic  # spaCy is imported only when a sheet is made
 
     k = kwic(m, docs, window=window)
     sheet = pd.DataFrame(
@@ -269,7 +269,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "filled with 1/0, y/n, yes/no or true/false, report precision per marker and per frame "
         "(framing audit --score audit.csv).",
     )
-    from analysis.cli import CORPUS_HELP, add_corpus_options
+    from analysis.cli.main import CORPUS_HELP, add_corpus_options
 
     p.add_argument("corpus", type=Path, nargs="?", help=CORPUS_HELP)
     p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
@@ -291,7 +291,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def _load_docs(corpus: Path, **options) -> pd.DataFrame:
     """The documents of ``corpus`` as a frame (options: those of ``read_corpus``)."""
-    from analysis.corpus import documents_frame, read_corpus
+    from analysis.read.corpus import documents_frame, read_corpus
 
     docs = read_corpus(corpus, **options)
     try:
@@ -308,7 +308,7 @@ def _load_docs(corpus: Path, **options) -> pd.DataFrame:
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    from analysis.outputs import write_csv
+    from analysis.write.outputs import write_csv
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -325,7 +325,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``framing audit`` (sheet or ``--score`` mode); returns the exit status."""
     import pandas as pd
 
-    from analysis.outputs import OutputError, check_output_file
+    from analysis.write.outputs import OutputError, check_output_file
 
     if args.score is not None:
         if args.corpus is not None:
@@ -349,14 +349,14 @@ def run(args: argparse.Namespace) -> int:
             print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         return 0
 
-    from analysis.lexicon import load_lexicon
-    from analysis.markers import find_markers
+    from analysis.document.lexicon import load_lexicon
+    from analysis.document.markers import find_markers
 
     if args.corpus is None:
         return _fail("give CORPUS (to write a sheet) or --score SHEET")
     if args.out is None:
         return _fail("give --out FILE for the audit sheet")
-    from analysis.cli import corpus_options, input_paths
+    from analysis.cli.main import corpus_options, input_paths
 
     try:
         check_output_file(args.out, inputs=input_paths(args), force=args.force)
