@@ -43,8 +43,8 @@ analyze: $(STAMP) ## Run `framing analyze` on $(CORPUS) into $(OUT)
 
 figures: $(STAMP) ## Re-run the analysis, re-execute the notebooks (in place) and write figures/
 	$(BIN)/framing analyze $(CORPUS) --out $(OUT)
-	$(BIN)/python -m analysis.plots.catalogue --corpus $(CORPUS) --out figures
-	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python -m tools.run_notebooks notebooks/*.ipynb
+	$(BIN)/framing figures --corpus $(CORPUS) --out figures
+	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
 
 test: $(DASK_STAMP) lint ## Lint, pytest (Dask tests included, never skipped), then nbval
 	FRAMING_REQUIRE_DASK=1 $(BIN)/python -m pytest

@@ -11,7 +11,7 @@ from importlib import import_module
 
 _EXPORTS = {
     "load_corpus": "analysis.read.corpus",
-    "analyze": "analysis.run.pipeline",
+    "analyze": "analysis.runner.pipeline",
     "load_lexicon": "analysis.document.lexicon",
     "find_markers": "analysis.document.markers",
     "marker_counts": "analysis.document.markers",

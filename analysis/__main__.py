@@ -2,6 +2,6 @@
 
 import sys
 
-from analysis.cli.main import main
+from analysis.cli import main
 
 sys.exit(main())

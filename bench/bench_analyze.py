@@ -99,9 +99,10 @@ def floor_pipeline(*, fast: bool = False):
 def time_pass(texts: list[str]) -> float:
     """Wall time of the per-document pass alone (one process, no cache)."""
     from analysis.document.lexicon import load_lexicon
-    from analysis.run.pipeline import _compiled, gc_paused, run_batches
+    from analysis.document.process import compiled_lexicon
+    from analysis.runner.pool import gc_paused, run_batches
 
-    compiled = _compiled(load_lexicon(None))
+    compiled = compiled_lexicon(load_lexicon(None))
     t = time.perf_counter()
     with gc_paused():
         for _ in run_batches(texts, compiled, jobs=1):
@@ -120,7 +121,7 @@ def cleaned_texts(corpus: Path) -> tuple[list[str], int]:
 
 def time_analyze(corpus: Path, out: Path, *opts: str) -> float:
     """Wall time of ``framing analyze`` called in this process (imports already done)."""
-    from analysis.cli.main import main
+    from analysis.cli import main
 
     t = time.perf_counter()
     with redirect_stderr(io.StringIO()):

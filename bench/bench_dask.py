@@ -17,7 +17,7 @@ start-up included):
   (workers already started; each worker still loads spaCy/VADER on its first task).
 
 Every run must produce byte-identical output files (checked). Then, inside this process on
-the warm cluster, times the analysis alone (``analysis.run.pipeline.analyze`` against
+the warm cluster, times the analysis alone (``analysis.runner.pipeline.analyze`` against
 ``dask_engine.analyze``: no interpreter or cluster start-up, no writing). Prints Markdown
 tables of wall time and documents per second.
 
@@ -73,7 +73,7 @@ def digest(out: Path) -> str:
 
 def accepts(*options: str) -> bool:
     """Whether ``framing analyze`` accepts these options (``--jobs``, ``--no-cache``)."""
-    from analysis.cli.main import build_parser
+    from analysis.cli import build_parser
 
     try:
         with contextlib.redirect_stderr(io.StringIO()):
@@ -104,7 +104,7 @@ def parquet_driver(mode: str, corpus: str, out: str, scheduler: str) -> None:
     """One Parquet run in this (fresh) process; prints seconds and peak RSS as JSON."""
     import resource
 
-    from analysis.run import dask_engine
+    from analysis.runner import dask_engine
     from analysis.stats import compare
     from analysis.write.parquet import write_parquet_tables
 
@@ -202,8 +202,8 @@ def main() -> None:
                 # analysis only (no interpreter start, no cluster start, no writing): best of 2
                 from distributed import Client
 
-                from analysis.run import dask_engine
-                from analysis.run.pipeline import analyze
+                from analysis.runner import dask_engine
+                from analysis.runner.pipeline import analyze
 
                 for name, fn in (
                     ("local", lambda c: analyze(tmp / "corpus", progress=False)),

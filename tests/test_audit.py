@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
+from analysis.cli import audit
 from analysis.document.lexicon import parse_lexicon
 from analysis.document.markers import find_markers
-from analysis.stats import audit
 from analysis.stats.audit import AUDIT_COLUMNS, AuditError, audit_sheet, parse_relevant, score_audit
 
 LEX = parse_lexicon(
@@ -246,7 +246,7 @@ def test_cli_usage_errors(tmp_path, capsys):
 
 
 def framing(argv: list[str]) -> int:
-    from analysis.cli.main import main
+    from analysis.cli import main
 
     return main(argv)
 
@@ -353,7 +353,8 @@ def test_cli_audit_never_writes_over_its_inputs(ab_corpus, tmp_path, capsys):
 
 
 def test_audit_and_analyze_share_the_corpus_options():
-    from analysis.cli.main import CORPUS_HELP, build_parser
+    from analysis.cli import build_parser
+    from analysis.cli.options import CORPUS_HELP
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     helps = {

@@ -1,4 +1,4 @@
-"""The per-document and whole-run caches (analysis.run.cache)."""
+"""The per-document and whole-run caches (analysis.runner.cache)."""
 
 import json
 import os
@@ -6,7 +6,7 @@ import os
 import pytest
 
 from analysis.document.nlp import parse
-from analysis.run.cache import (
+from analysis.runner.cache import (
     CACHE_DIR_ENV,
     CacheStats,
     CacheWarning,

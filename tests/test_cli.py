@@ -1,4 +1,4 @@
-"""End-to-end: ``framing analyze`` on the seeds and on bad input (analysis.cli.main)."""
+"""End-to-end: ``framing analyze`` on the seeds and on bad input (analysis.cli)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli.main import main
+from analysis.cli import main
 from analysis.config import SEEDS_DIR
 
 TABLES = [

@@ -1,4 +1,4 @@
-"""The Dask engine gives byte-identical outputs to the local engine (analysis.run.engines).
+"""The Dask engine gives byte-identical outputs to the local engine (analysis.runner.engines).
 
 Without Dask these tests are skipped, unless ``FRAMING_REQUIRE_DASK=1`` (set by ``make test``):
 then the module fails to import, so the project's own test run cannot silently skip them.
@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.cli.main import main
+from analysis.cli import main
 from analysis.config import SEEDS_DIR
 from analysis.read.corpus import CorpusError, DuplicateWarning, read_documents
-from analysis.run.dask_engine import (
+from analysis.runner.dask_engine import (
     INSTALL_HINT,
     WORKER_TABLES,
     _check_parts,
@@ -32,7 +32,7 @@ from analysis.run.dask_engine import (
     require_dask,
     write_partition,
 )
-from analysis.run.engines import EngineError
+from analysis.runner.engines import EngineError
 from analysis.write.parquet import (
     part_name,
     read_parquet_tables,
@@ -179,7 +179,7 @@ def test_replicated_corpus_flags_duplicates_across_partitions(cluster, replicate
 
 
 def test_api_matches_local_pipeline(client):
-    from analysis.run.pipeline import analyze as local_analyze
+    from analysis.runner.pipeline import analyze as local_analyze
 
     local = local_analyze(SEEDS_DIR).tables()
     remote = analyze(SEEDS_DIR, client=client, partition_size=2).tables()
@@ -430,12 +430,13 @@ def _assert_holds_the_csv_tables(out: Path, local: Path) -> None:
 
 def _provenance(corpus: Path, out: Path, *options: str):
     """What the command line writes into provenance.json for these options."""
-    from analysis.cli.main import _provenance, build_parser
+    from analysis.cli import build_parser
     from analysis.document.lexicon import load_lexicon
+    from analysis.runner.provenance import provenance
 
     args = build_parser().parse_args(["analyze", str(corpus), "--out", str(out), *options])
     lexicon = load_lexicon(args.lexicon)
-    return lambda docs: _provenance(args, docs, lexicon)
+    return lambda docs: provenance(args, docs, lexicon)
 
 
 def _duplicates_expected(expected: bool):
@@ -547,7 +548,7 @@ def _second_partition_fails(root, display_root, items, index, *args, **kwargs):
 
 
 def test_parquet_from_workers_writes_nothing_when_a_partition_fails(client, monkeypatch, tmp_path):
-    from analysis.run import dask_engine
+    from analysis.runner import dask_engine
 
     out = tmp_path / "out"
     out.mkdir()

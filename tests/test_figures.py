@@ -29,7 +29,7 @@ EXPECTED_NOTEBOOKS = ["01_corpus", "02_terms", "03_sentiment", "04_framing"]
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """All figures rendered from the seeds into a temporary directory."""
-    from analysis.run.pipeline import analyze
+    from analysis.runner.pipeline import analyze
 
     out = tmp_path_factory.mktemp("figures")
     figures.write_figures(analyze(SEEDS_DIR, progress=False), out)
@@ -64,7 +64,7 @@ def test_figures_dir_holds_exactly_the_figures():
 
 
 def test_rendering_twice_is_byte_identical(rendered, tmp_path):
-    from analysis.run.pipeline import analyze
+    from analysis.runner.pipeline import analyze
 
     figures.write_figures(analyze(SEEDS_DIR, progress=False), tmp_path)
     for name in figures.FIGURES:

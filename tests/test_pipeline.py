@@ -6,13 +6,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.cli.main import main
-from analysis.config import SEEDS_DIR
+from analysis.cli import main
+from analysis.config import SEEDS_DIR, resolve_jobs
 from analysis.document.lexicon import load_lexicon
+from analysis.document.process import DocResult
 from analysis.read.corpus import read_documents
-from analysis.run import pipeline
-from analysis.run.cache import DocCache, text_key
-from analysis.run.pipeline import TABLE_COLUMNS, DocResult, analyze, process_batch, resolve_jobs
+from analysis.runner import pipeline, pool
+from analysis.runner.batch import process_batch
+from analysis.runner.cache import DocCache, text_key
+from analysis.runner.pipeline import analyze
+from analysis.schema import TABLE_COLUMNS
 from analysis.write.outputs import write_tables
 
 LEXICON_A = """
@@ -53,7 +56,7 @@ def lex_b(tmp_path):
 @pytest.fixture
 def small_batches(monkeypatch):
     """Two documents per batch, so the five seeds make three batches and use the pool."""
-    monkeypatch.setattr(pipeline, "BATCH_DOCS", 2)
+    monkeypatch.setattr(pool, "BATCH_DOCS", 2)
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +102,11 @@ def test_process_batch_same_with_cache_and_for_duplicates(tmp_path, lex_a):
 
 
 def test_batches_by_count_and_characters(monkeypatch):
-    monkeypatch.setattr(pipeline, "BATCH_DOCS", 2)
-    monkeypatch.setattr(pipeline, "BATCH_CHARS", 10)
+    monkeypatch.setattr(pool, "BATCH_DOCS", 2)
+    monkeypatch.setattr(pool, "BATCH_CHARS", 10)
     texts = ["aaaa", "bbbb", "c" * 12, "d", "e", "f"]
-    assert list(pipeline._batches(texts)) == [["aaaa", "bbbb"], ["c" * 12], ["d", "e"], ["f"]]
-    assert list(pipeline._batches([])) == []
+    assert list(pool._batches(texts)) == [["aaaa", "bbbb"], ["c" * 12], ["d", "e"], ["f"]]
+    assert list(pool._batches([])) == []
 
 
 def test_resolve_jobs(monkeypatch):
@@ -229,7 +232,7 @@ def test_default_cache_dir_is_used_by_the_cli(tmp_path, monkeypatch):
 
 
 def test_corpus_tables_adds_keyness_and_frame_rates(seeds, lex_a):
-    from analysis.run.pipeline import corpus_tables
+    from analysis.runner.pipeline import corpus_tables
     from analysis.stats import compare
 
     res = analyze(seeds, lexicon=lex_a)
@@ -257,7 +260,6 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
         raise AssertionError("the corpus was read")
 
     monkeypatch.setattr(corpus_module, "read_corpus", no_reading)
-    monkeypatch.setattr("analysis.cli.main.read_corpus", no_reading, raising=False)
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     second = capsys.readouterr().err
     assert "unchanged run: outputs copied from the cache" in second
@@ -272,7 +274,7 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
 
 
 def test_workers_format_the_rows_as_the_writer_would(tmp_path, seeds, lex_a, small_batches):
-    from analysis.run.pipeline import DOC_TABLES
+    from analysis.runner.assemble import DOC_TABLES
     from analysis.write.outputs import write_csv
 
     one = analyze(seeds, lexicon=lex_a, jobs=1)
@@ -303,14 +305,16 @@ def test_python_floats_are_written_as_numpy_writes_them():
 
 def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_batches):
     from analysis.document.markers import marker_counts
-    from analysis.run.pipeline import _compiled, assemble_batches, run_tables
+    from analysis.document.process import compiled_lexicon
+    from analysis.runner.assemble import assemble_batches
+    from analysis.runner.pool import run_tables
 
     docs = list(seeds)
     expected = marker_counts(analyze(docs, lexicon=lex_a).matches, [d.doc_id for d in docs], lex_a)
     assert len(expected) == 5 * 2 and expected["count"].sum() > 0  # 2 markers in lex_a
     for order in (docs, docs[::-1]):  # sorted by doc_id (the batches' rows), and not
         for jobs in (1, 2):
-            batches = list(run_tables(order, _compiled(lex_a), jobs=jobs))
+            batches = list(run_tables(order, compiled_lexicon(lex_a), jobs=jobs))
             got = assemble_batches(order, batches, lex_a)
             assert got.markers.astype(object).equals(expected.astype(object)), (order, jobs)
             # the workers' rows are used only when they are the table
@@ -320,6 +324,7 @@ def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_bat
 def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails(
     tmp_path, monkeypatch, capsys, small_batches
 ):
+    from analysis.runner.assemble import DOC_TABLES
     from analysis.write import outputs
 
     streamed = []
@@ -333,7 +338,7 @@ def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails
     args = ["analyze", str(SEEDS_DIR), "--jobs", "2", "--no-cache"]
     assert main([*args, "--out", str(tmp_path / "ok")]) == 0
     # three batches of the five seeds, each table's rows into the temporary directory
-    assert streamed == [(name, True) for _ in range(3) for name in pipeline.DOC_TABLES]
+    assert streamed == [(name, True) for _ in range(3) for name in DOC_TABLES]
 
     def fail(*a, **k):
         raise RuntimeError("keyness failed")
@@ -347,7 +352,7 @@ def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails
 def test_a_sink_receives_the_rows_and_only_the_tables_the_statistics_read_are_kept(
     seeds, lex_a, small_batches
 ):
-    from analysis.run.pipeline import DOC_TABLES, KEEP_WHEN_STREAMED
+    from analysis.runner.assemble import DOC_TABLES, KEEP_WHEN_STREAMED
 
     ref = analyze(seeds, lexicon=lex_a, jobs=1)
     chunks: dict[str, list[str]] = {}

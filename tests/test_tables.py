@@ -772,7 +772,7 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
     """
     import pandas as pd
 
-    from analysis.cli.main import main
+    from analysis.cli import main
 
     opts = ["--no-cache", "--jobs", "1"]  # both runs really analyse the texts
     assert main(["analyze", str(SEEDS_DIR), "--out", str(tmp_path / "dir"), *opts]) == 0
@@ -795,7 +795,7 @@ def test_directory_and_csv_give_byte_identical_outputs(tmp_path):
 
 
 def test_cli_skip_writes_skipped_csv(tmp_path):
-    from analysis.cli.main import main
+    from analysis.cli import main
 
     rows = seeds_as_rows()
     rows[0]["text"] = ""
@@ -821,7 +821,7 @@ def test_cli_skip_writes_skipped_csv(tmp_path):
 def test_with_a_file_column_every_table_is_byte_identical_to_the_directory(tmp_path):
     """Given the same ids and metadata, file names included, a table corpus gives exactly
     the directory corpus's CSV files (only provenance.json, which hashes the inputs, differs)."""
-    from analysis.cli.main import main
+    from analysis.cli import main
 
     rows = [{**r, "file": f"{r['id']}.txt"} for r in seeds_as_rows()]
     rows[0]["file"] = ""  # an empty cell falls back to TABLE#ROW

@@ -1,4 +1,4 @@
-"""Every headline figure from the analysis tables: ``python -m analysis.plots.catalogue``.
+"""Every headline figure from the analysis tables (``framing figures``).
 
 The figures are computed from the corpus named by ``$FRAMING_CORPUS`` (default ``seeds/``;
 :func:`analysis.config.corpus_path`) or ``--corpus``, with the same calls the notebooks make,
@@ -25,8 +25,6 @@ Figures (:data:`FIGURES`, in order):
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,7 +36,6 @@ __all__ = [
     "build_figures",
     "figure_tables",
     "frame_tone_table",
-    "main",
     "marker_rates",
     "write_figures",
 ]
@@ -126,7 +123,7 @@ def figure_tables(results) -> dict[str, pd.DataFrame]:
     """The tables the figures are drawn from (the notebooks make the same calls).
 
     Args:
-        results: :class:`analysis.run.pipeline.Results` of :func:`analysis.analyze`.
+        results: :class:`analysis.runner.pipeline.Results` of :func:`analysis.analyze`.
 
     Returns:
         ``documents`` plus ``top_terms``, ``keyness``, ``sentiment_by_origin``,
@@ -230,29 +227,3 @@ def write_figures(results, out: str | Path) -> list[Path]:
     for name, fig in figs.items():
         paths.extend(plots.save_figure(fig, out, name))
     return paths
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: analyse the corpus and write the figures."""
-    from analysis.config import FIGURES_DIR, corpus_path
-
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis.plots.catalogue",
-        description="Analyse a corpus and write every headline figure as SVG + PNG.",
-    )
-    parser.add_argument("--out", type=Path, default=FIGURES_DIR, help="output directory")
-    parser.add_argument(
-        "--corpus", type=Path, default=None, help="corpus (default: $FRAMING_CORPUS or seeds/)"
-    )
-    args = parser.parse_args(argv)
-    from analysis.run.pipeline import analyze
-
-    corpus = args.corpus or corpus_path()
-    results = analyze(corpus, progress=False)
-    paths = write_figures(results, args.out)
-    print(f"figures: wrote {len(paths)} files into {args.out}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

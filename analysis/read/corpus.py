@@ -25,6 +25,7 @@ from analysis.read.outlets import OutletRegistry, load_outlets
 
 if TYPE_CHECKING:
     import pandas as pd
+from analysis.schema import DOCUMENT_COLUMNS
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -43,19 +44,6 @@ __all__ = [
     "relative_files",
     "split_header",
 ]
-
-#: Metadata columns of a loaded corpus (``load_corpus`` adds ``text``).
-DOCUMENT_COLUMNS = (
-    "doc_id",
-    "file",
-    "outlet",
-    "origin",
-    "affiliation",
-    "title",
-    "date",
-    "duplicate_of",
-    "sha256",
-)
 
 
 #: File suffixes read as tables (:func:`analysis.read.table.read_table`), and their format.
@@ -517,7 +505,7 @@ def read_documents(
         jobs: Processes reading and cleaning the files (a corpus of more than
             :data:`READ_CHUNK` files is split between them); the result is the same.
         while_reading: Called once in this process while the other processes read (e.g.
-            :func:`analysis.run.pipeline.prepare`), or before reading when there are none.
+            :func:`analysis.runner.pipeline.prepare`), or before reading when there are none.
 
     Returns:
         Documents sorted by ``doc_id``.

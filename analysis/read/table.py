@@ -50,6 +50,7 @@ from analysis.read.corpus import (
 )
 from analysis.read.outlets import OutletRegistry, load_outlets
 from analysis.read.outlets import _norm as _outlet_key  # the registry's name matching
+from analysis.schema import COLUMN_ALIASES, SKIPPED_COLUMNS
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -67,23 +68,7 @@ __all__ = [
 ]
 
 OnBadRow = Literal["error", "skip"]
-Role = Literal["text", "date", "outlet", "origin", "id", "title", "file"]
 
-#: Column names recognised for each role when no ``*_col`` option is given, in order of
-#: preference. Matching ignores case, spaces, ``_`` and ``-`` (``Source Name`` = ``source_name``,
-#: ``Original URL`` = ``original-url``, ``PubDate`` = ``pub_date``).
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "content", "body"),
-    "date": ("date", "publish_date", "published", "pubdate"),
-    "outlet": ("outlet", "source", "source_name", "media_name"),
-    "origin": ("origin",),
-    "id": ("id", "doc_id", "url", "original_url"),
-    "title": ("title", "headline"),
-    "file": ("file", "filename"),
-}
-
-#: Columns of :attr:`TableCorpus.skipped` (and ``skipped.csv``).
-SKIPPED_COLUMNS = ("row", "doc_id", "column", "reason", "detail")
 
 #: Width of the zero-padded row number used as ``doc_id`` when the table has no id column.
 ROW_ID_WIDTH = 6

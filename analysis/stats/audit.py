@@ -14,53 +14,23 @@ documents never swaps out a hit that is still among the lowest ranks.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import math
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+from analysis.schema import AUDIT_COLUMNS, SCORE_COLUMNS
 
 __all__ = [
     "AUDIT_COLUMNS",
     "SCORE_COLUMNS",
     "AuditError",
-    "add_parser",
     "audit_sheet",
     "parse_relevant",
-    "run",
     "score_audit",
 ]
 
-#: Columns of the audit sheet.
-AUDIT_COLUMNS = (
-    "frame",
-    "marker",
-    "n_hits",
-    "doc_id",
-    "sent_id",
-    "start",
-    "end",
-    "left",
-    "match",
-    "right",
-    "relevant",
-)
-#: Columns of the precision table.
-SCORE_COLUMNS = (
-    "level",
-    "frame",
-    "marker",
-    "n_hits",
-    "n_judged",
-    "n_relevant",
-    "precision",
-    "ci_low",
-    "ci_high",
-)
 
 _TRUE = {"1", "y", "yes", "true", "t"}
 _FALSE = {"0", "n", "no", "false", "f"}
@@ -257,126 +227,3 @@ def score_audit(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``audit`` subcommand to the ``framing`` parser."""
-    p = subparsers.add_parser(
-        "audit",
-        help="KWIC sheet to check each marker's precision, or score a filled sheet",
-        description="Write a KWIC sheet of up to N sampled hits per marker with an empty "
-        "'relevant' column (framing audit CORPUS --out audit.csv), or, once the column is "
-        "filled with 1/0, y/n, yes/no or true/false, report precision per marker and per frame "
-        "(framing audit --score audit.csv).",
-    )
-    from analysis.cli.main import CORPUS_HELP, add_corpus_options
-
-    p.add_argument("corpus", type=Path, nargs="?", help=CORPUS_HELP)
-    p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
-    add_corpus_options(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        help="where to write the sheet (or the precision table); never inside the corpus "
-        "directory, nor the corpus, lexicon or scored sheet itself",
-    )
-    p.add_argument("--per-marker", type=int, default=20, help="hits sampled per marker (20)")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
-    p.add_argument("--window", type=int, default=60, help="context characters per side (60)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing --out sheet")
-    p.add_argument("--score", type=Path, metavar="SHEET", help="score a filled audit sheet")
-    p.set_defaults(func=run)
-    return p
-
-
-def _load_docs(corpus: Path, **options) -> pd.DataFrame:
-    """The documents of ``corpus`` as a frame (options: those of ``read_corpus``)."""
-    from analysis.read.corpus import documents_frame, read_corpus
-
-    docs = read_corpus(corpus, **options)
-    try:
-        skipped = getattr(docs, "skipped", None)
-        if skipped is not None and len(skipped):
-            print(
-                f"framing: skipped {len(skipped)} bad row(s) of {corpus} (--on-bad-row skip)",
-                file=sys.stderr,
-            )
-        return documents_frame(list(docs))
-    finally:
-        if hasattr(docs, "close"):
-            docs.close()
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    from analysis.write.outputs import write_csv
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    write_csv(df, tmp)
-    tmp.replace(path)
-
-
-def _fail(message: str) -> int:
-    print(f"framing: error: {message}", file=sys.stderr)
-    return 2
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``framing audit`` (sheet or ``--score`` mode); returns the exit status."""
-    import pandas as pd
-
-    from analysis.write.outputs import OutputError, check_output_file
-
-    if args.score is not None:
-        if args.corpus is not None:
-            return _fail("give either CORPUS (to write a sheet) or --score SHEET, not both")
-        if not args.score.is_file():
-            return _fail(f"audit sheet {args.score} does not exist")
-        sheet = pd.read_csv(args.score, dtype=str, keep_default_na=False, encoding="utf-8")
-        if "n_hits" in sheet.columns:
-            sheet["n_hits"] = pd.to_numeric(sheet["n_hits"], errors="coerce").fillna(0)
-        try:
-            scores = score_audit(sheet)
-        except AuditError as e:
-            return _fail(f"{args.score}: {e}")
-        if args.out is not None:
-            try:  # the precision table may be overwritten, the judged sheet may not
-                check_output_file(args.out, inputs={"audit sheet": args.score}, force=True)
-            except OutputError as e:
-                return _fail(str(e))
-            _write_csv(scores, args.out)
-        with pd.option_context("display.width", 200, "display.max_rows", None):
-            print(scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        return 0
-
-    from analysis.document.lexicon import load_lexicon
-    from analysis.document.markers import find_markers
-
-    if args.corpus is None:
-        return _fail("give CORPUS (to write a sheet) or --score SHEET")
-    if args.out is None:
-        return _fail("give --out FILE for the audit sheet")
-    from analysis.cli.main import corpus_options, input_paths
-
-    try:
-        check_output_file(args.out, inputs=input_paths(args), force=args.force)
-    except OutputError as e:
-        return _fail(str(e))
-    if args.per_marker < 1:
-        return _fail(f"--per-marker must be >= 1, got {args.per_marker}")
-    lexicon = load_lexicon(args.lexicon)
-    docs = _load_docs(args.corpus, **corpus_options(args))[["doc_id", "text"]]
-    matches = find_markers(docs, lexicon)
-    sheet = audit_sheet(
-        matches, docs, per_marker=args.per_marker, seed=args.seed, window=args.window
-    )
-    _write_csv(sheet, args.out)
-    unmatched = sorted(
-        set(lexicon.markers) - set(zip(sheet["frame"], sheet["marker"], strict=True))
-    )
-    print(
-        f"framing: wrote {len(sheet)} hits of {len(lexicon.markers) - len(unmatched)} markers "
-        f"to {args.out}; {len(unmatched)} markers have no hits",
-        file=sys.stderr,
-    )
-    return 0

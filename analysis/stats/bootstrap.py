@@ -19,10 +19,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.schema import BOOTSTRAP_COLUMNS
+
 __all__ = ["BOOTSTRAP_COLUMNS", "PERIODS", "add_period", "bootstrap_ratio"]
 
-#: Columns of :func:`bootstrap_ratio` after the ``by`` columns.
-BOOTSTRAP_COLUMNS: tuple[str, ...] = ("estimate", "ci_low", "ci_high", "n_docs", "n_rows")
 #: Allowed ``freq`` values of :func:`add_period`.
 PERIODS: tuple[str, ...] = ("year", "quarter", "month")
 

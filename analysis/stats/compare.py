@@ -23,6 +23,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.schema import FRAME_RATE_COLUMNS, KEYNESS_COLUMNS, TOP_TERM_COLUMNS
+
 __all__ = [
     "FRAME_RATE_COLUMNS",
     "KEYNESS_COLUMNS",
@@ -36,37 +38,6 @@ __all__ = [
     "top_terms",
 ]
 
-#: Columns of :func:`keyness` (and ``keyness.csv``).
-KEYNESS_COLUMNS: tuple[str, ...] = (
-    "comparison",
-    "group",
-    "reference",
-    "term",
-    "count_group",
-    "count_reference",
-    "rate_group",
-    "rate_reference",
-    "log_odds",
-    "z",
-    "g2",
-    "p",
-    "q",
-)
-#: Columns of :func:`top_terms`.
-TOP_TERM_COLUMNS: tuple[str, ...] = ("group", "rank", "term", "count", "rate")
-#: Columns of :func:`frame_rates` (and ``frame_rates.csv``) for the default ``by=("origin",)``.
-FRAME_RATE_COLUMNS: tuple[str, ...] = (
-    "origin",
-    "period",
-    "frame",
-    "marker",
-    "count",
-    "n_tokens",
-    "rate",
-    "ci_low",
-    "ci_high",
-    "n_docs",
-)
 #: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
 REST = "rest"
 

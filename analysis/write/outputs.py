@@ -339,7 +339,7 @@ class TableWriter:
         rows all went through :meth:`stream` already.
 
         A table that was streamed in part but is not in ``streamed`` is written again in
-        full. ``rendered`` (e.g. :attr:`analysis.run.pipeline.Results.rendered`) gives, for some
+        full. ``rendered`` (e.g. :attr:`analysis.runner.pipeline.Results.rendered`) gives, for some
         tables, their rows already formatted as :func:`write_csv` would write them (chunks
         in order); those are written after the header as they are.
         """

@@ -5,7 +5,7 @@ Each table ``NAME`` becomes a directory ``OUT/NAME/`` of files ``part-00000.parq
 ``pandas.read_parquet(OUT / NAME)`` or ``dask.dataframe.read_parquet``). In memory
 (:func:`write_parquet_tables`, the local engine) a table is cut into files of at most
 ``rows_per_file`` rows; the Dask engine's workers write one file per partition of documents
-(:func:`write_part`, see :func:`analysis.run.dask_engine.analyze_to_parquet`). Files are
+(:func:`write_part`, see :func:`analysis.runner.dask_engine.analyze_to_parquet`). Files are
 written with pyarrow, without the pandas index and without timestamps, so the same tables give
 byte-identical files. Parquet holds the same table contents as the CSV output (not the same
 bytes); ``provenance.json`` is written as with CSV.
@@ -46,14 +46,14 @@ _FLOAT_COLUMNS = frozenset(
 
 
 def table_schema(name: str) -> pa.Schema:
-    """The Arrow schema of a table of :data:`analysis.run.pipeline.TABLE_COLUMNS`.
+    """The Arrow schema of a table of :data:`analysis.runner.pipeline.TABLE_COLUMNS`.
 
     The types pyarrow gives the (non-empty) pandas tables: ``large_string``, ``int64``,
     ``double``. Every part file of a table has this schema, an empty part too.
     """
     import pyarrow as pa
 
-    from analysis.run.pipeline import TABLE_COLUMNS
+    from analysis.schema import TABLE_COLUMNS
 
     def arrow_type(column: str) -> pa.DataType:
         if column in _INT_COLUMNS:

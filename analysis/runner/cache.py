@@ -69,8 +69,8 @@ _NLP_MODULES = (
     "analysis.document.nlp",
     "analysis.document.tone",
     "analysis.document.vader",
-    "analysis.run.pipeline",
-    "analysis.run.cache",
+    "analysis.runner.pipeline",
+    "analysis.runner.cache",
 )
 _LEX_MODULES = (*_NLP_MODULES, "analysis.document.markers", "analysis.document.lexicon")
 #: Environment variable overriding the default cache directory.

@@ -1,12 +1,12 @@
 """Execution engines for the per-document pass (importing this package loads nothing heavy).
 
-- ``local`` — :func:`analysis.run.pipeline.analyze` in this process (the default).
-- ``dask`` — :mod:`analysis.run.dask_engine`: the same pass in partitions on a Dask cluster
+- ``local`` — :func:`analysis.runner.pipeline.analyze` in this process (the default).
+- ``dask`` — :mod:`analysis.runner.dask_engine`: the same pass in partitions on a Dask cluster
   (optional extra: ``pip install 'framing[dask]'``); the output files are byte-identical.
 
 :mod:`analysis.write.parquet` writes the tables as partitioned Parquet datasets
 (``--format parquet``) with either engine; with Dask,
-:func:`analysis.run.dask_engine.analyze_to_parquet` has the workers write the per-document
+:func:`analysis.runner.dask_engine.analyze_to_parquet` has the workers write the per-document
 tables, so the client never holds them.
 """
 

@@ -4,14 +4,14 @@ Documents are independent, so the pass maps onto Dask partitions: the client lis
 files and validates the manifest; each task reads, validates, cleans and processes one
 partition of files **on a worker** (the corpus must be visible to the workers at the same path:
 a shared filesystem); the per-document results come back in document order and are assembled
-by :func:`analysis.run.pipeline.assemble` exactly as the local engine does, so the output files are
-byte-identical whatever the partitioning.
+by :func:`analysis.runner.assemble.assemble` exactly as the local engine does, so the output
+files are byte-identical whatever the partitioning.
 
-Each worker process runs :func:`analysis.run.pipeline.process_batch`, which builds the spaCy/VADER
+Each worker process runs :func:`analysis.runner.batch.process_batch`, which builds the spaCy/VADER
 pipelines once per process and compiles the lexicon once per lexicon fingerprint. A task lost
 with its worker is re-run by Dask on another worker (up to
 ``distributed.scheduler.allowed-failures`` times); after that the run fails with
-:class:`~analysis.run.engines.EngineError` and nothing is written.
+:class:`~analysis.runner.engines.EngineError` and nothing is written.
 
 With :func:`analyze_to_parquet` (``--format parquet``) the per-document tables never pass
 through the client: each task writes its partition's rows of ``terms``, ``sentences``,
@@ -43,16 +43,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.config import DEFAULT_ORIGINS
-from analysis.run.engines import EngineError
+from analysis.runner.engines import EngineError
 
 if TYPE_CHECKING:
     import pandas as pd
     from distributed import Client
 
     from analysis.document.lexicon import Lexicon
+    from analysis.document.process import DocResult
     from analysis.read.corpus import Document
     from analysis.read.outlets import OutletRegistry
-    from analysis.run.pipeline import DocResult, Results
+    from analysis.runner.assemble import Results
 
 __all__ = [
     "INSTALL_HINT",
@@ -189,15 +190,15 @@ def process_partition(
         items: ``(relative path, manifest row or None)`` of each file, in corpus order.
         registry: The outlet registry.
         lexicon: The framing lexicon (compiled once per worker process and fingerprint by
-            :func:`analysis.run.pipeline.process_batch`).
-        cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.run.cache`;
+            :func:`analysis.runner.pipeline.process_batch`).
+        cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.runner.cache`;
             safe to share between workers); ``None``: no cache.
         origins: Allowed origins (checked for origins taken from the outlet registry, as
             :func:`analysis.read.corpus.read_document` does); ``None``: not checked.
 
     Returns:
         ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
-        worker) and their :class:`~analysis.run.pipeline.DocResult` in order; or, when any file
+        worker) and their :class:`~analysis.runner.pipeline.DocResult` in order; or, when any file
         of the partition is invalid, no documents and the problems, worded as
         :func:`analysis.read.corpus.read_documents` words them.
 
@@ -205,7 +206,7 @@ def process_partition(
         EngineError: This worker cannot see the corpus directory.
     """
     from analysis.read import corpus
-    from analysis.run.pipeline import process_batch
+    from analysis.runner.batch import process_batch
 
     base = Path(root)
     if not base.is_dir():
@@ -277,7 +278,7 @@ def write_partition(
     Raises:
         EngineError: This worker cannot see the corpus or the output directory.
     """
-    from analysis.run.pipeline import assemble
+    from analysis.runner.assemble import assemble
     from analysis.write.parquet import part_name, table_schema, write_part
 
     out = Path(out_dir)
@@ -417,7 +418,7 @@ def analyze_corpus(
 
     Returns:
         ``(documents, results)``: the documents in corpus order (metadata only, ``text`` is
-        empty) and the :class:`~analysis.run.pipeline.Results` tables.
+        empty) and the :class:`~analysis.runner.pipeline.Results` tables.
 
     Raises:
         CorpusError: Invalid corpus (every file and problem listed).
@@ -447,7 +448,7 @@ def _run(
     cache: str | Path | None,
 ) -> tuple[list[Document], Results]:
     from analysis.read import corpus as corpus_mod
-    from analysis.run.pipeline import assemble
+    from analysis.runner.assemble import assemble
 
     parts = _partitions(client, items, partition_size)
     run = uuid.uuid4().hex[:12]
@@ -492,9 +493,9 @@ def analyze(
     progress: bool | None = None,
     cache: str | Path | None = None,
 ) -> Results:
-    """:func:`analysis.run.pipeline.analyze` on a Dask cluster (see :func:`analyze_corpus`).
+    """:func:`analysis.runner.pipeline.analyze` on a Dask cluster (see :func:`analyze_corpus`).
 
-    >>> from analysis.run import dask_engine
+    >>> from analysis.runner import dask_engine
     >>> res = dask_engine.analyze("seeds", partition_size=2)    # doctest: +SKIP
     """
     return analyze_corpus(

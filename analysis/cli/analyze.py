@@ -1,0 +1,125 @@
+"""``framing analyze``: parse the options into :class:`~analysis.runner.project.RunOptions`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from analysis.cli.options import (
+    CORPUS_HELP,
+    add_corpus_options,
+    jobs_type,
+    partition_size_type,
+)
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add the ``analyze`` subcommand."""
+    p = sub.add_parser(
+        "analyze",
+        help="analyse a corpus directory into tidy CSV tables",
+        description="Read, validate and clean CORPUS, then write documents.csv, terms.csv, "
+        "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
+        "keyness.csv, frame_rates.csv and provenance.json into OUT (all or nothing).",
+    )
+    p.add_argument("corpus", type=Path, help=CORPUS_HELP)
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        help="output directory, replaced as a whole; it must be new, empty or a previous "
+        "framing output (default: out)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --out directory that is not a previous framing output "
+        "(--out may never be the corpus, contain it or lie inside it)",
+    )
+    p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
+    add_corpus_options(p)
+    _add_statistics(p)
+    _add_execution(p)
+    p.set_defaults(func=run)
+
+
+def _add_statistics(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--period",
+        choices=("year", "quarter", "month"),
+        default="year",
+        help="time unit of frame_rates.csv (default: year)",
+    )
+    p.add_argument(
+        "--min-count",
+        type=int,
+        default=0,
+        help="keyness: keep terms seen at least this often in the two groups (default: 0)",
+    )
+    p.add_argument(
+        "--stop-words",
+        action="store_true",
+        help="keyness: remove spaCy's English stop words first (terms.csv always keeps them)",
+    )
+
+
+def _add_execution(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where the per-document pass runs: this process, or a Dask cluster (needs "
+        "pip install 'framing[dask]'; outputs are byte-identical) (default: local)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help="--engine dask: address of a running Dask scheduler whose workers see CORPUS at "
+        "the same path (default: start a local cluster sized to this machine)",
+    )
+    p.add_argument(
+        "--partition-size",
+        type=partition_size_type,
+        metavar="N",
+        help="--engine dask: documents per task (default: about 4 tasks per worker thread)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="table format: CSV files, or partitioned Parquet datasets OUT/NAME/part-*.parquet "
+        "(default: csv)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=jobs_type,
+        metavar="N",
+        default=0,
+        help="worker processes for the per-document pass (default 0: one per CPU core); "
+        "outputs are byte-identical whatever N",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="per-document result cache (default: $FRAMING_CACHE_DIR, else the user cache "
+        "directory, e.g. ~/.cache/framing); unchanged texts are never re-analysed",
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the per-document cache"
+    )
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``framing analyze``; returns the exit status."""
+    from analysis.runner.project import RunOptions, run
+
+    options = RunOptions(**{f.name: getattr(args, f.name) for f in fields(RunOptions)})
+    summary = run(options)
+    print(f"framing: {summary.message()}", file=sys.stderr)
+    return 0

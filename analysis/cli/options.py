@@ -1,0 +1,105 @@
+"""Options shared by the commands: how to read CORPUS, and small argument types."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis.config import DEFAULT_ORIGINS
+from analysis.schema import COLUMN_ALIASES, INPUT_ROLES
+
+__all__ = [
+    "CORPUS_HELP",
+    "add_corpus_options",
+    "corpus_options",
+    "input_paths",
+    "jobs_type",
+    "origins_type",
+    "partition_size_type",
+]
+
+#: Help of the CORPUS argument of ``framing analyze`` and ``framing audit``.
+CORPUS_HELP = (
+    "directory of dated .txt articles, or a .csv, .jsonl/.ndjson or .parquet table with one "
+    "row per article"
+)
+
+
+def origins_type(value: str) -> tuple[str, ...]:
+    """``--origins``: a comma-separated list of at least one origin."""
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    if not items:
+        raise argparse.ArgumentTypeError("give at least one origin")
+    return items
+
+
+def jobs_type(value: str) -> int:
+    """``--jobs``: a number of processes >= 0."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 0, got {value!r}")
+    return n
+
+
+def partition_size_type(value: str) -> int:
+    """``--partition-size``: a number of documents >= 1."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of documents >= 1, got {value!r}")
+    return int(value)
+
+
+def add_corpus_options(p: argparse.ArgumentParser) -> None:
+    """Add the options that say how to read CORPUS (shared by ``analyze`` and ``audit``).
+
+    ``--outlets``, ``--origins`` and the table options ``--text-col`` … ``--file-col``,
+    ``--on-bad-row`` and ``--include-title``; :func:`corpus_options` turns them into keyword
+    arguments of :func:`analysis.read.corpus.read_corpus`.
+    """
+    p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
+    for role in INPUT_ROLES:
+        names = ", ".join(COLUMN_ALIASES[role])
+        p.add_argument(
+            f"--{role}-col",
+            metavar="NAME",
+            help=f"table input: the {role} column (default: the first of {names}, "
+            "case-insensitive)",
+        )
+    p.add_argument(
+        "--on-bad-row",
+        choices=("error", "skip"),
+        default="error",
+        help="table input: a row with an empty text, bad date, unknown outlet or an origin not "
+        "allowed stops the run (error), or is skipped (skip; framing analyze lists skipped rows "
+        "in OUT/skipped.csv) (default: error)",
+    )
+    p.add_argument(
+        "--include-title",
+        action="store_true",
+        help="table input: analyse the title followed by the text",
+    )
+    p.add_argument(
+        "--origins",
+        type=origins_type,
+        default=DEFAULT_ORIGINS,
+        help="comma-separated origins a document may have; the outlet registry may hold others "
+        "(default: %(default)s)",
+    )
+
+
+def corpus_options(args: argparse.Namespace) -> dict:
+    """The options of :func:`add_corpus_options` as keyword arguments of ``read_corpus``."""
+    return {
+        "origins": args.origins,
+        "outlets": args.outlets,
+        "on_bad_row": args.on_bad_row,
+        "include_title": args.include_title,
+        **{f"{r}_col": getattr(args, f"{r}_col") for r in INPUT_ROLES},
+    }
+
+
+def input_paths(args: argparse.Namespace) -> dict[str, Path | None]:
+    """The input paths of a run by role, which no output may overwrite or contain."""
+    return {"corpus": args.corpus, "lexicon": args.lexicon, "outlet registry": args.outlets}

@@ -1,0 +1,127 @@
+"""The per-document pass: one NLP pass, then terms, scored sentences, marker matches with
+their masked tone and actor mentions (:func:`process_parsed`).
+
+Everything a document yields is one :class:`DocResult` of plain data, the unit that is
+cached (:mod:`analysis.runner.doc_cache`) and shipped between processes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from analysis.document import markers as mk
+from analysis.document import tone as st
+from analysis.document.lexicon import Lexicon
+from analysis.document.nlp import Parsed, parse_many
+
+__all__ = [
+    "DocResult",
+    "compiled_lexicon",
+    "lexicon_part",
+    "process",
+    "process_parsed",
+    "sentences",
+    "terms",
+]
+
+
+@dataclass(slots=True)
+class DocResult:
+    """Everything the per-document pass produces for one document (plain data).
+
+    ``sentences`` rows are ``(start, end, text, compound, pos, neu, neg)``; ``matches`` and
+    ``actors`` rows are ``(sent_id, group, marker, start, end, text)``; ``masked`` holds the
+    masked compound of each frame match, in the order of ``matches``.
+    """
+
+    n_tokens: int
+    terms: list[tuple[str, int]]
+    sentences: list[tuple[int, int, str, float, float, float, float]]
+    matches: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
+    masked: list[float] = field(default_factory=list)
+    actors: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
+
+
+def terms(parsed: Parsed) -> list[tuple[str, int]]:
+    counts = Counter(lem for lem, num in zip(parsed.lemma, parsed.is_num, strict=True) if not num)
+    return sorted(counts.items())
+
+
+def sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, float]]:
+    """Each sentence with its VADER scores (as :func:`analysis.document.tone.score` gives them)."""
+    text = parsed.text
+    polarity = st.get_analyzer().polarity_scores
+    out = []
+    for s, e in parsed.sentences:
+        sent = text[s:e]
+        v = polarity(sent)
+        out.append((s, e, sent, v["compound"], v["pos"], v["neu"], v["neg"]))
+    return out
+
+
+def lexicon_part(
+    parsed: Parsed, compiled: mk.CompiledLexicon
+) -> tuple[list[tuple], list[float], list[tuple]]:
+    """Frame matches, their masked compounds and actor matches (the lexicon-dependent part)."""
+    text = parsed.text
+    frame_matches = mk.match_frames(parsed, compiled)
+    masked = []
+    done: dict[tuple[int, str, str], float] = {}
+    for m in frame_matches:
+        # Every occurrence of one marker in one sentence is masked together, so the masked
+        # compound is the same for all of them: score the sentence once.
+        k = (m.sent_id, m.group, m.marker)
+        if k not in done:
+            s, e = parsed.sentences[m.sent_id]
+            spans = [
+                (o.start - s, o.end - s)
+                for o in frame_matches
+                if o.sent_id == m.sent_id and o.marker == m.marker and o.group == m.group
+            ]
+            done[k] = st.score_masked(text[s:e], spans)
+        masked.append(done[k])
+    return (
+        [(m.sent_id, m.group, m.marker, m.start, m.end, m.text) for m in frame_matches],
+        masked,
+        [
+            (m.sent_id, m.group, m.marker, m.start, m.end, m.text)
+            for m in mk.match_actors(parsed, compiled)
+        ],
+    )
+
+
+def process_parsed(parsed: Parsed, compiled: mk.CompiledLexicon) -> DocResult:
+    """The per-document work that follows the NLP pass."""
+    matches, masked, actors = lexicon_part(parsed, compiled)
+    return DocResult(
+        n_tokens=parsed.n_tokens,
+        terms=terms(parsed),
+        sentences=sentences(parsed),
+        matches=matches,
+        masked=masked,
+        actors=actors,
+    )
+
+
+def process(texts: Iterable[str], compiled: mk.CompiledLexicon) -> Iterator[DocResult]:
+    """Run the whole per-document pass on cleaned texts, streaming, in order (no cache)."""
+    for parsed in parse_many(texts):
+        yield process_parsed(parsed, compiled)
+
+
+def compiled_lexicon(lexicon: Lexicon | mk.CompiledLexicon) -> mk.CompiledLexicon:
+    """The compiled lexicon, compiled once per process and lexicon fingerprint."""
+    if isinstance(lexicon, mk.CompiledLexicon):
+        return lexicon
+    key = lexicon.fingerprint
+    got = _COMPILED.get(key)
+    if got is None:
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        got = _COMPILED[key] = mk.compile_lexicon(lexicon)
+    return got
+
+
+_COMPILED: dict[str, mk.CompiledLexicon] = {}

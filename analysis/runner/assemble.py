@@ -1,0 +1,297 @@
+"""Per-document results → the corpus tables, column-wise, whatever produced them.
+
+:func:`batch_tables` lays out one batch's rows (in a worker, optionally formatted as CSV);
+:func:`assemble_batches` joins the batches with the documents into :class:`Results`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from analysis.document import markers as mk
+from analysis.document.lexicon import Lexicon
+from analysis.document.process import DocResult
+from analysis.read.corpus import Document
+from analysis.schema import TABLE_COLUMNS
+
+__all__ = [
+    "DOC_TABLES",
+    "KEEP_WHEN_STREAMED",
+    "BatchTables",
+    "Results",
+    "assemble",
+    "assemble_batches",
+    "batch_tables",
+]
+
+
+@dataclass
+class Results:
+    """The tables of one analysis (see :data:`TABLE_COLUMNS` and the README)."""
+
+    documents: pd.DataFrame
+    terms: pd.DataFrame
+    sentences: pd.DataFrame
+    matches: pd.DataFrame
+    markers: pd.DataFrame
+    marker_sentiment: pd.DataFrame
+    actor_sentiment: pd.DataFrame
+    #: CSV rows already formatted by the pool workers, by table name (a list of chunks in
+    #: table order, equal to what :func:`analysis.write.outputs.write_csv` writes after the
+    #: header); :func:`analysis.write.outputs.write_tables` uses them instead of formatting again.
+    rendered: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    #: The tables whose every CSV row went to the ``sink`` of :func:`analyze` (formatted
+    #: by the pool workers as the batches came back); write the others
+    #: (:meth:`analysis.write.outputs.TableWriter.write`).
+    streamed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All tables by name, in a fixed order."""
+        return {name: getattr(self, name) for name in TABLE_COLUMNS}
+
+
+#: The tables whose rows come straight from the per-document pass (documents are built in
+#: the main process; ``markers`` needs the lexicon's marker pairs, see :func:`batch_tables`).
+DOC_TABLES: tuple[str, ...] = (
+    "terms",
+    "sentences",
+    "matches",
+    "markers",
+    "marker_sentiment",
+    "actor_sentiment",
+)
+
+
+#: The tables :func:`corpus_tables` reads (and ``matches``, from which ``markers`` is
+#: recounted when the batches' rows cannot be used): with a ``sink``, the only per-document
+#: tables :func:`analyze` keeps in memory when the pool workers stream the others' rows.
+KEEP_WHEN_STREAMED: tuple[str, ...] = ("terms", "matches", "markers")
+
+
+@dataclass(slots=True)
+class BatchTables:
+    """A batch of documents' rows of the :data:`DOC_TABLES`, column-wise (plain data).
+
+    ``stats`` holds, per document, ``(n_tokens, n_sentences, sentiment, share_positive,
+    share_negative)``; ``csv`` (when formatted by a pool worker) the same rows of each table
+    as :func:`analysis.write.outputs.write_csv` writes them after the header.
+    """
+
+    stats: list[tuple[int, int, float, float, float]]
+    columns: dict[str, dict[str, list]]
+    csv: dict[str, str] | None = None
+
+
+def batch_tables(
+    doc_ids: Sequence[str],
+    results: Iterable[DocResult],
+    *,
+    pairs: Sequence[tuple[str, str]] = (),
+    render: bool = False,
+    keep: Collection[str] | None = None,
+) -> BatchTables:
+    """Lay out the rows of a batch of documents (see :class:`BatchTables`).
+
+    Columns are filled directly (one list per column, extended per document), so the cost
+    per row is a few C-level list operations. ``pairs`` are the lexicon's sorted marker
+    pairs (:func:`analysis.document.markers.marker_pairs`): each document gets one ``markers`` row
+    per pair, as :func:`analysis.document.markers.marker_counts` counts them (no pairs: no rows).
+    With ``render``, ``keep`` (if given) names the tables whose columns are also returned;
+    the others have only their CSV rows.
+    """
+    cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    stats = []
+    T, S, M = cols["terms"], cols["sentences"], cols["matches"]
+    MS, A, K = cols["marker_sentiment"], cols["actor_sentiment"], cols["markers"]
+    frames, names = [f for f, _ in pairs], [m for _, m in pairs]
+    for doc_id, r in zip(doc_ids, results, strict=True):
+        compounds = [s[3] for s in r.sentences]
+        n = len(compounds)
+        stats.append(
+            (
+                r.n_tokens,
+                n,
+                sum(compounds) / n if n else float("nan"),
+                sum(c >= 0.05 for c in compounds) / n if n else float("nan"),
+                sum(c <= -0.05 for c in compounds) / n if n else float("nan"),
+            )
+        )
+        _extend(T, doc_id, r.terms, ("term", "count"))
+        if n:
+            S["doc_id"].extend([doc_id] * n)
+            S["sent_id"].extend(range(n))
+            for c, values in zip(
+                TABLE_COLUMNS["sentences"][2:], zip(*r.sentences, strict=True), strict=True
+            ):
+                S[c].extend(values)
+        _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
+        if pairs:
+            found = Counter((m[1], m[2]) for m in r.matches)
+            counts = [found.get(p, 0) for p in pairs]
+            if sum(counts) != len(r.matches):
+                raise ValueError(f"batch_tables: a match of {doc_id!r} is not in the lexicon")
+            K["doc_id"].extend([doc_id] * len(pairs))
+            K["frame"].extend(frames)
+            K["marker"].extend(names)
+            K["count"].extend(counts)
+        if r.matches:
+            sids = [m[0] for m in r.matches]
+            MS["doc_id"].extend([doc_id] * len(sids))
+            MS["sent_id"].extend(sids)
+            MS["frame"].extend(m[1] for m in r.matches)
+            MS["marker"].extend(m[2] for m in r.matches)
+            MS["compound"].extend(compounds[i] for i in sids)
+            MS["compound_masked"].extend(r.masked)
+        seen = sorted({(a[0], a[1]) for a in r.actors})
+        _extend(
+            A,
+            doc_id,
+            [(sid, a, compounds[sid]) for sid, a in seen],
+            ("sent_id", "actor", "compound"),
+        )
+    rendered = None
+    if render:
+        rendered = {}
+        for name, columns in cols.items():
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(zip(*columns.values(), strict=True))
+            rendered[name] = buf.getvalue()
+        # typed arrays cross process boundaries as buffers (cheap to unpickle)
+        cols = {
+            name: {c: _array(v) if keep is None or name in keep else [] for c, v in columns.items()}
+            for name, columns in cols.items()
+        }
+    return BatchTables(stats, cols, rendered)
+
+
+def _array(values: list):
+    """A column as a typed array (str → pandas' Arrow strings, int → int64, float → float64).
+
+    The same dtypes as a DataFrame infers from the list; empty or other columns stay lists.
+    """
+    if not values:
+        return values
+    first = values[0]
+    if isinstance(first, str):
+        return pd.array(values, dtype="str")
+    if isinstance(first, bool):
+        return values
+    if isinstance(first, int):
+        return np.array(values, dtype="int64")
+    if isinstance(first, float):
+        return np.array(values, dtype="float64")
+    return values
+
+
+class _Column:
+    """One column being assembled from batches: Python lists are extended in place (no
+    second copy), typed arrays (:func:`_array`) are concatenated at the end."""
+
+    __slots__ = ("values", "arrays")
+
+    def __init__(self) -> None:
+        self.values: list = []
+        self.arrays: list = []
+
+    def add(self, part) -> None:
+        if not len(part):
+            return
+        if isinstance(part, list) and not self.arrays:
+            self.values.extend(part)
+            return
+        if self.values:  # keep the order: what was gathered so far becomes an array
+            self.arrays.append(_array(self.values))
+            self.values = []
+        self.arrays.append(_array(part) if isinstance(part, list) else part)
+
+    def result(self):
+        if not self.arrays:
+            return self.values
+        if isinstance(self.arrays[0], np.ndarray):
+            return np.concatenate(self.arrays)
+        return type(self.arrays[0])._concat_same_type(self.arrays)
+
+
+def assemble_batches(
+    docs: Iterable[Document],
+    batches: Iterable[BatchTables],
+    lexicon: Lexicon,
+    *,
+    sink: Callable[[str, Sequence[str], str], None] | None = None,
+) -> Results:
+    """Build the corpus tables from documents and the :class:`BatchTables` of their batches.
+
+    The workers' CSV rows of each batch go to ``sink(table, columns, rows)`` as the batch
+    comes (e.g. :meth:`analysis.write.outputs.TableWriter.stream`; ``Results.streamed`` then names
+    the tables whose rows all went there) or, without a sink, are kept in
+    ``Results.rendered`` when every batch has them.
+    """
+    parts = {name: {c: _Column() for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    D = {c: [] for c in TABLE_COLUMNS["documents"]}
+    rendered: dict[str, list[str]] | None = {name: [] for name in DOC_TABLES}
+    doc_ids: list[str] = []
+    docs = iter(docs)
+    for b in batches:
+        for name, columns in b.columns.items():
+            for c, values in columns.items():
+                parts[name][c].add(values)
+        if b.csv is None:
+            rendered = None
+        elif rendered is not None:
+            for name in DOC_TABLES:
+                if sink is None:
+                    rendered[name].append(b.csv[name])
+                else:
+                    sink(name, TABLE_COLUMNS[name], b.csv[name])
+        for stat in b.stats:
+            d = next(docs, None)
+            if d is None:
+                raise ValueError("assemble_batches: more results than documents")
+            doc_ids.append(d.doc_id)
+            meta = (d.doc_id, d.file, d.outlet, d.origin, d.affiliation, d.title, d.date)
+            tail = (d.duplicate_of, d.sha256)
+            for c, v in zip(TABLE_COLUMNS["documents"], (*meta, *stat, *tail), strict=True):
+                D[c].append(v)
+    if next(docs, None) is not None:
+        raise ValueError("assemble_batches: more documents than results")
+    tables = {"documents": pd.DataFrame(D, columns=list(TABLE_COLUMNS["documents"]))}
+    for name in DOC_TABLES:
+        columns = {c: col.result() for c, col in parts[name].items()}
+        tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]))
+    pairs = mk.marker_pairs(lexicon)
+    in_order = all(a < b for a, b in pairwise(doc_ids))
+    if not (in_order and len(tables["markers"]) == len(doc_ids) * len(pairs)):
+        # the batches' rows are the table only when the documents come sorted by doc_id
+        tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
+        if rendered is not None:
+            rendered.pop("markers")
+    complete = rendered is not None and bool(doc_ids)
+    return Results(
+        **{name: tables[name] for name in TABLE_COLUMNS},
+        rendered=rendered if complete and sink is None else {},
+        streamed=frozenset(rendered) if complete and sink is not None else frozenset(),
+    )
+
+
+def assemble(docs: Iterable[Document], results: Iterable[DocResult], lexicon: Lexicon) -> Results:
+    """Build the corpus tables from documents and their per-document results."""
+    docs = list(docs)
+    batch = batch_tables([d.doc_id for d in docs], results, pairs=mk.marker_pairs(lexicon))
+    return assemble_batches(docs, [batch], lexicon)
+
+
+def _extend(table: dict[str, list], doc_id: str, rows: list[tuple], columns: Sequence[str]) -> None:
+    """Append ``rows`` (tuples of ``columns``) of one document to a column-wise table."""
+    if not rows:
+        return
+    table["doc_id"].extend([doc_id] * len(rows))
+    for c, values in zip(columns, zip(*rows, strict=True), strict=True):
+        table[c].extend(values)

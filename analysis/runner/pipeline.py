@@ -1,0 +1,137 @@
+"""Corpus → per-document pass → tidy tables.
+
+The per-document pass is one NLP pass, then terms, sentences with VADER scores,
+framing-marker matches with their masked tone, and actor mentions, all from that single pass
+(:func:`process_parsed`). :func:`process_batch` runs it on a batch of ``(doc_id, text)`` pairs
+— a picklable top-level function, the unit that other engines ship to workers — optionally
+through the content-hash cache of :mod:`analysis.runner.cache`. :func:`run_batches` streams batches
+through ``jobs`` worker processes (results in document order, bounded in-flight batches) and
+:func:`assemble` turns documents + results into the corpus tables, independently of how the
+results were produced: outputs are byte-identical whatever ``jobs`` and the cache.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from analysis.config import DEFAULT_ORIGINS, resolve_jobs
+from analysis.document.lexicon import Lexicon, load_lexicon
+from analysis.document.process import compiled_lexicon
+from analysis.read.corpus import Document, read_corpus
+from analysis.runner import pool
+from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
+from analysis.runner.cache import DocCache
+from analysis.runner.pool import gc_paused, prepare, run_tables
+
+__all__ = ["analyze", "corpus_tables"]
+
+
+def analyze(
+    corpus: str | Path | Sequence[Document],
+    *,
+    lexicon: str | Path | Lexicon | None = None,
+    origins: Sequence[str] = DEFAULT_ORIGINS,
+    outlets: str | Path | None = None,
+    progress: bool | None = None,
+    jobs: int | None = 1,
+    cache: str | Path | DocCache | None = None,
+    sink: Callable[[str, Sequence[str], str], None] | None = None,
+) -> Results:
+    """Analyse a corpus: read and clean it, run the per-document pass, build the tables.
+
+    Documents stream through the per-document pass in batches (no spaCy ``Doc`` is kept);
+    the tables are identical, byte for byte once written, whatever ``jobs`` and ``cache``.
+
+    Args:
+        corpus: A corpus directory or table file, or already loaded documents.
+        lexicon: A lexicon TOML file or :class:`~analysis.document.lexicon.Lexicon`; default: the
+            lexicon shipped with the package.
+        origins: Allowed origins.
+        outlets: Optional TOML file extending the outlet registry.
+        progress: Show a progress bar on stderr; default: only when stderr is a terminal.
+        jobs: Worker processes; ``None`` or ``0``: one per CPU core. A corpus of a single
+            batch (:data:`~analysis.runner.pool.BATCH_DOCS` documents) always runs in this process.
+        cache: Per-document cache directory, or a :class:`~analysis.runner.cache.DocCache` (whose
+            ``stats`` then count this run's hits and misses); ``None``: no cache. The
+            command line uses :func:`analysis.runner.cache.default_cache_dir` unless ``--no-cache``.
+        sink: Receives the CSV rows the pool workers formatted, batch by batch (see
+            :func:`assemble_batches`); the command line streams them into the output files.
+            When the workers do (``Results.streamed``), only the tables in
+            :data:`KEEP_WHEN_STREAMED` are also kept in ``Results``; the other streamed
+            tables are empty there (their rows went to the sink).
+
+    Returns:
+        The :class:`Results` tables.
+    """
+    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
+    if isinstance(corpus, str | Path):
+        docs = read_corpus(
+            corpus,
+            origins=origins,
+            outlets=outlets,
+            jobs=resolve_jobs(jobs),
+            while_reading=lambda: prepare(lex),
+        )
+    else:
+        docs = corpus if isinstance(corpus, Sequence) else list(corpus)
+    compiled = compiled_lexicon(lex)
+    if cache is not None and not isinstance(cache, DocCache):
+        cache = DocCache(cache, lexicon_fingerprint=lex.fingerprint)
+    elif cache is not None and cache.lexicon_fingerprint != lex.fingerprint:
+        raise ValueError(
+            f"cache {cache!r} belongs to another lexicon than {lex.source}; "
+            "use DocCache(directory, lexicon_fingerprint=lexicon.fingerprint)"
+        )
+    n_jobs = resolve_jobs(jobs)
+    if len(docs) <= pool.BATCH_DOCS:
+        n_jobs = 1
+    disable = not sys.stderr.isatty() if progress is None else not progress
+    with tqdm(
+        total=len(docs), desc="documents", unit="doc", disable=disable, file=sys.stderr
+    ) as bar:
+
+        def counted(batches: Iterable[BatchTables]) -> Iterator[BatchTables]:
+            for b in batches:
+                bar.update(len(b.stats))
+                yield b
+
+        with gc_paused():
+            # streamed rows of tables nothing else reads need not come back as columns
+            keep = None if sink is None else KEEP_WHEN_STREAMED
+            batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep)
+            return assemble_batches(docs, counted(batches), lex, sink=sink)
+
+
+# --------------------------------------------------------------------------- corpus tables
+
+
+def corpus_tables(
+    results: Results,
+    *,
+    period: str = "year",
+    min_count: int = 0,
+    stop_words: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
+
+    ``keyness`` compares origins one-vs-rest and pairwise
+    (:func:`analysis.stats.compare.keyness`); ``frame_rates`` are by origin × ``period``
+    (:func:`analysis.stats.compare.frame_rates`).
+    """
+    from analysis.stats import compare
+
+    tables = results.tables()
+    tables["keyness"] = compare.keyness(
+        results.terms,
+        results.documents,
+        by="origin",
+        min_count=min_count,
+        stop_words=stop_words,
+    )
+    tables["frame_rates"] = compare.frame_rates(results.markers, results.documents, period=period)
+    return tables

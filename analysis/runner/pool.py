@@ -1,0 +1,225 @@
+"""The local process pool: batches of documents through the per-document pass on ``jobs``
+worker processes, results in document order, bounded in-flight batches."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+
+from analysis.config import process_context
+from analysis.document import markers as mk
+from analysis.document import tone as st
+from analysis.document.lexicon import Lexicon
+from analysis.document.nlp import parse
+from analysis.document.process import DocResult, compiled_lexicon
+from analysis.read.corpus import Document
+from analysis.runner.assemble import BatchTables, batch_tables
+from analysis.runner.batch import run_batch
+from analysis.runner.cache import CacheStats, DocCache
+
+__all__ = ["BATCH_CHARS", "BATCH_DOCS", "gc_paused", "prepare", "run_batches", "run_tables"]
+
+
+# Worker-process state of the local pool (set by _init_worker).
+_WORKER: dict = {}
+
+
+def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
+    _WORKER["compiled"] = compiled
+    _WORKER["pairs"] = mk.marker_pairs(compiled)
+    _WORKER["cache_dir"] = cache_dir
+    # The loaded pipeline is long-lived: keep the cyclic GC from re-scanning it (and undo a
+    # paused collector inherited through fork).
+    gc.freeze()
+    gc.enable()
+
+
+def _worker_cache() -> DocCache | None:
+    cache_dir = _WORKER["cache_dir"]
+    if cache_dir is None:
+        return None
+    return DocCache(cache_dir, lexicon_fingerprint=_WORKER["compiled"].lexicon.fingerprint)
+
+
+def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
+    cache = _worker_cache()
+    with gc_paused():
+        results = run_batch(texts, _WORKER["compiled"], cache)
+    return results, (cache.stats if cache is not None else CacheStats())
+
+
+def _worker_tables(
+    batch: list[tuple[str, str]], keep: Collection[str] | None = None
+) -> tuple[BatchTables, CacheStats]:
+    cache = _worker_cache()
+    with gc_paused():
+        results = run_batch([t for _, t in batch], _WORKER["compiled"], cache)
+        # the rows are laid out and formatted here, in parallel, not in the main process
+        tables = batch_tables(
+            [d for d, _ in batch], results, pairs=_WORKER["pairs"], render=True, keep=keep
+        )
+    return tables, (cache.stats if cache is not None else CacheStats())
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored on exit).
+
+    The pass allocates millions of small, acyclic objects (token lists, table rows); with
+    the collector on, its repeated full scans of the growing heap cost about a third of a
+    warm run. Nothing in the pass creates reference cycles, so reference counting frees
+    everything as usual meanwhile.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
+    """Texts (or ``(doc_id, text)`` pairs) grouped into batches (see :data:`BATCH_DOCS`)."""
+    batch: list = []
+    size = 0
+    for t in texts:
+        batch.append(t)
+        size += len(t) if isinstance(t, str) else len(t[1])
+        if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+#: A batch (the unit sent to a worker) holds at most this many documents ...
+BATCH_DOCS = 32
+
+
+#: ... or this many characters of text.
+BATCH_CHARS = 200_000
+
+
+def _warm_up(compiled: mk.CompiledLexicon) -> None:
+    """Load spaCy, the lemma table and VADER in this process (forked workers inherit them)."""
+    parse("Warm up.")
+    st.score("Warm up.")
+
+
+def prepare(lexicon: Lexicon) -> None:
+    """Load everything the per-document pass needs in this process: spaCy, the lookup
+    tables, VADER and the compiled lexicon (done once; forked workers inherit it).
+
+    :func:`analyze` does it when needed; calling it earlier, e.g. while worker processes
+    read the corpus (``read_corpus(..., while_reading=...)``), takes it off the critical path.
+    """
+    _warm_up(compiled_lexicon(lexicon))
+
+
+def _pool_map(
+    local: Callable[[list], object],
+    worker: Callable[[list], tuple[object, CacheStats]],
+    batches: Iterable[list],
+    compiled: mk.CompiledLexicon,
+    *,
+    jobs: int,
+    cache: DocCache | None,
+) -> Iterator:
+    """``local(batch)`` for each batch in order, or ``worker(batch)`` on ``jobs`` processes.
+
+    At most ``2 * jobs`` batches are in flight, so memory stays bounded whatever the corpus
+    size; the workers' cache counters are added to ``cache.stats``.
+    """
+    if jobs <= 1:
+        for batch in batches:
+            yield local(batch)
+        return
+    _warm_up(compiled)
+    cache_dir = str(cache.directory) if cache is not None else None
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=process_context(),
+        initializer=_init_worker,
+        initargs=(compiled, cache_dir),
+    ) as pool:
+        pending: deque = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(worker, batch))
+                if len(pending) >= 2 * jobs:
+                    yield _collect(pending.popleft(), cache)
+            while pending:
+                yield _collect(pending.popleft(), cache)
+        except BrokenProcessPool as e:
+            raise RuntimeError(
+                "a worker process died (out of memory?); re-run with fewer --jobs"
+            ) from e
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _collect(future, cache: DocCache | None):
+    out, stats = future.result()
+    if cache is not None:
+        cache.stats.add(stats)
+    return out
+
+
+def run_batches(
+    texts: Iterable[str],
+    compiled: mk.CompiledLexicon,
+    *,
+    jobs: int = 1,
+    cache: DocCache | None = None,
+) -> Iterator[DocResult]:
+    """Per-document results of ``texts``, in order, on ``jobs`` processes (streaming).
+
+    Results do not depend on ``jobs`` or on the cache.
+    """
+    for results in _pool_map(
+        lambda b: run_batch(b, compiled, cache),
+        _worker_batch,
+        _batches(texts),
+        compiled,
+        jobs=jobs,
+        cache=cache,
+    ):
+        yield from results
+
+
+def run_tables(
+    docs: Iterable[Document],
+    compiled: mk.CompiledLexicon,
+    *,
+    jobs: int = 1,
+    cache: DocCache | None = None,
+    keep: Collection[str] | None = None,
+) -> Iterator[BatchTables]:
+    """:func:`batch_tables` of each batch of ``docs``, in order, on ``jobs`` processes.
+
+    With ``jobs >= 2`` the workers also format the rows as CSV (:attr:`BatchTables.csv`)
+    and return the columns of the ``keep`` tables only (all if ``None``).
+    """
+
+    pairs = mk.marker_pairs(compiled)
+
+    def local(batch: list[tuple[str, str]]) -> BatchTables:
+        return batch_tables(
+            [d for d, _ in batch], run_batch([t for _, t in batch], compiled, cache), pairs=pairs
+        )
+
+    yield from _pool_map(
+        local,
+        partial(_worker_tables, keep=keep),
+        _batches((d.doc_id, d.text) for d in docs),
+        compiled,
+        jobs=jobs,
+        cache=cache,
+    )

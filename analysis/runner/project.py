@@ -1,0 +1,257 @@
+"""A whole run, as ``framing analyze`` does it: the library owns it, the CLI only parses.
+
+:func:`run` checks the output directory before anything is read, loads the lexicon, runs the
+chosen engine (restoring an unchanged run from the run cache instead), computes the corpus
+tables, writes everything with its provenance all-or-nothing, and stores the run in the cache.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from analysis.config import DEFAULT_ORIGINS, resolve_jobs
+from analysis.runner.provenance import provenance
+from analysis.schema import INPUT_ROLES
+
+__all__ = ["RunOptions", "RunSummary", "run"]
+
+
+@dataclass
+class RunOptions:
+    """Everything that defines one run (the options of ``framing analyze``).
+
+    Execution-only fields (``out``, ``force``, ``jobs``, the cache options and
+    ``progress``) do not change the outputs; every other field does and is part of the run
+    cache key.
+    """
+
+    corpus: Path
+    out: Path = Path("out")
+    force: bool = False
+    lexicon: Path | None = None
+    outlets: Path | None = None
+    text_col: str | None = None
+    date_col: str | None = None
+    outlet_col: str | None = None
+    origin_col: str | None = None
+    id_col: str | None = None
+    title_col: str | None = None
+    file_col: str | None = None
+    on_bad_row: Literal["error", "skip"] = "error"
+    include_title: bool = False
+    origins: Sequence[str] = DEFAULT_ORIGINS
+    period: Literal["year", "quarter", "month"] = "year"
+    min_count: int = 0
+    stop_words: bool = False
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
+    partition_size: int | None = None
+    format: Literal["csv", "parquet"] = "csv"
+    jobs: int = 0
+    cache_dir: Path | None = None
+    no_cache: bool = False
+    progress: bool | None = None
+
+    def corpus_options(self) -> dict:
+        """Keyword arguments of :func:`analysis.read.corpus.read_corpus`."""
+        return {
+            "origins": self.origins,
+            "outlets": self.outlets,
+            "on_bad_row": self.on_bad_row,
+            "include_title": self.include_title,
+            **{f"{r}_col": getattr(self, f"{r}_col") for r in INPUT_ROLES},
+        }
+
+    def input_paths(self) -> dict[str, Path | None]:
+        """The input paths by role, which no output may overwrite or contain."""
+        return {"corpus": self.corpus, "lexicon": self.lexicon, "outlet registry": self.outlets}
+
+    def doc_cache(self) -> Path | None:
+        """The per-document cache directory, or ``None`` with ``no_cache``."""
+        from analysis.runner.cache import default_cache_dir
+
+        return None if self.no_cache else (self.cache_dir or default_cache_dir())
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did: where it wrote, how many documents, and whether it was restored."""
+
+    out: Path
+    n_documents: int
+    restored: bool = False
+
+    def message(self) -> str:
+        """The one-line report ``framing analyze`` prints."""
+        tail = " (unchanged run: outputs copied from the cache)" if self.restored else ""
+        return f"analysed {self.n_documents} documents into {self.out}{tail}"
+
+
+def run(options: RunOptions) -> RunSummary:
+    """Run an analysis into ``options.out`` exactly as ``framing analyze`` does.
+
+    Raises:
+        CorpusError, LexiconError, RegistryError, OutputError, EngineError: bad input or
+            output; nothing is written.
+    """
+    from analysis.document.lexicon import load_lexicon
+    from analysis.write.outputs import check_output_dir
+
+    # before anything is read or written, for every engine
+    check_output_dir(options.out, inputs=options.input_paths(), force=options.force)
+    lexicon = load_lexicon(options.lexicon)
+    if options.engine == "dask":
+        return _run_dask(options, lexicon)
+    return _run_local(options, lexicon)
+
+
+def _run_dask(options: RunOptions, lexicon) -> RunSummary:
+    from analysis.runner import dask_engine
+
+    if options.corpus.is_file():
+        from analysis.read.corpus import CorpusError
+
+        raise CorpusError([f"{options.corpus}: --engine dask reads corpus directories only"])
+    dask_options = {
+        "lexicon": lexicon,
+        "origins": options.origins,
+        "outlets": options.outlets,
+        "scheduler": options.scheduler,
+        "partition_size": options.partition_size,
+        "progress": options.progress,
+        "cache": options.doc_cache(),
+    }
+    if options.format == "parquet":
+        # the workers write the per-document tables; the client never holds them
+        docs = dask_engine.analyze_to_parquet(
+            options.corpus,
+            options.out,
+            **dask_options,
+            period=options.period,
+            min_count=options.min_count,
+            stop_words=options.stop_words,
+            provenance=lambda docs: provenance(options, docs, lexicon),
+        )
+        return RunSummary(options.out, len(docs))
+    docs, results = dask_engine.analyze_corpus(options.corpus, **dask_options)
+    _write(options, docs, results, provenance(options, docs, lexicon))
+    return RunSummary(options.out, len(docs))
+
+
+def _run_local(options: RunOptions, lexicon) -> RunSummary:
+    from analysis.read.corpus import read_corpus, relative_files
+    from analysis.runner.cache import RunCache, default_cache_dir, run_key
+
+    # unchanged inputs, options and code: copy the stored outputs. A directory is keyed by its
+    # files' hashes alone, so an unchanged one is restored without reading it (that key equals
+    # the key of its documents); a table needs its documents first.
+    cache_dir = options.cache_dir or default_cache_dir()
+    key_options = asdict(options)
+    cached = None  # the whole-run cache entry
+    if not options.no_cache and options.corpus.is_dir():
+        files = relative_files(options.corpus)
+        cached = RunCache(cache_dir, run_key(provenance(options, files, lexicon), key_options))
+        if files and _restore(cached, options, warn_duplicates=True):
+            return RunSummary(options.out, len(files), restored=True)
+
+    def prepare() -> None:  # spaCy, VADER, the lexicon: loaded while the files are read
+        from analysis.runner.pool import prepare
+
+        prepare(lexicon)
+
+    docs = read_corpus(
+        options.corpus,
+        **options.corpus_options(),
+        jobs=resolve_jobs(options.jobs),
+        while_reading=prepare,
+    )
+    prov = provenance(options, docs, lexicon)
+    if not options.no_cache and cached is None:
+        cached = RunCache(cache_dir, run_key(prov, key_options))
+        if _restore(cached, options, warn_duplicates=False):
+            return RunSummary(options.out, len(docs), restored=True)
+    _analyze_and_write(options, lexicon, docs, prov)
+    if cached is not None:
+        cached.store(options.out)
+    return RunSummary(options.out, len(docs))
+
+
+def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
+    from analysis.runner.pipeline import analyze
+    from analysis.write.outputs import table_writer
+
+    analyze_options = {
+        "lexicon": lexicon,
+        "progress": options.progress,
+        "jobs": options.jobs,
+        "cache": options.doc_cache(),
+    }
+    if options.format == "csv":
+        # the rows the pool workers format go straight into the output files
+        with table_writer(options.out) as writer:
+            results = analyze(docs, **analyze_options, sink=writer.stream)
+            _write(options, docs, results, prov, writer)
+    else:
+        _write(options, docs, analyze(docs, **analyze_options), prov)
+
+
+def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
+    """Compute the corpus-level tables and write everything into ``options.out`` (CSV with
+    the :class:`~analysis.write.outputs.TableWriter` of the run, if any, or Parquet)."""
+    from analysis.runner import pipeline
+    from analysis.runner.pool import gc_paused
+    from analysis.write.outputs import write_tables
+
+    with gc_paused():
+        tables = pipeline.corpus_tables(
+            results,
+            period=options.period,
+            min_count=options.min_count,
+            stop_words=options.stop_words,
+        )
+        if options.on_bad_row == "skip" and hasattr(docs, "skipped"):
+            tables["skipped"] = docs.skipped
+        if options.format == "parquet":
+            from analysis.write.parquet import write_parquet_tables
+
+            write_parquet_tables(options.out, tables, prov)
+        elif writer is not None:
+            writer.write(tables, prov, streamed=results.streamed, rendered=results.rendered)
+        else:
+            write_tables(options.out, tables, prov, rendered=getattr(results, "rendered", None))
+
+
+def _restore(cached, options: RunOptions, *, warn_duplicates: bool) -> bool:
+    """Copy a stored run's outputs into ``options.out``; ``False`` when there is none.
+
+    With ``warn_duplicates`` (the corpus was not read, so nothing has warned yet) the
+    duplicate warning is repeated from the restored documents table.
+    """
+    if not cached.restore(options.out):
+        return False
+    if warn_duplicates:
+        from analysis.read.corpus import duplicates_warning
+
+        pairs = _duplicate_pairs(options.out, options.format)
+        if pairs:
+            warnings.warn(duplicates_warning(pairs), stacklevel=3)
+    return True
+
+
+def _duplicate_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
+    """``(doc_id, duplicate_of)`` of the flagged rows of a written documents table."""
+    import csv
+
+    if fmt == "parquet":
+        import pandas as pd
+
+        docs = pd.read_parquet(out / "documents", columns=["doc_id", "duplicate_of"])
+        rows = docs.itertuples(index=False)
+    else:
+        with open(out / "documents.csv", encoding="utf-8", newline="") as f:
+            rows = [(r["doc_id"], r["duplicate_of"]) for r in csv.DictReader(f)]
+    return [(str(d), str(of)) for d, of in rows if isinstance(of, str) and of]

@@ -1,0 +1,157 @@
+"""Every table's columns and every input role with its aliases, in one place."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "BOOTSTRAP_COLUMNS",
+    "COLUMN_ALIASES",
+    "DOCUMENT_COLUMNS",
+    "FRAME_RATE_COLUMNS",
+    "INPUT_ROLES",
+    "KEYNESS_COLUMNS",
+    "SCORE_COLUMNS",
+    "SKIPPED_COLUMNS",
+    "TABLE_COLUMNS",
+    "TOP_TERM_COLUMNS",
+    "Role",
+]
+
+
+#: Columns of every table :func:`analyze` produces (also the CSV headers).
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "doc_id",
+        "file",
+        "outlet",
+        "origin",
+        "affiliation",
+        "title",
+        "date",
+        "n_tokens",
+        "n_sentences",
+        "sentiment",
+        "share_positive",
+        "share_negative",
+        "duplicate_of",
+        "sha256",
+    ),
+    "terms": ("doc_id", "term", "count"),
+    "sentences": ("doc_id", "sent_id", "start", "end", "text", "compound", "pos", "neu", "neg"),
+    "matches": ("doc_id", "sent_id", "frame", "marker", "start", "end", "text"),
+    "markers": ("doc_id", "frame", "marker", "count"),
+    "marker_sentiment": ("doc_id", "sent_id", "frame", "marker", "compound", "compound_masked"),
+    "actor_sentiment": ("doc_id", "sent_id", "actor", "compound"),
+}
+
+
+#: Columns of :func:`keyness` (and ``keyness.csv``).
+KEYNESS_COLUMNS: tuple[str, ...] = (
+    "comparison",
+    "group",
+    "reference",
+    "term",
+    "count_group",
+    "count_reference",
+    "rate_group",
+    "rate_reference",
+    "log_odds",
+    "z",
+    "g2",
+    "p",
+    "q",
+)
+
+
+#: Columns of :func:`top_terms`.
+TOP_TERM_COLUMNS: tuple[str, ...] = ("group", "rank", "term", "count", "rate")
+
+
+#: Columns of :func:`frame_rates` (and ``frame_rates.csv``) for the default ``by=("origin",)``.
+FRAME_RATE_COLUMNS: tuple[str, ...] = (
+    "origin",
+    "period",
+    "frame",
+    "marker",
+    "count",
+    "n_tokens",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "n_docs",
+)
+
+
+#: Columns of the audit sheet.
+AUDIT_COLUMNS = (
+    "frame",
+    "marker",
+    "n_hits",
+    "doc_id",
+    "sent_id",
+    "start",
+    "end",
+    "left",
+    "match",
+    "right",
+    "relevant",
+)
+
+
+#: Columns of the precision table.
+SCORE_COLUMNS = (
+    "level",
+    "frame",
+    "marker",
+    "n_hits",
+    "n_judged",
+    "n_relevant",
+    "precision",
+    "ci_low",
+    "ci_high",
+)
+
+
+#: Metadata columns of a loaded corpus (``load_corpus`` adds ``text``).
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "file",
+    "outlet",
+    "origin",
+    "affiliation",
+    "title",
+    "date",
+    "duplicate_of",
+    "sha256",
+)
+
+
+Role = Literal["text", "date", "outlet", "origin", "id", "title", "file"]
+
+
+#: Column names recognised for each role when no ``*_col`` option is given, in order of
+#: preference. Matching ignores case, spaces, ``_`` and ``-`` (``Source Name`` = ``source_name``,
+#: ``Original URL`` = ``original-url``, ``PubDate`` = ``pub_date``).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body"),
+    "date": ("date", "publish_date", "published", "pubdate"),
+    "outlet": ("outlet", "source", "source_name", "media_name"),
+    "origin": ("origin",),
+    "id": ("id", "doc_id", "url", "original_url"),
+    "title": ("title", "headline"),
+    "file": ("file", "filename"),
+}
+
+
+#: Columns of :attr:`TableCorpus.skipped` (and ``skipped.csv``).
+SKIPPED_COLUMNS = ("row", "doc_id", "column", "reason", "detail")
+
+
+#: Columns of :func:`bootstrap_ratio` after the ``by`` columns.
+BOOTSTRAP_COLUMNS: tuple[str, ...] = ("estimate", "ci_low", "ci_high", "n_docs", "n_rows")
+
+
+#: The roles a column of an input table can play, in the order the options are listed.
+INPUT_ROLES: tuple[str, ...] = tuple(COLUMN_ALIASES)
