@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "TOP_TERM_COLUMNS",
     "Role",
+    "require_columns",
 ]
 
 
@@ -155,3 +157,27 @@ BOOTSTRAP_COLUMNS: tuple[str, ...] = ("estimate", "ci_low", "ci_high", "n_docs",
 
 #: The roles a column of an input table can play, in the order the options are listed.
 INPUT_ROLES: tuple[str, ...] = tuple(COLUMN_ALIASES)
+
+
+def require_columns(
+    df: object,
+    columns: Sequence[str],
+    *,
+    where: str = "",
+    name: str = "",
+    error: type[Exception] = ValueError,
+) -> None:
+    """Check that ``df`` is a DataFrame with ``columns``, else raise ``error``.
+
+    The message reads ``"{where}: {name} table is missing column(s) [...]; it has [...]"``
+    (``where`` and ``name`` are optional: ``"keyness"`` / ``"terms"``).
+    """
+    import pandas as pd
+
+    prefix = f"{where}: " if where else ""
+    label = f"{name} table" if name else "table"
+    if not isinstance(df, pd.DataFrame):
+        raise error(f"{prefix}{label} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise error(f"{prefix}{label} is missing column(s) {missing}; it has {list(df.columns)}")

@@ -105,15 +105,16 @@ def parquet_driver(mode: str, corpus: str, out: str, scheduler: str) -> None:
     import resource
 
     from analysis.runner import dask_engine
-    from analysis.stats import compare
+    from analysis.stats.keyness import keyness
+    from analysis.stats.rates import frame_rates
     from analysis.write.parquet import write_parquet_tables
 
     t0 = time.perf_counter()
     if mode == "assembled":
         _, results = dask_engine.analyze_corpus(corpus, scheduler=scheduler, progress=False)
         tables = results.tables()
-        tables["keyness"] = compare.keyness(results.terms, results.documents, by="origin")
-        tables["frame_rates"] = compare.frame_rates(results.markers, results.documents)
+        tables["keyness"] = keyness(results.terms, results.documents, by="origin")
+        tables["frame_rates"] = frame_rates(results.markers, results.documents)
         write_parquet_tables(out, tables)
     else:
         dask_engine.analyze_to_parquet(corpus, out, scheduler=scheduler, progress=False)

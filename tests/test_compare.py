@@ -8,16 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.stats.compare import (
-    FRAME_RATE_COLUMNS,
+from analysis.stats.keyness import (
     KEYNESS_COLUMNS,
     CompareError,
     benjamini_hochberg,
-    frame_rates,
     keyness,
     log_likelihood,
     top_terms,
 )
+from analysis.stats.rates import FRAME_RATE_COLUMNS, frame_rates
 
 # --------------------------------------------------------------------------- toy tables
 
@@ -421,7 +420,7 @@ def test_benjamini_hochberg_and_p_equal_scipy_stats():
     from scipy.special import chdtrc
     from scipy.stats import chi2, false_discovery_control
 
-    from analysis.stats.compare import benjamini_hochberg
+    from analysis.stats.keyness import benjamini_hochberg
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 7, 300):

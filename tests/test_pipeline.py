@@ -233,12 +233,12 @@ def test_default_cache_dir_is_used_by_the_cli(tmp_path, monkeypatch):
 
 def test_corpus_tables_adds_keyness_and_frame_rates(seeds, lex_a):
     from analysis.runner.pipeline import corpus_tables
-    from analysis.stats import compare
+    from analysis.stats.keyness import keyness
 
     res = analyze(seeds, lexicon=lex_a)
     tables = corpus_tables(res, min_count=2, period="quarter")
     assert list(tables) == [*TABLE_COLUMNS, "keyness", "frame_rates"]
-    key = compare.keyness(res.terms, res.documents, min_count=2)
+    key = keyness(res.terms, res.documents, min_count=2)
     pd.testing.assert_frame_equal(tables["keyness"], key)
     assert (tables["keyness"]["count_group"] + tables["keyness"]["count_reference"] >= 2).all()
     assert sorted(set(tables["frame_rates"]["period"])) == ["2017Q4", "2024Q2", "2025Q2"]

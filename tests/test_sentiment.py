@@ -6,19 +6,11 @@ import math
 
 import pandas as pd
 import pytest
+import reference_tone as ref
+from reference_tone import actor_sentiment, document_sentiment, marker_sentiment, score_sentences
 
-from analysis.document import tone as st
-from analysis.document.tone import (
-    actor_sentiment,
-    aggregate_sentiment,
-    document_sentiment,
-    get_analyzer,
-    marker_sentiment,
-    mask,
-    score,
-    score_masked,
-    score_sentences,
-)
+from analysis.document.tone import get_analyzer, mask, score, score_masked
+from analysis.stats.tone import AGGREGATE_COLUMNS, aggregate_sentiment
 
 # --------------------------------------------------------------------------- scoring
 
@@ -156,7 +148,7 @@ def test_score_sentences_appends_exact_scores():
     sents = _sentences()
     before = sents.copy()
     out = score_sentences(sents)
-    assert list(out.columns) == ["doc_id", "sent_id", "start", "end", "text", *st.SCORE_COLUMNS]
+    assert list(out.columns) == ["doc_id", "sent_id", "start", "end", "text", *ref.SCORE_COLUMNS]
     assert out["compound"].tolist() == [0.7351, -0.6167, 0.0, 0.4404, 0.9217]
     assert out["pos"].tolist() == [0.756, 0.0, 0.0, 0.367, 0.767]
     assert out["neu"].tolist() == [0.244, 0.443, 1.0, 0.633, 0.233]
@@ -179,7 +171,7 @@ def test_score_sentences_bad_input():
 
 def test_document_mean_of_scored_sentences():
     out = document_sentiment(score_sentences(_sentences()))
-    assert list(out.columns) == list(st.DOCUMENT_SENTIMENT_COLUMNS)
+    assert list(out.columns) == list(ref.DOCUMENT_SENTIMENT_COLUMNS)
     assert out["doc_id"].tolist() == ["d1", "d2"]
     # d1: (0.7351 - 0.6167 + 0.0) / 3; positive: 1 of 3, negative: 1 of 3
     # d2: (0.4404 + 0.9217) / 2 = 0.68105; both positive
@@ -237,7 +229,7 @@ def _matches():
 
 def test_marker_sentiment_masks_the_marker():
     out = marker_sentiment(_matches(), score_sentences(_sentences()))
-    assert list(out.columns) == list(st.MARKER_SENTIMENT_COLUMNS)
+    assert list(out.columns) == list(ref.MARKER_SENTIMENT_COLUMNS)
     assert out[["doc_id", "sent_id", "frame", "marker"]].values.tolist() == [
         ["d1", 0, "partnership", "friendship"],
         ["d1", 1, "partnership", "friend"],
@@ -259,7 +251,7 @@ def test_marker_sentiment_keeps_input_order_and_empty_input():
     out = marker_sentiment(m, score_sentences(_sentences()))
     assert out["compound_masked"].tolist() == [0.872, 0.8126, 0.8126, 0.0, -0.3412, 0.5106]
     empty = marker_sentiment(_matches().iloc[:0], score_sentences(_sentences()))
-    assert list(empty.columns) == list(st.MARKER_SENTIMENT_COLUMNS) and len(empty) == 0
+    assert list(empty.columns) == list(ref.MARKER_SENTIMENT_COLUMNS) and len(empty) == 0
 
 
 @pytest.mark.parametrize(
@@ -292,7 +284,7 @@ def test_actor_sentiment_one_row_per_sentence_and_actor():
         columns=["doc_id", "sent_id", "actor", "name"],
     )
     out = actor_sentiment(actors, score_sentences(_sentences()))
-    assert list(out.columns) == list(st.ACTOR_SENTIMENT_COLUMNS)
+    assert list(out.columns) == list(ref.ACTOR_SENTIMENT_COLUMNS)
     assert out.values.tolist() == [
         ["d2", 0, "china", 0.4404],
         ["d2", 0, "russia", 0.4404],
@@ -355,7 +347,7 @@ SENTS = pd.DataFrame(
 
 def test_aggregate_by_origin():
     out = aggregate_sentiment(SENTS, DOCS, by=["origin"])
-    assert list(out.columns) == ["origin", *st.AGGREGATE_COLUMNS]
+    assert list(out.columns) == ["origin", *AGGREGATE_COLUMNS]
     assert out["origin"].tolist() == ["chinese", "russian"]
     assert out["mean"].tolist() == [-0.5, 0.375]
     assert out["n_docs"].tolist() == [1, 2]
@@ -366,7 +358,7 @@ def test_aggregate_by_origin():
 
 def test_aggregate_overall_and_with_interval():
     out = aggregate_sentiment(SENTS, DOCS, by=[], n_resamples=500)
-    assert list(out.columns) == list(st.AGGREGATE_COLUMNS)
+    assert list(out.columns) == list(AGGREGATE_COLUMNS)
     # (0.5 + 0.25 - 0.5 + 0.375) / 4 = 0.15625; resamples lie within the document means
     row = out.iloc[0]
     assert (row["mean"], row["n_docs"], row["n_sentences"]) == (0.15625, 3, 4)
@@ -392,7 +384,7 @@ def test_aggregate_overall_and_with_interval():
 def test_aggregate_by_period(by, period, keys):
     out = aggregate_sentiment(SENTS, DOCS, by=by, period=period)
     cols = by if "period" in by else [*by, "period"]
-    assert list(out.columns) == [*cols, *st.AGGREGATE_COLUMNS]
+    assert list(out.columns) == [*cols, *AGGREGATE_COLUMNS]
     assert out[cols].values.tolist() == keys
 
 
@@ -434,3 +426,26 @@ def test_aggregate_bad_input(table, docs, kwargs, message):
         aggregate_sentiment(table, docs, **kwargs)
     assert "aggregate_sentiment" in str(err.value) or "add_period" in str(err.value)
     assert message in str(err.value)
+
+
+# ------------------------------------------------- the real tables vs the reference versions
+
+
+def test_the_runs_tone_tables_equal_the_reference_implementations():
+    """documents' tone columns, marker_sentiment and actor_sentiment are built in one place
+    (runner.assemble.batch_tables); the independent reference versions agree on the seeds."""
+    from analysis.config import SEEDS_DIR
+    from analysis.document.markers import find_markers
+    from analysis.read.corpus import load_corpus
+    from analysis.runner.pipeline import analyze
+
+    res = analyze(SEEDS_DIR, progress=False, jobs=1)
+    scored = score_sentences(res.sentences[["doc_id", "sent_id", "start", "end", "text"]])
+    pd.testing.assert_frame_equal(scored, res.sentences)
+    tone = document_sentiment(scored, doc_ids=list(res.documents["doc_id"]))
+    cols = list(ref.DOCUMENT_SENTIMENT_COLUMNS)
+    pd.testing.assert_frame_equal(tone, res.documents[cols])
+    pd.testing.assert_frame_equal(marker_sentiment(res.matches, scored), res.marker_sentiment)
+    actors = find_markers(load_corpus(SEEDS_DIR), kind="actors")
+    pd.testing.assert_frame_equal(actor_sentiment(actors, scored), res.actor_sentiment)
+    assert len(res.marker_sentiment) > 0 and len(res.actor_sentiment) > 0

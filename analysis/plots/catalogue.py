@@ -25,18 +25,17 @@ Figures (:data:`FIGURES`, in order):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.stats.rates import marker_rates
+from analysis.stats.tone import TONE_VERSIONS, frame_tone_table
+
 __all__ = [
     "FIGURES",
-    "TONE_VERSIONS",
     "build_figures",
     "figure_tables",
-    "frame_tone_table",
-    "marker_rates",
     "write_figures",
 ]
 
@@ -55,69 +54,6 @@ FIGURES: tuple[str, ...] = (
     "marker_heatmap",
 )
 
-#: Labels of the two tone versions in :func:`frame_tone_table` (unmasked first).
-TONE_VERSIONS: tuple[str, str] = ("sentence", "marker masked")
-
-
-def frame_tone_table(
-    marker_sentiment: pd.DataFrame,
-    documents: pd.DataFrame,
-    *,
-    by: Sequence[str] = ("frame", "origin"),
-) -> pd.DataFrame:
-    """Tone of the sentences holding a frame's markers, unmasked and with the marker masked.
-
-    Args:
-        marker_sentiment: ``doc_id,sent_id,frame,marker,compound,compound_masked``.
-        documents: The documents table (``doc_id``, ``origin``, ``date``, …).
-        by: Grouping columns (from either table).
-
-    Returns:
-        :func:`analysis.document.tone.aggregate_sentiment` columns ``*by, mean, ci_low, ci_high,
-        n_docs, n_sentences`` plus ``tone`` (``"sentence"`` = compound of the whole sentence,
-        ``"marker masked"`` = compound with the marker's words removed); unmasked rows first.
-    """
-    from analysis.document.tone import aggregate_sentiment
-
-    parts = []
-    for value, label in zip(("compound", "compound_masked"), TONE_VERSIONS, strict=True):
-        agg = aggregate_sentiment(marker_sentiment, documents, by=list(by), value=value)
-        parts.append(agg.assign(tone=label))
-    return pd.concat(parts, ignore_index=True)
-
-
-def marker_rates(
-    markers: pd.DataFrame, documents: pd.DataFrame, *, by: str = "origin"
-) -> pd.DataFrame:
-    """Marker rates per 1,000 word tokens by group over the whole period (no interval).
-
-    Args:
-        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
-        documents: ``doc_id,n_tokens`` and the ``by`` column.
-        by: Document column defining the groups.
-
-    Returns:
-        ``by, frame, marker, count, n_tokens, n_docs, rate`` (rate = 1000 · Σcount / Σn_tokens
-        of the group's documents), sorted by ``by``, frame, marker.
-    """
-    for name, df, cols in (
-        ("markers", markers, ["doc_id", "frame", "marker", "count"]),
-        ("documents", documents, ["doc_id", "n_tokens", by]),
-    ):
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise ValueError(f"marker_rates: {name} table is missing column(s) {missing}")
-    docs = documents[["doc_id", by, "n_tokens"]]
-    sizes = docs.groupby(by, sort=True).agg(
-        n_tokens=("n_tokens", "sum"), n_docs=("doc_id", "nunique")
-    )
-    m = markers.merge(docs[["doc_id", by]], on="doc_id", how="inner", validate="many_to_one")
-    out = m.groupby([by, "frame", "marker"], sort=True, as_index=False)["count"].sum()
-    out = out.merge(sizes.reset_index(), on=by, how="left")
-    out["rate"] = 1000.0 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
-    out = out.sort_values([by, "frame", "marker"], kind="mergesort").reset_index(drop=True)
-    return out[[by, "frame", "marker", "count", "n_tokens", "n_docs", "rate"]]
-
 
 def figure_tables(results) -> dict[str, pd.DataFrame]:
     """The tables the figures are drawn from (the notebooks make the same calls).
@@ -130,8 +66,9 @@ def figure_tables(results) -> dict[str, pd.DataFrame]:
         ``sentiment_over_time``, ``actor_tone``, ``frame_tone``, ``frame_rates`` (frame totals
         by origin × year) and ``marker_rates``.
     """
-    from analysis.document.tone import aggregate_sentiment
-    from analysis.stats.compare import frame_rates, keyness, top_terms
+    from analysis.stats.keyness import keyness, top_terms
+    from analysis.stats.rates import frame_rates
+    from analysis.stats.tone import aggregate_sentiment
 
     docs = results.documents
     rates = frame_rates(results.markers, docs, period="year")

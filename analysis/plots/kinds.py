@@ -32,6 +32,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.schema import require_columns
+
 __all__ = [
     "DEFAULT_ORIGIN_ORDER",
     "NO_INTERVAL_LABEL",
@@ -146,14 +148,6 @@ def _new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
-
-
-def _require(df: pd.DataFrame, func: str, columns: Sequence[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise PlotError(f"{func}: expected a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise PlotError(f"{func}: table is missing column(s) {missing}; it has {list(df.columns)}")
 
 
 def _no_data(ax, message: str = "no data") -> None:
@@ -281,7 +275,7 @@ def timeline(
         by: Document column giving the rows and colours.
         title: Figure title; default "Documents by <by> over time (n = N)".
     """
-    _require(documents, "timeline", ["doc_id", "date", by])
+    require_columns(documents, ["doc_id", "date", by], where="timeline", error=PlotError)
     width, height = 7.0, 1.2 + 0.45 * max(1, documents[by].nunique())
     with style():
         fig = _new_figure(width, height)
@@ -332,7 +326,9 @@ def corpus_overview(documents: pd.DataFrame, *, by: str = "origin", title: str |
         by: Document column giving the colours.
         title: Figure title.
     """
-    _require(documents, "corpus_overview", ["doc_id", "date", "n_tokens", by])
+    require_columns(
+        documents, ["doc_id", "date", "n_tokens", by], where="corpus_overview", error=PlotError
+    )
     with style():
         fig = _new_figure(7.5, 2.8)
         ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.6, 1])
@@ -401,7 +397,9 @@ def top_terms(
         n_docs: Documents per group, shown in the panel titles ("russian (3 docs)").
         title: Figure title.
     """
-    _require(table, "top_terms", ["group", "rank", "term", "count", "rate"])
+    require_columns(
+        table, ["group", "rank", "term", "count", "rate"], where="top_terms", error=PlotError
+    )
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise PlotError(f"top_terms: n must be a positive integer, got {n!r}")
     groups = order_origins(table["group"]) or [""]
@@ -454,7 +452,7 @@ def keyness_scatter(
         title: Figure title.
     """
     cols = ["comparison", "group", "reference", "term", "rate_group", "rate_reference", "z"]
-    _require(table, "keyness_scatter", cols)
+    require_columns(table, cols, where="keyness_scatter", error=PlotError)
     if isinstance(comparisons, str):
         if comparisons not in ("all", "one-vs-rest", "pairwise"):
             raise PlotError(
@@ -572,7 +570,7 @@ def point_ci(
     cols = [category, value, "ci_low", "ci_high", "n_docs", hue]
     if style_by is not None:
         cols.append(style_by)
-    _require(table, "point_ci", list(dict.fromkeys(cols)))
+    require_columns(table, list(dict.fromkeys(cols)), where="point_ci", error=PlotError)
     cats = (
         order_origins(table[category])
         if category == hue
@@ -710,7 +708,7 @@ def over_time(
         zero_line: Draw a line at y = 0.
     """
     cols = [period, value, "ci_low", "ci_high", "n_docs", hue] + ([facet] if facet else [])
-    _require(table, "over_time", cols)
+    require_columns(table, cols, where="over_time", error=PlotError)
     facets = sorted(table[facet].astype(str).unique()) if facet else [None]
     facets = facets or [None]
     nc = max(1, min(ncols, len(facets)))
@@ -832,7 +830,12 @@ def heatmap(
             found); say so in the title.
         title: Figure title.
     """
-    _require(table, "heatmap", [row, col, value] + ([row_group] if row_group else []))
+    require_columns(
+        table,
+        [row, col, value] + ([row_group] if row_group else []),
+        where="heatmap",
+        error=PlotError,
+    )
     t = table.assign(_r=table[row].astype(str), _c=table[col].astype(str))
     if row_group:
         t["_r"] = t[row_group].astype(str) + ": " + t["_r"]

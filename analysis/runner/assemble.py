@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.document import markers as mk
 from analysis.document.lexicon import Lexicon
 from analysis.document.process import DocResult
+from analysis.document.tone import summarize_compounds
 from analysis.read.corpus import Document
 from analysis.schema import TABLE_COLUMNS
 
@@ -115,15 +116,7 @@ def batch_tables(
     for doc_id, r in zip(doc_ids, results, strict=True):
         compounds = [s[3] for s in r.sentences]
         n = len(compounds)
-        stats.append(
-            (
-                r.n_tokens,
-                n,
-                sum(compounds) / n if n else float("nan"),
-                sum(c >= 0.05 for c in compounds) / n if n else float("nan"),
-                sum(c <= -0.05 for c in compounds) / n if n else float("nan"),
-            )
-        )
+        stats.append((r.n_tokens, n, *summarize_compounds(compounds)))
         _extend(T, doc_id, r.terms, ("term", "count"))
         if n:
             S["doc_id"].extend([doc_id] * n)

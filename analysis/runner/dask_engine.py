@@ -558,7 +558,7 @@ def analyze_to_parquet(
             As for :func:`analyze_corpus`.
         out: Output directory.
         period: ``frame_rates`` time unit (``year``, ``quarter``, ``month``).
-        min_count: ``keyness`` minimum count (see :func:`analysis.stats.compare.keyness`).
+        min_count: ``keyness`` minimum count (see :func:`analysis.stats.keyness`).
         stop_words: ``keyness`` without spaCy's English stop words.
         provenance: ``provenance.json`` contents, or a function of the documents (metadata
             only, in corpus order) returning them; ``None``: no ``provenance.json``.
@@ -632,7 +632,7 @@ class _ParquetJob:
         import pandas as pd
 
         from analysis.read import corpus as corpus_mod
-        from analysis.stats import compare
+        from analysis.stats.rates import frame_rates
         from analysis.write.outputs import write_json
         from analysis.write.parquet import part_name, table_schema, write_parquet, write_part
 
@@ -685,11 +685,11 @@ class _ParquetJob:
             start += len(table)
         del tables
 
-        keyness = _keyness(totals.result(), documents, self.min_count, self.stop_words)
-        write_parquet(keyness, tmp / "keyness", rows_per_file=self.rows_per_file)
-        del keyness
+        keyness_table = _keyness(totals.result(), documents, self.min_count, self.stop_words)
+        write_parquet(keyness_table, tmp / "keyness", rows_per_file=self.rows_per_file)
+        del keyness_table
         markers = _markers_in_order(tmp / "markers", docs, parts, self.lexicon)
-        frame_rates = compare.frame_rates(markers, documents, period=self.period)
+        frame_rates = frame_rates(markers, documents, period=self.period)
         write_parquet(frame_rates, tmp / "frame_rates", rows_per_file=self.rows_per_file)
         if self.provenance is not None:
             prov = self.provenance(docs) if callable(self.provenance) else self.provenance
@@ -722,7 +722,7 @@ class _TermTotals:
 def _keyness(
     totals: pd.DataFrame, documents: pd.DataFrame, min_count: int, stop_words: bool
 ) -> pd.DataFrame:
-    """:func:`analysis.stats.compare.keyness` by origin from the per-origin term totals.
+    """:func:`analysis.stats.keyness` by origin from the per-origin term totals.
 
     Keyness only sees the origin × term count matrix, so one pseudo-document per origin
     (every origin of ``documents``, also one without terms) gives the same table as the
@@ -730,14 +730,12 @@ def _keyness(
     """
     import pandas as pd
 
-    from analysis.stats import compare
+    from analysis.stats.keyness import keyness
 
     groups = sorted(set(documents["origin"].astype(str)))
     pseudo_docs = pd.DataFrame({"doc_id": groups, "origin": groups})
     terms = totals.rename(columns={"origin": "doc_id"})
-    return compare.keyness(
-        terms, pseudo_docs, by="origin", min_count=min_count, stop_words=stop_words
-    )
+    return keyness(terms, pseudo_docs, by="origin", min_count=min_count, stop_words=stop_words)
 
 
 def _markers_in_order(

@@ -120,18 +120,19 @@ def corpus_tables(
     """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
 
     ``keyness`` compares origins one-vs-rest and pairwise
-    (:func:`analysis.stats.compare.keyness`); ``frame_rates`` are by origin × ``period``
-    (:func:`analysis.stats.compare.frame_rates`).
+    (:func:`analysis.stats.keyness`); ``frame_rates`` are by origin × ``period``
+    (:func:`analysis.stats.frame_rates`).
     """
-    from analysis.stats import compare
+    from analysis.stats.keyness import keyness
+    from analysis.stats.rates import frame_rates
 
     tables = results.tables()
-    tables["keyness"] = compare.keyness(
+    tables["keyness"] = keyness(
         results.terms,
         results.documents,
         by="origin",
         min_count=min_count,
         stop_words=stop_words,
     )
-    tables["frame_rates"] = compare.frame_rates(results.markers, results.documents, period=period)
+    tables["frame_rates"] = frame_rates(results.markers, results.documents, period=period)
     return tables

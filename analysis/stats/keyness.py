@@ -1,111 +1,45 @@
-"""Comparison statistics: keyness across groups, top terms, marker rates over time.
+"""Keyness: which terms a group of documents uses more or less than a reference.
 
-Three table-in/table-out functions over the pipeline's tidy tables:
-
-- :func:`keyness` — which terms a group of documents (an origin, an outlet, any document
-  column) uses more or less than a reference: one-vs-rest and every pair, with the
-  Monroe–Colaresi–Quinn log-odds ratio with an informative Dirichlet prior (effect size and
-  z-score), Dunning's log-likelihood G², its χ² p-value and the Benjamini–Hochberg q-value.
+- :func:`keyness` — a group (an origin, an outlet, any document column) against the rest
+  and every pair, with the Monroe–Colaresi–Quinn log-odds ratio with an informative Dirichlet
+  prior (effect size and z-score), Dunning's log-likelihood G², its χ² p-value and the
+  Benjamini–Hochberg q-value.
 - :func:`top_terms` — the most frequent terms per group.
-- :func:`frame_rates` — framing-marker and frame rates per 1,000 tokens by origin × period,
-  with a document-resampling bootstrap interval (the shared
-  :func:`~analysis.stats.bootstrap.bootstrap_ratio`).
 
-See the README section 'How to read these numbers'.
+See docs/statistics.md, "How to read these numbers".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import combinations
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from analysis.schema import FRAME_RATE_COLUMNS, KEYNESS_COLUMNS, TOP_TERM_COLUMNS
+from analysis.schema import KEYNESS_COLUMNS, TOP_TERM_COLUMNS, require_columns
+from analysis.stats.groups import (
+    REST,
+    CompareError,
+    check_known,
+    count_column,
+    document_groups,
+    empty_table,
+)
 
 __all__ = [
-    "FRAME_RATE_COLUMNS",
     "KEYNESS_COLUMNS",
     "REST",
     "TOP_TERM_COLUMNS",
     "CompareError",
     "benjamini_hochberg",
-    "frame_rates",
     "keyness",
     "log_likelihood",
     "top_terms",
 ]
 
-#: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
-REST = "rest"
-
-
-class CompareError(ValueError):
-    """A table passed to a comparison function is malformed."""
-
 
 # --------------------------------------------------------------------------- validation
-
-
-def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise CompareError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise CompareError(
-            f"{name} table is missing column(s) {missing}; it has {list(df.columns)}"
-        )
-
-
-def _counts(values: pd.Series, name: str, column: str) -> np.ndarray:
-    """Validate a column of non-negative whole numbers; return it as int64."""
-    if values.dtype == "int64":  # the pipeline's tables: only the sign to check, no copy
-        arr = values.to_numpy()
-        if not (arr < 0).any():
-            return arr
-    num = pd.to_numeric(values, errors="coerce")
-    arr = num.to_numpy(dtype="float64", na_value=np.nan)
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise CompareError(
-            f"{name} table: column {column!r} must hold non-negative whole numbers; "
-            f"{int(bad.sum())} bad value(s), first {values.iloc[i]!r} in row {i}"
-        )
-    return arr.astype("int64")
-
-
-def _doc_groups(documents: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """``doc_id`` + the ``by`` columns of ``documents``, validated (unique ids, no missing)."""
-    _require(documents, "documents", ["doc_id", *by])
-    docs = documents[["doc_id", *by]]
-    dup = docs["doc_id"].duplicated()
-    if dup.any():
-        raise CompareError(
-            f"documents table: duplicate doc_id {docs['doc_id'][dup].iloc[0]!r} "
-            f"({int(dup.sum())} duplicate row(s))"
-        )
-    for col in by:
-        miss = docs[col].isna()
-        if miss.any():
-            raise CompareError(
-                f"documents table: column {col!r} is empty for document "
-                f"{docs['doc_id'][miss].iloc[0]!r} ({int(miss.sum())} document(s)); "
-                f"every document needs a {col} to be compared"
-            )
-    return docs
-
-
-def _check_known(ids: pd.Series, known: pd.Series, name: str) -> None:
-    unknown = ~ids.isin(known)
-    if unknown.any():
-        examples = sorted(map(str, pd.unique(ids[unknown])))[:3]
-        raise CompareError(
-            f"{name} table: {int(unknown.sum())} row(s) have a doc_id not in the documents "
-            f"table, e.g. {examples}"
-        )
 
 
 def _stop_words() -> frozenset[str]:
@@ -118,18 +52,18 @@ def _group_term_matrix(
     terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: bool
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Sorted group labels, sorted term vocabulary and the group × term count matrix."""
-    _require(terms, "terms", ["doc_id", "term", "count"])
-    docs = _doc_groups(documents, [by])
+    require_columns(terms, ["doc_id", "term", "count"], name="terms", error=CompareError)
+    docs = document_groups(documents, [by])
     if terms["term"].isna().any():
         raise CompareError("terms table: column 'term' has empty values")
-    counts = _counts(terms["count"], "terms", "count")
+    counts = count_column(terms["count"], "terms", "count")
     # hash-factorize the long columns, then work on the (small) sets of distinct values
     d_code, d_uniq = pd.factorize(terms["doc_id"])
     group_of = pd.Series(docs[by].astype(str).to_numpy(), index=docs["doc_id"].to_numpy())
     groups = sorted(set(group_of.tolist()))
     d_group = pd.Index(groups).get_indexer(group_of.reindex(d_uniq).to_numpy())
     if (d_group < 0).any():
-        _check_known(pd.Series(d_uniq), docs["doc_id"], "terms")
+        check_known(pd.Series(d_uniq), docs["doc_id"], "terms")
     t_code, t_uniq = pd.factorize(terms["term"].astype(str))
     t_uniq = np.asarray(t_uniq, dtype=object)
     order = np.argsort(t_uniq, kind="stable")
@@ -251,10 +185,6 @@ def _compare_pair(
     }
 
 
-def _empty(columns: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-
-
 def keyness(
     terms: pd.DataFrame,
     documents: pd.DataFrame,
@@ -351,7 +281,7 @@ def keyness(
         stats = _compare_pair(y_i, y_j, alpha, alpha0, int(min_count))
         parts.append((label, g, ref, stats))
     if not parts or not sum(len(stats["idx"]) for *_, stats in parts):
-        return _empty(KEYNESS_COLUMNS)
+        return empty_table(KEYNESS_COLUMNS)
     # one table sorted by comparison, z descending, term (NaN z last; vocab is sorted, so a
     # term's index orders it), without a frame per comparison
     rank = {label: k for k, label in enumerate(sorted(label for label, *_ in parts))}
@@ -420,157 +350,8 @@ def top_terms(
             )
         )
     if not frames:
-        return _empty(TOP_TERM_COLUMNS)
+        return empty_table(TOP_TERM_COLUMNS)
     return pd.concat(frames, ignore_index=True)[list(TOP_TERM_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- rates over time
-
-
-def _no_duplicate_rows(codes: np.ndarray, markers: pd.DataFrame) -> None:
-    """Raise for the first markers row whose (document, frame, marker) ``code`` repeats."""
-    order = np.argsort(codes, kind="stable")
-    repeat = order[1:][codes[order[1:]] == codes[order[:-1]]]
-    if repeat.size:
-        r = markers.iloc[int(repeat.min())]
-        raise CompareError(
-            f"markers table: duplicate row for document {r['doc_id']!r}, frame "
-            f"{r['frame']!r}, marker {r['marker']!r}"
-        )
-
-
-def _joined(parts: list) -> np.ndarray | list:
-    """Concatenate a column's per-cell parts (lists stay object values)."""
-    if parts and isinstance(parts[0], np.ndarray):
-        return np.concatenate(parts)
-    return [v for part in parts for v in part]
-
-
-def frame_rates(
-    markers: pd.DataFrame,
-    documents: pd.DataFrame,
-    *,
-    period: Literal["year", "quarter", "month"] = "year",
-    by: Sequence[str] = ("origin",),
-    n_resamples: int = 2000,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Marker and frame rates per 1,000 tokens by group × period, with bootstrap intervals.
-
-    ``rate = 1000 · Σ count / Σ n_tokens`` over the documents of the cell (``n_tokens`` from
-    ``documents``). The interval resamples *documents* with replacement
-    (percentile interval); all markers and frames of one group × period share the same
-    resamples, so their intervals come from one joint bootstrap of the cell's documents —
-    :func:`analysis.stats.bootstrap.bootstrap_ratio` with ``resample_by``, through its
-    :func:`~analysis.stats.bootstrap.shared_intervals` (the same numbers). It is NaN (empty in the
-    CSV) when the cell has fewer than two documents. Every document of ``documents`` counts,
-    also one with no rows in ``markers`` (its counts are 0).
-
-    Args:
-        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
-        documents: ``doc_id,date,n_tokens`` and the ``by`` columns.
-        period: Time unit of ``period`` (see :func:`analysis.stats.bootstrap.add_period`).
-        by: Document columns defining the groups, in output order.
-        n_resamples: Bootstrap resamples.
-        confidence: Interval coverage.
-        seed: Base seed of the bootstrap.
-
-    Returns:
-        Columns ``*by, period, frame, marker, count, n_tokens, rate, ci_low, ci_high, n_docs``
-        (exactly ``origin,period,frame,marker,...`` for the default ``by``): one row per
-        group × period × frame × marker, plus one frame total per group × period × frame with
-        ``marker == ""``. ``count``/``n_tokens``/``n_docs`` are ints, ``rate``/``ci_*`` floats.
-        Sorted by ``*by``, period, frame, marker (the frame total first).
-
-    Raises:
-        CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
-            marker) rows, bad counts, or a ``by`` column named like an output column.
-    """
-    from analysis.stats.bootstrap import add_period, shared_intervals
-
-    if period not in ("year", "quarter", "month"):
-        raise CompareError(
-            f"frame_rates: period must be 'year', 'quarter' or 'month', got {period!r}"
-        )
-    by = [by] if isinstance(by, str) else list(by)
-    clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
-    if clash or len(set(by)) != len(by):
-        raise CompareError(f"frame_rates: bad by columns {by!r} (reserved or repeated)")
-    _require(markers, "markers", ["doc_id", "frame", "marker", "count"])
-    _require(documents, "documents", ["doc_id", "date", "n_tokens"])
-    docs = _doc_groups(documents, [*by, "date"])
-    n_tokens = _counts(documents["n_tokens"], "documents", "n_tokens")  # by row of docs
-    for col in ("frame", "marker"):
-        if markers[col].isna().any():
-            raise CompareError(f"markers table: column {col!r} has empty values")
-    counts = _counts(markers["count"], "markers", "count")
-    # the long markers table as codes: its document (row of ``docs``) and (frame, marker) pair
-    d_code, d_uniq = pd.factorize(markers["doc_id"])
-    d_pos = pd.Index(docs["doc_id"]).get_indexer(d_uniq)
-    if (d_pos < 0).any():
-        _check_known(markers["doc_id"], docs["doc_id"], "markers")
-    f_code, f_uniq = pd.factorize(markers["frame"].astype(str))
-    m_code, m_uniq = pd.factorize(markers["marker"].astype(str))
-    if (np.asarray(m_uniq, dtype=object) == "").any():
-        raise CompareError("markers table: empty marker name (reserved for frame totals)")
-    pair_code = f_code.astype("int64") * len(m_uniq) + m_code
-    pair_ids, pair_of_row = np.unique(pair_code, return_inverse=True)
-    row_doc = d_pos[d_code].astype("int64")
-    _no_duplicate_rows(row_doc * len(pair_ids) + pair_of_row, markers)
-
-    docs = add_period(docs, freq=period, date_col="date")
-    keys = [*by, "period"]
-    cols = [*keys, "frame", "marker", "count", "n_tokens", "rate", "ci_low", "ci_high", "n_docs"]
-    if len(pair_ids) == 0 or docs.empty:
-        return _empty(cols)
-
-    # output columns: per frame its total (marker "", sorts first) then its markers, sorted
-    frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
-    names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
-    labels = sorted({(f, "") for f in frames} | set(zip(frames, names, strict=True)))
-    column = {label: k for k, label in enumerate(labels)}
-    # document x column counts (a document without marker rows counts with zeros); a frame
-    # total sums its markers
-    grid = np.zeros((len(docs), len(labels)), dtype="int64")
-    pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
-    grid[row_doc, pair_col[pair_of_row]] = counts  # (rows are unique: checked above)
-    for f in set(frames.tolist()):
-        members = [column[(f, m)] for f2, m in zip(frames, names, strict=True) if f2 == f]
-        grid[:, column[(f, "")]] = grid[:, members].sum(axis=1)
-
-    # cells (group x period) in sorted order; a cell's documents sorted by doc_id, the order
-    # in which bootstrap_ratio resamples them
-    by_id = np.argsort(docs["doc_id"].astype(str).to_numpy(dtype=object), kind="stable")
-    cells = docs.iloc[by_id].groupby(keys, sort=True, dropna=False).indices
-    n_labels = len(labels)
-    parts: dict[str, list] = {c: [] for c in cols}
-    for key, where in cells.items():
-        key = key if isinstance(key, tuple) else (key,)
-        rows = by_id[where]
-        cell = grid[rows]
-        n = len(rows)
-        cell_tokens = n_tokens[rows]
-        total = int(cell_tokens.sum())
-        bounds = np.full((n_labels, 2), np.nan)
-        if n >= 2:
-            bounds = shared_intervals(
-                cell.astype("float64"),
-                np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
-                key=key,
-                n_resamples=n_resamples,
-                confidence=confidence,
-                seed=seed,
-            )
-        count = cell.sum(axis=0)
-        for c, v in zip(keys, key, strict=True):
-            parts[c].append([v] * n_labels)
-        parts["frame"].append([f for f, _ in labels])
-        parts["marker"].append([m for _, m in labels])
-        parts["count"].append(count)
-        parts["n_tokens"].append(np.full(n_labels, total, dtype="int64"))
-        parts["rate"].append(1000.0 * count / (total if total > 0 else np.nan))
-        parts["ci_low"].append(1000.0 * bounds[:, 0])
-        parts["ci_high"].append(1000.0 * bounds[:, 1])
-        parts["n_docs"].append(np.full(n_labels, n, dtype="int64"))
-    return pd.DataFrame({c: _joined(v) for c, v in parts.items()}, columns=cols)

@@ -1,0 +1,73 @@
+"""What the statistics share: the error type, document groups, count and id checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.schema import require_columns
+
+__all__ = ["REST", "CompareError", "check_known", "count_column", "document_groups", "empty_table"]
+
+
+#: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
+REST = "rest"
+
+
+class CompareError(ValueError):
+    """A table passed to a comparison function is malformed."""
+
+
+def count_column(values: pd.Series, name: str, column: str) -> np.ndarray:
+    """Validate a column of non-negative whole numbers; return it as int64."""
+    if values.dtype == "int64":  # the pipeline's tables: only the sign to check, no copy
+        arr = values.to_numpy()
+        if not (arr < 0).any():
+            return arr
+    num = pd.to_numeric(values, errors="coerce")
+    arr = num.to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise CompareError(
+            f"{name} table: column {column!r} must hold non-negative whole numbers; "
+            f"{int(bad.sum())} bad value(s), first {values.iloc[i]!r} in row {i}"
+        )
+    return arr.astype("int64")
+
+
+def document_groups(documents: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """``doc_id`` + the ``by`` columns of ``documents``, validated (unique ids, no missing)."""
+    require_columns(documents, ["doc_id", *by], name="documents", error=CompareError)
+    docs = documents[["doc_id", *by]]
+    dup = docs["doc_id"].duplicated()
+    if dup.any():
+        raise CompareError(
+            f"documents table: duplicate doc_id {docs['doc_id'][dup].iloc[0]!r} "
+            f"({int(dup.sum())} duplicate row(s))"
+        )
+    for col in by:
+        miss = docs[col].isna()
+        if miss.any():
+            raise CompareError(
+                f"documents table: column {col!r} is empty for document "
+                f"{docs['doc_id'][miss].iloc[0]!r} ({int(miss.sum())} document(s)); "
+                f"every document needs a {col} to be compared"
+            )
+    return docs
+
+
+def check_known(ids: pd.Series, known: pd.Series, name: str) -> None:
+    unknown = ~ids.isin(known)
+    if unknown.any():
+        examples = sorted(map(str, pd.unique(ids[unknown])))[:3]
+        raise CompareError(
+            f"{name} table: {int(unknown.sum())} row(s) have a doc_id not in the documents "
+            f"table, e.g. {examples}"
+        )
+
+
+def empty_table(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})

@@ -1,0 +1,203 @@
+"""Marker and frame rates per 1,000 word tokens by group × period, with document-bootstrap
+intervals (:func:`frame_rates`), and over the whole period (:func:`marker_rates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.schema import FRAME_RATE_COLUMNS, require_columns
+from analysis.stats.groups import (
+    CompareError,
+    check_known,
+    count_column,
+    document_groups,
+    empty_table,
+)
+
+__all__ = ["FRAME_RATE_COLUMNS", "frame_rates", "marker_rates"]
+
+
+def _no_duplicate_rows(codes: np.ndarray, markers: pd.DataFrame) -> None:
+    """Raise for the first markers row whose (document, frame, marker) ``code`` repeats."""
+    order = np.argsort(codes, kind="stable")
+    repeat = order[1:][codes[order[1:]] == codes[order[:-1]]]
+    if repeat.size:
+        r = markers.iloc[int(repeat.min())]
+        raise CompareError(
+            f"markers table: duplicate row for document {r['doc_id']!r}, frame "
+            f"{r['frame']!r}, marker {r['marker']!r}"
+        )
+
+
+def _joined(parts: list) -> np.ndarray | list:
+    """Concatenate a column's per-cell parts (lists stay object values)."""
+    if parts and isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return [v for part in parts for v in part]
+
+
+def frame_rates(
+    markers: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    period: Literal["year", "quarter", "month"] = "year",
+    by: Sequence[str] = ("origin",),
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Marker and frame rates per 1,000 tokens by group × period, with bootstrap intervals.
+
+    ``rate = 1000 · Σ count / Σ n_tokens`` over the documents of the cell (``n_tokens`` from
+    ``documents``). The interval resamples *documents* with replacement
+    (percentile interval); all markers and frames of one group × period share the same
+    resamples, so their intervals come from one joint bootstrap of the cell's documents —
+    :func:`analysis.stats.bootstrap.bootstrap_ratio` with ``resample_by``, through its
+    :func:`~analysis.stats.bootstrap.shared_intervals` (the same numbers). It is NaN (empty in the
+    CSV) when the cell has fewer than two documents. Every document of ``documents`` counts,
+    also one with no rows in ``markers`` (its counts are 0).
+
+    Args:
+        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        documents: ``doc_id,date,n_tokens`` and the ``by`` columns.
+        period: Time unit of ``period`` (see :func:`analysis.stats.bootstrap.add_period`).
+        by: Document columns defining the groups, in output order.
+        n_resamples: Bootstrap resamples.
+        confidence: Interval coverage.
+        seed: Base seed of the bootstrap.
+
+    Returns:
+        Columns ``*by, period, frame, marker, count, n_tokens, rate, ci_low, ci_high, n_docs``
+        (exactly ``origin,period,frame,marker,...`` for the default ``by``): one row per
+        group × period × frame × marker, plus one frame total per group × period × frame with
+        ``marker == ""``. ``count``/``n_tokens``/``n_docs`` are ints, ``rate``/``ci_*`` floats.
+        Sorted by ``*by``, period, frame, marker (the frame total first).
+
+    Raises:
+        CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
+            marker) rows, bad counts, or a ``by`` column named like an output column.
+    """
+    from analysis.stats.bootstrap import add_period, shared_intervals
+
+    if period not in ("year", "quarter", "month"):
+        raise CompareError(
+            f"frame_rates: period must be 'year', 'quarter' or 'month', got {period!r}"
+        )
+    by = [by] if isinstance(by, str) else list(by)
+    clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
+    if clash or len(set(by)) != len(by):
+        raise CompareError(f"frame_rates: bad by columns {by!r} (reserved or repeated)")
+    require_columns(
+        markers, ["doc_id", "frame", "marker", "count"], name="markers", error=CompareError
+    )
+    require_columns(documents, ["doc_id", "date", "n_tokens"], name="documents", error=CompareError)
+    docs = document_groups(documents, [*by, "date"])
+    n_tokens = count_column(documents["n_tokens"], "documents", "n_tokens")  # by row of docs
+    for col in ("frame", "marker"):
+        if markers[col].isna().any():
+            raise CompareError(f"markers table: column {col!r} has empty values")
+    counts = count_column(markers["count"], "markers", "count")
+    # the long markers table as codes: its document (row of ``docs``) and (frame, marker) pair
+    d_code, d_uniq = pd.factorize(markers["doc_id"])
+    d_pos = pd.Index(docs["doc_id"]).get_indexer(d_uniq)
+    if (d_pos < 0).any():
+        check_known(markers["doc_id"], docs["doc_id"], "markers")
+    f_code, f_uniq = pd.factorize(markers["frame"].astype(str))
+    m_code, m_uniq = pd.factorize(markers["marker"].astype(str))
+    if (np.asarray(m_uniq, dtype=object) == "").any():
+        raise CompareError("markers table: empty marker name (reserved for frame totals)")
+    pair_code = f_code.astype("int64") * len(m_uniq) + m_code
+    pair_ids, pair_of_row = np.unique(pair_code, return_inverse=True)
+    row_doc = d_pos[d_code].astype("int64")
+    _no_duplicate_rows(row_doc * len(pair_ids) + pair_of_row, markers)
+
+    docs = add_period(docs, freq=period, date_col="date")
+    keys = [*by, "period"]
+    cols = [*keys, "frame", "marker", "count", "n_tokens", "rate", "ci_low", "ci_high", "n_docs"]
+    if len(pair_ids) == 0 or docs.empty:
+        return empty_table(cols)
+
+    # output columns: per frame its total (marker "", sorts first) then its markers, sorted
+    frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
+    names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
+    labels = sorted({(f, "") for f in frames} | set(zip(frames, names, strict=True)))
+    column = {label: k for k, label in enumerate(labels)}
+    # document x column counts (a document without marker rows counts with zeros); a frame
+    # total sums its markers
+    grid = np.zeros((len(docs), len(labels)), dtype="int64")
+    pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
+    grid[row_doc, pair_col[pair_of_row]] = counts  # (rows are unique: checked above)
+    for f in set(frames.tolist()):
+        members = [column[(f, m)] for f2, m in zip(frames, names, strict=True) if f2 == f]
+        grid[:, column[(f, "")]] = grid[:, members].sum(axis=1)
+
+    # cells (group x period) in sorted order; a cell's documents sorted by doc_id, the order
+    # in which bootstrap_ratio resamples them
+    by_id = np.argsort(docs["doc_id"].astype(str).to_numpy(dtype=object), kind="stable")
+    cells = docs.iloc[by_id].groupby(keys, sort=True, dropna=False).indices
+    n_labels = len(labels)
+    parts: dict[str, list] = {c: [] for c in cols}
+    for key, where in cells.items():
+        key = key if isinstance(key, tuple) else (key,)
+        rows = by_id[where]
+        cell = grid[rows]
+        n = len(rows)
+        cell_tokens = n_tokens[rows]
+        total = int(cell_tokens.sum())
+        bounds = np.full((n_labels, 2), np.nan)
+        if n >= 2:
+            bounds = shared_intervals(
+                cell.astype("float64"),
+                np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
+                key=key,
+                n_resamples=n_resamples,
+                confidence=confidence,
+                seed=seed,
+            )
+        count = cell.sum(axis=0)
+        for c, v in zip(keys, key, strict=True):
+            parts[c].append([v] * n_labels)
+        parts["frame"].append([f for f, _ in labels])
+        parts["marker"].append([m for _, m in labels])
+        parts["count"].append(count)
+        parts["n_tokens"].append(np.full(n_labels, total, dtype="int64"))
+        parts["rate"].append(1000.0 * count / (total if total > 0 else np.nan))
+        parts["ci_low"].append(1000.0 * bounds[:, 0])
+        parts["ci_high"].append(1000.0 * bounds[:, 1])
+        parts["n_docs"].append(np.full(n_labels, n, dtype="int64"))
+    return pd.DataFrame({c: _joined(v) for c, v in parts.items()}, columns=cols)
+
+
+def marker_rates(
+    markers: pd.DataFrame, documents: pd.DataFrame, *, by: str = "origin"
+) -> pd.DataFrame:
+    """Marker rates per 1,000 word tokens by group over the whole period (no interval).
+
+    Args:
+        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        documents: ``doc_id,n_tokens`` and the ``by`` column.
+        by: Document column defining the groups.
+
+    Returns:
+        ``by, frame, marker, count, n_tokens, n_docs, rate`` (rate = 1000 · Σcount / Σn_tokens
+        of the group's documents), sorted by ``by``, frame, marker.
+    """
+    require_columns(
+        markers, ["doc_id", "frame", "marker", "count"], where="marker_rates", name="markers"
+    )
+    require_columns(documents, ["doc_id", "n_tokens", by], where="marker_rates", name="documents")
+    docs = documents[["doc_id", by, "n_tokens"]]
+    sizes = docs.groupby(by, sort=True).agg(
+        n_tokens=("n_tokens", "sum"), n_docs=("doc_id", "nunique")
+    )
+    m = markers.merge(docs[["doc_id", by]], on="doc_id", how="inner", validate="many_to_one")
+    out = m.groupby([by, "frame", "marker"], sort=True, as_index=False)["count"].sum()
+    out = out.merge(sizes.reset_index(), on=by, how="left")
+    out["rate"] = 1000.0 * out["count"] / out["n_tokens"].where(out["n_tokens"] > 0)
+    out = out.sort_values([by, "frame", "marker"], kind="mergesort").reset_index(drop=True)
+    return out[[by, "frame", "marker", "count", "n_tokens", "n_docs", "rate"]]
