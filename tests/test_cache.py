@@ -1,4 +1,4 @@
-"""The per-document and whole-run caches (analysis.runner.cache)."""
+"""The per-document and whole-run caches (analysis.runner.doc_cache, analysis.runner.run_cache)."""
 
 import json
 import os
@@ -6,18 +6,17 @@ import os
 import pytest
 
 from analysis.document.nlp import parse
-from analysis.runner.cache import (
+from analysis.runner.doc_cache import (
     CACHE_DIR_ENV,
     CacheStats,
     CacheWarning,
     DocCache,
-    RunCache,
     default_cache_dir,
     lex_version,
     nlp_version,
-    run_key,
     text_key,
 )
+from analysis.runner.run_cache import RunCache, run_key
 
 TEXT = "Friendship is strong. Win-win ties, 2 sides!"
 KEY = text_key(TEXT)
@@ -187,3 +186,40 @@ def test_token_record_rebuilds_apostrophes_possessives_and_edge_hyphens(tmp_path
     assert rebuilt == parse(text)
     assert rebuilt.lower[:2] == ["people", "'s"] and rebuilt.lemma[1] == "'s"
     assert rebuilt.lemma[rebuilt.lower.index("-level")] == "level"
+
+
+def test_the_key_covers_the_per_document_pass_and_nothing_downstream(monkeypatch):
+    """Editing a statistics, writer or plot module keeps every per-document entry; editing
+    a module of the pass (or the entry format) invalidates them."""
+    from analysis.runner import doc_cache
+
+    nlp = doc_cache.code_modules("nlp")
+    lex = doc_cache.code_modules("lex")
+    assert "analysis.document.nlp" in nlp and "analysis.document.process" in nlp
+    assert "analysis.document.markers" not in nlp and "analysis.document.markers" in lex
+    assert all(m.startswith("analysis.document.") for m in lex[:-2])
+    assert lex[-2:] == ("analysis.runner.batch", "analysis.runner.doc_cache")
+    real = doc_cache.module_source
+
+    def versions(edited: str) -> tuple[str, str]:
+        doc_cache._code_hash.cache_clear()
+        monkeypatch.setattr(
+            doc_cache,
+            "module_source",
+            lambda name: real(name) + (b"\n# edited\n" if name == edited else b""),
+        )
+        return doc_cache._code_hash(nlp), doc_cache._code_hash(lex)
+
+    before = versions("")
+    for downstream in (
+        "analysis.stats.keyness",
+        "analysis.runner.assemble",
+        "analysis.plots.kinds",
+    ):
+        assert versions(downstream) == before, downstream
+    nlp_m, lex_m = versions("analysis.document.markers")  # the matcher: lex entries only
+    assert nlp_m == before[0] and lex_m != before[1]
+    nlp_n, lex_n = versions("analysis.document.nlp")
+    assert nlp_n != before[0] and lex_n != before[1]
+    assert versions("analysis.runner.doc_cache")[0] != before[0]  # the entry format
+    doc_cache._code_hash.cache_clear()

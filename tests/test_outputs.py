@@ -1,4 +1,4 @@
-"""Deterministic, all-or-nothing output writing (analysis.write.outputs)."""
+"""Deterministic, all-or-nothing output writing (analysis.write.tables, analysis.write.outdir)."""
 
 import os
 from pathlib import Path
@@ -6,14 +6,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.write.outputs import (
+from analysis.write.outdir import (
     OutputError,
     atomic_dir,
     check_output_dir,
     check_output_file,
     is_framing_output,
-    write_tables,
 )
+from analysis.write.tables import write_tables
 
 
 def test_write_tables_bytes(tmp_path):
@@ -68,14 +68,14 @@ def _pandas_bytes(df, path):
     ],
 )
 def test_write_csv_same_bytes_as_pandas(tmp_path, df):
-    from analysis.write.outputs import write_csv
+    from analysis.write.tables import write_csv
 
     write_csv(df, tmp_path / "fast.csv")
     assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")
 
 
 def test_write_csv_exact_bytes(tmp_path):
-    from analysis.write.outputs import write_csv
+    from analysis.write.tables import write_csv
 
     df = pd.DataFrame({"t": pd.array(['a "b"', None], dtype="str"), "x": [0.1, float("nan")]})
     write_csv(df, tmp_path / "t.csv")
@@ -300,7 +300,7 @@ def test_output_file_checks(tmp_path):
     ],
 )
 def test_write_csv_plain_path_same_bytes_as_pandas(tmp_path, df):
-    from analysis.write.outputs import write_csv
+    from analysis.write.tables import write_csv
 
     write_csv(df, tmp_path / "fast.csv")
     assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")

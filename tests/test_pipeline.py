@@ -13,10 +13,10 @@ from analysis.document.process import DocResult
 from analysis.read.corpus import read_documents
 from analysis.runner import pipeline, pool
 from analysis.runner.batch import process_batch
-from analysis.runner.cache import DocCache, text_key
+from analysis.runner.doc_cache import DocCache, text_key
 from analysis.runner.pipeline import analyze
 from analysis.schema import TABLE_COLUMNS
-from analysis.write.outputs import write_tables
+from analysis.write.tables import write_tables
 
 LEXICON_A = """
 version = "t1"
@@ -275,7 +275,7 @@ def test_unchanged_directory_is_restored_without_reading_it(tmp_path, capsys, mo
 
 def test_workers_format_the_rows_as_the_writer_would(tmp_path, seeds, lex_a, small_batches):
     from analysis.runner.assemble import DOC_TABLES
-    from analysis.write.outputs import write_csv
+    from analysis.write.tables import write_csv
 
     one = analyze(seeds, lexicon=lex_a, jobs=1)
     two = analyze(seeds, lexicon=lex_a, jobs=2)
@@ -325,7 +325,7 @@ def test_cli_streams_the_workers_rows_and_leaves_nothing_when_a_later_step_fails
     tmp_path, monkeypatch, capsys, small_batches
 ):
     from analysis.runner.assemble import DOC_TABLES
-    from analysis.write import outputs
+    from analysis.write import tables as outputs
 
     streamed = []
     stream = outputs.TableWriter.stream

@@ -21,7 +21,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from analysis.read.corpus import CorpusError
     from analysis.read.outlets import RegistryError
     from analysis.runner.engines import EngineError
-    from analysis.write.outputs import OutputError
+    from analysis.write.outdir import OutputError
 
     return (CorpusError, LexiconError, RegistryError, OutputError, FileNotFoundError, EngineError)
 

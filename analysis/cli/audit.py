@@ -64,7 +64,7 @@ def _load_docs(corpus: Path, **options) -> pd.DataFrame:
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    from analysis.write.outputs import write_csv
+    from analysis.write.tables import write_csv
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``framing audit`` (sheet or ``--score`` mode); returns the exit status."""
     import pandas as pd
 
-    from analysis.write.outputs import OutputError, check_output_file
+    from analysis.write.outdir import OutputError, check_output_file
 
     if args.score is not None:
         if args.corpus is not None:

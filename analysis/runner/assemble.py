@@ -46,12 +46,12 @@ class Results:
     marker_sentiment: pd.DataFrame
     actor_sentiment: pd.DataFrame
     #: CSV rows already formatted by the pool workers, by table name (a list of chunks in
-    #: table order, equal to what :func:`analysis.write.outputs.write_csv` writes after the
-    #: header); :func:`analysis.write.outputs.write_tables` uses them instead of formatting again.
+    #: table order, equal to what :func:`analysis.write.tables.write_csv` writes after the
+    #: header); :func:`analysis.write.tables.write_tables` uses them instead of formatting again.
     rendered: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
     #: The tables whose every CSV row went to the ``sink`` of :func:`analyze` (formatted
     #: by the pool workers as the batches came back); write the others
-    #: (:meth:`analysis.write.outputs.TableWriter.write`).
+    #: (:meth:`analysis.write.tables.TableWriter.write`).
     streamed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -83,7 +83,7 @@ class BatchTables:
 
     ``stats`` holds, per document, ``(n_tokens, n_sentences, sentiment, share_positive,
     share_negative)``; ``csv`` (when formatted by a pool worker) the same rows of each table
-    as :func:`analysis.write.outputs.write_csv` writes them after the header.
+    as :func:`analysis.write.tables.write_csv` writes them after the header.
     """
 
     stats: list[tuple[int, int, float, float, float]]
@@ -223,7 +223,7 @@ def assemble_batches(
     """Build the corpus tables from documents and the :class:`BatchTables` of their batches.
 
     The workers' CSV rows of each batch go to ``sink(table, columns, rows)`` as the batch
-    comes (e.g. :meth:`analysis.write.outputs.TableWriter.stream`; ``Results.streamed`` then names
+    comes (e.g. :meth:`analysis.write.tables.TableWriter.stream`; ``Results.streamed`` then names
     the tables whose rows all went there) or, without a sink, are kept in
     ``Results.rendered`` when every batch has them.
     """

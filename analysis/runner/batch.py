@@ -16,7 +16,7 @@ from analysis.document.process import (
     sentences,
     terms,
 )
-from analysis.runner.cache import DocCache, text_key
+from analysis.runner.doc_cache import DocCache, text_key
 
 __all__ = ["process_batch", "run_batch"]
 
@@ -82,7 +82,8 @@ def process_batch(
     Args:
         items: ``(doc_id, cleaned text)`` pairs (``doc_id`` is only carried for the caller).
         lexicon: The lexicon (or an already compiled one).
-        cache_dir: Per-document cache directory (:mod:`analysis.runner.cache`); ``None``: no cache.
+        cache_dir: Per-document cache directory (:mod:`analysis.runner.doc_cache`);
+            ``None``: no cache.
 
     Returns:
         One :class:`DocResult` per item, in order; identical with or without the cache.

@@ -190,9 +190,9 @@ def process_partition(
         items: ``(relative path, manifest row or None)`` of each file, in corpus order.
         registry: The outlet registry.
         lexicon: The framing lexicon (compiled once per worker process and fingerprint by
-            :func:`analysis.runner.pipeline.process_batch`).
-        cache_dir: Per-document cache directory as the worker sees it (:mod:`analysis.runner.cache`;
-            safe to share between workers); ``None``: no cache.
+            :func:`analysis.runner.batch.process_batch`).
+        cache_dir: Per-document cache directory as the worker sees it
+            (:mod:`analysis.runner.doc_cache`; safe to share between workers); ``None``: no cache.
         origins: Allowed origins (checked for origins taken from the outlet registry, as
             :func:`analysis.read.corpus.read_document` does); ``None``: not checked.
 
@@ -618,7 +618,7 @@ class _ParquetJob:
     rows_per_file: int
 
     def run(self, client: Client) -> list[Document]:
-        from analysis.write.outputs import atomic_dir
+        from analysis.write.outdir import atomic_dir
 
         with atomic_dir(self.out) as tmp:
             try:
@@ -633,8 +633,8 @@ class _ParquetJob:
 
         from analysis.read import corpus as corpus_mod
         from analysis.stats.rates import frame_rates
-        from analysis.write.outputs import write_json
         from analysis.write.parquet import part_name, table_schema, write_parquet, write_part
+        from analysis.write.tables import write_json
 
         parts = _partitions(client, self.items, self.partition_size)
         n_parts = len(parts)

@@ -1,13 +1,11 @@
-"""Corpus → per-document pass → tidy tables.
+"""Corpus → per-document pass → tidy tables, in this process or a pool (:func:`analyze`), and
+the corpus-level statistics written with them (:func:`corpus_tables`).
 
-The per-document pass is one NLP pass, then terms, sentences with VADER scores,
-framing-marker matches with their masked tone, and actor mentions, all from that single pass
-(:func:`process_parsed`). :func:`process_batch` runs it on a batch of ``(doc_id, text)`` pairs
-— a picklable top-level function, the unit that other engines ship to workers — optionally
-through the content-hash cache of :mod:`analysis.runner.cache`. :func:`run_batches` streams batches
-through ``jobs`` worker processes (results in document order, bounded in-flight batches) and
-:func:`assemble` turns documents + results into the corpus tables, independently of how the
-results were produced: outputs are byte-identical whatever ``jobs`` and the cache.
+Documents stream in batches through the per-document pass (:mod:`analysis.document.process`,
+via :mod:`analysis.runner.batch` and the per-document cache) on ``jobs`` worker processes
+(:mod:`analysis.runner.pool`); :mod:`analysis.runner.assemble` turns the batches into the
+tables, independently of how they were produced: outputs are byte-identical whatever ``jobs``
+and the cache.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from analysis.document.process import compiled_lexicon
 from analysis.read.corpus import Document, read_corpus
 from analysis.runner import pool
 from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
-from analysis.runner.cache import DocCache
+from analysis.runner.doc_cache import DocCache
 from analysis.runner.pool import gc_paused, prepare, run_tables
 
 __all__ = ["analyze", "corpus_tables"]
@@ -55,10 +53,12 @@ def analyze(
         outlets: Optional TOML file extending the outlet registry.
         progress: Show a progress bar on stderr; default: only when stderr is a terminal.
         jobs: Worker processes; ``None`` or ``0``: one per CPU core. A corpus of a single
-            batch (:data:`~analysis.runner.pool.BATCH_DOCS` documents) always runs in this process.
-        cache: Per-document cache directory, or a :class:`~analysis.runner.cache.DocCache` (whose
-            ``stats`` then count this run's hits and misses); ``None``: no cache. The
-            command line uses :func:`analysis.runner.cache.default_cache_dir` unless ``--no-cache``.
+            batch (:data:`~analysis.runner.pool.BATCH_DOCS` documents) always runs in this
+            process.
+        cache: Per-document cache directory, or a
+            :class:`~analysis.runner.doc_cache.DocCache` (whose ``stats`` then count this run's
+            hits and misses); ``None``: no cache. The command line uses
+            :func:`analysis.runner.doc_cache.default_cache_dir` unless ``--no-cache``.
         sink: Receives the CSV rows the pool workers formatted, batch by batch (see
             :func:`assemble_batches`); the command line streams them into the output files.
             When the workers do (``Results.streamed``), only the tables in

@@ -20,7 +20,7 @@ from analysis.document.process import DocResult, compiled_lexicon
 from analysis.read.corpus import Document
 from analysis.runner.assemble import BatchTables, batch_tables
 from analysis.runner.batch import run_batch
-from analysis.runner.cache import CacheStats, DocCache
+from analysis.runner.doc_cache import CacheStats, DocCache
 
 __all__ = ["BATCH_CHARS", "BATCH_DOCS", "gc_paused", "prepare", "run_batches", "run_tables"]
 

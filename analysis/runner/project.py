@@ -72,7 +72,7 @@ class RunOptions:
 
     def doc_cache(self) -> Path | None:
         """The per-document cache directory, or ``None`` with ``no_cache``."""
-        from analysis.runner.cache import default_cache_dir
+        from analysis.runner.doc_cache import default_cache_dir
 
         return None if self.no_cache else (self.cache_dir or default_cache_dir())
 
@@ -99,7 +99,7 @@ def run(options: RunOptions) -> RunSummary:
             output; nothing is written.
     """
     from analysis.document.lexicon import load_lexicon
-    from analysis.write.outputs import check_output_dir
+    from analysis.write.outdir import check_output_dir
 
     # before anything is read or written, for every engine
     check_output_dir(options.out, inputs=options.input_paths(), force=options.force)
@@ -144,7 +144,8 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
 
 def _run_local(options: RunOptions, lexicon) -> RunSummary:
     from analysis.read.corpus import read_corpus, relative_files
-    from analysis.runner.cache import RunCache, default_cache_dir, run_key
+    from analysis.runner.doc_cache import default_cache_dir
+    from analysis.runner.run_cache import RunCache, run_key
 
     # unchanged inputs, options and code: copy the stored outputs. A directory is keyed by its
     # files' hashes alone, so an unchanged one is restored without reading it (that key equals
@@ -182,7 +183,7 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
 
 def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
     from analysis.runner.pipeline import analyze
-    from analysis.write.outputs import table_writer
+    from analysis.write.tables import table_writer
 
     analyze_options = {
         "lexicon": lexicon,
@@ -201,10 +202,10 @@ def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
 
 def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
     """Compute the corpus-level tables and write everything into ``options.out`` (CSV with
-    the :class:`~analysis.write.outputs.TableWriter` of the run, if any, or Parquet)."""
+    the :class:`~analysis.write.tables.TableWriter` of the run, if any, or Parquet)."""
     from analysis.runner import pipeline
     from analysis.runner.pool import gc_paused
-    from analysis.write.outputs import write_tables
+    from analysis.write.tables import write_tables
 
     with gc_paused():
         tables = pipeline.corpus_tables(

@@ -6,7 +6,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from analysis.config import MANIFEST_NAME, PIPELINE_VERSION
-from analysis.write.outputs import file_sha256
+from analysis.write.tables import file_sha256
 
 __all__ = ["input_hashes", "provenance"]
 

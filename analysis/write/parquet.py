@@ -132,10 +132,11 @@ def write_parquet_tables(
 ) -> None:
     """Write ``OUT/NAME/part-*.parquet`` for each table (and ``provenance.json``), atomically.
 
-    Like :func:`analysis.write.outputs.write_tables`: everything is written into a temporary sibling
+    Like :func:`analysis.write.tables.write_tables`: everything is written into a temporary sibling
     of ``out`` that replaces ``out`` only when complete.
     """
-    from analysis.write.outputs import atomic_dir, write_json
+    from analysis.write.outdir import atomic_dir
+    from analysis.write.tables import write_json
 
     with atomic_dir(out) as tmp:
         for name, df in tables.items():

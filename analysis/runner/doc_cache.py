@@ -26,7 +26,6 @@ leave half-written entries. Deleting the directory is always safe.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
@@ -50,12 +49,12 @@ __all__ = [
     "CacheStats",
     "CacheWarning",
     "DocCache",
-    "RunCache",
+    "code_modules",
     "default_cache_dir",
+    "document_modules",
     "lex_version",
+    "module_source",
     "nlp_version",
-    "package_fingerprint",
-    "run_key",
     "text_key",
 ]
 
@@ -64,15 +63,16 @@ RESULTS_VERSION = "1"
 #: What the ``nlp`` part depends on besides the text (the source of the modules that compute
 #: it is hashed in too, see :func:`nlp_version`).
 NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RESULTS_VERSION}"
-#: Modules whose code decides the ``nlp`` part / the ``lex`` part of an entry.
-_NLP_MODULES = (
-    "analysis.document.nlp",
-    "analysis.document.tone",
-    "analysis.document.vader",
-    "analysis.runner.pipeline",
-    "analysis.runner.cache",
-)
-_LEX_MODULES = (*_NLP_MODULES, "analysis.document.markers", "analysis.document.lexicon")
+#: What the cache key covers besides the versions above: the source of every module of the
+#: per-document pass (:mod:`analysis.document`), of this module (the entry format) and of
+#: :mod:`analysis.runner.batch` (what is stored), and the data files the pass reads. Editing
+#: statistics, writers, plots or the CLI never invalidates an entry. The ``nlp`` part leaves
+#: out the lexicon-only modules (a changed matcher re-runs only matching).
+_LEX_ONLY_MODULES = ("analysis.document.lexicon", "analysis.document.markers")
+_FORMAT_MODULES = ("analysis.runner.batch", "analysis.runner.doc_cache")
+#: Data files of ``analysis/data`` the per-document pass reads (the lexicon is keyed by its
+#: fingerprint instead).
+_PASS_DATA = ("lemmas.toml",)
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "FRAMING_CACHE_DIR"
 
@@ -101,29 +101,58 @@ def _short(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
+def document_modules() -> tuple[str, ...]:
+    """The modules of the per-document pass: every module of :mod:`analysis.document`."""
+    import pkgutil
+
+    import analysis.document
+
+    return tuple(
+        sorted(
+            f"analysis.document.{m.name}" for m in pkgutil.iter_modules(analysis.document.__path__)
+        )
+    )
+
+
+def module_source(name: str) -> bytes:
+    """The source bytes of module ``name`` (empty when it has no source file)."""
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec is not None else None
+    return Path(origin).read_bytes() if origin and os.path.isfile(origin) else b""
+
+
 @cache
 def _code_hash(modules: tuple[str, ...]) -> str:
-    """SHA-256 of the source of ``modules``: any code change invalidates their entries."""
+    """SHA-256 of the source of ``modules`` and of the pass's data files."""
+    from analysis.config import data_file
+
     h = hashlib.sha256()
     for name in modules:
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        h.update(name.encode("utf-8") + b"\0")
-        if origin and os.path.isfile(origin):
-            h.update(Path(origin).read_bytes())
+        h.update(name.encode("utf-8") + b"\0" + module_source(name))
+    for name in _PASS_DATA:
+        path = data_file(name)
+        h.update(name.encode("utf-8") + b"\0" + (path.read_bytes() if path.is_file() else b""))
     return h.hexdigest()[:16]
+
+
+def code_modules(part: str) -> tuple[str, ...]:
+    """The modules whose source is part of the key of the ``nlp`` or ``lex`` part."""
+    modules = document_modules()
+    if part == "nlp":
+        modules = tuple(m for m in modules if m not in _LEX_ONLY_MODULES)
+    return (*modules, *_FORMAT_MODULES)
 
 
 @cache
 def nlp_version() -> str:
     """Version string of ``nlp`` entries: :data:`NLP_VERSION` plus the hash of its code."""
-    return f"{NLP_VERSION};code={_code_hash(_NLP_MODULES)}"
+    return f"{NLP_VERSION};code={_code_hash(code_modules('nlp'))}"
 
 
 @cache
 def lex_version() -> str:
     """Version string of ``lex`` entries (the lexicon fingerprint is added per cache)."""
-    return f"{NLP_VERSION};code={_code_hash(_LEX_MODULES)}"
+    return f"{NLP_VERSION};code={_code_hash(code_modules('lex'))}"
 
 
 @dataclass
@@ -230,6 +259,15 @@ class DocCache:
             self.stats.corrupt += 1
             return None
 
+    def _get_part(self, path: Path, key: str, ver: str, part: str) -> dict | None:
+        """The ``part`` line of an entry, counted as a hit or a miss of that part."""
+        got = self._read(path, key, ver, (part,))
+        if got is None or not isinstance(got[0], dict):
+            setattr(self.stats, f"{part}_misses", getattr(self.stats, f"{part}_misses") + 1)
+            return None
+        setattr(self.stats, f"{part}_hits", getattr(self.stats, f"{part}_hits") + 1)
+        return got[0]
+
     def get_nlp(self, key: str) -> dict | None:
         """The lexicon-independent results of a text, or ``None`` (absent or unusable).
 
@@ -237,12 +275,7 @@ class DocCache:
             ``{"n_tokens": int, "terms": [[term, count], ...], "sentences": [[start, end,
             text, compound, pos, neu, neg], ...]}``.
         """
-        got = self._read(self.nlp_path(key), key, self._nlp_version, ("nlp",))
-        if got is None or not isinstance(got[0], dict):
-            self.stats.nlp_misses += 1
-            return None
-        self.stats.nlp_hits += 1
-        return got[0]
+        return self._get_part(self.nlp_path(key), key, self._nlp_version, "nlp")
 
     def get_parsed(self, key: str) -> Parsed | None:
         """The stored :class:`~analysis.document.nlp.Parsed` record of a text, or ``None``."""
@@ -267,12 +300,7 @@ class DocCache:
             ``{"matches": [[sent_id, frame, marker, start, end, text], ...], "masked":
             [float, ...], "actors": [[sent_id, actor, name, start, end, text], ...]}``.
         """
-        got = self._read(self.lex_path(key), key, self._lex_version, ("lex",))
-        if got is None or not isinstance(got[0], dict):
-            self.stats.lex_misses += 1
-            return None
-        self.stats.lex_hits += 1
-        return got[0]
+        return self._get_part(self.lex_path(key), key, self._lex_version, "lex")
 
     # ------------------------------------------------------------------ writing
 
@@ -355,155 +383,3 @@ def _parsed_from_json(d: dict) -> Parsed:
 
 
 # --------------------------------------------------------------------------- whole runs
-
-#: Run entries kept (least recently used ones are removed beyond this).
-MAX_RUNS = 4
-_RUN_OPTIONS_IGNORED = (
-    "out",
-    "force",
-    "jobs",
-    "cache_dir",
-    "no_cache",
-    "progress",
-    "func",
-    "command",
-)
-
-
-@cache
-def package_fingerprint() -> str:
-    """SHA-256 of every source and data file of the installed ``analysis`` package."""
-    spec = importlib.util.find_spec("analysis")
-    root = Path(spec.origin).parent if spec is not None and spec.origin else None
-    h = hashlib.sha256(NLP_VERSION.encode("utf-8"))
-    if root is not None:
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and p.suffix in (".py", ".toml", ".json", ".csv", ".txt"):
-                h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
-                h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def run_key(provenance: dict, options: dict) -> str:
-    """Key of one ``framing analyze`` run: everything its output files depend on.
-
-    Args:
-        provenance: The run's provenance (input file and lexicon hashes, options, versions).
-        options: The command-line options; execution-only ones (``out``, ``force``,
-            ``jobs``, cache options, ``progress``) are ignored, every other one is part of
-            the key.
-    """
-    opts = {k: v for k, v in sorted(options.items()) if k not in _RUN_OPTIONS_IGNORED}
-    blob = json.dumps(
-        {"provenance": provenance, "options": opts, "package": package_fingerprint()},
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _copy_hashing(src: Path, dst: Path) -> str:
-    h = hashlib.sha256()
-    with open(src, "rb") as fi, open(dst, "wb") as fo:
-        for chunk in iter(lambda: fi.read(1 << 20), b""):
-            h.update(chunk)
-            fo.write(chunk)
-    return h.hexdigest()
-
-
-class RunCache:
-    """The output files of a whole run, keyed by :func:`run_key` (``runs/<key>/``).
-
-    Re-running ``framing analyze`` on an unchanged corpus with unchanged options, lexicon and
-    code copies the stored files (each verified against its SHA-256) instead of recomputing
-    the tables. A missing, partial or altered entry is ignored (``outcome == "corrupt"``) and
-    replaced after the full run. At most :data:`MAX_RUNS` entries are kept.
-
-    Args:
-        directory: The cache directory.
-        key: The run's :func:`run_key`.
-    """
-
-    def __init__(self, directory: str | Path, key: str):
-        self.directory = Path(directory)
-        self.key = key
-        self.path = self.directory / "runs" / key
-        #: ``"hit"``, ``"miss"`` or ``"corrupt"`` after :meth:`restore`; ``"stored"`` after
-        #: :meth:`store`.
-        self.outcome: str | None = None
-
-    def restore(self, out: str | Path) -> bool:
-        """Write the stored files into ``out`` (atomically); ``False`` without a usable entry."""
-        from analysis.write.outputs import atomic_dir
-
-        manifest_path = self.path / "manifest.json"
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            if manifest.get("key") != self.key or not isinstance(manifest.get("files"), dict):
-                raise ValueError("key mismatch")
-            with atomic_dir(out) as tmp:
-                for rel, digest in sorted(manifest["files"].items()):
-                    dst = tmp / rel
-                    dst.parent.mkdir(parents=True, exist_ok=True)
-                    if _copy_hashing(self.path / "files" / rel, dst) != digest:
-                        raise ValueError(f"{rel}: checksum mismatch")
-        except FileNotFoundError:
-            self.outcome = "miss"
-            return False
-        except (OSError, ValueError, TypeError, AttributeError):
-            self.outcome = "corrupt"
-            return False
-        self.outcome = "hit"
-        with contextlib.suppress(OSError):
-            os.utime(manifest_path)  # most recently used
-        return True
-
-    def store(self, out: str | Path) -> None:
-        """Store the files of ``out`` (just written by a full run) as this run's entry."""
-        import shutil
-
-        out = Path(out)
-        runs = self.directory / "runs"
-        try:
-            runs.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".run-", dir=runs))
-            try:
-                files = {}
-                for p in sorted(out.rglob("*")):
-                    if p.is_file():
-                        rel = p.relative_to(out).as_posix()
-                        dst = tmp / "files" / rel
-                        dst.parent.mkdir(parents=True, exist_ok=True)
-                        files[rel] = _copy_hashing(p, dst)
-                (tmp / "manifest.json").write_text(
-                    json.dumps({"key": self.key, "files": files}, indent=1, sort_keys=True),
-                    encoding="utf-8",
-                )
-                if self.path.exists():
-                    shutil.rmtree(self.path)
-                os.replace(tmp, self.path)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            self.outcome = "stored"
-            self._prune(runs)
-        except OSError as e:
-            warnings.warn(
-                f"cannot store the run in the cache directory {self.directory} ({e}); "
-                "the outputs are complete, the next run will recompute them",
-                CacheWarning,
-                stacklevel=2,
-            )
-
-    @staticmethod
-    def _prune(runs: Path) -> None:
-        import shutil
-
-        entries = []
-        for p in runs.iterdir():
-            if p.is_dir() and not p.name.startswith("."):
-                m = p / "manifest.json"
-                entries.append((m.stat().st_mtime if m.exists() else 0.0, p.name, p))
-        for _, _, p in sorted(entries, reverse=True)[MAX_RUNS:]:
-            shutil.rmtree(p, ignore_errors=True)
