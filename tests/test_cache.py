@@ -214,7 +214,7 @@ def test_the_key_covers_the_per_document_pass_and_nothing_downstream(monkeypatch
     for downstream in (
         "analysis.stats.keyness",
         "analysis.runner.assemble",
-        "analysis.plots.kinds",
+        "analysis.plots.style",
     ):
         assert versions(downstream) == before, downstream
     nlp_m, lex_m = versions("analysis.document.markers")  # the matcher: lex entries only

@@ -1,4 +1,4 @@
-"""analysis.plots.kinds: colours, single-document honesty, exact geometry, byte-stable files."""
+"""analysis.plots: colours, single-document honesty, exact geometry, byte-stable files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.plots import kinds as plots
-from analysis.plots.kinds import PlotError
+from analysis import plots
+from analysis.plots import PlotError
 
 NAN = float("nan")
 

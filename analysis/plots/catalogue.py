@@ -2,7 +2,7 @@
 
 The figures are computed from the corpus named by ``$FRAMING_CORPUS`` (default ``seeds/``;
 :func:`analysis.config.corpus_path`) or ``--corpus``, with the same calls the notebooks make,
-and written by :func:`analysis.plots.kinds.save_figure` as ``NAME.svg`` + ``NAME.png``. Running it
+and written by :func:`analysis.plots.save_figure` as ``NAME.svg`` + ``NAME.png``. Running it
 twice gives byte-identical files; ``tests/test_figures.py`` re-renders into a temporary
 directory and compares the SVG bytes with the committed ``figures/``.
 
@@ -89,7 +89,7 @@ def figure_tables(results) -> dict[str, pd.DataFrame]:
 
 def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
     """Every figure of :data:`FIGURES` from :func:`figure_tables` output, by name."""
-    from analysis.plots import kinds as plots
+    from analysis import plots
 
     docs = tables["documents"]
     kn = tables["keyness"]
@@ -157,7 +157,7 @@ def write_figures(results, out: str | Path) -> list[Path]:
     Returns:
         The paths written, in :data:`FIGURES` order (SVG then PNG of each).
     """
-    from analysis.plots import kinds as plots
+    from analysis import plots
 
     figs = build_figures(figure_tables(results))
     paths: list[Path] = []

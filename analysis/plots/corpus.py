@@ -1,0 +1,149 @@
+"""Figures of the corpus itself: documents over time, sizes by origin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.plots.style import (
+    PlotError,
+    new_figure,
+    no_data,
+    numeric,
+    order_origins,
+    origin_style,
+    style,
+)
+from analysis.schema import require_columns
+
+__all__ = ["corpus_overview", "timeline"]
+
+
+def _stack_offsets(keys: Sequence[tuple]) -> list[int]:
+    seen: dict[tuple, int] = {}
+    offsets = []
+    for k in keys:
+        offsets.append(seen.get(k, 0))
+        seen[k] = offsets[-1] + 1
+    return offsets
+
+
+def timeline(
+    documents: pd.DataFrame,
+    *,
+    by: str = "origin",
+    title: str | None = None,
+):
+    """Timeline of documents: one row per origin (or ``by`` value), one dot per document.
+
+    Documents of the same row and calendar month are stacked upwards so none hides another.
+
+    Args:
+        documents: ``doc_id``, ``date`` (ISO date or datetime) and the ``by`` column.
+        by: Document column giving the rows and colours.
+        title: Figure title; default "Documents by <by> over time (n = N)".
+    """
+    require_columns(documents, ["doc_id", "date", by], where="timeline", error=PlotError)
+    width, height = 7.0, 1.2 + 0.45 * max(1, documents[by].nunique())
+    with style():
+        fig = new_figure(width, height)
+        ax = fig.add_subplot()
+        if documents.empty:
+            no_data(ax, "no documents")
+            return fig
+        dates = pd.to_datetime(documents["date"], errors="coerce")
+        if dates.isna().any():
+            bad = documents["doc_id"][dates.isna()].iloc[0]
+            raise PlotError(f"timeline: document {bad!r} has no valid date")
+        d = pd.DataFrame({"doc_id": documents["doc_id"], "date": dates, "g": documents[by]})
+        d["g"] = d["g"].astype(str)
+        d = d.sort_values(["g", "date", "doc_id"], kind="mergesort")
+        rows = order_origins(d["g"])
+        pos = {g: i for i, g in enumerate(reversed(rows))}
+        months = list(zip(d["g"], d["date"].dt.year, d["date"].dt.month, strict=True))
+        d["y"] = [pos[g] + 0.18 * k for g, k in zip(d["g"], _stack_offsets(months), strict=True)]
+        for g in rows:
+            s = d[d["g"] == g]
+            c, m = origin_style(g)
+            ax.plot(s["date"], s["y"], linestyle="", marker=m, color=c, markersize=7, alpha=0.9)
+        ax.set_yticks(range(len(rows)), list(reversed(rows)))
+        ax.set_ylim(-0.6, len(rows) - 0.3)
+        years = range(int(d["date"].dt.year.min()), int(d["date"].dt.year.max()) + 2)
+        ax.set_xticks(
+            [pd.Timestamp(year=y, month=1, day=1) for y in years], [str(y) for y in years]
+        )
+        ax.set_xlim(
+            pd.Timestamp(year=years[0], month=1, day=1) - pd.Timedelta(days=60),
+            pd.Timestamp(year=years[-1], month=1, day=1) + pd.Timedelta(days=60),
+        )
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Publication date (year)")
+        ax.set_ylabel(by)
+        ax.set_title(title or f"Documents by {by} over time (n = {len(d)})", loc="left")
+    return fig
+
+
+def corpus_overview(documents: pd.DataFrame, *, by: str = "origin", title: str | None = None):
+    """Two panels: documents per year stacked by origin, and word tokens per origin.
+
+    Every year between the first and the last is shown, with zero-height bars for empty
+    years, so gaps in coverage are visible.
+
+    Args:
+        documents: ``doc_id``, ``date``, ``n_tokens`` and the ``by`` column.
+        by: Document column giving the colours.
+        title: Figure title.
+    """
+    require_columns(
+        documents, ["doc_id", "date", "n_tokens", by], where="corpus_overview", error=PlotError
+    )
+    with style():
+        fig = new_figure(7.5, 2.8)
+        ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.6, 1])
+        if documents.empty:
+            no_data(ax1, "no documents")
+            no_data(ax2, "no documents")
+            return fig
+        dates = pd.to_datetime(documents["date"], errors="coerce")
+        if dates.isna().any():
+            bad = documents["doc_id"][dates.isna()].iloc[0]
+            raise PlotError(f"corpus_overview: document {bad!r} has no valid date")
+        g = documents[by].astype(str)
+        tokens = numeric(documents, "n_tokens", "corpus_overview")
+        groups = order_origins(g)
+        years = np.arange(dates.dt.year.min(), dates.dt.year.max() + 1)
+        bottom = np.zeros(len(years))
+        for o in groups:
+            counts = np.array([((g == o) & (dates.dt.year == y)).sum() for y in years])
+            ax1.bar(years, counts, bottom=bottom, color=origin_style(o)[0], label=o, width=0.7)
+            bottom += counts
+        ax1.set_xticks(years, [str(y) for y in years], rotation=0)
+        ax1.yaxis.get_major_locator().set_params(integer=True)
+        ax1.set_xlabel("Year of publication")
+        ax1.set_ylabel("Documents")
+        ax1.set_title("Documents per year", loc="left")
+        ax1.grid(axis="x", visible=False)
+        ax1.legend(loc="upper left")
+        tot = [float(np.nansum(tokens[(g == o).to_numpy()])) for o in groups]
+        ndocs = [int((g == o).sum()) for o in groups]
+        ypos = np.arange(len(groups))[::-1]
+        ax2.barh(ypos, tot, color=[origin_style(o)[0] for o in groups], height=0.6)
+        for yp, t, nd in zip(ypos, tot, ndocs, strict=True):
+            ax2.annotate(
+                f"{int(t):,} ({nd} doc{'s' if nd != 1 else ''})",
+                (t, yp),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+            )
+        ax2.set_yticks(ypos, groups)
+        ax2.set_xlim(0, max(tot) * 1.6 if max(tot) > 0 else 1)
+        ax2.set_xlabel("Word tokens")
+        ax2.set_title(f"Word tokens per {by}", loc="left")
+        ax2.grid(axis="y", visible=False)
+        if title:
+            fig.suptitle(title)
+    return fig
