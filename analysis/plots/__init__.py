@@ -3,8 +3,8 @@
 Every function takes a tidy table (the run's or :mod:`analysis.stats`' output) and returns a
 :class:`matplotlib.figure.Figure` built without :mod:`matplotlib.pyplot` (no global figure
 registry: nothing leaks, nothing is shown by accident). In a notebook, the returned figure is
-the cell's value and is displayed inline. :func:`save_figure` writes it as ``NAME.svg`` and ``NAME.png``, byte-identical from
-run to run.
+the cell's value and is displayed inline. :func:`save_figure` writes it as ``NAME.svg`` and
+``NAME.png``, byte-identical from run to run.
 
 Conventions shared by every figure:
 
