@@ -9,6 +9,7 @@ __all__ = [
     "AUDIT_COLUMNS",
     "BOOTSTRAP_COLUMNS",
     "COLUMN_ALIASES",
+    "DOC_TABLES",
     "DOCUMENT_COLUMNS",
     "FRAME_RATE_COLUMNS",
     "INPUT_ROLES",
@@ -181,3 +182,16 @@ def require_columns(
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise error(f"{prefix}{label} is missing column(s) {missing}; it has {list(df.columns)}")
+
+
+#: The tables whose rows come straight from the per-document pass (documents are built in
+#: the main process; ``markers`` needs the lexicon's marker pairs, see
+#: :func:`analysis.runner.assemble.batch_tables`).
+DOC_TABLES: tuple[str, ...] = (
+    "terms",
+    "sentences",
+    "matches",
+    "markers",
+    "marker_sentiment",
+    "actor_sentiment",
+)

@@ -24,7 +24,7 @@ tables of wall time and documents per second.
 Unless ``--no-parquet``: Parquet output on the warm cluster, in a fresh client process each,
 written two ways: assembled on the client (``dask_engine.analyze_corpus``, then keyness,
 frame_rates and ``write_parquet_tables``: every table in the client's memory) and from the
-workers (``dask_engine.analyze_to_parquet``). Prints wall time and the client process's peak
+workers (``dask_parquet.analyze_to_parquet``). Prints wall time and the client process's peak
 RSS, and checks that both datasets hold the same tables.
 """
 
@@ -104,7 +104,7 @@ def parquet_driver(mode: str, corpus: str, out: str, scheduler: str) -> None:
     """One Parquet run in this (fresh) process; prints seconds and peak RSS as JSON."""
     import resource
 
-    from analysis.runner import dask_engine
+    from analysis.runner import dask_engine, dask_parquet
     from analysis.stats.keyness import keyness
     from analysis.stats.rates import frame_rates
     from analysis.write.parquet import write_parquet_tables
@@ -117,7 +117,7 @@ def parquet_driver(mode: str, corpus: str, out: str, scheduler: str) -> None:
         tables["frame_rates"] = frame_rates(results.markers, results.documents)
         write_parquet_tables(out, tables)
     else:
-        dask_engine.analyze_to_parquet(corpus, out, scheduler=scheduler, progress=False)
+        dask_parquet.analyze_to_parquet(corpus, out, scheduler=scheduler, progress=False)
     seconds = time.perf_counter() - t0
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(json.dumps({"seconds": seconds, "max_rss_mib": rss_kib / 1024}))

@@ -24,14 +24,12 @@ from analysis.read.corpus import CorpusError, DuplicateWarning, read_documents
 from analysis.runner.dask_engine import (
     INSTALL_HINT,
     WORKER_TABLES,
-    _check_parts,
     analyze,
-    analyze_to_parquet,
     partition_size_for,
     process_partition,
     require_dask,
-    write_partition,
 )
+from analysis.runner.dask_parquet import analyze_to_parquet, check_parts, write_partition
 from analysis.runner.engines import EngineError
 from analysis.write.parquet import (
     part_name,
@@ -548,13 +546,13 @@ def _second_partition_fails(root, display_root, items, index, *args, **kwargs):
 
 
 def test_parquet_from_workers_writes_nothing_when_a_partition_fails(client, monkeypatch, tmp_path):
-    from analysis.runner import dask_engine
+    from analysis.runner import dask_parquet
 
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run", encoding="utf-8")
     # the other partitions write their parts meanwhile; all of them are removed
-    monkeypatch.setattr(dask_engine, "write_partition", _second_partition_fails)
+    monkeypatch.setattr(dask_parquet, "write_partition", _second_partition_fails)
     with pytest.raises(RuntimeError, match="partition 1 failed"):
         analyze_to_parquet(SEEDS_DIR, out, client=client, partition_size=1, progress=False)
     assert _files(out) == {"keep.txt": b"previous run"}
@@ -601,11 +599,11 @@ def test_check_parts_removes_leftovers_and_names_missing_parts(tmp_path):
             (tmp_path / table / part_name(i, 2)).write_bytes(b"")
     stray = tmp_path / "terms" / ".part-00001.parquet.0123abcd.tmp"
     stray.write_bytes(b"half")
-    _check_parts(tmp_path, 2)
+    check_parts(tmp_path, 2)
     assert not stray.exists()
     (tmp_path / "matches" / "part-00001.parquet").unlink()
     with pytest.raises(EngineError, match=r"matches: 1 Parquet part\(s\) missing .*part-00001"):
-        _check_parts(tmp_path, 2)
+        check_parts(tmp_path, 2)
 
 
 def test_part_names_sort_whatever_the_count():

@@ -21,7 +21,7 @@ from analysis.document.lexicon import Lexicon
 from analysis.document.process import DocResult
 from analysis.document.tone import summarize_compounds
 from analysis.read.corpus import Document
-from analysis.schema import TABLE_COLUMNS
+from analysis.schema import DOC_TABLES, TABLE_COLUMNS
 
 __all__ = [
     "DOC_TABLES",
@@ -57,18 +57,6 @@ class Results:
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in a fixed order."""
         return {name: getattr(self, name) for name in TABLE_COLUMNS}
-
-
-#: The tables whose rows come straight from the per-document pass (documents are built in
-#: the main process; ``markers`` needs the lexicon's marker pairs, see :func:`batch_tables`).
-DOC_TABLES: tuple[str, ...] = (
-    "terms",
-    "sentences",
-    "matches",
-    "markers",
-    "marker_sentiment",
-    "actor_sentiment",
-)
 
 
 #: The tables :func:`corpus_tables` reads (and ``matches``, from which ``markers`` is

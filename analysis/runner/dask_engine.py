@@ -13,14 +13,15 @@ with its worker is re-run by Dask on another worker (up to
 ``distributed.scheduler.allowed-failures`` times); after that the run fails with
 :class:`~analysis.runner.engines.EngineError` and nothing is written.
 
-With :func:`analyze_to_parquet` (``--format parquet``) the per-document tables never pass
-through the client: each task writes its partition's rows of ``terms``, ``sentences``,
-``matches``, ``markers``, ``marker_sentiment`` and ``actor_sentiment`` as one Parquet part file
-into a temporary sibling of the output directory (which must therefore be on the shared
-filesystem too), and returns only its documents' rows and its term totals per origin. The
-client writes ``documents`` (it fills ``duplicate_of``, which needs the whole corpus),
-``keyness`` (from the term totals) and ``frame_rates`` (from ``documents`` and the ``markers``
-parts read back), then moves the directory into place; on any error nothing is left behind.
+With :func:`analysis.runner.dask_parquet.analyze_to_parquet` (``--format parquet``) the per-
+document tables never pass through the client: each task writes its partition's rows of
+``terms``, ``sentences``, ``matches``, ``markers``, ``marker_sentiment`` and
+``actor_sentiment`` as one Parquet part file into a temporary sibling of the output directory
+(which must therefore be on the shared filesystem too), and returns only its documents' rows
+and its term totals per origin. The client writes ``documents`` (it fills ``duplicate_of``,
+which needs the whole corpus), ``keyness`` (from the term totals) and ``frame_rates`` (from
+``documents`` and the ``markers`` parts read back), then moves the directory into place; on any
+error nothing is left behind.
 
 Dask is imported only when a cluster is used; without it :func:`require_dask` says how to
 install it (``pip install 'framing[dask]'``).
@@ -33,20 +34,18 @@ import dataclasses
 import logging
 import math
 import os
-import shutil
 import socket
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.config import DEFAULT_ORIGINS
 from analysis.runner.engines import EngineError
+from analysis.schema import DOC_TABLES
 
 if TYPE_CHECKING:
-    import pandas as pd
     from distributed import Client
 
     from analysis.document.lexicon import Lexicon
@@ -59,15 +58,16 @@ __all__ = [
     "INSTALL_HINT",
     "MAX_PARTITION_SIZE",
     "WORKER_TABLES",
-    "PartitionSummary",
     "analyze",
     "analyze_corpus",
-    "analyze_to_parquet",
     "dask_client",
+    "gather",
+    "partitions",
+    "prepare_corpus",
     "partition_size_for",
     "process_partition",
+    "quiet_logs",
     "require_dask",
-    "write_partition",
 ]
 
 #: What to run when Dask is missing.
@@ -77,7 +77,7 @@ MAX_PARTITION_SIZE = 500
 #: Loggers of Dask's distributed scheduler and workers.
 _LOGGERS = ("distributed", "dask")
 #: Tables written as Parquet parts by the workers (``--format parquet``), one part per partition.
-WORKER_TABLES = ("terms", "sentences", "matches", "markers", "marker_sentiment", "actor_sentiment")
+WORKER_TABLES = DOC_TABLES
 
 # --------------------------------------------------------------------------- cluster
 
@@ -99,7 +99,7 @@ def require_dask() -> None:
 
 
 @contextlib.contextmanager
-def _log_level(level: int) -> Iterator[None]:
+def quiet_logs(level: int) -> Iterator[None]:
     loggers = [logging.getLogger(name) for name in _LOGGERS]
     before = [lg.level for lg in loggers]
     for lg in loggers:
@@ -137,7 +137,7 @@ def dask_client(
     require_dask()
     from distributed import Client, LocalCluster
 
-    with _log_level(logging.WARNING):
+    with quiet_logs(logging.WARNING):
         if scheduler:
             try:
                 options = {} if timeout is None else {"timeout": timeout}
@@ -166,7 +166,7 @@ def dask_client(
                 yield client
         finally:
             # Closing workers logs expected "stream closed" noise; keep only errors.
-            with _log_level(logging.ERROR):
+            with quiet_logs(logging.ERROR):
                 cluster.close()
 
 
@@ -232,84 +232,6 @@ def process_partition(
     return [dataclasses.replace(d, text="") for d in docs], results, []
 
 
-@dataclasses.dataclass
-class PartitionSummary:
-    """What a :func:`write_partition` task sends back to the client (small, plain data).
-
-    Attributes:
-        documents: The partition's documents (metadata, ``text`` empty), in corpus order.
-        table: Their rows of the ``documents`` table (``duplicate_of`` still empty).
-        term_totals: ``origin, term, count``: the partition's term counts summed per origin.
-        rows: Rows written per table of :data:`WORKER_TABLES`.
-        problems: Problems of invalid files (then nothing else is filled and nothing written).
-    """
-
-    documents: list[Document]
-    table: pd.DataFrame | None
-    term_totals: pd.DataFrame | None
-    rows: dict[str, int]
-    problems: list[str]
-
-
-def write_partition(
-    root: str,
-    display_root: str,
-    items: Sequence[tuple[str, dict | None]],
-    index: int,
-    registry: OutletRegistry,
-    lexicon: Lexicon,
-    cache_dir: str | None,
-    out_dir: str,
-    n_parts: int,
-) -> PartitionSummary:
-    """Process one partition and write its per-document tables as Parquet (runs on a worker).
-
-    Like :func:`process_partition`, then writes ``OUT_DIR/NAME/part-NNNNN.parquet`` (part
-    ``index`` of ``n_parts``, :func:`analysis.write.parquet.part_name`) for each table of
-    :data:`WORKER_TABLES`, rows in the order the local engine gives them (``markers``: sorted
-    by ``doc_id`` within the partition). A file is written under a temporary name and renamed,
-    so a task re-run after its worker died replaces whatever the lost attempt left. The table
-    directories must exist: they are never created here. A partition with invalid files writes
-    nothing.
-
-    Returns:
-        The :class:`PartitionSummary` (no per-document table besides ``documents``).
-
-    Raises:
-        EngineError: This worker cannot see the corpus or the output directory.
-    """
-    from analysis.runner.assemble import assemble
-    from analysis.write.parquet import part_name, table_schema, write_part
-
-    out = Path(out_dir)
-    if not out.is_dir():
-        raise EngineError(
-            f"Dask worker on {socket.gethostname()} cannot see the output directory {out_dir}; "
-            "with --format parquet the workers write the tables, so --out must be on a shared "
-            "filesystem at the same path (see the README section 'Running on a cluster')"
-        )
-    docs, results, problems = process_partition(
-        root, display_root, items, registry, lexicon, cache_dir=cache_dir
-    )
-    if problems:
-        return PartitionSummary([], None, None, {}, problems)
-    res = assemble(docs, results, lexicon)
-    name = part_name(index, n_parts)
-    rows = {}
-    for table in WORKER_TABLES:
-        df = getattr(res, table)
-        write_part(df, out / table / name, table_schema(table))
-        rows[table] = len(df)
-    origin_of = dict(zip(res.documents["doc_id"], res.documents["origin"], strict=True))
-    terms = res.terms
-    totals = (
-        terms.assign(origin=terms["doc_id"].map(origin_of))
-        .groupby(["origin", "term"], sort=False, as_index=False)["count"]
-        .sum()
-    )
-    return PartitionSummary(docs, res.documents, totals, rows, [])
-
-
 # --------------------------------------------------------------------------- client side
 
 
@@ -321,7 +243,7 @@ def partition_size_for(n_documents: int, n_threads: int) -> int:
     return max(1, min(MAX_PARTITION_SIZE, per_task))
 
 
-def _gather(client: Client, futures: list, parts: list, progress: bool) -> Iterator[tuple]:
+def gather(client: Client, futures: list, parts: list, progress: bool) -> Iterator[tuple]:
     """Results of ``futures`` in order, releasing each one as soon as it is consumed."""
     from distributed.scheduler import KilledWorker
     from tqdm import tqdm
@@ -346,7 +268,7 @@ def _gather(client: Client, futures: list, parts: list, progress: bool) -> Itera
             yield out
 
 
-def _prepare(
+def prepare_corpus(
     corpus: str | Path,
     lexicon: str | Path | Lexicon | None,
     origins: Sequence[str],
@@ -375,7 +297,7 @@ def _prepare(
     return root, lex, registry, items, problems
 
 
-def _partitions(
+def partitions(
     client: Client, items: list[tuple[str, dict | None]], partition_size: int | None
 ) -> list[list[tuple[str, dict | None]]]:
     """``items`` split into tasks of ``partition_size`` (default: sized to the cluster)."""
@@ -425,7 +347,7 @@ def analyze_corpus(
         EngineError: Dask missing, scheduler unreachable, corpus not visible to a worker, or a
             partition lost with its worker more often than Dask allows.
     """
-    root, lex, registry, items, problems = _prepare(
+    root, lex, registry, items, problems = prepare_corpus(
         corpus, lexicon, origins, outlets, partition_size
     )
     options = (registry, tuple(origins), lex, partition_size, progress, cache)
@@ -450,7 +372,7 @@ def _run(
     from analysis.read import corpus as corpus_mod
     from analysis.runner.assemble import assemble
 
-    parts = _partitions(client, items, partition_size)
+    parts = partitions(client, items, partition_size)
     run = uuid.uuid4().hex[:12]
     futures = client.map(
         process_partition,
@@ -468,8 +390,8 @@ def _run(
     docs: list[Document] = []
     results: list[DocResult] = []
     try:
-        with _log_level(logging.WARNING):
-            for part_docs, part_results, part_problems in _gather(client, futures, parts, show):
+        with quiet_logs(logging.WARNING):
+            for part_docs, part_results, part_problems in gather(client, futures, parts, show):
                 problems.extend(part_problems)
                 docs.extend(part_docs)
                 results.extend(part_results)
@@ -512,298 +434,3 @@ def analyze(
 
 
 # --------------------------------------------------------------------------- Parquet output
-
-
-def analyze_to_parquet(
-    corpus: str | Path,
-    out: str | Path,
-    *,
-    lexicon: str | Path | Lexicon | None = None,
-    origins: Sequence[str] = DEFAULT_ORIGINS,
-    outlets: str | Path | None = None,
-    scheduler: str | None = None,
-    client: Client | None = None,
-    partition_size: int | None = None,
-    progress: bool | None = None,
-    cache: str | Path | None = None,
-    period: str = "year",
-    min_count: int = 0,
-    stop_words: bool = False,
-    provenance: Mapping | Callable[[list[Document]], Mapping] | None = None,
-    rows_per_file: int | None = None,
-) -> list[Document]:
-    """``framing analyze --engine dask --format parquet``: the workers write the tables.
-
-    The output directory ``out`` gets the same datasets as
-    :func:`analysis.write.parquet.write_parquet_tables` of the local engine's tables (the
-    same rows and values as the CSV files), but no process holds the per-document tables:
-
-    - ``terms``, ``sentences``, ``matches``, ``markers``, ``marker_sentiment``,
-      ``actor_sentiment``: one part per partition, written by the worker that processed it
-      (:func:`write_partition`);
-    - ``documents``: one part per partition, written by the client (``duplicate_of`` needs
-      every document's hash);
-    - ``keyness``: computed by the client from per-origin term totals that the tasks reduce;
-    - ``frame_rates``: computed by the client from ``documents`` and the ``markers`` parts
-      read back (its document bootstrap needs every document × marker count);
-    - ``provenance.json`` when ``provenance`` is given.
-
-    Everything is written into a temporary sibling of ``out``, which replaces ``out`` only when
-    complete: on any error ``out`` is left as it was and the temporary directory is removed.
-    The workers must see the parent of ``out`` at the same path (shared filesystem), as they
-    see the corpus.
-
-    Args:
-        corpus, lexicon, origins, outlets, scheduler, client, partition_size, progress, cache:
-            As for :func:`analyze_corpus`.
-        out: Output directory.
-        period: ``frame_rates`` time unit (``year``, ``quarter``, ``month``).
-        min_count: ``keyness`` minimum count (see :func:`analysis.stats.keyness`).
-        stop_words: ``keyness`` without spaCy's English stop words.
-        provenance: ``provenance.json`` contents, or a function of the documents (metadata
-            only, in corpus order) returning them; ``None``: no ``provenance.json``.
-        rows_per_file: Rows per file of ``keyness`` and ``frame_rates`` (default
-            :data:`analysis.write.parquet.DEFAULT_ROWS_PER_FILE`).
-
-    Returns:
-        The documents in corpus order (metadata only, ``text`` empty).
-
-    Raises:
-        CorpusError: Invalid corpus (every file and problem listed); nothing is written.
-        EngineError: As for :func:`analyze_corpus`, or a worker cannot see the output
-            directory; nothing is written.
-    """
-    from analysis.write.parquet import DEFAULT_ROWS_PER_FILE
-
-    root, lex, registry, items, problems = _prepare(
-        corpus, lexicon, origins, outlets, partition_size
-    )
-    job = _ParquetJob(
-        root=root,
-        out=Path(out),
-        items=items,
-        problems=problems,
-        registry=registry,
-        lexicon=lex,
-        partition_size=partition_size,
-        progress=progress,
-        cache=cache,
-        period=period,
-        min_count=min_count,
-        stop_words=stop_words,
-        provenance=provenance,
-        rows_per_file=rows_per_file or DEFAULT_ROWS_PER_FILE,
-    )
-    if client is None:
-        with dask_client(scheduler) as new:
-            return job.run(new)
-    return job.run(client)
-
-
-@dataclasses.dataclass
-class _ParquetJob:
-    root: Path
-    out: Path
-    items: list[tuple[str, dict | None]]
-    problems: list[str]
-    registry: OutletRegistry
-    lexicon: Lexicon
-    partition_size: int | None
-    progress: bool | None
-    cache: str | Path | None
-    period: str
-    min_count: int
-    stop_words: bool
-    provenance: Mapping | Callable[[list[Document]], Mapping] | None
-    rows_per_file: int
-
-    def run(self, client: Client) -> list[Document]:
-        from analysis.write.outdir import atomic_dir
-
-        with atomic_dir(self.out) as tmp:
-            try:
-                return self._write(client, tmp)
-            except BaseException:
-                # a task still running on a worker may write a part while tmp is removed
-                _remove_tree(tmp)
-                raise
-
-    def _write(self, client: Client, tmp: Path) -> list[Document]:
-        import pandas as pd
-
-        from analysis.read import corpus as corpus_mod
-        from analysis.stats.rates import frame_rates
-        from analysis.write.parquet import part_name, table_schema, write_parquet, write_part
-        from analysis.write.tables import write_json
-
-        parts = _partitions(client, self.items, self.partition_size)
-        n_parts = len(parts)
-        for name in ("documents", *WORKER_TABLES):
-            (tmp / name).mkdir()
-        run = uuid.uuid4().hex[:12]
-        futures = client.map(
-            write_partition,
-            [str(self.root.resolve())] * n_parts,
-            [str(self.root)] * n_parts,
-            parts,
-            range(n_parts),
-            registry=self.registry,
-            lexicon=self.lexicon,
-            cache_dir=None if self.cache is None else str(Path(self.cache).resolve()),
-            out_dir=str(tmp.resolve()),
-            n_parts=n_parts,
-            key=[f"framing-partition-{run}-{i}" for i in range(n_parts)],
-            pure=False,
-        )
-        show = sys.stderr.isatty() if self.progress is None else self.progress
-        docs: list[Document] = []
-        tables: list[pd.DataFrame] = []
-        totals = _TermTotals()
-        try:
-            with _log_level(logging.WARNING):
-                for summary in _gather(client, futures, parts, show):
-                    self.problems.extend(summary.problems)
-                    if summary.problems or self.problems:
-                        continue  # the run fails: keep only the problems
-                    docs.extend(summary.documents)
-                    tables.append(summary.table)
-                    totals.add(summary.term_totals)
-        finally:
-            client.cancel(futures)
-        if self.problems:
-            raise corpus_mod.CorpusError(self.problems)
-        _check_parts(tmp, n_parts)
-
-        corpus_mod.mark_duplicates(docs)
-        documents = pd.concat(tables, ignore_index=True)
-        documents["duplicate_of"] = [d.duplicate_of for d in docs]
-        schema = table_schema("documents")
-        start = 0
-        for i, table in enumerate(tables):
-            rows = documents.iloc[start : start + len(table)]
-            write_part(rows, tmp / "documents" / part_name(i, n_parts), schema)
-            start += len(table)
-        del tables
-
-        keyness_table = _keyness(totals.result(), documents, self.min_count, self.stop_words)
-        write_parquet(keyness_table, tmp / "keyness", rows_per_file=self.rows_per_file)
-        del keyness_table
-        markers = _markers_in_order(tmp / "markers", docs, parts, self.lexicon)
-        frame_rates = frame_rates(markers, documents, period=self.period)
-        write_parquet(frame_rates, tmp / "frame_rates", rows_per_file=self.rows_per_file)
-        if self.provenance is not None:
-            prov = self.provenance(docs) if callable(self.provenance) else self.provenance
-            write_json(prov, tmp / "provenance.json")
-        return docs
-
-
-class _TermTotals:
-    """Running ``origin, term, count`` sums of the partitions' term totals (bounded memory)."""
-
-    BUFFER = 16
-
-    def __init__(self) -> None:
-        self._frames: list[pd.DataFrame] = []
-
-    def add(self, frame: pd.DataFrame) -> None:
-        self._frames.append(frame)
-        if len(self._frames) >= self.BUFFER:
-            self._frames = [self.result()]
-
-    def result(self) -> pd.DataFrame:
-        import pandas as pd
-
-        if not self._frames:
-            return pd.DataFrame({"origin": [], "term": [], "count": []})
-        frame = pd.concat(self._frames, ignore_index=True)
-        return frame.groupby(["origin", "term"], sort=False, as_index=False)["count"].sum()
-
-
-def _keyness(
-    totals: pd.DataFrame, documents: pd.DataFrame, min_count: int, stop_words: bool
-) -> pd.DataFrame:
-    """:func:`analysis.stats.keyness` by origin from the per-origin term totals.
-
-    Keyness only sees the origin × term count matrix, so one pseudo-document per origin
-    (every origin of ``documents``, also one without terms) gives the same table as the
-    per-document ``terms``.
-    """
-    import pandas as pd
-
-    from analysis.stats.keyness import keyness
-
-    groups = sorted(set(documents["origin"].astype(str)))
-    pseudo_docs = pd.DataFrame({"doc_id": groups, "origin": groups})
-    terms = totals.rename(columns={"origin": "doc_id"})
-    return keyness(terms, pseudo_docs, by="origin", min_count=min_count, stop_words=stop_words)
-
-
-def _markers_in_order(
-    directory: Path, docs: list[Document], parts: list, lexicon: Lexicon
-) -> pd.DataFrame:
-    """The ``markers`` table read back from its parts, sorted by ``doc_id`` as the local one.
-
-    Each part is sorted by ``doc_id``; parts follow the corpus (file) order, which is the
-    ``doc_id`` order unless a name sorts differently without ``.txt`` (``a-b.txt`` comes
-    before ``a.txt``, ``a`` before ``a-b``). Then the rows are put in ``doc_id`` order (each
-    document has one row per lexicon marker) and the parts are rewritten.
-    """
-    import numpy as np
-    import pandas as pd
-
-    from analysis.write.parquet import part_name, table_schema, write_part
-
-    n_parts = len(parts)
-    paths = [directory / part_name(i, n_parts) for i in range(n_parts)]
-    markers = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
-    ids: list[str] = []
-    sizes = []
-    start = 0
-    for part in parts:
-        ids.extend(sorted(d.doc_id for d in docs[start : start + len(part)]))
-        sizes.append(len(part))
-        start += len(part)
-    if all(a < b for a, b in zip(ids, ids[1:], strict=False)):
-        return markers
-    n_pairs = len(set(lexicon.markers))
-    if len(markers) != len(ids) * n_pairs:  # pragma: no cover - marker_counts' contract
-        raise EngineError(f"markers: {len(markers)} rows, expected {len(ids)} × {n_pairs}")
-    order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype="int64")
-    rows = (order[:, None] * n_pairs + np.arange(n_pairs)).ravel()
-    markers = markers.iloc[rows].reset_index(drop=True)
-    schema = table_schema("markers")
-    start = 0
-    for path, n_docs in zip(paths, sizes, strict=True):
-        write_part(markers.iloc[start : start + n_docs * n_pairs], path, schema)
-        start += n_docs * n_pairs
-    return markers
-
-
-def _check_parts(tmp: Path, n_parts: int) -> None:
-    """Every worker table has its ``n_parts`` files; leftovers of lost attempts are removed."""
-    from analysis.write.parquet import part_name
-
-    expected = {part_name(i, n_parts) for i in range(n_parts)}
-    for name in WORKER_TABLES:
-        found = set()
-        for p in (tmp / name).iterdir():
-            if p.name in expected:
-                found.add(p.name)
-            else:
-                p.unlink()
-        if found != expected:
-            missing = sorted(expected - found)
-            raise EngineError(
-                f"{name}: {len(missing)} Parquet part(s) missing after the run (first "
-                f"{missing[0]}); the workers must write to {tmp.parent} on a shared filesystem "
-                "at the same path"
-            )
-
-
-def _remove_tree(path: Path, attempts: int = 50) -> None:
-    """Remove ``path``, again while a still running (cancelled) task writes a last file."""
-    for _ in range(attempts):
-        shutil.rmtree(path, ignore_errors=True)
-        if not path.exists():
-            return
-        time.sleep(0.1)

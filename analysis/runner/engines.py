@@ -6,7 +6,7 @@
 
 :mod:`analysis.write.parquet` writes the tables as partitioned Parquet datasets
 (``--format parquet``) with either engine; with Dask,
-:func:`analysis.runner.dask_engine.analyze_to_parquet` has the workers write the per-document
+:func:`analysis.runner.dask_parquet.analyze_to_parquet` has the workers write the per-document
 tables, so the client never holds them.
 """
 

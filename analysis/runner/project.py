@@ -110,7 +110,7 @@ def run(options: RunOptions) -> RunSummary:
 
 
 def _run_dask(options: RunOptions, lexicon) -> RunSummary:
-    from analysis.runner import dask_engine
+    from analysis.runner import dask_engine, dask_parquet
 
     if options.corpus.is_file():
         from analysis.read.corpus import CorpusError
@@ -127,7 +127,7 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
     }
     if options.format == "parquet":
         # the workers write the per-document tables; the client never holds them
-        docs = dask_engine.analyze_to_parquet(
+        docs = dask_parquet.analyze_to_parquet(
             options.corpus,
             options.out,
             **dask_options,

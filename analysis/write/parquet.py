@@ -5,7 +5,7 @@ Each table ``NAME`` becomes a directory ``OUT/NAME/`` of files ``part-00000.parq
 ``pandas.read_parquet(OUT / NAME)`` or ``dask.dataframe.read_parquet``). In memory
 (:func:`write_parquet_tables`, the local engine) a table is cut into files of at most
 ``rows_per_file`` rows; the Dask engine's workers write one file per partition of documents
-(:func:`write_part`, see :func:`analysis.runner.dask_engine.analyze_to_parquet`). Files are
+(:func:`write_part`, see :func:`analysis.runner.dask_parquet.analyze_to_parquet`). Files are
 written with pyarrow, without the pandas index and without timestamps, so the same tables give
 byte-identical files. Parquet holds the same table contents as the CSV output (not the same
 bytes); ``provenance.json`` is written as with CSV.
