@@ -137,12 +137,16 @@ def test_datelines(registry):
 
 def test_to_frame(registry):
     df = registry.to_frame()
-    assert list(df.columns) == ["name", "origin", "affiliation", "variants", "datelines"]
+    assert list(df.columns) == [
+        "name", "origin", "affiliation", "country", "domains", "variants", "datelines"
+    ]
     row = df[df.name == "MENAFN"].iloc[0].tolist()
     assert row == [
         "MENAFN",
         "third-party",
         "other",
+        "",
+        "",
         "Middle East North Africa Financial Network; menafn.com",
         "(MENAFN)",
     ]
@@ -196,12 +200,8 @@ def test_origins_argument_is_deprecated_and_ignored(tmp_path):
         ("[sources.X]\norigin = 'russian'\n", "unknown top-level keys ['sources']"),
         ("[outlets]\nX = 'russian'\n", "outlet 'X': must be a table"),
         (
-            "[outlets.X]\norigin = 'russian'\ncountry = 'ru'\n",
-            "outlet 'X': unknown keys ['country']",
-        ),
-        (
-            "[outlets.X]\naffiliation = 'state'\n",
-            "outlet 'X': origin must be a non-empty string, got None",
+            "[outlets.X]\norigin = 'russian'\ncolour = 'red'\n",
+            "outlet 'X': unknown keys ['colour']",
         ),
         ("[outlets.X]\norigin = ' '\n", "outlet 'X': origin must be a non-empty string, got ' '"),
         ("[outlets.X]\norigin = 7\n", "outlet 'X': origin must be a non-empty string, got 7"),
