@@ -697,16 +697,20 @@ def load_outlets(
     if origin_map is not None:
         mapping.update(_check_origins(origin_map, "origin_map"))
     outlets = {k: _outlet(e, mapping, str(source[k])) for k, e in entries.items()}
-    _check_unique(outlets, source)
+    # the user's outlets last, so that a clash is reported on the user's entry
+    order = sorted(outlets, key=lambda k: (source[k] != shipped_path, k))
+    _check_unique(outlets, order, source)
     return OutletRegistry(tuple(outlets[k] for k in sorted(outlets)))
 
 
-def _check_unique(outlets: Mapping[str, Outlet], source: Mapping[str, Path]) -> None:
+def _check_unique(
+    outlets: Mapping[str, Outlet], order: Sequence[str], source: Mapping[str, Path]
+) -> None:
     """Raise when a name or variant, a normalised name or a domain has two outlets."""
     names: dict[str, str] = {}
     keys: dict[str, tuple[str, str]] = {}
     domains: dict[str, str] = {}
-    for key in sorted(outlets):
+    for key in order:
         o = outlets[key]
         fix = "remove it, or override [outlets.{}] instead"
         for n in (o.name, *o.variants):
