@@ -9,8 +9,8 @@ DASK_STAMP := $(VENV)/.installed-dask-$(shell cat requirements.lock requirements
 UV := UV_PYTHON_DOWNLOADS=never .tools/bin/uv
 LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command 'make lock'
-CORPUS ?= seeds
-OUT ?= out/seeds
+# the project `make analyze` / `make figures` run (its results store is its [output] dir)
+CONFIG ?= seeds/framing.toml
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
@@ -38,13 +38,13 @@ setup: $(STAMP) ## Create .venv from requirements.lock (done automatically by ot
 
 setup-dask: $(DASK_STAMP) ## Also install the dask extra from requirements-dask.lock
 
-analyze: $(STAMP) ## Run `framing analyze` on $(CORPUS) into $(OUT)
-	$(BIN)/framing analyze $(CORPUS) --out $(OUT)
+analyze: $(STAMP) ## Run `framing analyze --config $(CONFIG)` into its results store
+	$(BIN)/framing analyze --config $(CONFIG)
 
-figures: $(STAMP) ## Re-run the analysis, re-execute the notebooks (in place) and write figures/
-	$(BIN)/framing analyze $(CORPUS) --out $(OUT)
-	$(BIN)/framing figures --corpus $(CORPUS) --out figures
-	FRAMING_CORPUS=$(abspath $(CORPUS)) $(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+figures: $(STAMP) ## Analyse $(CONFIG), write its figures, re-execute the notebooks (seeds: in place)
+	$(BIN)/framing analyze --config $(CONFIG)
+	$(BIN)/framing figures --config $(CONFIG)
+	$(BIN)/python tools/run_notebooks.py --config $(CONFIG) notebooks/0[1-4]_*.ipynb
 
 test: $(DASK_STAMP) lint ## Lint, pytest (Dask tests included, never skipped), then nbval
 	FRAMING_REQUIRE_DASK=1 $(BIN)/python -m pytest

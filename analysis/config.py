@@ -14,6 +14,8 @@ DEFAULT_ORIGINS: tuple[str, ...] = ("russian", "chinese", "third-party")
 CORPUS_ENV = "FRAMING_CORPUS"
 #: Environment variable that points the notebooks at another analysis output directory.
 OUT_ENV = "FRAMING_OUT"
+#: Environment variable naming the project file the notebooks open.
+CONFIG_ENV = "FRAMING_CONFIG"
 
 #: Repository root when running from a checkout (notebooks, ``make``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,11 @@ def data_file(name: str) -> Path:
 def corpus_path() -> Path:
     """The corpus the notebooks read: ``$FRAMING_CORPUS`` or the shipped ``seeds/``."""
     return Path(os.environ.get(CORPUS_ENV) or SEEDS_DIR)
+
+
+def config_path() -> Path:
+    """The project file the notebooks open: ``$FRAMING_CONFIG`` or ``seeds/framing.toml``."""
+    return Path(os.environ.get(CONFIG_ENV) or SEEDS_DIR / "framing.toml")
 
 
 def out_path() -> Path:

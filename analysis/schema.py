@@ -11,6 +11,8 @@ __all__ = [
     "COLUMN_ALIASES",
     "DOC_TABLES",
     "DOCUMENT_COLUMNS",
+    "FLOAT_COLUMNS",
+    "INT_COLUMNS",
     "FRAME_RATE_COLUMNS",
     "INPUT_ROLES",
     "KEYNESS_COLUMNS",
@@ -158,6 +160,20 @@ BOOTSTRAP_COLUMNS: tuple[str, ...] = ("estimate", "ci_low", "ci_high", "n_docs",
 
 #: The roles a column of an input table can play, in the order the options are listed.
 INPUT_ROLES: tuple[str, ...] = tuple(COLUMN_ALIASES)
+
+
+#: Integer columns of the output tables (every column not listed here or in
+#: :data:`FLOAT_COLUMNS` is a string).
+INT_COLUMNS = frozenset(
+    {"n_tokens", "n_sentences", "count", "sent_id", "start", "end"}
+    | {"count_group", "count_reference", "n_docs", "rank"}
+)
+#: Float columns of the output tables (empty in a CSV = NaN).
+FLOAT_COLUMNS = frozenset(
+    {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
+    | {"compound_masked", "rate", "rate_group", "rate_reference", "log_odds", "z", "g2", "p", "q"}
+    | {"ci_low", "ci_high"}
+)
 
 
 def require_columns(

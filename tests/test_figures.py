@@ -137,7 +137,8 @@ def test_notebook_is_committed_executed_and_clean(path):
         assert "def " not in c.source, f"{path.name}: notebooks define no functions"
     assert str(PROJECT_ROOT) not in raw, f"{path.name} contains a machine path"
     assert sorted(nb.metadata) == ["kernelspec", "language_info"]
-    assert "config.corpus_path()" in code[0].source  # the one place the corpus comes from
+    # the one place the project comes from, and the one setup call every notebook shares
+    assert "results = analysis.open_project()" in code[0].source
 
 
 def test_runner_normalize_exact():

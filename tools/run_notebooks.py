@@ -1,4 +1,4 @@
-"""Re-execute notebooks in place, byte-stable: ``python -m tools.run_notebooks notebooks/*.ipynb``.
+"""Re-execute notebooks in place, byte-stable: ``python tools/run_notebooks.py notebooks/*.ipynb``.
 
 Each notebook is run top to bottom by a fresh ``python3`` kernel of the *current* Python
 environment (``sys.executable``, like ``nbval --nbval-current-env``), with the notebook's
@@ -77,20 +77,24 @@ def _kernel_manager_class():
 
 
 def _absolute_env() -> None:
-    from analysis.config import CORPUS_ENV, OUT_ENV
+    from analysis.config import CONFIG_ENV, CORPUS_ENV, OUT_ENV
 
-    for var in (CORPUS_ENV, OUT_ENV):
+    for var in (CONFIG_ENV, CORPUS_ENV, OUT_ENV):
         value = os.environ.get(var)
         if value and not Path(value).is_absolute():
             os.environ[var] = str(Path(value).resolve())
 
 
-def execute_notebook(path: str | Path, *, timeout: int = 600) -> bool:
-    """Execute one notebook in place; return whether its file changed.
+def execute_notebook(
+    path: str | Path, *, timeout: int = 600, into: str | Path | None = None
+) -> bool:
+    """Execute one notebook in place (or into ``into``); return whether the file changed.
 
     Args:
         path: The ``.ipynb`` file.
         timeout: Seconds allowed per cell.
+        into: Write the executed notebook into this directory instead (created if needed;
+            the notebook still runs from its own directory).
 
     Raises:
         NotebookError: The file is not a notebook, or a cell raised (the file is untouched).
@@ -128,26 +132,50 @@ def execute_notebook(path: str | Path, *, timeout: int = 600) -> bool:
     if not text.endswith("\n"):
         text += "\n"
     after = text.encode("utf-8")
-    if after == before:
+    dest = path if into is None else Path(into) / path.name
+    if dest.is_file() and dest.read_bytes() == after:
         return False
-    tmp = path.with_name(f".{path.name}.tmp")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
     tmp.write_bytes(after)
-    tmp.replace(path)
+    tmp.replace(dest)
     return True
+
+
+def _project_notebooks(config: Path) -> Path | None:
+    """Where the notebooks of project ``config`` go: ``None`` (in place) for the seeds'."""
+    from analysis.config import SEEDS_DIR
+    from analysis.runner.projectfile import load_project
+
+    if config.resolve() == (SEEDS_DIR / "framing.toml").resolve():
+        return None
+    return Path(load_project(config).out) / "notebooks"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: execute each notebook given, in order."""
     parser = argparse.ArgumentParser(
-        prog="python -m tools.run_notebooks",
+        prog="python tools/run_notebooks.py",
         description="Re-execute Jupyter notebooks in place with byte-stable outputs.",
     )
     parser.add_argument("notebooks", nargs="+", type=Path, help=".ipynb files")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (600)")
+    parser.add_argument(
+        "--into", type=Path, help="write the executed notebooks here instead of in place"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="the project the notebooks open ($FRAMING_CONFIG); unless it is the seeds' "
+        "project, the executed notebooks go into its OUT/notebooks",
+    )
     args = parser.parse_args(argv)
+    if args.config is not None:
+        args.into = args.into or _project_notebooks(args.config)
+        os.environ["FRAMING_CONFIG"] = str(args.config.resolve())
     for nb in args.notebooks:
         try:
-            changed = execute_notebook(nb, timeout=args.timeout)
+            changed = execute_notebook(nb, timeout=args.timeout, into=args.into)
         except NotebookError as e:
             print(f"notebooks: error: {e}", file=sys.stderr)
             return 1

@@ -21,9 +21,20 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from analysis.read.corpus import CorpusError
     from analysis.read.outlets import RegistryError
     from analysis.runner.engines import EngineError
+    from analysis.runner.projectfile import ProjectError
+    from analysis.runner.store import StoreError
     from analysis.write.outdir import OutputError
 
-    return (CorpusError, LexiconError, RegistryError, OutputError, FileNotFoundError, EngineError)
+    return (
+        CorpusError,
+        LexiconError,
+        RegistryError,
+        OutputError,
+        FileNotFoundError,
+        EngineError,
+        ProjectError,
+        StoreError,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,7 +26,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
         "keyness.csv, frame_rates.csv and provenance.json into OUT (all or nothing).",
     )
-    p.add_argument("corpus", type=Path, help=CORPUS_HELP)
+    p.add_argument("corpus", type=Path, nargs="?", help=CORPUS_HELP)
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FRAMING.TOML",
+        help="project file (docs/project.md) instead of CORPUS; options given here override it",
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -44,7 +50,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_corpus_options(p)
     _add_statistics(p)
     _add_execution(p)
-    p.set_defaults(func=run)
+    from analysis.runner.project import RunOptions
+
+    defaults = {f.name: p.get_default(f.name) for f in fields(RunOptions)}
+    p.set_defaults(func=run, cli_defaults=defaults)
 
 
 def _add_statistics(p: argparse.ArgumentParser) -> None:
@@ -115,11 +124,25 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
 
 
+def run_options(args: argparse.Namespace):
+    """The :class:`~analysis.runner.project.RunOptions` of parsed ``analyze`` arguments:
+    the project file's (``--config``) with the options given on the command line on top."""
+    from analysis.runner.project import RunOptions
+    from analysis.runner.projectfile import ProjectError, load_project
+
+    values = {f.name: getattr(args, f.name) for f in fields(RunOptions)}
+    if args.config is None:
+        if args.corpus is None:
+            raise ProjectError("give CORPUS or --config FRAMING.TOML")
+        return RunOptions(**values)
+    given = {k: v for k, v in values.items() if v != args.cli_defaults[k]}
+    return load_project(args.config, **given)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``framing analyze``; returns the exit status."""
-    from analysis.runner.project import RunOptions, run
+    from analysis.runner.project import run
 
-    options = RunOptions(**{f.name: getattr(args, f.name) for f in fields(RunOptions)})
-    summary = run(options)
+    summary = run(run_options(args))
     print(f"framing: {summary.message()}", file=sys.stderr)
     return 0

@@ -17,7 +17,7 @@ from analysis.config import DEFAULT_ORIGINS, resolve_jobs
 from analysis.runner.provenance import provenance
 from analysis.schema import INPUT_ROLES
 
-__all__ = ["RunOptions", "RunSummary", "run"]
+__all__ = ["RunOptions", "RunSummary", "open_project", "run", "run_project"]
 
 
 @dataclass
@@ -256,3 +256,45 @@ def _duplicate_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
         with open(out / "documents.csv", encoding="utf-8", newline="") as f:
             rows = [(r["doc_id"], r["duplicate_of"]) for r in csv.DictReader(f)]
     return [(str(d), str(of)) for d, of in rows if isinstance(of, str) and of]
+
+
+def _options(config) -> RunOptions:
+    """``config`` as :class:`RunOptions`: options, a project file, or ``None`` for
+    ``$FRAMING_CONFIG`` (default: the seeds' project file)."""
+    if isinstance(config, RunOptions):
+        return config
+    from analysis.config import config_path
+    from analysis.runner.projectfile import load_project
+
+    return load_project(config if config is not None else config_path())
+
+
+def run_project(config: RunOptions | str | Path | None = None):
+    """Run a project into its results store, as ``framing analyze --config`` does, and open
+    the store (:class:`~analysis.runner.store.StoredResults`).
+
+    An unchanged run is restored from the run cache instead of being recomputed.
+    """
+    from analysis.runner.store import load_results
+
+    options = _options(config)
+    run(options)
+    return load_results(options)
+
+
+def open_project(config: RunOptions | str | Path | None = None):
+    """The results store of a project, running the project only when the store is missing
+    or stale (the notebooks' one setup call).
+
+    Args:
+        config: Run options or a project file; default ``$FRAMING_CONFIG``, else
+            ``seeds/framing.toml``.
+    """
+    from analysis.runner.store import StoreError, load_results
+
+    options = _options(config)
+    try:
+        store = load_results(options)
+    except StoreError:
+        return run_project(options)
+    return run_project(options) if store.stale() else store

@@ -37,13 +37,6 @@ __all__ = [
 #: Rows per Parquet file of a table dataset.
 DEFAULT_ROWS_PER_FILE = 1_000_000
 
-#: Integer and float columns of the pipeline's tables (every other column is a string).
-_INT_COLUMNS = frozenset({"n_tokens", "n_sentences", "count", "sent_id", "start", "end"})
-_FLOAT_COLUMNS = frozenset(
-    {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
-    | {"compound_masked"}
-)
-
 
 def table_schema(name: str) -> pa.Schema:
     """The Arrow schema of a table of :data:`analysis.runner.pipeline.TABLE_COLUMNS`.
@@ -53,12 +46,12 @@ def table_schema(name: str) -> pa.Schema:
     """
     import pyarrow as pa
 
-    from analysis.schema import TABLE_COLUMNS
+    from analysis.schema import FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
 
     def arrow_type(column: str) -> pa.DataType:
-        if column in _INT_COLUMNS:
+        if column in INT_COLUMNS:
             return pa.int64()
-        if column in _FLOAT_COLUMNS:
+        if column in FLOAT_COLUMNS:
             return pa.float64()
         return pa.large_string()
 
