@@ -97,60 +97,78 @@ def batch_tables(
     the others have only their CSV rows.
     """
     cols = {name: {c: [] for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
-    stats = []
+    stats = [
+        _add_document(cols, doc_id, r, pairs) for doc_id, r in zip(doc_ids, results, strict=True)
+    ]
+    if not render:
+        return BatchTables(stats, cols, None)
+    return BatchTables(stats, *_render(cols, keep))
+
+
+def _add_document(
+    cols: dict[str, dict[str, list]], doc_id: str, r: DocResult, pairs: Sequence[tuple[str, str]]
+) -> tuple[int, int, float, float, float]:
+    """Append one document's rows to every table of ``cols``; its ``documents`` stats."""
     T, S, M = cols["terms"], cols["sentences"], cols["matches"]
-    MS, A, K = cols["marker_sentiment"], cols["actor_sentiment"], cols["markers"]
-    frames, names = [f for f, _ in pairs], [m for _, m in pairs]
-    for doc_id, r in zip(doc_ids, results, strict=True):
-        compounds = [s[3] for s in r.sentences]
-        n = len(compounds)
-        stats.append((r.n_tokens, n, *summarize_compounds(compounds)))
-        _extend(T, doc_id, r.terms, ("term", "count"))
-        if n:
-            S["doc_id"].extend([doc_id] * n)
-            S["sent_id"].extend(range(n))
-            for c, values in zip(
-                TABLE_COLUMNS["sentences"][2:], zip(*r.sentences, strict=True), strict=True
-            ):
-                S[c].extend(values)
-        _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
-        if pairs:
-            found = Counter((m[1], m[2]) for m in r.matches)
-            counts = [found.get(p, 0) for p in pairs]
-            if sum(counts) != len(r.matches):
-                raise ValueError(f"batch_tables: a match of {doc_id!r} is not in the lexicon")
-            K["doc_id"].extend([doc_id] * len(pairs))
-            K["frame"].extend(frames)
-            K["marker"].extend(names)
-            K["count"].extend(counts)
-        if r.matches:
-            sids = [m[0] for m in r.matches]
-            MS["doc_id"].extend([doc_id] * len(sids))
-            MS["sent_id"].extend(sids)
-            MS["frame"].extend(m[1] for m in r.matches)
-            MS["marker"].extend(m[2] for m in r.matches)
-            MS["compound"].extend(compounds[i] for i in sids)
-            MS["compound_masked"].extend(r.masked)
-        seen = sorted({(a[0], a[1]) for a in r.actors})
-        _extend(
-            A,
-            doc_id,
-            [(sid, a, compounds[sid]) for sid, a in seen],
-            ("sent_id", "actor", "compound"),
-        )
-    rendered = None
-    if render:
-        rendered = {}
-        for name, columns in cols.items():
-            buf = io.StringIO()
-            csv.writer(buf, lineterminator="\n").writerows(zip(*columns.values(), strict=True))
-            rendered[name] = buf.getvalue()
-        # typed arrays cross process boundaries as buffers (cheap to unpickle)
-        cols = {
-            name: {c: _array(v) if keep is None or name in keep else [] for c, v in columns.items()}
-            for name, columns in cols.items()
-        }
-    return BatchTables(stats, cols, rendered)
+    MS, A = cols["marker_sentiment"], cols["actor_sentiment"]
+    compounds = [s[3] for s in r.sentences]
+    n = len(compounds)
+    _extend(T, doc_id, r.terms, ("term", "count"))
+    if n:
+        S["doc_id"].extend([doc_id] * n)
+        S["sent_id"].extend(range(n))
+        for c, values in zip(
+            TABLE_COLUMNS["sentences"][2:], zip(*r.sentences, strict=True), strict=True
+        ):
+            S[c].extend(values)
+    _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
+    if pairs:
+        _add_marker_counts(cols["markers"], doc_id, r.matches, pairs)
+    if r.matches:
+        sids = [m[0] for m in r.matches]
+        MS["doc_id"].extend([doc_id] * len(sids))
+        MS["sent_id"].extend(sids)
+        MS["frame"].extend(m[1] for m in r.matches)
+        MS["marker"].extend(m[2] for m in r.matches)
+        MS["compound"].extend(compounds[i] for i in sids)
+        MS["compound_masked"].extend(r.masked)
+    seen = sorted({(a[0], a[1]) for a in r.actors})
+    _extend(
+        A, doc_id, [(sid, a, compounds[sid]) for sid, a in seen], ("sent_id", "actor", "compound")
+    )
+    return (r.n_tokens, n, *summarize_compounds(compounds))
+
+
+def _add_marker_counts(
+    K: dict[str, list], doc_id: str, matches: list[tuple], pairs: Sequence[tuple[str, str]]
+) -> None:
+    """One ``markers`` row per marker pair of the lexicon (zeros included)."""
+    found = Counter((m[1], m[2]) for m in matches)
+    counts = [found.get(p, 0) for p in pairs]
+    if sum(counts) != len(matches):
+        raise ValueError(f"batch_tables: a match of {doc_id!r} is not in the lexicon")
+    K["doc_id"].extend([doc_id] * len(pairs))
+    K["frame"].extend(f for f, _ in pairs)
+    K["marker"].extend(m for _, m in pairs)
+    K["count"].extend(counts)
+
+
+def _render(
+    cols: dict[str, dict[str, list]], keep: Collection[str] | None
+) -> tuple[dict[str, dict[str, list]], dict[str, str]]:
+    """The batch's CSV rows of each table, and its columns as typed arrays (only the
+    ``keep`` tables' when given: the others' rows go to the output files only)."""
+    rendered = {}
+    for name, columns in cols.items():
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(zip(*columns.values(), strict=True))
+        rendered[name] = buf.getvalue()
+    # typed arrays cross process boundaries as buffers (cheap to unpickle)
+    arrays = {
+        name: {c: _array(v) if keep is None or name in keep else [] for c, v in columns.items()}
+        for name, columns in cols.items()
+    }
+    return arrays, rendered
 
 
 def _array(values: list):

@@ -10,6 +10,7 @@ and the cache.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -80,31 +81,42 @@ def analyze(
     else:
         docs = corpus if isinstance(corpus, Sequence) else list(corpus)
     compiled = compiled_lexicon(lex)
+    cache = _doc_cache(cache, lex)
+    n_jobs = resolve_jobs(jobs)
+    if len(docs) <= pool.BATCH_DOCS:
+        n_jobs = 1
+    # streamed rows of tables nothing else reads need not come back as columns
+    keep = None if sink is None else KEEP_WHEN_STREAMED
+    with _progress(len(docs), progress) as counted, gc_paused():
+        batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep)
+        return assemble_batches(docs, counted(batches), lex, sink=sink)
+
+
+def _doc_cache(cache: str | Path | DocCache | None, lex: Lexicon) -> DocCache | None:
+    """The per-document cache of ``lex`` (a directory is opened; a cache is checked)."""
     if cache is not None and not isinstance(cache, DocCache):
-        cache = DocCache(cache, lexicon_fingerprint=lex.fingerprint)
-    elif cache is not None and cache.lexicon_fingerprint != lex.fingerprint:
+        return DocCache(cache, lexicon_fingerprint=lex.fingerprint)
+    if cache is not None and cache.lexicon_fingerprint != lex.fingerprint:
         raise ValueError(
             f"cache {cache!r} belongs to another lexicon than {lex.source}; "
             "use DocCache(directory, lexicon_fingerprint=lexicon.fingerprint)"
         )
-    n_jobs = resolve_jobs(jobs)
-    if len(docs) <= pool.BATCH_DOCS:
-        n_jobs = 1
-    disable = not sys.stderr.isatty() if progress is None else not progress
-    with tqdm(
-        total=len(docs), desc="documents", unit="doc", disable=disable, file=sys.stderr
-    ) as bar:
+    return cache
+
+
+@contextlib.contextmanager
+def _progress(total: int, show: bool | None):
+    """A progress bar on stderr (default: only on a terminal); yields a function that
+    passes batches through and counts their documents."""
+    disable = not sys.stderr.isatty() if show is None else not show
+    with tqdm(total=total, desc="documents", unit="doc", disable=disable, file=sys.stderr) as bar:
 
         def counted(batches: Iterable[BatchTables]) -> Iterator[BatchTables]:
             for b in batches:
                 bar.update(len(b.stats))
                 yield b
 
-        with gc_paused():
-            # streamed rows of tables nothing else reads need not come back as columns
-            keep = None if sink is None else KEEP_WHEN_STREAMED
-            batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep)
-            return assemble_batches(docs, counted(batches), lex, sink=sink)
+        yield counted
 
 
 # --------------------------------------------------------------------------- corpus tables
