@@ -231,19 +231,25 @@ class _ParquetJob:
                 raise
 
     def _write(self, client: Client, tmp: Path) -> list[Document]:
-        import pandas as pd
-
         from analysis.read import corpus as corpus_mod
-        from analysis.stats.rates import frame_rates
-        from analysis.write.parquet import part_name, table_schema, write_parquet, write_part
-        from analysis.write.tables import write_json
 
         parts = partitions(client, self.items, self.partition_size)
-        n_parts = len(parts)
         for name in ("documents", *WORKER_TABLES):
             (tmp / name).mkdir()
+        docs, tables, totals = self._gather(client, self._submit(client, tmp, parts), parts)
+        if self.problems:
+            raise corpus_mod.CorpusError(self.problems)
+        check_parts(tmp, len(parts))
+        corpus_mod.mark_duplicates(docs)
+        documents = self._write_documents(tmp, docs, tables)
+        self._write_corpus_tables(tmp, docs, documents, parts, totals)
+        return docs
+
+    def _submit(self, client: Client, tmp: Path, parts: list) -> list:
+        """One :func:`write_partition` task per partition."""
+        n_parts = len(parts)
         run = uuid.uuid4().hex[:12]
-        futures = client.map(
+        return client.map(
             write_partition,
             [str(self.root.resolve())] * n_parts,
             [str(self.root)] * n_parts,
@@ -257,6 +263,10 @@ class _ParquetJob:
             key=[f"framing-partition-{run}-{i}" for i in range(n_parts)],
             pure=False,
         )
+
+    def _gather(self, client: Client, futures: list, parts: list) -> tuple:
+        """The tasks' documents, documents rows and term totals, in partition order (only
+        the problems once any partition has one)."""
         show = sys.stderr.isatty() if self.progress is None else self.progress
         docs: list[Document] = []
         tables: list[pd.DataFrame] = []
@@ -272,31 +282,39 @@ class _ParquetJob:
                     totals.add(summary.term_totals)
         finally:
             client.cancel(futures)
-        if self.problems:
-            raise corpus_mod.CorpusError(self.problems)
-        check_parts(tmp, n_parts)
+        return docs, tables, totals
 
-        corpus_mod.mark_duplicates(docs)
+    def _write_documents(self, tmp: Path, docs: list[Document], tables: list) -> pd.DataFrame:
+        """``documents`` with ``duplicate_of`` filled in, one part per partition."""
+        import pandas as pd
+
+        from analysis.write.parquet import part_name, table_schema, write_part
+
         documents = pd.concat(tables, ignore_index=True)
         documents["duplicate_of"] = [d.duplicate_of for d in docs]
         schema = table_schema("documents")
         start = 0
         for i, table in enumerate(tables):
             rows = documents.iloc[start : start + len(table)]
-            write_part(rows, tmp / "documents" / part_name(i, n_parts), schema)
+            write_part(rows, tmp / "documents" / part_name(i, len(tables)), schema)
             start += len(table)
-        del tables
+        return documents
+
+    def _write_corpus_tables(self, tmp, docs, documents, parts, totals) -> None:
+        """``keyness``, ``frame_rates`` and ``provenance.json``."""
+        from analysis.stats.rates import frame_rates
+        from analysis.write.parquet import write_parquet
+        from analysis.write.tables import write_json
 
         keyness_table = _keyness(totals.result(), documents, self.min_count, self.stop_words)
         write_parquet(keyness_table, tmp / "keyness", rows_per_file=self.rows_per_file)
         del keyness_table
         markers = _markers_in_order(tmp / "markers", docs, parts, self.lexicon)
-        frame_rates = frame_rates(markers, documents, period=self.period)
-        write_parquet(frame_rates, tmp / "frame_rates", rows_per_file=self.rows_per_file)
+        rates = frame_rates(markers, documents, period=self.period)
+        write_parquet(rates, tmp / "frame_rates", rows_per_file=self.rows_per_file)
         if self.provenance is not None:
             prov = self.provenance(docs) if callable(self.provenance) else self.provenance
             write_json(prov, tmp / "provenance.json")
-        return docs
 
 
 class _TermTotals:
