@@ -34,7 +34,7 @@ from analysis.config import DEFAULT_ORIGINS, process_context, resolve_jobs
 from analysis.document import markers as mk
 from analysis.document import tone as st
 from analysis.document.lexicon import Lexicon, load_lexicon
-from analysis.document.nlp import Parsed, parse, parse_many
+from analysis.document.nlp import Parsed, TermMode, parse, parse_many, term_counts
 from analysis.read.corpus import Document, read_corpus
 from analysis.run.cache import CacheStats, DocCache, text_key
 
@@ -106,9 +106,10 @@ class DocResult:
     actors: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
 
 
-def _terms(parsed: Parsed) -> list[tuple[str, int]]:
-    counts = Counter(lem for lem, num in zip(parsed.lemma, parsed.is_num, strict=True) if not num)
-    return sorted(counts.items())
+def _terms(
+    parsed: Parsed, *, terms: TermMode = "lemma", case_sensitive: Collection[str] = ()
+) -> list[tuple[str, int]]:
+    return term_counts(parsed, terms=terms, case_sensitive=case_sensitive)
 
 
 def _sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, float]]:

@@ -1,0 +1,81 @@
+"""Time the NLP pass plus terms (``parse`` + term counts) on the seeds replicated N times.
+
+The goal of issue 18 (clean terms): the number, lemma-override and case rules keep this part
+of the per-document pass within 10 % of its time before them. Each replica starts with its
+own line "Archive copy N." (as in ``bench_analyze.py``), so no two texts are equal. Prints the
+best of ``--repeats`` runs in ms and µs per word token. Takes about 20 s by default.
+
+To compare with another checkout, run the script with ``PYTHONPATH`` pointing at it (the
+script falls back to the pipeline's ``_terms`` when ``term_counts`` does not exist there)::
+
+    python bench/bench_terms.py                      # this checkout
+    PYTHONPATH=/tmp/base python bench/bench_terms.py # an exported older tree
+
+Usage: ``python bench/bench_terms.py [--replicas 50] [--repeats 5] [--big]`` (``--big``:
+×400, for a single longer run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _term_function():
+    try:
+        from analysis.document.nlp import term_counts
+    except ImportError:  # an older tree: the pipeline's own helper
+        from analysis.run import pipeline
+
+        return pipeline.__dict__["_terms"]
+    return term_counts
+
+
+def _texts(replicas: int) -> list[str]:
+    from analysis.read.corpus import read_documents
+
+    seeds = [d.text for d in read_documents(SEEDS)]
+    n = 0
+    out = []
+    for _ in range(replicas):
+        for t in seeds:
+            out.append(f"Archive copy {n}.\n\n{t}")
+            n += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print one line of results."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replicas", type=int, default=50)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--big", action="store_true", help="seeds x400 instead of --replicas")
+    args = ap.parse_args(argv)
+    import analysis
+    from analysis.document.nlp import parse, parse_many
+
+    terms = _term_function()
+    texts = _texts(400 if args.big else args.replicas)
+    parse("Warm up the pipeline.")
+    best = float("inf")
+    n_tokens = 0
+    for _ in range(args.repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        n_tokens = 0
+        for parsed in parse_many(texts):
+            terms(parsed)
+            n_tokens += parsed.n_tokens
+        best = min(best, time.perf_counter() - t0)
+    print(
+        f"{analysis.__file__.rsplit('/analysis/', 1)[0]}: {len(texts)} docs, {n_tokens} tokens: "
+        f"best of {args.repeats} {best * 1e3:.1f} ms = {best / n_tokens * 1e6:.3f} us/token"
+    )
+
+
+if __name__ == "__main__":
+    main()
