@@ -15,6 +15,7 @@ from analysis.document.nlp import (
     parse_many,
     term_counts,
 )
+from analysis.read.corpus import clean_text
 
 
 def test_word_tokens_offsets_and_lemmas():
@@ -298,3 +299,15 @@ def test_case_sensitive_names_match_whole_tokens_only():
     p = parse("BUS USA US’s")
     # "US" inside "BUS" or "USA" is not the name; "US’s" is the tokens US + ’s
     assert term_counts(p, case_sensitive=["US"]) == [("'s", 1), ("US", 1), ("bus", 1), ("usa", 1)]
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def test_cleaning_removes_invisible_characters_and_normalises_to_nfc():
+    raw = "\ufeffStrate\u200bgic\u2060 partner\u200cship\u200d of Cafe\u0301 sover\u00adeignty"
+    cleaned = clean_text(raw)
+    assert cleaned == "Strategic partnership of Caf\u00e9 sovereignty"
+    p = parse(cleaned)
+    assert p.lower == ["strategic", "partnership", "of", "caf\u00e9", "sovereignty"]
+    assert cleaned[p.start[3] : p.end[3]] == "Caf\u00e9"  # offsets refer to the cleaned text
