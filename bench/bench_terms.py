@@ -48,33 +48,52 @@ def _texts(replicas: int) -> list[str]:
     return out
 
 
+def _best(repeats: int, work) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the benchmark and print one line of results."""
+    """Run the benchmark and print its results (one line per measured variant)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replicas", type=int, default=50)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--big", action="store_true", help="seeds x400 instead of --replicas")
     args = ap.parse_args(argv)
     import analysis
+    from analysis.document import markers
     from analysis.document.nlp import parse, parse_many
 
     terms = _term_function()
     texts = _texts(400 if args.big else args.replicas)
     parse("Warm up the pipeline.")
-    best = float("inf")
-    n_tokens = 0
-    for _ in range(args.repeats):
-        gc.collect()
-        t0 = time.perf_counter()
-        n_tokens = 0
-        for parsed in parse_many(texts):
-            terms(parsed)
-            n_tokens += parsed.n_tokens
-        best = min(best, time.perf_counter() - t0)
-    print(
-        f"{analysis.__file__.rsplit('/analysis/', 1)[0]}: {len(texts)} docs, {n_tokens} tokens: "
-        f"best of {args.repeats} {best * 1e3:.1f} ms = {best / n_tokens * 1e6:.3f} us/token"
-    )
+    compiled = markers.compile_lexicon(None)
+    names = getattr(compiled, "case_sensitive_terms", None)
+    parsed = list(parse_many(texts))
+    n_tokens = sum(p.n_tokens for p in parsed)
+    tree = analysis.__file__.rsplit("/analysis/", 1)[0]
+    print(f"{tree}: {len(texts)} docs, {n_tokens} tokens, best of {args.repeats}")
+
+    variants = {"parse + terms": lambda: [terms(p) for p in parse_many(texts)]}
+    if names is not None:  # this tree's options
+        variants["parse + terms, case-sensitive names"] = lambda: [
+            terms(p, case_sensitive=names) for p in parse_many(texts)
+        ]
+        variants["parse + terms, word forms"] = lambda: [
+            terms(p, terms="form") for p in parse_many(texts)
+        ]
+    variants["terms alone"] = lambda: [terms(p) for p in parsed]
+    variants["frames + actors (default lexicon)"] = lambda: [
+        (markers.match_frames(p, compiled), markers.match_actors(p, compiled)) for p in parsed
+    ]
+    for name, work in variants.items():
+        t = _best(args.repeats, work)
+        print(f"  {name:38s} {t * 1e3:8.1f} ms  {t / n_tokens * 1e6:.3f} us/token")
 
 
 if __name__ == "__main__":

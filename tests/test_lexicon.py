@@ -217,6 +217,54 @@ def test_not_utf8(tmp_path):
         load_lexicon(p)
 
 
+# --------------------------------------------------------------------------- exclude
+
+
+def test_exclude_phrases_load_and_enter_the_fingerprint(tmp_path):
+    text = (
+        '[frames.s]\nmarkers = ["internal affairs"]\n'
+        'exclude = [" Ministry of Internal Affairs ", "internal-affairs department*"]\n'
+        '[actors.us]\nnames = ["America"]\nexclude = ["Latin America"]\n'
+    )
+    lex = load_lexicon(write(tmp_path, text))
+    assert lex.frames["s"] == Frame(
+        "s",
+        "s",
+        ("internal affairs",),
+        ("Ministry of Internal Affairs", "internal-affairs department*"),
+    )
+    assert lex.actors["us"] == Actor("us", "us", ("America",), (), ("Latin America",))
+    assert lex.to_dict()["frames"]["s"]["exclude"] == list(lex.frames["s"].exclude)
+    plain = load_lexicon(write(tmp_path, '[frames.s]\nmarkers = ["internal affairs"]\n', "b"))
+    assert "exclude" not in plain.to_dict()["frames"]["s"]
+    assert plain.fingerprint != lex.fingerprint
+    # a lexicon without exclude keeps the fingerprint it had before exclude existed (the value
+    # computed with the code of commit 6652037)
+    assert plain.fingerprint == "ace61c9b356f7983cede418b7de9cfda45f5a9f6d4a4cfc54d0ae2a5518d4cb7"
+
+
+def test_exclude_errors_name_the_frame_and_phrase(tmp_path):
+    base = '[frames.s]\nmarkers = ["internal affairs", "sovereignty"]\n'
+    msg = errors(tmp_path, base + 'exclude = "Ministry of Internal Affairs"\n')
+    assert "frame 's': 'exclude' must be a list of strings, got str" in msg
+    msg = errors(tmp_path, base + 'exclude = ["", "*x", "no limits", "No-limits", 3]\n')
+    assert "frame 's': exclude phrase #1 is empty ('')" in msg
+    assert "frame 's': exclude phrase '*x': '*' is only allowed at the end" in msg
+    assert (
+        "frame 's': exclude phrase 'No-limits' is listed twice (same words as 'no limits')" in msg
+    )
+    assert "frame 's': exclude phrase #5 must be a string, got 3" in msg
+    msg = errors(tmp_path, base + 'exclude = ["Internal-Affairs"]\n')
+    assert (
+        "frame 's': exclude phrase 'Internal-Affairs' is the marker 'internal affairs' itself"
+        in msg
+    )
+    msg = errors(tmp_path, base + '[actors.us]\nnames = ["America"]\nexclude = ["america"]\n')
+    assert "actor 'us': exclude phrase 'america' is the name 'America' itself" in msg
+    msg = errors(tmp_path, base + "exclude = []\nlabels = 1\n")
+    assert "unknown key 'labels' (allowed: label, markers, exclude)" in msg
+
+
 # --------------------------------------------------------------------------- default
 
 
