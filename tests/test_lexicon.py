@@ -272,9 +272,15 @@ def test_default_lexicon():
     lex = load_lexicon()
     assert lex.source == str(DEFAULT_LEXICON)
     assert DEFAULT_LEXICON.name == "lexicon.toml" and DEFAULT_LEXICON.is_file()
-    assert lex.version == "2026.1"
-    assert list(lex.frames) == ["partnership", "sovereignty", "unilateralism", "multipolarity"]
-    assert list(lex.actors) == ["russia", "china", "united_states", "west"]
+    assert lex.version == "2026.2"
+    assert list(lex.frames) == [
+        "partnership",
+        "sovereignty",
+        "unilateralism",
+        "multipolarity",
+        "sanctions",
+    ]
+    assert list(lex.actors) == ["russia", "china", "united_states", "west", "ukraine"]
     required = {
         "partnership": ["friendship", "strategic partnership", "mutual trust", "good neighbour*"],
         "sovereignty": [
@@ -287,7 +293,7 @@ def test_default_lexicon():
             "unilateralism",
             "unilateral*",
             "hegemon*",
-            "sanctions",
+            "abuse of sanctions",
             "cold war mentality",
         ],
         "multipolarity": [
@@ -303,4 +309,17 @@ def test_default_lexicon():
     assert {"NATO", "EU", "European Union"} <= set(lex.actors["west"].names)
     assert lex.actors["united_states"].case_sensitive == ("US",)
     assert "US" not in lex.actors["united_states"].names
+    # audited on the UN General Debate (docs/lexicon.md): sanctions is a topic frame of its
+    # own, intimidation, bare "no limits", "time-tested" and "core interest*" are gone
+    assert lex.frames["sanctions"].markers == ("sanctions",)
+    markers = {m for _, m in lex.markers}
+    assert not {"intimidation", "no limits", "time-tested", "core interest*"} & markers
+    assert "sanctions" not in lex.frames["unilateralism"].markers
+    assert "ministr* of internal affairs" in lex.frames["sovereignty"].exclude
+    assert "Latin America*" in lex.actors["united_states"].exclude
+    assert "West Bank" in lex.actors["west"].exclude
+    # spelling variants of one name are listed as names of the actor
+    assert {"Zelensky", "Zelenskyy", "Zelenskiy", "Kyiv", "Kiev"} <= set(
+        lex.actors["ukraine"].names
+    )
     assert load_lexicon(DEFAULT_LEXICON).fingerprint == lex.fingerprint

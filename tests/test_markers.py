@@ -461,7 +461,7 @@ def test_default_lexicon_examples():
     assert found == [
         ("unilateralism", "hegemon*", "hegemonism"),
         ("unilateralism", "unilateral*", "unilateral"),
-        ("unilateralism", "sanctions", "sanctions"),
+        ("sanctions", "sanctions", "sanctions"),  # its own frame since 2026.2
         ("unilateralism", "cold war mentality", "Cold-War mentality"),
         ("multipolarity", "multi-polar*", "multi-polar"),
         ("multipolarity", "win-win", "win-win"),
@@ -469,6 +469,35 @@ def test_default_lexicon_examples():
     ]
     assert compile_lexicon(compiled) is compiled
     assert compile_lexicon(load_lexicon()).lexicon.fingerprint == compiled.lexicon.fingerprint
+
+
+def test_default_lexicon_exclusions():
+    compiled = compile_lexicon(None)
+    text = (
+        "The Ministry of Internal Affairs of Ukraine said so. Russia rejects interference in "
+        "its internal affairs. A unilateral moratorium; unilateral sanctions. This evil has no "
+        "limits, but their friendship has no limits. Friends and family mourned; China and its "
+        "friends agreed."
+    )
+    found = [(m.group, m.marker, m.text) for m in match_frames(parse(text), compiled)]
+    assert found == [
+        ("sovereignty", "internal affairs", "internal affairs"),
+        ("unilateralism", "unilateral*", "unilateral"),
+        ("sanctions", "sanctions", "sanctions"),
+        ("partnership", "friendship has no limits", "friendship has no limits"),
+        ("partnership", "friend", "friends"),
+    ]
+    actors = [
+        m.text
+        for m in match_actors(
+            parse(
+                "Latin America, the US, the West Bank, "
+                "Western sanctions, Zelenskyy and Zelensky in Kiev."
+            ),
+            compiled,
+        )
+    ]
+    assert actors == ["US", "Western", "Zelenskyy", "Zelensky", "Kiev"]
 
 
 def test_compiled_lexicon_pickles():
