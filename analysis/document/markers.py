@@ -20,10 +20,10 @@ Matching rules (pinned by ``tests/test_markers.py``; see the README section on t
   capitalisation (``US`` matches "US" but not the pronoun "us").
 * ``exclude`` phrases of a frame (or actor) are found with the same rules (case-insensitive,
   hyphens and whitespace, lemmas, ``*`` prefixes, one sentence), every occurrence, overlaps
-  included. A marker hit whose span lies inside an occurrence (``start >= ex.start`` and
-  ``end <= ex.end``) is not a hit: it neither counts nor blocks another marker of the frame
-  from matching there. A hit that only overlaps an occurrence still counts. Exclusions apply
-  to their own frame (or actor) only.
+  included (looked for only around a hit of their frame). A marker hit whose span lies inside
+  an occurrence (``start >= ex.start`` and ``end <= ex.end``) is not a hit: it neither counts
+  nor blocks another marker of the frame from matching there. A hit that only overlaps an
+  occurrence still counts. Exclusions apply to their own frame (or actor) only.
 
 The compiled lexicon indexes the first word of every pattern by lowercased form, lemma and
 prefix, so matching costs a few dictionary look-ups per token, whatever the lexicon size.
@@ -127,6 +127,7 @@ class _Index:
     by_prefix: dict[str, tuple[int, ...]]
     prefix_lengths: tuple[int, ...]
     groups: frozenset[str]  # the groups that have patterns
+    max_words: int  # words of the longest pattern
     # lowercased word -> ids of the patterns whose first word it may match (filled lazily;
     # the candidates depend on the lowercased form only, as the lemma is that form's lemma)
     memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -230,6 +231,7 @@ def _build_index(entries: Iterable[tuple[str, str, bool]], source: str, kind: st
         {k: tuple(v) for k, v in by_prefix.items()},
         tuple(sorted({len(p) for p in by_prefix})),
         frozenset(p.group for p in patterns),
+        max((len(p.words) for p in patterns), default=0),
     )
 
 
@@ -383,18 +385,27 @@ def _fits(words: tuple[_Word, ...], i: int, toks: tuple, text: str) -> bool:
     return True
 
 
-def _spans(parsed: Parsed, index: _Index) -> dict[str, list[tuple[int, int]]]:
-    """Every occurrence (overlaps included) of the index's patterns: group -> spans."""
-    toks = _tokens(parsed)
-    lower, start, end = toks[0], toks[2], toks[3]
-    memo = _memo(index, lower)
-    out: dict[str, list[tuple[int, int]]] = {}
-    for i in [i for i, low in enumerate(lower) if memo[low]]:
-        for pid in memo[lower[i]]:
-            p = index.patterns[pid]
-            if _fits(p.words, i, toks, parsed.text):
-                out.setdefault(p.group, []).append((start[i], end[i + len(p.words) - 1]))
-    return out
+def _excluded(group: str, i: int, last: int, excludes: _Index, toks: tuple, text: str) -> bool:
+    """Whether tokens ``i..last`` lie inside an occurrence of an exclude phrase of ``group``.
+
+    Only the occurrences that can contain them are tried: those starting at most
+    ``max_words - 1`` tokens before ``i``.
+    """
+    lower = toks[0]
+    memo = excludes.memo
+    for j in range(max(0, i - excludes.max_words + 1), i + 1):
+        cands = memo.get(lower[j])
+        if cands is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            cands = memo[lower[j]] = excludes.candidates(lower[j])
+        for pid in cands:
+            p = excludes.patterns[pid]
+            k = j + len(p.words) - 1
+            # tokens are consecutive: a pattern from j <= i to k >= last contains the hit
+            if p.group == group and k >= last and _fits(p.words, j, toks, text):
+                return True
+    return False
 
 
 def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> list[Match]:
@@ -405,7 +416,6 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
     lower, start, end, sent = toks[0], toks[2], toks[3], toks[4]
     text = parsed.text
     groups_out = excludes.groups if excludes is not None else frozenset()
-    excluded: dict[str, list[tuple[int, int]]] | None = None  # found when first needed
     next_free: dict[str, int] = {}
     out: list[Match] = []
     memo = _memo(index, lower)
@@ -416,11 +426,8 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
             if next_free.get(p.group, 0) > i or not _fits(p.words, i, toks, text):
                 continue
             last = i + len(p.words) - 1
-            if p.group in groups_out:
-                if excluded is None:
-                    excluded = _spans(parsed, excludes)
-                if any(a <= start[i] and end[last] <= b for a, b in excluded.get(p.group, ())):
-                    continue
+            if p.group in groups_out and _excluded(p.group, i, last, excludes, toks, text):
+                continue
             key = (-len(p.words), p.order)
             if p.group not in best or key < best[p.group]:
                 best[p.group] = key
