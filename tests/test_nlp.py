@@ -246,6 +246,29 @@ def test_lemma_overrides_loaded_once_and_pinned_to_the_rules_version():
     )
 
 
+def test_lemma_overrides_file_is_validated(tmp_path, monkeypatch):
+    from analysis.document import nlp
+
+    bad = tmp_path / "lemmas.toml"
+    bad.write_text('x = 1\n[lemmas]\nArmed = "armed"\nmedia = "the media"\ndata = 3\n')
+    monkeypatch.setattr(nlp, "data_file", lambda name: tmp_path / name)
+    nlp.lemma_overrides.cache_clear()
+    try:
+        with pytest.raises(ValueError) as e:
+            nlp.lemma_overrides()
+        assert str(e.value) == (
+            f"{bad}: unknown key 'x' (allowed: lemmas); "
+            "'Armed': the form must be a non-empty lowercase string; "
+            "'media': the lemma must be one word without spaces; "
+            "'data': the lemma must be a non-empty lowercase string"
+        )
+    finally:
+        monkeypatch.undo()
+        nlp.lemma_overrides.cache_clear()
+    with pytest.raises(TypeError):
+        nlp.lemma_overrides()["armed"] = "arm"  # read-only
+
+
 # --------------------------------------------------------------------------- terms
 
 

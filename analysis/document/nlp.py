@@ -52,6 +52,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from itertools import compress
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -197,7 +198,7 @@ def lemma_overrides() -> Mapping[str, str]:
                 problems.append(f"{form!r}: the {what} must be one word without spaces")
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
-    return dict(table)
+    return MappingProxyType(dict(table))
 
 
 @lru_cache(maxsize=200_000)
