@@ -7,10 +7,12 @@ import pytest
 from analysis.config import RULES_VERSION, data_file
 from analysis.document.nlp import (
     Parsed,
+    case_moves,
     get_nlp,
     is_number,
     lemma_overrides,
     lemmatize,
+    move_terms,
     parse,
     parse_many,
     term_counts,
@@ -316,6 +318,21 @@ def test_case_sensitive_names_are_terms_apart_from_their_lowercase_twin():
     assert sum(c for _, c in got) == p.n_tokens
     formed = dict(term_counts(p, terms="form", case_sensitive=names))
     assert (formed["US"], formed["us"], formed["Westerners"]) == (2, 2, 1)
+
+
+def test_case_moves_are_the_lexicon_dependent_part_of_the_terms():
+    p = parse("Let US tell us. Us too: the US-led West, Westerners and western China.")
+    names = ["US", "West", "Western*"]
+    moves = case_moves(p, names)
+    assert moves == [("us", "US", 2), ("west", "West", 1), ("westerner", "Westerners", 1)]
+    assert move_terms(term_counts(p), moves) == term_counts(p, case_sensitive=names)
+    assert case_moves(p, names, terms="form") == [
+        ("us", "US", 2),
+        ("west", "West", 1),
+        ("westerners", "Westerners", 1),
+    ]
+    assert case_moves(p, []) == []
+    assert move_terms([("a", 1), ("us", 1)], [("us", "US", 1)]) == [("US", 1), ("a", 1)]
 
 
 def test_case_sensitive_names_match_whole_tokens_only():

@@ -71,10 +71,12 @@ __all__ = [
     "TERM_MODES",
     "Parsed",
     "TermMode",
+    "case_moves",
     "get_nlp",
     "is_number",
     "lemma_overrides",
     "lemmatize",
+    "move_terms",
     "parse",
     "parse_many",
     "term_counts",
@@ -345,21 +347,59 @@ def _case_rules(names: frozenset[str]) -> tuple[re.Pattern[str], frozenset[str],
     return re.compile("|".join(map(re.escape, literals))), exact, prefixes
 
 
-def _recase(parsed: Parsed, counts: Counter, source: list[str], names: frozenset[str]) -> None:
-    """Move the tokens written as a case-sensitive name to a term of their own (in place)."""
-    regex, exact, prefixes = _case_rules(names)
+def _source(parsed: Parsed, terms: TermMode) -> list[str]:
+    """The term of each word token (numbers included) for ``terms``."""
+    if terms == "lemma":
+        return parsed.lemma
+    if terms == "form":
+        return [w.strip(_EDGE_HYPHENS) or w for w in parsed.lower]
+    raise ValueError(f"terms must be one of {', '.join(TERM_MODES)}, got {terms!r}")
+
+
+def case_moves(
+    parsed: Parsed, case_sensitive: Collection[str], *, terms: TermMode = "lemma"
+) -> list[tuple[str, str, int]]:
+    """The counts that the case-sensitive names move from one term to another.
+
+    ``term_counts(p, terms=t, case_sensitive=names)`` is
+    ``move_terms(term_counts(p, terms=t), case_moves(p, names, terms=t))``: the terms
+    without names stay lexicon-independent (and cacheable as such), and the few moves are
+    the lexicon-dependent part.
+
+    Returns:
+        ``(from_term, to_term, count)`` triples, sorted: e.g. ``("us", "US", 2)``.
+    """
+    return _moves(parsed, case_sensitive, _source(parsed, terms))
+
+
+def _moves(
+    parsed: Parsed, case_sensitive: Collection[str], source: list[str]
+) -> list[tuple[str, str, int]]:
+    """:func:`case_moves` with the tokens' terms already listed (``source``)."""
+    if not case_sensitive:
+        return []
+    regex, exact, prefixes = _case_rules(frozenset(case_sensitive))
     text, starts, ends, is_num = parsed.text, parsed.start, parsed.end, parsed.is_num
+    moves: Counter = Counter()
     for m in regex.finditer(text):
         i = bisect_left(starts, m.start())
         if i == len(starts) or starts[i] != m.start() or is_num[i]:
             continue
         token = text[starts[i] : ends[i]].replace("\u2019", "'")
         if token in exact or (prefixes and token.startswith(prefixes)):
-            old = source[i]
-            counts[old] -= 1
-            if not counts[old]:
-                del counts[old]
-            counts[token] += 1
+            moves[(source[i], token)] += 1
+    return sorted((a, b, n) for (a, b), n in moves.items())
+
+
+def move_terms(
+    terms: Iterable[tuple[str, int]], moves: Iterable[tuple[str, str, int]]
+) -> list[tuple[str, int]]:
+    """Apply :func:`case_moves` to ``(term, count)`` pairs; sorted by term, no zero counts."""
+    counts = Counter(dict(terms))
+    for old, new, n in moves:
+        counts[old] -= n
+        counts[new] += n
+    return sorted((t, c) for t, c in counts.items() if c)
 
 
 def term_counts(
@@ -390,13 +430,8 @@ def term_counts(
     Raises:
         ValueError: ``terms`` is not ``"lemma"`` or ``"form"``.
     """
-    if terms == "lemma":
-        source = parsed.lemma
-    elif terms == "form":
-        source = [w.strip(_EDGE_HYPHENS) or w for w in parsed.lower]
-    else:
-        raise ValueError(f"terms must be one of {', '.join(TERM_MODES)}, got {terms!r}")
+    source = _source(parsed, terms)
     counts = Counter(compress(source, map(operator.not_, parsed.is_num)))
     if case_sensitive:
-        _recase(parsed, counts, source, frozenset(case_sensitive))
+        return move_terms(counts.items(), _moves(parsed, case_sensitive, source))
     return sorted(counts.items())
