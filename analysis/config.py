@@ -26,9 +26,11 @@ DEFAULT_OUT = PROJECT_ROOT / "out" / "seeds"
 #: Name of the optional manifest inside a corpus directory.
 MANIFEST_NAME = "sources.csv"
 
-#: Version of the tokenization, lemmatization and sentence rules of :mod:`analysis.document.nlp`:
-#: bump it when they change (it invalidates cached results).
-RULES_VERSION = "2"
+#: Version of the tokenization, lemmatization, number and sentence rules of
+#: :mod:`analysis.document.nlp` and of the lemma overrides ``analysis/data/lemmas.toml``: bump
+#: it when they change (it invalidates cached results; ``tests/test_nlp.py`` pins the file's
+#: hash to this version).
+RULES_VERSION = "3"
 #: The NLP pipeline's versions (read from package metadata, without importing spaCy).
 PIPELINE_VERSION = (
     f"spacy={version('spacy')};lookups={version('spacy-lookups-data')};rules={RULES_VERSION}"

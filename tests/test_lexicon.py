@@ -217,6 +217,54 @@ def test_not_utf8(tmp_path):
         load_lexicon(p)
 
 
+# --------------------------------------------------------------------------- exclude
+
+
+def test_exclude_phrases_load_and_enter_the_fingerprint(tmp_path):
+    text = (
+        '[frames.s]\nmarkers = ["internal affairs"]\n'
+        'exclude = [" Ministry of Internal Affairs ", "internal-affairs department*"]\n'
+        '[actors.us]\nnames = ["America"]\nexclude = ["Latin America"]\n'
+    )
+    lex = load_lexicon(write(tmp_path, text))
+    assert lex.frames["s"] == Frame(
+        "s",
+        "s",
+        ("internal affairs",),
+        ("Ministry of Internal Affairs", "internal-affairs department*"),
+    )
+    assert lex.actors["us"] == Actor("us", "us", ("America",), (), ("Latin America",))
+    assert lex.to_dict()["frames"]["s"]["exclude"] == list(lex.frames["s"].exclude)
+    plain = load_lexicon(write(tmp_path, '[frames.s]\nmarkers = ["internal affairs"]\n', "b"))
+    assert "exclude" not in plain.to_dict()["frames"]["s"]
+    assert plain.fingerprint != lex.fingerprint
+    # a lexicon without exclude keeps the fingerprint it had before exclude existed (the value
+    # computed with the code of commit 6652037)
+    assert plain.fingerprint == "ace61c9b356f7983cede418b7de9cfda45f5a9f6d4a4cfc54d0ae2a5518d4cb7"
+
+
+def test_exclude_errors_name_the_frame_and_phrase(tmp_path):
+    base = '[frames.s]\nmarkers = ["internal affairs", "sovereignty"]\n'
+    msg = errors(tmp_path, base + 'exclude = "Ministry of Internal Affairs"\n')
+    assert "frame 's': 'exclude' must be a list of strings, got str" in msg
+    msg = errors(tmp_path, base + 'exclude = ["", "*x", "no limits", "No-limits", 3]\n')
+    assert "frame 's': exclude phrase #1 is empty ('')" in msg
+    assert "frame 's': exclude phrase '*x': '*' is only allowed at the end" in msg
+    assert (
+        "frame 's': exclude phrase 'No-limits' is listed twice (same words as 'no limits')" in msg
+    )
+    assert "frame 's': exclude phrase #5 must be a string, got 3" in msg
+    msg = errors(tmp_path, base + 'exclude = ["Internal-Affairs"]\n')
+    assert (
+        "frame 's': exclude phrase 'Internal-Affairs' is the marker 'internal affairs' itself"
+        in msg
+    )
+    msg = errors(tmp_path, base + '[actors.us]\nnames = ["America"]\nexclude = ["america"]\n')
+    assert "actor 'us': exclude phrase 'america' is the name 'America' itself" in msg
+    msg = errors(tmp_path, base + "exclude = []\nlabels = 1\n")
+    assert "unknown key 'labels' (allowed: label, markers, exclude)" in msg
+
+
 # --------------------------------------------------------------------------- default
 
 
@@ -224,9 +272,15 @@ def test_default_lexicon():
     lex = load_lexicon()
     assert lex.source == str(DEFAULT_LEXICON)
     assert DEFAULT_LEXICON.name == "lexicon.toml" and DEFAULT_LEXICON.is_file()
-    assert lex.version == "2026.1"
-    assert list(lex.frames) == ["partnership", "sovereignty", "unilateralism", "multipolarity"]
-    assert list(lex.actors) == ["russia", "china", "united_states", "west"]
+    assert lex.version == "2026.2"
+    assert list(lex.frames) == [
+        "partnership",
+        "sovereignty",
+        "unilateralism",
+        "multipolarity",
+        "sanctions",
+    ]
+    assert list(lex.actors) == ["russia", "china", "united_states", "west", "ukraine"]
     required = {
         "partnership": ["friendship", "strategic partnership", "mutual trust", "good neighbour*"],
         "sovereignty": [
@@ -239,7 +293,7 @@ def test_default_lexicon():
             "unilateralism",
             "unilateral*",
             "hegemon*",
-            "sanctions",
+            "abuse of sanctions",
             "cold war mentality",
         ],
         "multipolarity": [
@@ -255,4 +309,17 @@ def test_default_lexicon():
     assert {"NATO", "EU", "European Union"} <= set(lex.actors["west"].names)
     assert lex.actors["united_states"].case_sensitive == ("US",)
     assert "US" not in lex.actors["united_states"].names
+    # audited on the UN General Debate (docs/lexicon.md): sanctions is a topic frame of its
+    # own, intimidation, bare "no limits", "time-tested" and "core interest*" are gone
+    assert lex.frames["sanctions"].markers == ("sanctions",)
+    markers = {m for _, m in lex.markers}
+    assert not {"intimidation", "no limits", "time-tested", "core interest*"} & markers
+    assert "sanctions" not in lex.frames["unilateralism"].markers
+    assert "ministr* of internal affairs" in lex.frames["sovereignty"].exclude
+    assert "Latin America*" in lex.actors["united_states"].exclude
+    assert "West Bank" in lex.actors["west"].exclude
+    # spelling variants of one name are listed as names of the actor
+    assert {"Zelensky", "Zelenskyy", "Zelenskiy", "Kyiv", "Kiev"} <= set(
+        lex.actors["ukraine"].names
+    )
     assert load_lexicon(DEFAULT_LEXICON).fingerprint == lex.fingerprint

@@ -17,6 +17,7 @@ from analysis.document.markers import (
     match_frames,
 )
 from analysis.document.nlp import parse
+from analysis.read.corpus import clean_text
 
 
 def lex(*markers: str, **frames: list[str]):
@@ -225,6 +226,111 @@ def test_actors_not_in_frame_matches():
     assert ms == []
 
 
+# --------------------------------------------------------------------------- exclude
+
+
+def xlex(markers: list[str], exclude: list[str], **other: list[str]):
+    frames = {"f": {"markers": markers, "exclude": exclude}}
+    frames.update({k: {"markers": v} for k, v in other.items()})
+    return compile_lexicon(parse_lexicon({"frames": frames}))
+
+
+def xhits(text: str, compiled) -> list[tuple]:
+    return [
+        (m.group, m.marker, m.start, m.end, m.text) for m in match_frames(parse(text), compiled)
+    ]
+
+
+def test_hit_inside_an_excluded_phrase_does_not_count():
+    c = xlex(["internal affairs"], ["Ministry of Internal Affairs"])
+    text = "The Ministry of Internal Affairs denied interference in internal affairs."
+    assert xhits(text, c) == [("f", "internal affairs", 56, 72, "internal affairs")]
+
+
+def test_excluded_phrases_follow_the_marker_rules():
+    # case, hyphens and line breaks between words, lemmas and * prefixes, as markers
+    c = xlex(["internal affairs"], ["ministr* of internal-affair"])
+    text = "MINISTRIES OF INTERNAL\nAFFAIRS; ministry of internal-affairs; internal affairs"
+    assert [h[4] for h in xhits(text, c)] == ["internal affairs"]
+    # the words of an excluded phrase must be in one sentence, as a marker's
+    assert [h[4] for h in xhits("A ministry of. Internal affairs", c)] == ["Internal affairs"]
+
+
+def test_excluded_hit_does_not_block_another_marker():
+    c = xlex(["no limits", "limits to growth"], ["no limits to"])
+    text = "There are no limits to growth. Friendship has no limits."
+    assert xhits(text, c) == [
+        ("f", "limits to growth", 13, 29, "limits to growth"),  # not inside the excluded span
+        ("f", "no limits", 46, 55, "no limits"),
+    ]
+
+
+def test_hit_only_overlapping_an_excluded_phrase_counts():
+    c = xlex(["strategic partnership", "new"], ["new strategic"])
+    # "new" lies inside "new strategic"; "strategic partnership" only overlaps it
+    assert [h[4] for h in xhits("a new strategic partnership", c)] == ["strategic partnership"]
+
+
+def test_exclusions_apply_to_their_own_frame_only():
+    c = xlex(["internal affairs"], ["Ministry of Internal Affairs"], g=["internal affairs"])
+    assert xhits("Ministry of Internal Affairs", c) == [
+        ("g", "internal affairs", 12, 28, "Internal Affairs")
+    ]
+
+
+def test_overlapping_excluded_phrases_all_count():
+    # leftmost-longest would keep only "ministry of internal affairs"; exclusions keep both
+    c = xlex(
+        ["ministry", "affairs committee"],
+        ["ministry of internal affairs", "internal affairs committee"],
+    )
+    assert xhits("the ministry of internal affairs committee", c) == []
+    assert [h[4] for h in xhits("the ministry of foreign affairs committee", c)] == [
+        "ministry",
+        "affairs committee",
+    ]
+
+
+def test_actor_exclusions():
+    lexicon = parse_lexicon(
+        {
+            "frames": {"f": {"markers": ["x"]}},
+            "actors": {"us": {"names": ["America*"], "exclude": ["Latin America*"]}},
+        }
+    )
+    text = "Latin American states and America; Latin America"
+    ms = match_actors(parse(text), compile_lexicon(lexicon))
+    assert [(m.text, m.start) for m in ms] == [("America", 26)]
+
+
+def test_exclude_phrase_without_a_marker_is_rejected_when_compiled():
+    bad = parse_lexicon(
+        {"frames": {"f": {"markers": ["internal affairs"], "exclude": ["Home Office"]}}}
+    )
+    with pytest.raises(LexiconError, match="frame 'f': exclude phrase 'Home Office' contains"):
+        compile_lexicon(bad)
+
+
+def test_zero_width_character_no_longer_blocks_a_marker():
+    raw = "A strategic\u200b partnership and a strate\u200bgic partnership."
+    c = compile_lexicon(lex("strategic partnership"))
+    assert match_frames(parse(raw), c) == []  # U+200B is neither a space nor a letter
+    cleaned = clean_text(raw)
+    assert [m.text for m in match_frames(parse(cleaned), c)] == ["strategic partnership"] * 2
+
+
+def test_case_sensitive_terms_of_the_compiled_lexicon():
+    assert compile_lexicon(ACTORS).case_sensitive_terms == frozenset({"US"})
+    several = parse_lexicon(
+        {
+            "frames": {"f": {"markers": ["x"]}},
+            "actors": {"a": {"case_sensitive": ["West", "Western*", "White House", "US-led"]}},
+        }
+    )
+    # names of more than one token cannot be a term
+    assert compile_lexicon(several).case_sensitive_terms == frozenset({"West", "Western*"})
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -355,7 +461,7 @@ def test_default_lexicon_examples():
     assert found == [
         ("unilateralism", "hegemon*", "hegemonism"),
         ("unilateralism", "unilateral*", "unilateral"),
-        ("unilateralism", "sanctions", "sanctions"),
+        ("sanctions", "sanctions", "sanctions"),  # its own frame since 2026.2
         ("unilateralism", "cold war mentality", "Cold-War mentality"),
         ("multipolarity", "multi-polar*", "multi-polar"),
         ("multipolarity", "win-win", "win-win"),
@@ -363,6 +469,35 @@ def test_default_lexicon_examples():
     ]
     assert compile_lexicon(compiled) is compiled
     assert compile_lexicon(load_lexicon()).lexicon.fingerprint == compiled.lexicon.fingerprint
+
+
+def test_default_lexicon_exclusions():
+    compiled = compile_lexicon(None)
+    text = (
+        "The Ministry of Internal Affairs of Ukraine said so. Russia rejects interference in "
+        "its internal affairs. A unilateral moratorium; unilateral sanctions. This evil has no "
+        "limits, but their friendship has no limits. Friends and family mourned; China and its "
+        "friends agreed."
+    )
+    found = [(m.group, m.marker, m.text) for m in match_frames(parse(text), compiled)]
+    assert found == [
+        ("sovereignty", "internal affairs", "internal affairs"),
+        ("unilateralism", "unilateral*", "unilateral"),
+        ("sanctions", "sanctions", "sanctions"),
+        ("partnership", "friendship has no limits", "friendship has no limits"),
+        ("partnership", "friend", "friends"),
+    ]
+    actors = [
+        m.text
+        for m in match_actors(
+            parse(
+                "Latin America, the US, the West Bank, "
+                "Western sanctions, Zelenskyy and Zelensky in Kiev."
+            ),
+            compiled,
+        )
+    ]
+    assert actors == ["US", "Western", "Zelenskyy", "Zelensky", "Kiev"]
 
 
 def test_compiled_lexicon_pickles():

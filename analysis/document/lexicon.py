@@ -7,14 +7,16 @@ A lexicon file looks like this (see the README section on the lexicon for the fu
     [frames.partnership]
     label = "Partnership and friendship"     # optional, defaults to the key
     markers = ["friendship", "strategic partnership", "mutual trust", "good neighbour*"]
+    exclude = ["no limits to"]    # optional: a marker hit inside one of these does not count
 
     [actors.united_states]        # optional section
     label = "United States"
     names = ["United States", "U.S.", "Washington"]
     case_sensitive = ["US"]       # optional: names matched with their exact capitalisation
+    exclude = ["Latin America"]   # optional, as for frames
 
-A marker (or actor name) is split into words on whitespace and hyphens; a word may end in
-``*`` (prefix match). Loading only validates the file; matching lives in
+A marker (or actor name, or exclude phrase) is split into words on whitespace and hyphens; a
+word may end in ``*`` (prefix match). Loading only validates the file; matching lives in
 :mod:`analysis.document.markers`.
 """
 
@@ -51,8 +53,8 @@ HYPHEN_CLASS = re.escape(HYPHENS)
 _SPLIT = re.compile(rf"[\s{HYPHEN_CLASS}]+")
 
 _TOP_KEYS = ("version", "frames", "actors")
-_FRAME_KEYS = ("label", "markers")
-_ACTOR_KEYS = ("label", "names", "case_sensitive")
+_FRAME_KEYS = ("label", "markers", "exclude")
+_ACTOR_KEYS = ("label", "names", "case_sensitive", "exclude")
 
 
 def default_lexicon_path() -> Path:
@@ -75,21 +77,28 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True)
 class Frame:
-    """A frame: a named group of markers (counted together)."""
+    """A frame: a named group of markers (counted together).
+
+    ``exclude`` phrases are matched like markers; a marker hit lying inside one of their
+    occurrences does not count.
+    """
 
     name: str
     label: str
     markers: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Actor:
-    """An actor: a named group of names (``case_sensitive`` ones keep their capitalisation)."""
+    """An actor: a named group of names (``case_sensitive`` ones keep their capitalisation;
+    ``exclude`` as for :class:`Frame`)."""
 
     name: str
     label: str
     names: tuple[str, ...]
     case_sensitive: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,14 +122,19 @@ class Lexicon:
         out: dict = {}
         if self.version is not None:
             out["version"] = self.version
-        out["frames"] = {
-            f.name: {"label": f.label, "markers": list(f.markers)} for f in self.frames.values()
-        }
+        frames = {}
+        for f in self.frames.values():
+            frames[f.name] = {"label": f.label, "markers": list(f.markers)}
+            if f.exclude:  # only when given: older lexicons keep their fingerprint
+                frames[f.name]["exclude"] = list(f.exclude)
+        out["frames"] = frames
         actors = {}
         for a in self.actors.values():
             actors[a.name] = {"label": a.label, "names": list(a.names)}
             if a.case_sensitive:
                 actors[a.name]["case_sensitive"] = list(a.case_sensitive)
+            if a.exclude:
+                actors[a.name]["exclude"] = list(a.exclude)
         if actors:
             out["actors"] = actors
         return out
@@ -130,7 +144,9 @@ class Lexicon:
         """SHA-256 hex digest of the canonical JSON of version, frames and actors.
 
         Independent of the file's comments, formatting and ``source``; changes when any
-        label, marker, name or their order changes (order decides ties, so it matters).
+        label, marker, name, exclude phrase or their order changes (order decides ties, so
+        it matters). A lexicon without ``exclude`` keeps the fingerprint it had before
+        ``exclude`` existed.
         """
         data = self.to_dict()
         data["frames"] = [[k, v] for k, v in data["frames"].items()]
@@ -197,6 +213,26 @@ def _check_entries(
     return tuple(out)
 
 
+def _exclude(
+    spec: Mapping, entries: Sequence[str], what: str, where: str, problems: list[str]
+) -> tuple[str, ...]:
+    """Validate the ``exclude`` phrases of a frame or actor (``entries``: its markers/names)."""
+    if "exclude" not in spec:
+        return ()
+    phrases = _check_entries(
+        spec["exclude"], key="exclude phrase", toml_key="exclude", where=where, problems=problems
+    )
+    own = {tuple(w.lower() for w in marker_words(e)): e for e in entries}
+    for phrase in phrases:
+        same = own.get(tuple(w.lower() for w in marker_words(phrase)))
+        if same is not None:
+            problems.append(
+                f"{where}: exclude phrase {phrase!r} is the {what} {same!r} itself "
+                "(it would remove every hit of it)"
+            )
+    return phrases
+
+
 def _label(spec: Mapping, name: str, where: str, problems: list[str]) -> str:
     label = spec.get("label", name)
     if not isinstance(label, str) or not label.strip():
@@ -218,7 +254,10 @@ def parse_lexicon(data: Mapping, *, source: str = "<dict>") -> Lexicon:
         LexiconError: listing every problem, each naming ``source``, the frame or actor and
             the marker: unknown keys, a frame with no markers, an empty marker, ``*`` not at
             the end of a word, a marker listed twice in the same frame (also when spelt
-            differently, e.g. ``win-win`` and ``Win win``), wrong types.
+            differently, e.g. ``win-win`` and ``Win win``), wrong types; the same checks for
+            ``exclude`` phrases, and an exclude phrase that is one of the frame's markers
+            (or the actor's names). An exclude phrase that contains none of the frame's
+            markers is found when the lexicon is compiled for matching.
     """
     problems: list[str] = []
     if not isinstance(data, Mapping):
@@ -251,7 +290,8 @@ def parse_lexicon(data: Mapping, *, source: str = "<dict>") -> Lexicon:
             markers = _check_entries(
                 spec["markers"], key="marker", toml_key="markers", where=where, problems=problems
             )
-            frames[name] = Frame(name, label, markers)
+            exclude = _exclude(spec, markers, "marker", where, problems)
+            frames[name] = Frame(name, label, markers, exclude)
 
     actors: dict[str, Actor] = {}
     raw_actors = data.get("actors", {})
@@ -286,7 +326,8 @@ def parse_lexicon(data: Mapping, *, source: str = "<dict>") -> Lexicon:
             case_sensitive=True,
             seen=seen,
         )
-        actors[name] = Actor(name, label, names, exact)
+        exclude = _exclude(spec, [*names, *exact], "name", where, problems)
+        actors[name] = Actor(name, label, names, exact, exclude)
 
     if problems:
         raise LexiconError(problems)

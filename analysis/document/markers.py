@@ -18,6 +18,12 @@ Matching rules (pinned by ``tests/test_markers.py``; see the README section on t
   between markers of the same length goes to the one listed first. Frames are independent.
 * Actor names listed under ``case_sensitive`` match only tokens with exactly that
   capitalisation (``US`` matches "US" but not the pronoun "us").
+* ``exclude`` phrases of a frame (or actor) are found with the same rules (case-insensitive,
+  hyphens and whitespace, lemmas, ``*`` prefixes, one sentence), every occurrence, overlaps
+  included (looked for only around a hit of their frame). A marker hit whose span lies inside
+  an occurrence (``start >= ex.start`` and ``end <= ex.end``) is not a hit: it neither counts
+  nor blocks another marker of the frame from matching there. A hit that only overlaps an
+  occurrence still counts. Exclusions apply to their own frame (or actor) only.
 
 The compiled lexicon indexes the first word of every pattern by lowercased form, lemma and
 prefix, so matching costs a few dictionary look-ups per token, whatever the lexicon size.
@@ -120,6 +126,8 @@ class _Index:
     by_lemma: dict[str, tuple[int, ...]]
     by_prefix: dict[str, tuple[int, ...]]
     prefix_lengths: tuple[int, ...]
+    groups: frozenset[str]  # the groups that have patterns
+    max_words: int  # words of the longest pattern
     # lowercased word -> ids of the patterns whose first word it may match (filled lazily;
     # the candidates depend on the lowercased form only, as the lemma is that form's lemma)
     memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -141,11 +149,25 @@ class _Index:
 
 @dataclass(frozen=True, slots=True)
 class CompiledLexicon:
-    """A lexicon prepared for fast matching (build with :func:`compile_lexicon`)."""
+    """A lexicon prepared for fast matching (build with :func:`compile_lexicon`).
+
+    Attributes:
+        lexicon: The lexicon.
+        frames: Index of the frame markers.
+        actors: Index of the actor names.
+        frame_excludes: Index of the frames' ``exclude`` phrases (group = frame).
+        actor_excludes: Index of the actors' ``exclude`` phrases (group = actor).
+        case_sensitive_terms: The ``case_sensitive`` actor names that are one token ("US",
+            "Western*"): give them to :func:`analysis.document.nlp.term_counts` to keep
+            "US" apart from "us" in terms.
+    """
 
     lexicon: Lexicon
     frames: _Index
     actors: _Index
+    frame_excludes: _Index
+    actor_excludes: _Index
+    case_sensitive_terms: frozenset[str] = frozenset()
 
 
 def _word(raw: str, case_sensitive: bool) -> _Word:
@@ -208,6 +230,8 @@ def _build_index(entries: Iterable[tuple[str, str, bool]], source: str, kind: st
         {k: tuple(v) for k, v in by_lemma.items()},
         {k: tuple(v) for k, v in by_prefix.items()},
         tuple(sorted({len(p) for p in by_prefix})),
+        frozenset(p.group for p in patterns),
+        max((len(p.words) for p in patterns), default=0),
     )
 
 
@@ -222,20 +246,58 @@ def compile_lexicon(lexicon: Lexicon | CompiledLexicon | str | Path | None) -> C
     matches the two tokens "People" + "'s".
 
     Raises:
-        LexiconError: a marker word has no letter or digit, so it can never match.
+        LexiconError: a marker word has no letter or digit, so it can never match; an
+            exclude phrase (without ``*``) contains no marker of its frame (or name of its
+            actor), so it can never change a count.
     """
     if isinstance(lexicon, CompiledLexicon):
         return lexicon
     if not isinstance(lexicon, Lexicon):
         lexicon = load_lexicon(lexicon)
-    frames = [(f.name, m, False) for f in lexicon.frames.values() for m in f.markers]
-    actors = [(a.name, n, False) for a in lexicon.actors.values() for n in a.names]
-    actors += [(a.name, n, True) for a in lexicon.actors.values() for n in a.case_sensitive]
-    return CompiledLexicon(
+    src = lexicon.source
+    frames_ = lexicon.frames.values()
+    actors_ = lexicon.actors.values()
+    frames = [(f.name, m, False) for f in frames_ for m in f.markers]
+    actors = [(a.name, n, False) for a in actors_ for n in a.names]
+    exact = [(a.name, n, True) for a in actors_ for n in a.case_sensitive]
+    compiled = CompiledLexicon(
         lexicon,
-        _build_index(frames, lexicon.source, "frame"),
-        _build_index(actors, lexicon.source, "actor"),
+        _build_index(frames, src, "frame"),
+        _build_index(actors + exact, src, "actor"),
+        _build_index([(f.name, x, False) for f in frames_ for x in f.exclude], src, "frame"),
+        _build_index([(a.name, x, False) for a in actors_ for x in a.exclude], src, "actor"),
+        frozenset(n for _, n, _ in exact if _one_token(n)),
     )
+    _check_excludes(compiled)
+    return compiled
+
+
+def _one_token(name: str) -> bool:
+    """Whether a name is one word token for the tokenizer ("US" is, "White House" is not)."""
+    problems: list[str] = []
+    return len([p for w in marker_words(name) for p in _split_word(w, "", problems)]) == 1
+
+
+def _check_excludes(compiled: CompiledLexicon) -> None:
+    """Every exclude phrase without ``*`` must contain a hit of its own frame (or actor)."""
+    from analysis.document.nlp import parse
+
+    problems = []
+    for kind, index, excludes in (
+        ("frame", compiled.frames, compiled.frame_excludes),
+        ("actor", compiled.actors, compiled.actor_excludes),
+    ):
+        for p in excludes.patterns:
+            if "*" in p.marker:
+                continue
+            if not any(m.group == p.group for m in _match(parse(p.marker), index)):
+                problems.append(
+                    f"{compiled.lexicon.source}: {kind} {p.group!r}: exclude phrase "
+                    f"{p.marker!r} contains none of its {'markers' if kind == 'frame' else 'names'}"
+                    ", so it can never change a count"
+                )
+    if problems:
+        raise LexiconError(problems)
 
 
 def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
@@ -290,25 +352,8 @@ _LAST_TOKENS: list = [None, None]
 _MEMO_MAX = 500_000
 
 
-def _match(parsed: Parsed, index: _Index) -> list[Match]:
-    patterns = index.patterns
-    if not patterns:
-        return []
-    lower, lemma, start, end, sent = _tokens(parsed)
-    text = parsed.text
-    n = len(lower)
-    next_free: dict[str, int] = {}
-    out: list[Match] = []
-
-    def word_ok(w: _Word, k: int) -> bool:
-        kind, wt, wl = w
-        if kind == _EXACT:
-            return lower[k] == wt or lemma[k] == wl
-        if kind == _PREFIX:
-            return lower[k].startswith(wt)
-        tok = text[start[k] : end[k]]
-        return tok == wt if kind == _CASE else tok.startswith(wt)
-
+def _memo(index: _Index, lower: list[str]) -> dict[str, tuple[int, ...]]:
+    """The index's candidate memo, filled for every word of ``lower``."""
     memo = index.memo
     new = set(lower).difference(memo)
     if len(memo) + len(new) > _MEMO_MAX:
@@ -316,31 +361,76 @@ def _match(parsed: Parsed, index: _Index) -> list[Match]:
         new = set(lower)
     for w in new:
         memo[w] = index.candidates(w)
-    for i in [i for i, low in enumerate(lower) if memo[low]]:
-        cands = memo[lower[i]]
-        best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)
+    return memo
+
+
+def _fits(words: tuple[_Word, ...], i: int, toks: tuple, text: str) -> bool:
+    """Whether the pattern ``words`` matches the tokens from ``i`` on (rules: module doc)."""
+    lower, lemma, start, end, sent = toks
+    if i + len(words) > len(lower):
+        return False
+    for j, (kind, wt, wl) in enumerate(words):
+        k = i + j
+        if j and (sent[k] != sent[i] or _GAP.fullmatch(text, end[k - 1], start[k]) is None):
+            return False
+        if kind == _EXACT:
+            ok = lower[k] == wt or lemma[k] == wl
+        elif kind == _PREFIX:
+            ok = lower[k].startswith(wt)
+        else:
+            tok = text[start[k] : end[k]]
+            ok = tok == wt if kind == _CASE else tok.startswith(wt)
+        if not ok:
+            return False
+    return True
+
+
+def _excluded(group: str, i: int, last: int, excludes: _Index, toks: tuple, text: str) -> bool:
+    """Whether tokens ``i..last`` lie inside an occurrence of an exclude phrase of ``group``.
+
+    Only the occurrences that can contain them are tried: those starting at most
+    ``max_words - 1`` tokens before ``i``.
+    """
+    lower = toks[0]
+    memo = excludes.memo
+    for j in range(max(0, i - excludes.max_words + 1), i + 1):
+        cands = memo.get(lower[j])
+        if cands is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            cands = memo[lower[j]] = excludes.candidates(lower[j])
         for pid in cands:
+            p = excludes.patterns[pid]
+            k = j + len(p.words) - 1
+            # tokens are consecutive: a pattern from j <= i to k >= last contains the hit
+            if p.group == group and k >= last and _fits(p.words, j, toks, text):
+                return True
+    return False
+
+
+def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> list[Match]:
+    patterns = index.patterns
+    if not patterns:
+        return []
+    toks = _tokens(parsed)
+    lower, start, end, sent = toks[0], toks[2], toks[3], toks[4]
+    text = parsed.text
+    groups_out = excludes.groups if excludes is not None else frozenset()
+    next_free: dict[str, int] = {}
+    out: list[Match] = []
+    memo = _memo(index, lower)
+    for i in [i for i, low in enumerate(lower) if memo[low]]:
+        best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)
+        for pid in memo[lower[i]]:
             p = patterns[pid]
-            if next_free.get(p.group, 0) > i:
+            if next_free.get(p.group, 0) > i or not _fits(p.words, i, toks, text):
                 continue
-            words = p.words
-            nw = len(words)
-            if i + nw > n or not word_ok(words[0], i):
+            last = i + len(p.words) - 1
+            if p.group in groups_out and _excluded(p.group, i, last, excludes, toks, text):
                 continue
-            ok = True
-            for j in range(1, nw):
-                k = i + j
-                if (
-                    sent[k] != sent[i]
-                    or _GAP.fullmatch(text, end[k - 1], start[k]) is None
-                    or not word_ok(words[j], k)
-                ):
-                    ok = False
-                    break
-            if ok:
-                key = (-nw, p.order)
-                if p.group not in best or key < best[p.group]:
-                    best[p.group] = key
+            key = (-len(p.words), p.order)
+            if p.group not in best or key < best[p.group]:
+                best[p.group] = key
         for group, (neg_nw, order) in best.items():
             last = i - neg_nw - 1
             s, e = start[i], end[last]
@@ -351,13 +441,19 @@ def _match(parsed: Parsed, index: _Index) -> list[Match]:
 
 
 def match_frames(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
-    """All frame-marker matches in one parsed document, sorted by (start, group, marker)."""
-    return _match(parsed, compiled.frames)
+    """All frame-marker matches in one parsed document, sorted by (start, group, marker).
+
+    Hits inside an occurrence of one of the frame's ``exclude`` phrases are left out.
+    """
+    return _match(parsed, compiled.frames, compiled.frame_excludes)
 
 
 def match_actors(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
-    """All actor-name matches (``group`` = actor key), sorted by (start, group, marker)."""
-    return _match(parsed, compiled.actors)
+    """All actor-name matches (``group`` = actor key), sorted by (start, group, marker).
+
+    Hits inside an occurrence of one of the actor's ``exclude`` phrases are left out.
+    """
+    return _match(parsed, compiled.actors, compiled.actor_excludes)
 
 
 # --------------------------------------------------------------------------- tables
@@ -394,13 +490,13 @@ def find_markers(
     """
     _check_docs(docs)
     compiled = compile_lexicon(lexicon)
-    index = compiled.frames if kind == "frames" else compiled.actors
+    match = match_frames if kind == "frames" else match_actors
     columns = MATCH_COLUMNS if kind == "frames" else ACTOR_COLUMNS
     rows = []
     for doc_id, parsed in zip(docs["doc_id"], parse_many(docs["text"].tolist()), strict=True):
         rows.extend(
             (doc_id, m.sent_id, m.group, m.marker, m.start, m.end, m.text)
-            for m in _match(parsed, index)
+            for m in match(parsed, compiled)
         )
     return _matches_frame(rows, columns)
 

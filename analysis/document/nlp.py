@@ -11,33 +11,82 @@ Word tokens are tokens that are neither punctuation nor whitespace and contain a
 one letter or digit. Their lowercased form writes the typographic apostrophe ``’`` as ``'``
 ("People’s" and "People's" are the same words). Lemmas are the lookup lemma
 (``spacy-lookups-data``) of that lowercased form (the lookup table is case-sensitive), with
-two corrections: the clitic ``'s`` (possessive, "is" or "has") stays ``'s`` instead of the
-table's "have", and hyphens at the edges of a token ("high -level") are dropped ("level").
+three corrections: the clitic ``'s`` (possessive, "is" or "has") stays ``'s`` instead of the
+table's "have"; hyphens at the edges of a token ("high -level") are dropped ("level"); and
+the forms listed in ``analysis/data/lemmas.toml`` get the lemma given there instead of the
+table's (``armed`` → armed, not arm; ``media`` → media, not medium; see
+:func:`lemma_overrides`).
+
+**Numbers** (``Parsed.is_num``, excluded from terms by :func:`term_counts`; still word tokens,
+so counted in ``n_tokens``): a token is a number when spaCy's ``like_num`` says so (digits
+with ``,`` or ``.``, one ``/`` fraction, a leading ``+ - ± ~``, number words and ordinal
+words: "2,000", "-3", "9/11", "one", "million", "first", "twentieth") **or** its lowercased
+form is an optional sign (``+ - − ± ~``), digits joined by ``, . : / h -`` or ``–`` (or a
+vulgar fraction "½"), and an optional suffix:
+
+==========================  ===========================================================
+form                        examples
+==========================  ===========================================================
+times, dates, scores        12:40, 12.30, 12h40, 4/15/22, 24.02.2022, 2022-23, 3–2
+signs                       −3 (U+2212 minus)
+ordinals                    75th, 1st, 21st, 10,000th
+decades                     1990s, 90s ("'90s" and "1990's" are split by the tokenizer)
+magnitudes                  10k, 1.5m, 3.5bn, 2mn, 1.2tn, 1.2trn
+per cent                    0.5pc; "75%" is the number "75" and the symbol "%"
+clock times                 10:30am, 17:00gmt ("9am" is split: "9" + "am")
+==========================  ===========================================================
+
+Tokens mixing digits with other letters are **not** numbers: names such as "G20", "F-16",
+"COVID-19", "S-400", "MH17", "4x4" stay terms, and so do roman numerals ("World War II").
 """
 
 from __future__ import annotations
 
+import operator
 import os
-from collections.abc import Iterable, Iterator
+import re
+import tomllib
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
+from itertools import compress
+from types import MappingProxyType
+from typing import Literal
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analysis.config import PIPELINE_VERSION, RULES_VERSION  # noqa: F401 (re-exported)
+from analysis.config import (  # noqa: F401 (versions re-exported)
+    PIPELINE_VERSION,
+    RULES_VERSION,
+    data_file,
+)
 
 __all__ = [
     "PIPELINE_VERSION",
+    "TERM_MODES",
     "Parsed",
+    "TermMode",
+    "case_moves",
     "get_nlp",
+    "is_number",
+    "lemma_overrides",
     "lemmatize",
+    "move_terms",
     "parse",
     "parse_many",
+    "term_counts",
     "word_forms",
 ]
+
+#: What a term is: the lemma of a word token, or its lowercased form.
+TermMode = Literal["lemma", "form"]
+#: The values of :data:`TermMode`.
+TERM_MODES: tuple[str, ...] = ("lemma", "form")
 
 
 _MODEL_ENV = "FRAMING_SPACY_MODEL"
@@ -54,7 +103,8 @@ class Parsed:
         start: Character offset where each word token starts.
         end: Character offset where each word token ends.
         sent: Sentence id (index into ``sentences``) of each word token.
-        is_num: Whether each word token is number-like ("2,000", "75th").
+        is_num: Whether each word token is a number ("2,000", "12:40", "75th", "1990s"; see
+            the module docstring).
         sentences: ``(start, end)`` character span of each sentence, whitespace trimmed.
     """
 
@@ -125,9 +175,41 @@ def _lemma_table():
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
+@cache
+def lemma_overrides() -> Mapping[str, str]:
+    """The lemma overrides of ``analysis/data/lemmas.toml``: lowercased form → lemma.
+
+    Read once per process.
+
+    Raises:
+        ValueError: the file is not a ``[lemmas]`` table of lowercase, non-empty,
+            single-word strings (the message names each bad entry).
+    """
+    path = data_file("lemmas.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table = data.get("lemmas")
+    problems = [f"unknown key {k!r} (allowed: lemmas)" for k in data if k != "lemmas"]
+    if not isinstance(table, dict):
+        problems.append("no [lemmas] table")
+        table = {}
+    for form, lemma in table.items():
+        for what, value in (("form", form), ("lemma", lemma)):
+            if not isinstance(value, str) or not value or value != value.lower():
+                problems.append(f"{form!r}: the {what} must be a non-empty lowercase string")
+            elif value.split() != [value]:
+                problems.append(f"{form!r}: the {what} must be one word without spaces")
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return MappingProxyType(dict(table))
+
+
 @lru_cache(maxsize=200_000)
 def lemmatize(lower: str) -> str:
-    """Lookup lemma of an already lowercased word (the word itself when not in the table)."""
+    """Lemma of an already lowercased word: its override (:func:`lemma_overrides`), else its
+    lookup lemma, else the word itself."""
+    override = lemma_overrides().get(lower)
+    if override is not None:
+        return override
     return _lemma_table().get(lower, lower)
 
 
@@ -152,6 +234,19 @@ def _is_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+_NUMBER = re.compile(
+    r"[-+\u2212±~]?"
+    r"(?:\d+(?:[.,:/h\-\u2013]\d+)*|[.,]\d+|[\u00bc-\u00be\u2150-\u215e])"
+    r"(?:st|nd|rd|th|s|k|m|bn|mn|tn|trn|pc|am|pm|gmt|utc)?"
+)
+
+
+def is_number(lower: str) -> bool:
+    """Whether a lowercased word token is a number by this module's rule (see the module
+    docstring; spaCy's ``like_num`` is the other half of ``Parsed.is_num``)."""
+    return _NUMBER.fullmatch(lower) is not None
+
+
 #: Per-lexeme facts, keyed by the ORTH hash: ``None`` for whitespace, else
 #: ``(length, lower, lemma, is_num)`` with ``lower = None`` for punctuation/non-words. They
 #: depend only on the token text, so each distinct text is examined once per process.
@@ -167,7 +262,7 @@ def _lexeme_info(doc: Doc, orth: int) -> tuple[int, str | None, str, bool] | Non
         info = (len(text), None, "", False)
     else:
         low, lemma = word_forms(lex.lower_)
-        info = (len(text), low, lemma, bool(lex.like_num))
+        info = (len(text), low, lemma, bool(lex.like_num) or is_number(low))
     _LEXEME_INFO[orth] = info
     return info
 
@@ -238,3 +333,105 @@ def parse_many(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Parsed
     """Run the NLP pass on many texts (streaming, in order)."""
     for doc in get_nlp().pipe(texts, batch_size=batch_size):
         yield _to_parsed(doc)
+
+
+# --------------------------------------------------------------------------- terms
+
+
+@lru_cache(maxsize=64)
+def _case_rules(names: frozenset[str]) -> tuple[re.Pattern[str], frozenset[str], tuple[str, ...]]:
+    """A regex finding the case-sensitive names in a text, the exact names and the prefixes."""
+    exact = frozenset(n for n in names if not n.endswith("*"))
+    prefixes = tuple(sorted(n[:-1] for n in names if n.endswith("*")))
+    literals = sorted({*exact, *prefixes}, key=lambda n: (-len(n), n))
+    return re.compile("|".join(map(re.escape, literals))), exact, prefixes
+
+
+def _source(parsed: Parsed, terms: TermMode) -> list[str]:
+    """The term of each word token (numbers included) for ``terms``."""
+    if terms == "lemma":
+        return parsed.lemma
+    if terms == "form":
+        return [w.strip(_EDGE_HYPHENS) or w for w in parsed.lower]
+    raise ValueError(f"terms must be one of {', '.join(TERM_MODES)}, got {terms!r}")
+
+
+def case_moves(
+    parsed: Parsed, case_sensitive: Collection[str], *, terms: TermMode = "lemma"
+) -> list[tuple[str, str, int]]:
+    """The counts that the case-sensitive names move from one term to another.
+
+    ``term_counts(p, terms=t, case_sensitive=names)`` is
+    ``move_terms(term_counts(p, terms=t), case_moves(p, names, terms=t))``: the terms
+    without names stay lexicon-independent (and cacheable as such), and the few moves are
+    the lexicon-dependent part.
+
+    Returns:
+        ``(from_term, to_term, count)`` triples, sorted: e.g. ``("us", "US", 2)``.
+    """
+    return _moves(parsed, case_sensitive, _source(parsed, terms))
+
+
+def _moves(
+    parsed: Parsed, case_sensitive: Collection[str], source: list[str]
+) -> list[tuple[str, str, int]]:
+    """:func:`case_moves` with the tokens' terms already listed (``source``)."""
+    if not case_sensitive:
+        return []
+    regex, exact, prefixes = _case_rules(frozenset(case_sensitive))
+    text, starts, ends, is_num = parsed.text, parsed.start, parsed.end, parsed.is_num
+    moves: Counter = Counter()
+    for m in regex.finditer(text):
+        i = bisect_left(starts, m.start())
+        if i == len(starts) or starts[i] != m.start() or is_num[i]:
+            continue
+        token = text[starts[i] : ends[i]].replace("\u2019", "'")
+        if token in exact or (prefixes and token.startswith(prefixes)):
+            moves[(source[i], token)] += 1
+    return sorted((a, b, n) for (a, b), n in moves.items())
+
+
+def move_terms(
+    terms: Iterable[tuple[str, int]], moves: Iterable[tuple[str, str, int]]
+) -> list[tuple[str, int]]:
+    """Apply :func:`case_moves` to ``(term, count)`` pairs; sorted by term, no zero counts."""
+    counts = Counter(dict(terms))
+    for old, new, n in moves:
+        counts[old] -= n
+        counts[new] += n
+    return sorted((t, c) for t, c in counts.items() if c)
+
+
+def term_counts(
+    parsed: Parsed,
+    *,
+    terms: TermMode = "lemma",
+    case_sensitive: Collection[str] = (),
+) -> list[tuple[str, int]]:
+    """The terms of one document and their counts, sorted by term.
+
+    A term is the lemma (``terms="lemma"``, :attr:`Parsed.lemma`) or the lowercased form
+    (``terms="form"``, :attr:`Parsed.lower` without hyphens at its edges) of a word token
+    that is not a number (:attr:`Parsed.is_num`). Stop words are kept.
+
+    Args:
+        parsed: The document after the NLP pass.
+        terms: ``"lemma"`` or ``"form"``.
+        case_sensitive: Names whose exact capitalisation is a term of its own, as the
+            lexicon's ``case_sensitive`` actor names (``US``; a trailing ``*`` is a prefix,
+            ``Western*``). A token written exactly so (a prefix name: starting so) counts as
+            that token as written ("US", "Westerners"), apart from its lowercase twin
+            ("us"). Only whole tokens: "US-led" stays "us-led", and a name of several
+            tokens ("White House") changes no term.
+
+    Returns:
+        ``(term, count)`` pairs, sorted by term (capitalised terms sort first).
+
+    Raises:
+        ValueError: ``terms`` is not ``"lemma"`` or ``"form"``.
+    """
+    source = _source(parsed, terms)
+    counts = Counter(compress(source, map(operator.not_, parsed.is_num)))
+    if case_sensitive:
+        return move_terms(counts.items(), _moves(parsed, case_sensitive, source))
+    return sorted(counts.items())

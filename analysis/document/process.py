@@ -7,14 +7,13 @@ cached (:mod:`analysis.runner.doc_cache`) and shipped between processes.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from analysis.document import markers as mk
 from analysis.document import tone as st
 from analysis.document.lexicon import Lexicon
-from analysis.document.nlp import Parsed, parse_many
+from analysis.document.nlp import Parsed, TermMode, parse_many, term_counts
 
 __all__ = [
     "DocResult",
@@ -44,9 +43,11 @@ class DocResult:
     actors: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
 
 
-def terms(parsed: Parsed) -> list[tuple[str, int]]:
-    counts = Counter(lem for lem, num in zip(parsed.lemma, parsed.is_num, strict=True) if not num)
-    return sorted(counts.items())
+def terms(
+    parsed: Parsed, *, terms: TermMode = "lemma", case_sensitive: Collection[str] = ()
+) -> list[tuple[str, int]]:
+    """The document's term counts, sorted (see :func:`analysis.document.nlp.term_counts`)."""
+    return term_counts(parsed, terms=terms, case_sensitive=case_sensitive)
 
 
 def sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, float]]:

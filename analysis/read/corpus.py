@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from analysis.schema import DOCUMENT_COLUMNS
 
 __all__ = [
     "DOCUMENT_COLUMNS",
+    "INVISIBLE",
     "CorpusError",
     "DuplicateWarning",
     "Document",
@@ -143,16 +145,33 @@ def find_dateline(text: str, registry: OutletRegistry) -> re.Match[str] | None:
     return _dateline(registry).search(text)
 
 
+#: Invisible characters removed before anything else: zero-width space, non-joiner and
+#: joiner (U+200B-U+200D), word joiner (U+2060), a byte-order mark inside the text (U+FEFF)
+#: and the soft hyphen (U+00AD), which web pages put inside words ("sover\u00adeignty").
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def _visible_nfc(text: str) -> str:
+    if any(ch in text for ch in INVISIBLE):
+        text = text.translate(_INVISIBLE_TABLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
 def clean_text(body: str, registry: OutletRegistry | None = None) -> str:
     """Remove the dateline and web boilerplate from an article body (header already split).
 
-    Rules, in order: navigation lines ("Back to Main page"); TASS-style time stamp lines
+    Rules, in order: the invisible characters of :data:`INVISIBLE` are removed and the text
+    is NFC-normalised (so "e" + combining acute is "é", and a zero-width space cannot split
+    a word or a marker); navigation lines ("Back to Main page"); TASS-style time stamp lines
     ("November 01, 15:36 UTC+3 BEIJING") and the section label just above them; the first
     dateline ("MOSCOW, May 15. /TASS/.", "(MENAFN)", "BEIJING, May 8 (Xinhua) --"); MENAFN's
     trailing tracking code. CRLF is normalised to LF and the result is stripped.
     """
     registry = registry or load_outlets()
-    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    text = _visible_nfc(body).replace("\r\n", "\n").replace("\r", "\n")
     text = _NAV_LINE.sub("", text)
     text = _TIMESTAMP_LINE.sub("", text)
     m = find_dateline(text, registry)
