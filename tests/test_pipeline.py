@@ -375,3 +375,18 @@ def test_a_sink_receives_the_rows_and_only_the_tables_the_statistics_read_are_ke
     pd.testing.assert_frame_equal(got.documents, ref.documents)
     # without a sink, every table is kept whatever the jobs
     pd.testing.assert_frame_equal(analyze(seeds, lexicon=lex_a, jobs=2).sentences, ref.sentences)
+
+
+def test_case_sensitive_names_of_the_lexicon_are_terms_of_their_own(tmp_path):
+    """'US' (a case-sensitive actor name) and 'us' stay apart in terms, with and without the
+    cache (the moves are stored with the lexicon part)."""
+    from analysis.read.corpus import Document
+
+    text = "The US told us. The US and the West met. Let us go west."
+    docs = [Document("d", "d.txt", "TASS", "russian", "state", "2024-01-01", text)]
+    plain = analyze(docs, jobs=1)
+    cached = analyze(docs, jobs=1, cache=tmp_path / "cache")
+    again = analyze(docs, jobs=1, cache=tmp_path / "cache")
+    for res in (plain, cached, again):
+        counts = dict(zip(res.terms["term"], res.terms["count"], strict=True))
+        assert (counts["US"], counts["us"], counts["West"], counts["west"]) == (2, 2, 1, 1)

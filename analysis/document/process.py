@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from analysis.document import markers as mk
 from analysis.document import tone as st
 from analysis.document.lexicon import Lexicon
-from analysis.document.nlp import Parsed, TermMode, parse_many, term_counts
+from analysis.document.nlp import (
+    Parsed,
+    TermMode,
+    case_moves,
+    move_terms,
+    parse_many,
+    term_counts,
+)
 
 __all__ = [
     "DocResult",
@@ -46,7 +53,12 @@ class DocResult:
 def terms(
     parsed: Parsed, *, terms: TermMode = "lemma", case_sensitive: Collection[str] = ()
 ) -> list[tuple[str, int]]:
-    """The document's term counts, sorted (see :func:`analysis.document.nlp.term_counts`)."""
+    """The document's term counts, sorted (see :func:`analysis.document.nlp.term_counts`).
+
+    The per-document pass counts terms without the lexicon's case-sensitive names (so they
+    are cached independently of the lexicon) and applies the lexicon's moves ("us" → "US",
+    :func:`analysis.document.nlp.case_moves`) with the lexicon part.
+    """
     return term_counts(parsed, terms=terms, case_sensitive=case_sensitive)
 
 
@@ -96,9 +108,10 @@ def lexicon_part(
 def process_parsed(parsed: Parsed, compiled: mk.CompiledLexicon) -> DocResult:
     """The per-document work that follows the NLP pass."""
     matches, masked, actors = lexicon_part(parsed, compiled)
+    moves = case_moves(parsed, compiled.case_sensitive_terms)
     return DocResult(
         n_tokens=parsed.n_tokens,
-        terms=terms(parsed),
+        terms=move_terms(terms(parsed), moves),
         sentences=sentences(parsed),
         matches=matches,
         masked=masked,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.document import markers as mk
 from analysis.document.lexicon import Lexicon
-from analysis.document.nlp import Parsed, parse, parse_many
+from analysis.document.nlp import Parsed, case_moves, move_terms, parse, parse_many
 from analysis.document.process import (
     DocResult,
     compiled_lexicon,
@@ -24,7 +24,7 @@ __all__ = ["process_batch", "run_batch"]
 def _from_cache(nlp: dict, lex: dict) -> DocResult:
     return DocResult(
         n_tokens=nlp["n_tokens"],
-        terms=[(t, c) for t, c in nlp["terms"]],
+        terms=move_terms(nlp["terms"], [tuple(m) for m in lex["moves"]]),
         sentences=[tuple(x) for x in nlp["sentences"]],
         matches=[tuple(x) for x in lex["matches"]],
         masked=list(lex["masked"]),
@@ -62,7 +62,8 @@ def run_batch(
             parsed = parse(texts[i])
             cache.put_nlp(keys[i], nlp_parts[i], parsed)
         matches, masked, actors = lexicon_part(parsed, compiled)
-        lex_parts[i] = {"matches": matches, "masked": masked, "actors": actors}
+        moves = case_moves(parsed, compiled.case_sensitive_terms)
+        lex_parts[i] = {"matches": matches, "masked": masked, "actors": actors, "moves": moves}
         cache.put_lex(keys[i], lex_parts[i])
     return [_from_cache(n, x) for n, x in zip(nlp_parts, lex_parts, strict=True)]
 

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: Bump when the stored results or their computation change (terms, sentence scoring).
-RESULTS_VERSION = "1"
+RESULTS_VERSION = "2"
 #: What the ``nlp`` part depends on besides the text (the source of the modules that compute
 #: it is hashed in too, see :func:`nlp_version`).
 NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RESULTS_VERSION}"
@@ -298,7 +298,8 @@ class DocCache:
 
         Returns:
             ``{"matches": [[sent_id, frame, marker, start, end, text], ...], "masked":
-            [float, ...], "actors": [[sent_id, actor, name, start, end, text], ...]}``.
+            [float, ...], "actors": [[sent_id, actor, name, start, end, text], ...], "moves":
+            [[from_term, to_term, count], ...]}`` (the case-sensitive names of the lexicon).
         """
         return self._get_part(self.lex_path(key), key, self._lex_version, "lex")
 
