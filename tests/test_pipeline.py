@@ -390,3 +390,15 @@ def test_case_sensitive_names_of_the_lexicon_are_terms_of_their_own(tmp_path):
     for res in (plain, cached, again):
         counts = dict(zip(res.terms["term"], res.terms["count"], strict=True))
         assert (counts["US"], counts["us"], counts["West"], counts["west"]) == (2, 2, 1, 1)
+
+
+def test_terms_form_keeps_word_forms_and_has_its_own_cache_entries(tmp_path):
+    from analysis.read.corpus import Document
+
+    docs = [Document("d", "d.txt", "TASS", "russian", "state", "2024-01-01", "Talks were held.")]
+    lemmas = analyze(docs, jobs=1, cache=tmp_path / "c")
+    forms = analyze(docs, jobs=1, cache=tmp_path / "c", terms="form")
+    assert list(lemmas.terms["term"]) == ["be", "hold", "talk"]
+    assert list(forms.terms["term"]) == ["held", "talks", "were"]
+    assert list(analyze(docs, jobs=1, terms="form").terms["term"]) == ["held", "talks", "were"]
+    assert list(analyze(docs, jobs=1, cache=tmp_path / "c").terms["term"]) == ["be", "hold", "talk"]

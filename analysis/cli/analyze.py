@@ -74,6 +74,13 @@ def _add_statistics(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keyness: remove spaCy's English stop words first (terms.csv always keeps them)",
     )
+    p.add_argument(
+        "--terms",
+        choices=("lemma", "form"),
+        default="lemma",
+        help="terms of terms.csv and keyness: lookup lemmas, or lowercased word forms "
+        "(default: lemma)",
+    )
 
 
 def _add_execution(p: argparse.ArgumentParser) -> None:

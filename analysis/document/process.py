@@ -105,13 +105,16 @@ def lexicon_part(
     )
 
 
-def process_parsed(parsed: Parsed, compiled: mk.CompiledLexicon) -> DocResult:
-    """The per-document work that follows the NLP pass."""
+def process_parsed(
+    parsed: Parsed, compiled: mk.CompiledLexicon, *, terms_mode: TermMode = "lemma"
+) -> DocResult:
+    """The per-document work that follows the NLP pass (``terms_mode``: lemmas or word
+    forms as terms)."""
     matches, masked, actors = lexicon_part(parsed, compiled)
-    moves = case_moves(parsed, compiled.case_sensitive_terms)
+    moves = case_moves(parsed, compiled.case_sensitive_terms, terms=terms_mode)
     return DocResult(
         n_tokens=parsed.n_tokens,
-        terms=move_terms(terms(parsed), moves),
+        terms=move_terms(terms(parsed, terms=terms_mode), moves),
         sentences=sentences(parsed),
         matches=matches,
         masked=masked,
@@ -119,10 +122,12 @@ def process_parsed(parsed: Parsed, compiled: mk.CompiledLexicon) -> DocResult:
     )
 
 
-def process(texts: Iterable[str], compiled: mk.CompiledLexicon) -> Iterator[DocResult]:
+def process(
+    texts: Iterable[str], compiled: mk.CompiledLexicon, *, terms_mode: TermMode = "lemma"
+) -> Iterator[DocResult]:
     """Run the whole per-document pass on cleaned texts, streaming, in order (no cache)."""
     for parsed in parse_many(texts):
-        yield process_parsed(parsed, compiled)
+        yield process_parsed(parsed, compiled, terms_mode=terms_mode)
 
 
 def compiled_lexicon(lexicon: Lexicon | mk.CompiledLexicon) -> mk.CompiledLexicon:

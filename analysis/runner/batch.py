@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.document import markers as mk
 from analysis.document.lexicon import Lexicon
-from analysis.document.nlp import Parsed, case_moves, move_terms, parse, parse_many
+from analysis.document.nlp import Parsed, TermMode, case_moves, move_terms, parse, parse_many
 from analysis.document.process import (
     DocResult,
     compiled_lexicon,
@@ -36,10 +36,16 @@ def run_batch(
     texts: Sequence[str],
     lexicon: Lexicon | mk.CompiledLexicon,
     cache: DocCache | None,
+    *,
+    terms_mode: TermMode = "lemma",
 ) -> list[DocResult]:
+    """The per-document results of ``texts``, through ``cache`` when given (whose
+    ``terms_mode`` must be this one: it is part of its keys)."""
     compiled = compiled_lexicon(lexicon)
     if cache is None:
-        return list(process(texts, compiled))
+        return list(process(texts, compiled, terms_mode=terms_mode))
+    if cache.terms_mode != terms_mode:
+        raise ValueError(f"cache {cache!r} holds {cache.terms_mode} terms, not {terms_mode}")
     keys = [text_key(t) for t in texts]
     nlp_parts: list[dict | None] = [cache.get_nlp(k) for k in keys]
     lex_parts: list[dict | None] = [cache.get_lex(k) for k in keys]
@@ -48,7 +54,7 @@ def run_batch(
     for i, parsed in zip(todo, parse_many(texts[i] for i in todo), strict=True):
         part = {
             "n_tokens": parsed.n_tokens,
-            "terms": terms(parsed),
+            "terms": terms(parsed, terms=terms_mode),
             "sentences": sentences(parsed),
         }
         cache.put_nlp(keys[i], part, parsed)
@@ -62,7 +68,7 @@ def run_batch(
             parsed = parse(texts[i])
             cache.put_nlp(keys[i], nlp_parts[i], parsed)
         matches, masked, actors = lexicon_part(parsed, compiled)
-        moves = case_moves(parsed, compiled.case_sensitive_terms)
+        moves = case_moves(parsed, compiled.case_sensitive_terms, terms=terms_mode)
         lex_parts[i] = {"matches": matches, "masked": masked, "actors": actors, "moves": moves}
         cache.put_lex(keys[i], lex_parts[i])
     return [_from_cache(n, x) for n, x in zip(nlp_parts, lex_parts, strict=True)]
@@ -73,6 +79,7 @@ def process_batch(
     lexicon: Lexicon | mk.CompiledLexicon,
     *,
     cache_dir: str | Path | None = None,
+    terms_mode: TermMode = "lemma",
 ) -> list[DocResult]:
     """Run the per-document pass on one batch of documents (picklable, for any engine).
 
@@ -85,6 +92,7 @@ def process_batch(
         lexicon: The lexicon (or an already compiled one).
         cache_dir: Per-document cache directory (:mod:`analysis.runner.doc_cache`);
             ``None``: no cache.
+        terms_mode: ``"lemma"`` or ``"form"`` (see :func:`analysis.document.nlp.term_counts`).
 
     Returns:
         One :class:`DocResult` per item, in order; identical with or without the cache.
@@ -93,5 +101,5 @@ def process_batch(
     cache = None
     if cache_dir is not None:
         lex = lexicon.lexicon if isinstance(lexicon, mk.CompiledLexicon) else lexicon
-        cache = DocCache(cache_dir, lexicon_fingerprint=lex.fingerprint)
-    return run_batch(texts, lexicon, cache)
+        cache = DocCache(cache_dir, lexicon_fingerprint=lex.fingerprint, terms_mode=terms_mode)
+    return run_batch(texts, lexicon, cache, terms_mode=terms_mode)

@@ -209,27 +209,34 @@ class DocCache:
     Args:
         directory: The cache directory (created on first write).
         lexicon_fingerprint: Fingerprint of the lexicon the ``lex`` entries belong to.
+        terms_mode: ``"lemma"`` or ``"form"``: the terms stored (part of the keys).
 
     Attributes:
         stats: :class:`CacheStats` of this object's reads and writes (the pipeline also adds
             the workers' counters here).
     """
 
-    def __init__(self, directory: str | Path, *, lexicon_fingerprint: str = ""):
+    def __init__(
+        self, directory: str | Path, *, lexicon_fingerprint: str = "", terms_mode: str = "lemma"
+    ):
         self.directory = Path(directory)
         self.lexicon_fingerprint = lexicon_fingerprint
+        self.terms_mode = terms_mode
         self.stats = CacheStats()
-        self._nlp_version = nlp_version()
-        self._lex_version = f"{lex_version()};lexicon={lexicon_fingerprint}"
+        mode = "" if terms_mode == "lemma" else f";terms={terms_mode}"
+        self._nlp_version = nlp_version() + mode
+        self._lex_version = f"{lex_version()}{mode};lexicon={lexicon_fingerprint}"
         self._nlp_dir = self.directory / f"nlp-{_short(self._nlp_version)}"
-        self._lex_dir = (
-            self.directory / f"lex-{_short(lex_version())}-{lexicon_fingerprint[:16] or 'none'}"
+        self._lex_dir = self.directory / (
+            f"lex-{_short(lex_version() + mode)}-{lexicon_fingerprint[:16] or 'none'}"
         )
         self._broken = False
 
     def for_lexicon(self, lexicon_fingerprint: str) -> DocCache:
         """The same directory, for another lexicon (fresh counters)."""
-        return DocCache(self.directory, lexicon_fingerprint=lexicon_fingerprint)
+        return DocCache(
+            self.directory, lexicon_fingerprint=lexicon_fingerprint, terms_mode=self.terms_mode
+        )
 
     def __repr__(self) -> str:
         return (

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from analysis.config import DEFAULT_ORIGINS, resolve_jobs
 from analysis.document.lexicon import Lexicon, load_lexicon
+from analysis.document.nlp import TermMode
 from analysis.document.process import compiled_lexicon
 from analysis.read.corpus import Document, read_corpus
 from analysis.runner import pool
@@ -40,6 +41,7 @@ def analyze(
     jobs: int | None = 1,
     cache: str | Path | DocCache | None = None,
     sink: Callable[[str, Sequence[str], str], None] | None = None,
+    terms: TermMode = "lemma",
 ) -> Results:
     """Analyse a corpus: read and clean it, run the per-document pass, build the tables.
 
@@ -65,6 +67,8 @@ def analyze(
             When the workers do (``Results.streamed``), only the tables in
             :data:`KEEP_WHEN_STREAMED` are also kept in ``Results``; the other streamed
             tables are empty there (their rows went to the sink).
+        terms: ``"lemma"`` (default) or ``"form"``: the terms of ``terms.csv`` and keyness
+            are lookup lemmas or lowercased word forms.
 
     Returns:
         The :class:`Results` tables.
@@ -81,21 +85,23 @@ def analyze(
     else:
         docs = corpus if isinstance(corpus, Sequence) else list(corpus)
     compiled = compiled_lexicon(lex)
-    cache = _doc_cache(cache, lex)
+    cache = _doc_cache(cache, lex, terms)
     n_jobs = resolve_jobs(jobs)
     if len(docs) <= pool.BATCH_DOCS:
         n_jobs = 1
     # streamed rows of tables nothing else reads need not come back as columns
     keep = None if sink is None else KEEP_WHEN_STREAMED
     with _progress(len(docs), progress) as counted, gc_paused():
-        batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep)
+        batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep, terms_mode=terms)
         return assemble_batches(docs, counted(batches), lex, sink=sink)
 
 
-def _doc_cache(cache: str | Path | DocCache | None, lex: Lexicon) -> DocCache | None:
+def _doc_cache(
+    cache: str | Path | DocCache | None, lex: Lexicon, terms: TermMode
+) -> DocCache | None:
     """The per-document cache of ``lex`` (a directory is opened; a cache is checked)."""
     if cache is not None and not isinstance(cache, DocCache):
-        return DocCache(cache, lexicon_fingerprint=lex.fingerprint)
+        return DocCache(cache, lexicon_fingerprint=lex.fingerprint, terms_mode=terms)
     if cache is not None and cache.lexicon_fingerprint != lex.fingerprint:
         raise ValueError(
             f"cache {cache!r} belongs to another lexicon than {lex.source}; "

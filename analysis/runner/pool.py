@@ -29,8 +29,9 @@ __all__ = ["BATCH_CHARS", "BATCH_DOCS", "gc_paused", "prepare", "run_batches", "
 _WORKER: dict = {}
 
 
-def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None) -> None:
+def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None, terms_mode: str) -> None:
     _WORKER["compiled"] = compiled
+    _WORKER["terms"] = terms_mode
     _WORKER["pairs"] = mk.marker_pairs(compiled)
     _WORKER["cache_dir"] = cache_dir
     # The loaded pipeline is long-lived: keep the cyclic GC from re-scanning it (and undo a
@@ -43,13 +44,17 @@ def _worker_cache() -> DocCache | None:
     cache_dir = _WORKER["cache_dir"]
     if cache_dir is None:
         return None
-    return DocCache(cache_dir, lexicon_fingerprint=_WORKER["compiled"].lexicon.fingerprint)
+    return DocCache(
+        cache_dir,
+        lexicon_fingerprint=_WORKER["compiled"].lexicon.fingerprint,
+        terms_mode=_WORKER["terms"],
+    )
 
 
 def _worker_batch(texts: list[str]) -> tuple[list[DocResult], CacheStats]:
     cache = _worker_cache()
     with gc_paused():
-        results = run_batch(texts, _WORKER["compiled"], cache)
+        results = run_batch(texts, _WORKER["compiled"], cache, terms_mode=_WORKER["terms"])
     return results, (cache.stats if cache is not None else CacheStats())
 
 
@@ -58,7 +63,8 @@ def _worker_tables(
 ) -> tuple[BatchTables, CacheStats]:
     cache = _worker_cache()
     with gc_paused():
-        results = run_batch([t for _, t in batch], _WORKER["compiled"], cache)
+        texts = [t for _, t in batch]
+        results = run_batch(texts, _WORKER["compiled"], cache, terms_mode=_WORKER["terms"])
         # the rows are laid out and formatted here, in parallel, not in the main process
         tables = batch_tables(
             [d for d, _ in batch], results, pairs=_WORKER["pairs"], render=True, keep=keep
@@ -130,6 +136,7 @@ def _pool_map(
     *,
     jobs: int,
     cache: DocCache | None,
+    terms_mode: str = "lemma",
 ) -> Iterator:
     """``local(batch)`` for each batch in order, or ``worker(batch)`` on ``jobs`` processes.
 
@@ -146,7 +153,7 @@ def _pool_map(
         max_workers=jobs,
         mp_context=process_context(),
         initializer=_init_worker,
-        initargs=(compiled, cache_dir),
+        initargs=(compiled, cache_dir, terms_mode),
     ) as pool:
         pending: deque = deque()
         try:
@@ -178,18 +185,20 @@ def run_batches(
     *,
     jobs: int = 1,
     cache: DocCache | None = None,
+    terms_mode: str = "lemma",
 ) -> Iterator[DocResult]:
     """Per-document results of ``texts``, in order, on ``jobs`` processes (streaming).
 
     Results do not depend on ``jobs`` or on the cache.
     """
     for results in _pool_map(
-        lambda b: run_batch(b, compiled, cache),
+        lambda b: run_batch(b, compiled, cache, terms_mode=terms_mode),
         _worker_batch,
         _batches(texts),
         compiled,
         jobs=jobs,
         cache=cache,
+        terms_mode=terms_mode,
     ):
         yield from results
 
@@ -201,6 +210,7 @@ def run_tables(
     jobs: int = 1,
     cache: DocCache | None = None,
     keep: Collection[str] | None = None,
+    terms_mode: str = "lemma",
 ) -> Iterator[BatchTables]:
     """:func:`batch_tables` of each batch of ``docs``, in order, on ``jobs`` processes.
 
@@ -211,9 +221,9 @@ def run_tables(
     pairs = mk.marker_pairs(compiled)
 
     def local(batch: list[tuple[str, str]]) -> BatchTables:
-        return batch_tables(
-            [d for d, _ in batch], run_batch([t for _, t in batch], compiled, cache), pairs=pairs
-        )
+        texts = [t for _, t in batch]
+        results = run_batch(texts, compiled, cache, terms_mode=terms_mode)
+        return batch_tables([d for d, _ in batch], results, pairs=pairs)
 
     yield from _pool_map(
         local,
@@ -222,4 +232,5 @@ def run_tables(
         compiled,
         jobs=jobs,
         cache=cache,
+        terms_mode=terms_mode,
     )

@@ -47,6 +47,7 @@ class RunOptions:
     period: Literal["year", "quarter", "month"] = "year"
     min_count: int = 0
     stop_words: bool = False
+    terms: Literal["lemma", "form"] = "lemma"
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
     partition_size: int | None = None
@@ -111,6 +112,10 @@ def run(options: RunOptions) -> RunSummary:
 
 def _run_dask(options: RunOptions, lexicon) -> RunSummary:
     from analysis.runner import dask_engine, dask_parquet
+    from analysis.runner.engines import EngineError
+
+    if options.terms != "lemma":
+        raise EngineError("--terms form runs with the local engine only (drop --engine dask)")
 
     if options.corpus.is_file():
         from analysis.read.corpus import CorpusError
@@ -190,6 +195,7 @@ def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
         "progress": options.progress,
         "jobs": options.jobs,
         "cache": options.doc_cache(),
+        "terms": options.terms,
     }
     if options.format == "csv":
         # the rows the pool workers format go straight into the output files

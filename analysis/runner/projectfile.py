@@ -55,6 +55,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "period": "period",
         "min_count": "min_count",
         "stop_words": "stop_words",
+        "terms": "terms",
     },
     "output": {"dir": "out", "format": "format"},
 }
@@ -65,6 +66,7 @@ _CHOICES = {
     "on_bad_row": ("error", "skip"),
     "period": ("year", "quarter", "month"),
     "format": ("csv", "parquet"),
+    "terms": ("lemma", "form"),
 }
 
 

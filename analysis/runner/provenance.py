@@ -42,6 +42,7 @@ def provenance(options, docs, lexicon) -> dict:
             "period": options.period,
             "min_count": options.min_count,
             "stop_words": options.stop_words,
+            "terms": options.terms,
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
