@@ -1,0 +1,189 @@
+"""Paragraph rules of :mod:`.attribution`: labels, transcripts, headlines, reports, readouts.
+
+- **Labels and transcripts**: a paragraph "Label: text" (:func:`.headlines.paragraph_label`)
+  reports its first sentence as the label's ("Putin: Russia and China are…"); in a transcript
+  (two labelled paragraphs or more) the whole paragraph, and the unlabelled paragraphs after it
+  until the next label, are the label's ("Wang Wenbin: …").
+- **Headlines**: "… — Xi" and "…: Chinese vice FM" report the headline as the source's
+  (:func:`.headlines.headline_source`); "‘…’: Putin on …" attributes the quote.
+- **Impersonal reports** ("It is reported that…", "it is also noted that…", "…, it has been
+  claimed.") have no speaker.
+- **Backward attribution**: "This was stated by X." / "It is reported by X." makes the previous
+  sentence of the paragraph X's.
+- **Readouts**: when a paragraph opens with "X stressed that …" (a finite cue within its first
+  twelve words, content to the end of the sentence), its next sentences stay X's until one has a
+  quote or a cue, starts with a pronoun other than "it", or names X.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from analysis.document.headlines import headline_source, paragraph_label, quote_headline
+from analysis.document.speakers import right_speaker, speaker_head, word_tokens
+
+if TYPE_CHECKING:
+    from analysis.document.attribution import Claim, ClaimFinder, Sentence
+
+__all__ = ["apply_discourse", "prepare_paragraphs"]
+
+_IMPERSONAL = re.compile(
+    r"\b[Ii]t (?:is|was|has been|had been)(?: also| further| now| unanimously)?"
+    r" (?P<verb>reported|noted|claimed|alleged|said|stated|agreed|announced) that\s+"
+)
+_TRAILING_IT = re.compile(
+    r",\s+it (?:has been|is|was|had been) (?:claimed|reported|alleged|said)(?=[.!?]*(?:\s|$))"
+)
+_BACKWARD = re.compile(
+    r"(?:This|It) (?:was|is|has been) (?P<verb>stated|said|announced|reported|claimed|noted)"
+    r" by\s+"
+)
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'\-]+\s+)+[A-Z][\w’'\-]+")
+_STOP_READOUT = frozenset({"he", "she", "they", "we", "i"})
+
+
+def prepare_paragraphs(f: ClaimFinder) -> None:
+    """Before the sentence rules: where each headline's content ends (contents stop there)."""
+    for p, (a, b) in enumerate(f.paras):
+        src = headline_source(f.text, a, b)
+        if src is not None:
+            f.clip[p] = src[0]
+
+
+def _reports(f: ClaimFinder) -> None:
+    """Impersonal reports and backward attributions (one scan of the text per pattern)."""
+    for m in _IMPERSONAL.finditer(f.text):
+        s = f.sentences[f.sentence_of(m.start())]
+        f.claim(s, m.end(), s.end, f"it is {m['verb']}", (), 0)
+    for m in _TRAILING_IT.finditer(f.text):
+        s = f.sentences[f.sentence_of(m.start())]
+        if f.quote_at(s.start) < 0 and not s.claims:
+            f.claim(s, s.start, m.start(), "it has been claimed", (), 0)
+    for m in _BACKWARD.finditer(f.text):
+        k = f.sentence_of(m.start())
+        s = f.sentences[k]
+        if m.start() != s.start or k == 0 or f.sentences[k - 1].para != s.para:
+            continue
+        f.tokens(s)
+        j = next((i for i, t in enumerate(s.toks) if t[0] >= m.end()), None)
+        words, pos = f.words(s, right_speaker(s.toks, j) if j is not None else None)
+        prev = f.sentences[k - 1]
+        if words and not prev.claims:
+            f.claim(prev, prev.start, prev.end, m["verb"], words, pos)
+
+
+def _labels(f: ClaimFinder) -> None:
+    labels = [paragraph_label(f.text, a, b) for a, b in f.paras]
+    transcript = sum(lab is not None for lab in labels) >= 2
+    current: Claim | None = None
+    for p, (a, b) in enumerate(f.paras):
+        s = f.sentences[f.sentence_of(a)]
+        lab = labels[p]
+        if lab is None:
+            if transcript and current is not None:
+                c = f.claim(s, a, b, ":", (), a)
+                if c is not None:
+                    c.same_as = current
+            else:
+                _headline(f, s, a, b)
+            continue
+        words = tuple(t[2] for t in word_tokens(f.text, lab[0], lab[1]))
+        qi = f.quote_at(lab[2])
+        if qi >= 0 and f.quotes[qi].start == lab[2]:
+            f.attribute(qi, ":", words, lab[0])
+            current = None
+            continue
+        end = b if transcript else f.sentences[f.sentence_of(lab[2])].end
+        current = f.claim(s, lab[2], end, ":", words, lab[0])
+
+
+def _headline(f: ClaimFinder, s: Sentence, a: int, b: int) -> None:
+    src = headline_source(f.text, a, b)
+    if src is not None:
+        words = tuple(t[2] for t in word_tokens(f.text, src[1], src[2]))
+        f.claim(s, a, src[0], "—", words, src[1])
+        return
+    qh = quote_headline(f.text, a, b, f.quotes, f.quote_at(a))
+    if qh is not None:
+        qi, sa, sb = qh
+        f.attribute(qi, ":", tuple(t[2] for t in word_tokens(f.text, sa, sb)), sa)
+
+
+def _readout(f: ClaimFinder) -> None:
+    for k, s in enumerate(f.sentences):
+        if (k > 0 and f.sentences[k - 1].para == s.para) or not s.claims:
+            continue
+        lead = [
+            c for c in s.claims
+            if c.cue not in ("according to", ":", "—") and not c.cue.endswith("ing")
+            and c.words and c.end >= s.end - 1 and f.text.count(" ", s.start, c.start) < 12
+        ]  # fmt: skip
+        if not lead or any(c.cue == ":" for c in s.claims):
+            continue
+        c0 = lead[-1]
+        names = set(speaker_head(c0.words).split()) | {c0.words[-1]}
+        named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+        for t in f.sentences[k + 1 :]:
+            if t.para != s.para or t.claims or t.cues or f.quote_in(t.start, t.end):
+                break
+            first = f.text[t.start : t.end].split(maxsplit=1)[0].lower()
+            if first in _STOP_READOUT or named.search(f.text, t.start, t.end):
+                break
+            c = f.claim(t, t.start, t.end, c0.cue, (), t.start)
+            if c is not None:
+                c.same_as = c0
+
+
+class _Names:
+    """Names of two words or more written outside quotes, per paragraph, found on demand."""
+
+    def __init__(self, f: ClaimFinder) -> None:
+        self.f = f
+        self.cache: dict[int, list[tuple[int, str]]] = {}
+
+    def para(self, p: int) -> list[tuple[int, str]]:
+        if p not in self.cache:
+            a, b = self.f.paras[p]
+            self.cache[p] = [
+                (m.start(), m.group())
+                for m in _NAME_RUN.finditer(self.f.text, a, b)
+                if self.f.quote_at(m.start()) < 0
+                and len(speaker_head(m.group().split()).split()) >= 2
+            ]
+        return self.cache[p]
+
+    def before(self, p: int, pos: int, *, previous: bool = False) -> tuple[str, ...]:
+        names = (self.para(p - 1) if previous and p > 0 else []) + self.para(p)
+        return tuple(n for off, n in names if off < pos)
+
+
+def _mentions(f: ClaimFinder) -> None:
+    """Antecedent candidates: for "he"/"she" the sentence's subject, else the last name of the
+    paragraph; for a nameless phrase ("the Chinese president") the names before it (this and
+    the previous paragraph)."""
+    names = _Names(f)
+    for c in f.qclaims + f.claims:
+        if not c.words:
+            continue
+        pronoun = len(c.words) == 1 and c.words[0].lower() in ("he", "she", "him", "her")
+        if not pronoun:
+            if not speaker_head(c.words):
+                c.mentions = names.before(c.para, c.pos, previous=True)
+            continue
+        s = f.sentences[f.sentence_of(c.pos)]
+        subj = f.subject(s)
+        words = tuple(t[2] for t in s.toks[subj[0] : subj[1]]) if subj else ()
+        if words and words != c.words and s.toks[subj[0]][0] < min(c.pos, c.start):
+            c.mention = " ".join(words)
+        else:
+            before = names.before(c.para, c.pos)
+            c.mention = before[-1] if before else ""
+
+
+def apply_discourse(f: ClaimFinder) -> None:
+    """Apply the paragraph rules of the module docstring (after the sentence rules)."""
+    _reports(f)
+    _labels(f)
+    _readout(f)
+    _mentions(f)
