@@ -91,7 +91,7 @@ class Sentence:
 _NAMING_SET = frozenset(NAMING_VERBS)
 _CUE_BODY = trie_pattern(sorted(set(SPEECH_VERBS) | _NAMING_SET))
 _CUE_LOWER = re.compile(r"\b" + _CUE_BODY + r"(?![\w’'-])")
-_CUE_ANY_CASE = re.compile(r"\b" + _CUE_BODY + r"(?![\w’'-])", re.IGNORECASE)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _WORD = re.compile(r"[^\W_]")
 _PUNCT_GAP = set(",.:;–—-")
 
@@ -120,9 +120,10 @@ class ClaimFinder:
         ]
         self.built: set[int] = set()
         low = text.lower()
-        hits = (_CUE_LOWER.finditer(low) if len(low) == len(text)
-                else _CUE_ANY_CASE.finditer(text))  # fmt: skip
-        for m in hits:
+        if len(low) != len(text):  # a character whose lower case is longer: keep offsets
+            low = text.translate(_ASCII_LOWER)
+        self.low = low
+        for m in _CUE_LOWER.finditer(low):
             if self.quote_at(m.start()) < 0:
                 s = self.sentences[self.sentence_of(m.start())]
                 k, e = self.token_range(s, m.start(), m.end())
@@ -130,6 +131,7 @@ class ClaimFinder:
                 (s.naming if cue in _NAMING_SET else s.cues).append((k, e, cue))
         self.claims: list[Claim] = []
         self.clip: dict[int, int] = {}  # paragraph -> end of its headline content
+        self.heads: list = []  # per paragraph: its headline source, or None
 
     def tokens(self, s: Sentence) -> Sentence:
         """Tokenize ``s`` once: narrator tokens, and one placeholder token per quotation."""
@@ -230,7 +232,7 @@ class ClaimFinder:
     def lo_bound(self, s: Sentence, k: int) -> int:
         """First token after the last quoted token before ``k`` (speaker phrases stop there)."""
         j = k
-        while j > 0 and s.inq[j - 1] < 0:
+        while j > 0 and s.inq[j - 1] < 0 and j > k - 40:
             j -= 1
         return j
 
@@ -294,6 +296,7 @@ def find_claims(
     finder = ClaimFinder(text, quotes, sentences, paragraphs)
     prepare_paragraphs(finder)
     for s in finder.sentences:
-        SentenceRules(finder, s).run()
+        if s.cues or s.naming:
+            SentenceRules(finder, s).run()
     apply_discourse(finder)
     return finder.link()

@@ -11,6 +11,7 @@ from analysis.document.speakers import (
     CLAUSE_CUES,
     left_speaker,
     right_speaker,
+    word_set,
 )
 
 if TYPE_CHECKING:
@@ -19,146 +20,33 @@ if TYPE_CHECKING:
 __all__ = ["SentenceRules"]
 
 _OBJECT_CUES = frozenset({"told", "tells", "telling", "assured", "informed"})
-_INVERTIBLE = frozenset(
-    [
-        "said",
-        "says",
-        "added",
-        "adds",
-        "told",
-        "noted",
-        "stressed",
-        "continued",
-        "concluded",
-        "emphasized",
-        "emphasised",
-        "remarked",
-        "explained",
-        "declared",
-        "replied",
-        "wrote",
-        "writes",
-    ]
+_INVERTIBLE = word_set(
+    """
+    said says added adds told noted stressed continued concluded emphasized emphasised
+    remarked explained declared replied wrote writes
+    """
 )
-_NO_CONTENT = frozenset(
-    [
-        "in",
-        "at",
-        "on",
-        "during",
-        "after",
-        "before",
-        "without",
-        "through",
-        "via",
-        "by",
-        "with",
-        "as",
-        "when",
-        "while",
-        "ahead",
-        "earlier",
-        "later",
-        "last",
-        "to",
-        "from",
-        "for",
-        "about",
-        "of",
-        "into",
-        "over",
-        "under",
-        "against",
-        "among",
-        "between",
-        "since",
-        "until",
-        "upon",
-        "here",
-        "then",
-        "also",
-        "again",
-        "repeatedly",
-        "recently",
-        "yesterday",
-        "today",
-        "tomorrow",
-        "and",
-        "or",
-        "but",
-        "so",
-        "not",
-        "nothing",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
+_NO_CONTENT = word_set(
+    """
+    in at on during after before without through via by with as when while ahead earlier
+    later last to from for about of into over under against among between since until
+    upon here then also again repeatedly recently yesterday today tomorrow and or but so
+    not nothing monday tuesday wednesday thursday friday saturday sunday
+    """
 )
 #: Words that may follow a cue in an attribution tail (", Putin said in an interview").
-_TAIL = frozenset(
-    [
-        "in",
-        "at",
-        "on",
-        "during",
-        "after",
-        "before",
-        "ahead",
-        "without",
-        "through",
-        "via",
-        "when",
-        "while",
-        "as",
-        "earlier",
-        "later",
-        "last",
-        "this",
-        "yesterday",
-        "today",
-        "tonight",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        ",",
-        ".",
-        ";",
-        "(",
-        "—",
-        "–",
-        "-",
-    ]
+_TAIL = word_set(
+    """
+    in at on during after before ahead without through via when while as earlier later
+    last this yesterday today tonight monday tuesday wednesday thursday friday saturday
+    sunday , . ; ( — – -
+    """
 )
-_AUX = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "would",
-        "should",
-        "must",
-        "can",
-        "could",
-        "has",
-        "have",
-        "had",
-        "may",
-        "might",
-        "does",
-        "did",
-        "remains",
-        "remain",
-    ]
+_AUX = word_set(
+    """
+    is are was were will would should must can could has have had may might does did
+    remains remain
+    """
 )
 _PUNCT_GAP = set(",.:;–—-")
 _PASSIVE = frozenset({"is", "was", "been", "be"})

@@ -21,23 +21,17 @@ import re
 from typing import TYPE_CHECKING
 
 from analysis.document.headlines import headline_source, paragraph_label, quote_headline
-from analysis.document.speakers import right_speaker, speaker_head, word_tokens
+from analysis.document.speakers import PERSON_NOUNS, right_speaker, speaker_head, word_tokens
 
 if TYPE_CHECKING:
     from analysis.document.attribution import Claim, ClaimFinder, Sentence
 
 __all__ = ["apply_discourse", "prepare_paragraphs"]
 
-_IMPERSONAL = re.compile(
-    r"\b[Ii]t (?:is|was|has been|had been)(?: also| further| now| unanimously)?"
-    r" (?P<verb>reported|noted|claimed|alleged|said|stated|agreed|announced) that\s+"
-)
-_TRAILING_IT = re.compile(
-    r",\s+it (?:has been|is|was|had been) (?:claimed|reported|alleged|said)(?=[.!?]*(?:\s|$))"
-)
-_BACKWARD = re.compile(
-    r"(?:This|It) (?:was|is|has been) (?P<verb>stated|said|announced|reported|claimed|noted)"
-    r" by\s+"
+#: Impersonal reports and backward attributions, matched on the lower-cased text.
+_REPORT = re.compile(
+    r"(?P<pro>it|this) (?:is|was|has been|had been)(?: also| further| now| unanimously)?"
+    r" (?P<verb>reported|noted|claimed|alleged|said|stated|agreed|announced)(?P<how> that| by|\b)"
 )
 _NAME_RUN = re.compile(r"(?:[A-Z][\w’'\-]+\s+)+[A-Z][\w’'\-]+")
 _STOP_READOUT = frozenset({"he", "she", "they", "we", "i"})
@@ -45,32 +39,57 @@ _STOP_READOUT = frozenset({"he", "she", "they", "we", "i"})
 
 def prepare_paragraphs(f: ClaimFinder) -> None:
     """Before the sentence rules: where each headline's content ends (contents stop there)."""
-    for p, (a, b) in enumerate(f.paras):
-        src = headline_source(f.text, a, b)
+    f.heads = [headline_source(f.text, a, b) for a, b in f.paras]
+    for p, src in enumerate(f.heads):
         if src is not None:
             f.clip[p] = src[0]
 
 
 def _reports(f: ClaimFinder) -> None:
-    """Impersonal reports and backward attributions (one scan of the text per pattern)."""
-    for m in _IMPERSONAL.finditer(f.text):
-        s = f.sentences[f.sentence_of(m.start())]
-        f.claim(s, m.end(), s.end, f"it is {m['verb']}", (), 0)
-    for m in _TRAILING_IT.finditer(f.text):
-        s = f.sentences[f.sentence_of(m.start())]
-        if f.quote_at(s.start) < 0 and not s.claims:
-            f.claim(s, s.start, m.start(), "it has been claimed", (), 0)
-    for m in _BACKWARD.finditer(f.text):
-        k = f.sentence_of(m.start())
-        s = f.sentences[k]
-        if m.start() != s.start or k == 0 or f.sentences[k - 1].para != s.para:
-            continue
-        f.tokens(s)
-        j = next((i for i, t in enumerate(s.toks) if t[0] >= m.end()), None)
-        words, pos = f.words(s, right_speaker(s.toks, j) if j is not None else None)
-        prev = f.sentences[k - 1]
-        if words and not prev.claims:
-            f.claim(prev, prev.start, prev.end, m["verb"], words, pos)
+    """Impersonal reports and backward attributions (found from each "it " and "this ")."""
+    text, low = f.text, f.low
+    for word in ("it ", "this "):
+        a = low.find(word)
+        while a >= 0:
+            m = _REPORT.match(low, a)
+            if m and not (a > 0 and low[a - 1].isalnum()) and f.quote_at(a) < 0:
+                _report(f, text, m)
+            a = low.find(word, a + 1)
+
+
+def _report(f: ClaimFinder, text: str, m: re.Match[str]) -> None:
+    a = m.start()
+    k = f.sentence_of(a)
+    s = f.sentences[k]
+    if m["how"] == " that":
+        if m["pro"] == "it":
+            f.claim(s, _skip_space(text, m.end()), s.end, f"it is {m['verb']}", (), 0)
+    elif m["how"] == " by":
+        if a == s.start and k > 0 and f.sentences[k - 1].para == s.para:
+            _backward(f, s, f.sentences[k - 1], m.end(), m["verb"])
+    elif (
+        m["pro"] == "it"
+        and text[a - 2 : a] == ", "
+        and f.quote_at(s.start) < 0
+        and not s.claims
+        and text[m.end() : s.end].strip(".!? ") == ""
+    ):
+        f.claim(s, s.start, a - 2, "it has been claimed", (), 0)
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _backward(f: ClaimFinder, s: Sentence, prev: Sentence, end: int, verb: str) -> None:
+    """'This was stated by X.' makes the previous sentence X's."""
+    f.tokens(s)
+    j = next((i for i, t in enumerate(s.toks) if t[0] >= end), None)
+    words, pos = f.words(s, right_speaker(s.toks, j) if j is not None else None)
+    if words and not prev.claims:
+        f.claim(prev, prev.start, prev.end, verb, words, pos)
 
 
 def _labels(f: ClaimFinder) -> None:
@@ -86,7 +105,7 @@ def _labels(f: ClaimFinder) -> None:
                 if c is not None:
                     c.same_as = current
             else:
-                _headline(f, s, a, b)
+                _headline(f, s, a, b, f.heads[p])
             continue
         words = tuple(t[2] for t in word_tokens(f.text, lab[0], lab[1]))
         qi = f.quote_at(lab[2])
@@ -98,8 +117,7 @@ def _labels(f: ClaimFinder) -> None:
         current = f.claim(s, lab[2], end, ":", words, lab[0])
 
 
-def _headline(f: ClaimFinder, s: Sentence, a: int, b: int) -> None:
-    src = headline_source(f.text, a, b)
+def _headline(f: ClaimFinder, s: Sentence, a: int, b: int, src) -> None:
     if src is not None:
         words = tuple(t[2] for t in word_tokens(f.text, src[1], src[2]))
         f.claim(s, a, src[0], "—", words, src[1])
@@ -154,7 +172,9 @@ class _Names:
         return self.cache[p]
 
     def before(self, p: int, pos: int, *, previous: bool = False) -> tuple[str, ...]:
-        names = (self.para(p - 1) if previous and p > 0 else []) + self.para(p)
+        names = self.para(p)
+        if previous and p > 0:
+            names = self.para(p - 1) + names
         return tuple(n for off, n in names if off < pos)
 
 
@@ -168,7 +188,7 @@ def _mentions(f: ClaimFinder) -> None:
             continue
         pronoun = len(c.words) == 1 and c.words[0].lower() in ("he", "she", "him", "her")
         if not pronoun:
-            if not speaker_head(c.words):
+            if not speaker_head(c.words) and c.words[-1].lower() in PERSON_NOUNS:
                 c.mentions = names.before(c.para, c.pos, previous=True)
             continue
         s = f.sentences[f.sentence_of(c.pos)]

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from analysis.document.quotes import Quote
-from analysis.document.speakers import right_speaker, word_tokens
+from analysis.document.speakers import right_speaker, word_set, word_tokens
 
 __all__ = [
     "HEADLINE_WORDS",
@@ -29,54 +29,13 @@ __all__ = [
 ]
 
 #: First words of a "Label:" that are web furniture, not speakers.
-LABEL_STOPWORDS = frozenset(
-    [
-        "source",
-        "sources",
-        "read",
-        "details",
-        "note",
-        "editor",
-        "photo",
-        "photos",
-        "update",
-        "updated",
-        "watch",
-        "video",
-        "related",
-        "advertisement",
-        "by",
-        "also",
-        "original",
-        "tags",
-        "image",
-        "credit",
-        "caption",
-        "subscribe",
-        "share",
-        "follow",
-        "exclusive",
-        "breaking",
-        "live",
-        "published",
-        "comment",
-        "comments",
-        "contents",
-        "topics",
-        "q",
-        "a",
-        "see",
-        "more",
-        "listen",
-        "click",
-        "warning",
-        "disclaimer",
-        "copyright",
-        "reporting",
-        "writing",
-        "editing",
-        "additional",
-    ]
+LABEL_STOPWORDS = word_set(
+    """
+    source sources read details note editor photo photos update updated watch video
+    related advertisement by also original tags image credit caption subscribe share
+    follow exclusive breaking live published comment comments contents topics q a see
+    more listen click warning disclaimer copyright reporting writing editing additional
+    """
 )
 #: Longest paragraph (in words) read as a headline.
 HEADLINE_WORDS = 25
@@ -88,26 +47,16 @@ _SOURCE = re.compile(
     r"(?:\s[—–-]|:)\s+(?P<src>(?:(?:vice|deputy|top|former|ex)\s+)?[A-Z][\w’'.\-]*"
     r"(?:\s+(?:[A-Z][\w’'.\-]*|vice|FM)){0,3})\s*$"
 )
-_HEADLINE_VERBS = frozenset(
-    [
-        "on",
-        "says",
-        "hails",
-        "praises",
-        "warns",
-        "tells",
-        "slams",
-        "calls",
-        "urges",
-        "vows",
-        "insists",
-        "claims",
-    ]
+_HEADLINE_VERBS = word_set(
+    "on says hails praises warns tells slams calls urges vows insists claims"
 )
 
 
 def paragraph_label(text: str, a: int, b: int) -> tuple[int, int, int] | None:
     """``(label start, label end, content start)`` of a "Label: text" paragraph, else ``None``."""
+    colon = text.find(":", a, min(b, a + 80))
+    if colon < 0:
+        return None
     m = _LABEL.match(text, a, b)
     if m is None:
         return None

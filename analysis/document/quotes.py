@@ -186,44 +186,15 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"[^\s](?:[^\n]*[^\s])?", text)]
 
 
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "prof",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "rep",
-        "sen",
-        "gov",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "dept",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_ABBREVIATIONS = _words(
+    """
+    mr mrs ms dr st jr sr prof gen col lt sgt rep sen gov no vs etc inc ltd co corp dept
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """
 )
 _SENT_END = re.compile(
     "[.!?\u2026]+[" + re.escape(DOUBLE_MARKS + SINGLE_MARKS) + r")\]]*[ \t]+(?=[\"“‘'«(\[A-Z0-9])"
@@ -231,26 +202,34 @@ _SENT_END = re.compile(
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    j = dot
-    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
-        j -= 1
-    word = text[j:dot]
+    """Whether the full stop at ``dot`` ends an abbreviation ("Mr.", "U.S.", "Feb.", "A.")."""
+    start = max(text.rfind(" ", dot - 12, dot), text.rfind("\n", dot - 12, dot)) + 1
+    word = text[max(start, dot - 12) : dot].lstrip("\"“‘'«([")
     if "." in word:  # "U.S." "U.K."
         return True
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
+_SPLIT = re.compile(_SENT_END.pattern + r"|\s*\n\s*")
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence (see the module docstring), whitespace trimmed."""
     out = []
-    for a, b in paragraph_bounds(text):
-        start = a
-        for m in _SENT_END.finditer(text, a, b):
-            if text[m.start()] == "." and _is_abbreviation(text, m.start()):
-                continue
+    start = len(text) - len(text.lstrip())
+    for m in _SPLIT.finditer(text):
+        a = m.start()
+        ch = text[a]
+        if ch.isspace():
+            end = a
+        elif ch == "." and _is_abbreviation(text, a):
+            continue
+        else:
             end = _trim_end(text, m.end())
+        if end > start:
             out.append((start, end))
-            start = m.end()
-        if start < b:
-            out.append((start, b))
+        start = m.end()
+    end = len(text.rstrip())
+    if end > start:
+        out.append((start, end))
     return out

@@ -29,8 +29,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+
+def word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of ``words`` as a set (for the word lists below)."""
+    return frozenset(words.split())
+
+
 __all__ = [
     "NAMING_VERBS",
+    "PERSON_NOUNS",
     "PRONOUNS",
     "SOURCE_NOUNS",
     "SPEECH_VERBS",
@@ -42,6 +49,7 @@ __all__ = [
     "right_speaker",
     "speaker_head",
     "trie_pattern",
+    "word_set",
     "word_tokens",
 ]
 
@@ -73,163 +81,37 @@ NAMING_VERBS: tuple[str, ...] = (
 )  # fmt: skip
 
 #: Cues whose content may follow without "that" ("Xi said China welcomes…").
-BARE_CUES = frozenset(
-    [
-        "said",
-        "says",
-        "say",
-        "saying",
-        "added",
-        "adds",
-        "adding",
-        "claimed",
-        "claims",
-        "claiming",
-        "believes",
-        "believe",
-        "wrote",
-        "writes",
-        "insisted",
-        "insists",
-        "argued",
-        "argues",
-        "warned",
-        "warns",
-        "warning",
-    ]
+BARE_CUES = word_set(
+    """
+    said says say saying added adds adding claimed claims claiming believes believe
+    wrote writes insisted insists argued argues warned warns warning
+    """
 )
 #: Cues that need "that" unless an auxiliary soon shows a clause ("stressing the Duma is").
-CLAUSE_CUES = frozenset(
-    [
-        "noted",
-        "notes",
-        "noting",
-        "stressed",
-        "stresses",
-        "stressing",
-        "emphasized",
-        "emphasised",
-        "emphasizes",
-        "emphasises",
-        "emphasizing",
-        "emphasising",
-        "stated",
-        "states",
-        "stating",
-        "announced",
-        "announces",
-        "confirmed",
-        "reiterated",
-        "underlined",
-        "underscored",
-        "declared",
-        "declares",
-        "explained",
-        "explains",
-        "agreed",
-    ]
+CLAUSE_CUES = word_set(
+    """
+    noted notes noting stressed stresses stressing emphasized emphasised emphasizes
+    emphasises emphasizing emphasising stated states stating announced announces
+    confirmed reiterated underlined underscored declared declares explained explains
+    agreed
+    """
 )
 
 #: Lower-case nouns that can head a speaker phrase ("the statement", "officials").
-SOURCE_NOUNS = frozenset(
-    [
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "minister",
-        "ministry",
-        "president",
-        "leader",
-        "leaders",
-        "presidents",
-        "aide",
-        "adviser",
-        "advisor",
-        "advisers",
-        "expert",
-        "experts",
-        "analyst",
-        "analysts",
-        "strategist",
-        "strategists",
-        "economist",
-        "economists",
-        "diplomat",
-        "diplomats",
-        "ambassador",
-        "envoy",
-        "source",
-        "sources",
-        "statement",
-        "statements",
-        "letter",
-        "report",
-        "reports",
-        "media",
-        "newspaper",
-        "publication",
-        "agency",
-        "channel",
-        "service",
-        "government",
-        "department",
-        "office",
-        "official",
-        "officials",
-        "correspondent",
-        "reporter",
-        "reporters",
-        "journalist",
-        "journalists",
-        "editor",
-        "commentator",
-        "observers",
-        "critics",
-        "residents",
-        "witnesses",
-        "police",
-        "authorities",
-        "military",
-        "army",
-        "head",
-        "chief",
-        "chairman",
-        "secretary",
-        "mayor",
-        "governor",
-        "commander",
-        "researcher",
-        "professor",
-        "scholar",
-        "embassy",
-        "sides",
-        "side",
-        "parties",
-        "party",
-        "readout",
-        "communique",
-        "declaration",
-        "document",
-        "update",
-        "intelligence",
-        "team",
-        "friend",
-        "employee",
-        "representative",
-        "premier",
-        "counterpart",
-        "medics",
-        "spokesmen",
-        "delegation",
-        "council",
-        "committee",
-        "commission",
-        "board",
-        "court",
-        "prosecutors",
-        "lawmakers",
-    ]
+SOURCE_NOUNS = word_set(
+    """
+    spokesman spokeswoman spokesperson spokespeople minister ministry president leader
+    leaders presidents aide adviser advisor advisers expert experts analyst analysts
+    strategist strategists economist economists diplomat diplomats ambassador envoy
+    source sources statement statements letter report reports media newspaper
+    publication agency channel service government department office official officials
+    correspondent reporter reporters journalist journalists editor commentator observers
+    critics residents witnesses police authorities military army head chief chairman
+    secretary mayor governor commander researcher professor scholar embassy sides side
+    parties party readout communique declaration document update intelligence team
+    friend employee representative premier counterpart medics spokesmen delegation
+    council committee commission board court prosecutors lawmakers
+    """
 )
 #: Pronouns resolved by :class:`SpeakerTracker` ("I" and "we" take the enclosing speaker).
 PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "we", "i"})
@@ -237,348 +119,69 @@ PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "we", "i"})
 _DETERMINERS = frozenset(
     ["the", "a", "an", "his", "her", "its", "their", "our", "this", "these", "those"]
 )
-_ADJECTIVES = frozenset(
-    [
-        "former",
-        "senior",
-        "top",
-        "deputy",
-        "unnamed",
-        "unidentified",
-        "political",
-        "foreign",
-        "state",
-        "official",
-        "chief",
-        "prime",
-        "vice",
-        "high",
-        "ranking",
-        "high-ranking",
-        "presidential",
-        "press",
-        "news",
-        "security",
-        "defence",
-        "defense",
-        "armed",
-        "forces",
-    ]
+_ADJECTIVES = word_set(
+    """
+    former senior top deputy unnamed unidentified political foreign state official chief
+    prime vice high ranking high-ranking presidential press news security defence
+    defense armed forces
+    """
 )
-_TITLES = frozenset(
-    [
-        "President",
-        "Vice",
-        "Prime",
-        "Minister",
-        "Foreign",
-        "Secretary",
-        "Spokesman",
-        "Spokeswoman",
-        "Spokesperson",
-        "Ambassador",
-        "Chairman",
-        "Premier",
-        "Deputy",
-        "Aide",
-        "Presidential",
-        "Director",
-        "Head",
-        "Chief",
-        "General",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Sir",
-        "Lord",
-        "Chancellor",
-        "King",
-        "Queen",
-        "Leader",
-        "Envoy",
-        "Adviser",
-        "Advisor",
-        "Member",
-        "Senator",
-        "Governor",
-        "Mayor",
-        "Commander",
-        "Defence",
-        "Defense",
-        "Business",
-        "Home",
-        "Trade",
-        "Energy",
-        "Finance",
-        "Economy",
-        "State",
-        "Councilor",
-        "Press",
-        "Ministry",
-        "Office",
-        "Commission",
-        "Committee",
-        "Bureau",
-        "Council",
-        "Department",
-        "Affairs",
-        "Party",
-        "Political",
-        "Central",
-        "Politburo",
-        "Secretary-General",
-        "Officer",
-        "Assistant",
-        "Representative",
-        "Permanent",
-        "Special",
-        "Executive",
-        "Justice",
-        "Interior",
-        "External",
-        "Security",
-        "Parliament",
-        "Speaker",
-    ]
+_TITLES = word_set(
+    """
+    President Vice Prime Minister Foreign Secretary Spokesman Spokeswoman Spokesperson
+    Ambassador Chairman Premier Deputy Aide Presidential Director Head Chief General Mr
+    Mrs Ms Dr Sir Lord Chancellor King Queen Leader Envoy Adviser Advisor Member Senator
+    Governor Mayor Commander Defence Defense Business Home Trade Energy Finance Economy
+    State Councilor Press Ministry Office Commission Committee Bureau Council Department
+    Affairs Party Political Central Politburo Secretary-General Officer Assistant
+    Representative Permanent Special Executive Justice Interior External Security
+    Parliament Speaker
+    """
 )
-_NATIONALITIES = frozenset(
-    [
-        "Russian",
-        "Chinese",
-        "American",
-        "British",
-        "Ukrainian",
-        "French",
-        "German",
-        "Indian",
-        "Turkmen",
-        "Japanese",
-        "Korean",
-        "Iranian",
-        "Turkish",
-        "Western",
-        "European",
-        "Soviet",
-        "Kazakh",
-        "Belarusian",
-        "Polish",
-        "Italian",
-        "Brazilian",
-        "Cuban",
-        "Israeli",
-        "Palestinian",
-        "Syrian",
-        "Hungarian",
-        "Serbian",
-        "US",
-        "U.S.",
-        "UK",
-        "EU",
-    ]
+_NATIONALITIES = word_set(
+    """
+    Russian Chinese American British Ukrainian French German Indian Turkmen Japanese
+    Korean Iranian Turkish Western European Soviet Kazakh Belarusian Polish Italian
+    Brazilian Cuban Israeli Palestinian Syrian Hungarian Serbian US U.S. UK EU
+    """
 )
-_INSTITUTIONS = frozenset(
-    [
-        "Kremlin",
-        "Xinhua",
-        "TASS",
-        "Reuters",
-        "AFP",
-        "AP",
-        "Sputnik",
-        "MFA",
-        "BBC",
-        "CGTN",
-        "RT",
-        "Telegram",
-        "Ministry",
-        "Government",
-        "Embassy",
-        "Times",
-        "Post",
-        "Daily",
-        "News",
-        "Agency",
-        "Service",
-        "Institute",
-        "University",
-        "Center",
-        "Centre",
-        "Foundation",
-        "Council",
-        "Academy",
-        "School",
-        "Zoo",
-        "Committee",
-        "Commission",
-        "Office",
-        "Department",
-        "Bureau",
-        "Court",
-        "Parliament",
-        "Duma",
-        "Congress",
-        "Forum",
-        "Organization",
-        "Organisation",
-        "Union",
-        "Bank",
-    ]
+_INSTITUTIONS = word_set(
+    """
+    Kremlin Xinhua TASS Reuters AFP AP Sputnik MFA BBC CGTN RT Telegram Ministry
+    Government Embassy Times Post Daily News Agency Service Institute University Center
+    Centre Foundation Council Academy School Zoo Committee Commission Office Department
+    Bureau Court Parliament Duma Congress Forum Organization Organisation Union Bank
+    """
 )
 _INNER = frozenset({"of", "to", "and", "-", "for"})
-_STOP_SUBJECT = frozenset(
-    [
-        "However",
-        "Meanwhile",
-        "Earlier",
-        "Later",
-        "Also",
-        "And",
-        "But",
-        "Then",
-        "Now",
-        "Today",
-        "Yesterday",
-        "Separately",
-        "Previously",
-        "Indeed",
-        "Yet",
-        "So",
-        "Still",
-        "Moreover",
-        "Furthermore",
-        "Finally",
-        "Thus",
-        "Therefore",
-        "The",
-        "A",
-        "An",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "His",
-        "Her",
-        "Its",
-        "Their",
-        "Our",
-        "We",
-        "I",
-        "It",
-        "He",
-        "She",
-        "They",
-        "In",
-        "On",
-        "At",
-        "For",
-        "With",
-        "By",
-        "From",
-        "To",
-        "Of",
-        "As",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "During",
-        "Under",
-        "Over",
-        "Despite",
-        "Following",
-        "According",
-        "Speaking",
-        "Asked",
-        "Commenting",
-        "Responding",
-        "Addressing",
-        "Regarding",
-        "Lauding",
-    ]
+_STOP_SUBJECT = word_set(
+    """
+    However Meanwhile Earlier Later Also And But Then Now Today Yesterday Separately
+    Previously Indeed Yet So Still Moreover Furthermore Finally Thus Therefore The A An
+    This That These Those His Her Its Their Our We I It He She They In On At For With By
+    From To Of As If When While After Before During Under Over Despite Following
+    According Speaking Asked Commenting Responding Addressing Regarding Lauding
+    """
 )
-_SKIP = frozenset(
-    [
-        "also",
-        "further",
-        "then",
-        "later",
-        "earlier",
-        "again",
-        "once",
-        "has",
-        "have",
-        "had",
-        "was",
-        "were",
-        "is",
-        "are",
-        "will",
-        "would",
-        "recently",
-        "reportedly",
-        "previously",
-        "repeatedly",
-        "separately",
-        "in",
-        "turn",
-        "for",
-        "part",
-        "his",
-        "her",
-        "on",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "last",
-        "this",
-        "morning",
-        "night",
-    ]
+_SKIP = word_set(
+    """
+    also further then later earlier again once has have had was were is are will would
+    recently reportedly previously repeatedly separately in turn for part his her on
+    monday tuesday wednesday thursday friday saturday sunday today yesterday last this
+    morning night
+    """
 )
 
-_NOT_NOUN = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "of",
-        "to",
-        "from",
-        "by",
-        "with",
-        "for",
-        "as",
-        "and",
-        "or",
-        "but",
-        "that",
-        "which",
-        "who",
-        "was",
-        "were",
-        "is",
-        "are",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "not",
-        "also",
-    ]
+_NOT_NOUN = word_set(
+    """
+    in on at of to from by with for as and or but that which who was were is are has
+    have had will would not also
+    """
 )
 
 #: A word token ``(start, end, text)``.
 Token = tuple[int, int, str]
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[’'\-‐]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\w+(?:[’'\-‐]\w+)*(?:\.(?:[A-Z]\.)+)?|[^\w\s]")
 
 
 def word_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -638,7 +241,10 @@ def _np_final(word: str) -> bool:
 
 def _trim(toks: Sequence[Token], i: int, j: int) -> tuple[int, int] | None:
     """Drop function words at the edges of ``toks[i:j]``; ``None`` if nothing is left."""
-    while i < j and (toks[i][2] in _INNER or toks[i][2] in _STOP_SUBJECT):
+    while i < j and (
+        toks[i][2] in _INNER
+        or (toks[i][2] in _STOP_SUBJECT and toks[i][2].lower() not in _DETERMINERS)
+    ):
         i += 1
     while j > i and not _np_final(toks[j - 1][2]):
         j -= 1
@@ -719,17 +325,20 @@ def speaker_head(words: Sequence[str]) -> str:
 def _head(words: tuple[str, ...]) -> str:
     best: list[str] = []
     run: list[str] = []
-    before = ""
+    before = run_before = ""
+    possessive = False
     for w in [*words, ""]:
         b = _bare(w)
-        if b and is_name(b) and b not in _TITLES and b not in _NATIONALITIES:
+        name = bool(b) and is_name(b) and b not in _TITLES and b not in _NATIONALITIES
+        if run and (not name or possessive):
+            if not (possessive and w):  # "Putin's aide": a possessor is not the head
+                best = run[1:] if run_before in ("to", "of", "for", "at") and len(run) > 1 else run
+            run = []
+        if name:
             if not run:
                 run_before = before
             run.append(b)
-        else:
-            if run:
-                best = run[1:] if run_before in ("to", "of", "for", "at") and len(run) > 1 else run
-            run = []
+            possessive = b != w
         before = w
     return " ".join(best)
 
@@ -753,7 +362,8 @@ class SpeakerTracker:
     def add(self, para: int, speaker: str, head: str, actor: str, words: Sequence[str]) -> None:
         """Remember a speaker found in paragraph ``para``."""
         if speaker:
-            self.known.append(_Known(para, speaker, head, _is_person_phrase(head, words), actor))
+            person = _is_person_phrase(head, tuple(words))
+            self.known.append(_Known(para, speaker, head, person, actor))
 
     def _last(
         self, para: int, *, person: bool | None, actor: str = "", named: bool = False
@@ -794,61 +404,31 @@ class SpeakerTracker:
 
 def _is_person(head: str, words: Sequence[str]) -> bool:
     """Whether a speaker is a person: a name that is no institution, acronym or document."""
-    if not head or any(_bare(w.lower()) in SOURCE_NOUNS - _PERSON_NOUNS for w in words[-1:]):
+    if not head or any(_bare(w.lower()) in SOURCE_NOUNS - PERSON_NOUNS for w in words[-1:]):
         return False
     parts = head.split()
     if any(h in _INSTITUTIONS for h in parts):
         return False
-    titled = any(w in _TITLES or w.lower() in _PERSON_NOUNS for w in words)
+    titled = any(w in _TITLES or w.lower() in PERSON_NOUNS for w in words)
     return titled or len(parts) > 1 or not parts[0].isupper()
 
 
-def _is_person_phrase(head: str, words: Sequence[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _is_person_phrase(head: str, words: tuple[str, ...]) -> bool:
     """A person: a personal name, or a description ending in a person noun ("the official")."""
-    if words and _bare(words[-1].lower()) in _PERSON_NOUNS:
+    if words and _bare(words[-1].lower()) in PERSON_NOUNS:
         return True
     return _is_person(head, words)
 
 
-_PERSON_NOUNS = frozenset(
-    [
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "minister",
-        "president",
-        "leader",
-        "aide",
-        "adviser",
-        "advisor",
-        "expert",
-        "analyst",
-        "strategist",
-        "economist",
-        "diplomat",
-        "ambassador",
-        "envoy",
-        "official",
-        "correspondent",
-        "reporter",
-        "journalist",
-        "editor",
-        "head",
-        "chief",
-        "chairman",
-        "secretary",
-        "mayor",
-        "governor",
-        "commander",
-        "researcher",
-        "professor",
-        "scholar",
-        "friend",
-        "employee",
-        "representative",
-        "premier",
-        "counterpart",
-    ]
+#: Source nouns that name a person ("the spokesman", "an official"): their pronoun is "he/she".
+PERSON_NOUNS = word_set(
+    """
+    spokesman spokeswoman spokesperson minister president leader aide adviser advisor
+    expert analyst strategist economist diplomat ambassador envoy official correspondent
+    reporter journalist editor head chief chairman secretary mayor governor commander
+    researcher professor scholar friend employee representative premier counterpart
+    """
 )
 
 
@@ -865,6 +445,7 @@ class ActorMatcher:
         folded: list[str] = []
         exact: list[str] = []
         self.keys: dict[str, str] = {}  # regex group -> actor
+        self.memo: dict[tuple[str, ...], str] = {}
         for key, spec in (actors or {}).items():
             names = getattr(spec, "names", spec)
             for name, out in [(n, folded) for n in _as_names(names)] + [
@@ -881,6 +462,14 @@ class ActorMatcher:
 
     def actor(self, *texts: str) -> str:
         """The actor of the first text that names one ("" when none does)."""
+        if texts in self.memo:
+            return self.memo[texts]
+        if len(self.memo) > 10_000:
+            self.memo.clear()
+        self.memo[texts] = found = self._actor(texts)
+        return found
+
+    def _actor(self, texts: tuple[str, ...]) -> str:
         for text in texts:
             hits = [m for p in self.patterns if (m := p.search(text))]
             if hits:

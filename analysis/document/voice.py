@@ -212,23 +212,39 @@ def _assemble(text: str, claims: list[Claim]) -> list[Span]:
         while k < len(starts) and starts[k].start <= a:
             active.append(starts[k])
             k += 1
-        active = [c for c in active if c.end > a]
-        owner = max(active, key=_rank) if active else None
+        if active and any(c.end <= a for c in active):
+            active = [c for c in active if c.end > a]
+        owner = (active[0] if len(active) == 1 else max(active, key=_rank)) if active else None
         if pieces and pieces[-1][2] is owner:
             pieces[-1] = (pieces[-1][0], b, owner)
         else:
             pieces.append((a, b, owner))
-    return [_span(text, i, a, b, c) for i, (a, b, c) in enumerate(pieces)]
-
-
-def _span(text: str, i: int, a: int, b: int, c: Claim | None) -> Span:
-    if c is None:
-        return Span(i, "narrator", False, a, b, "", "", "", "", text[a:b])
-    partial = c.voice == "quote" and (
-        not c.cue or _word_count(text[c.start : min(c.end, c.start + 80)]) < FULL_QUOTE_WORDS
-    )
-    voice: Voice = "quote" if c.voice == "quote" else "reported"
-    return Span(i, voice, partial, a, b, c.speaker, c.head, c.actor, c.cue, text[a:b])
+    partial = {
+        id(c): not c.cue or _word_count(text[c.start : min(c.end, c.start + 80)]) < FULL_QUOTE_WORDS
+        for c in claims
+        if c.voice == "quote"
+    }
+    spans = []
+    for i, (a, b, c) in enumerate(pieces):
+        if c is None:
+            spans.append(Span(i, "narrator", False, a, b, "", "", "", "", text[a:b]))
+        else:
+            voice: Voice = "quote" if c.voice == "quote" else "reported"
+            spans.append(
+                Span(
+                    i,
+                    voice,
+                    partial.get(id(c), False),
+                    a,
+                    b,
+                    c.speaker,
+                    c.head,
+                    c.actor,
+                    c.cue,
+                    text[a:b],
+                )  # fmt: skip
+            )
+    return spans
 
 
 # --------------------------------------------------------------------------- lookups
