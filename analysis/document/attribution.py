@@ -47,7 +47,7 @@ from analysis.document.speakers import (
     word_tokens,
 )
 
-__all__ = ["Claim", "ClaimFinder", "Sentence", "find_claims"]
+__all__ = ["Claim", "ClaimFinder", "Sentence", "Sentences", "find_claims"]
 
 
 @dataclass(eq=False, slots=True)
@@ -90,10 +90,41 @@ class Sentence:
 
 _NAMING_SET = frozenset(NAMING_VERBS)
 _CUE_BODY = trie_pattern(sorted(set(SPEECH_VERBS) | _NAMING_SET))
-_CUE_LOWER = re.compile(r"\b" + _CUE_BODY + r"(?![\w’'-])")
+#: Cues after a whitespace character (a charset prefix lets the regex engine skip fast); the
+#: text is searched with a space in front, so a cue may open it.
+_CUE_LOWER = re.compile(r"\s(" + _CUE_BODY + r")(?![\w’'-])")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _WORD = re.compile(r"[^\W_]")
 _PUNCT_GAP = set(",.:;–—-")
+#: Characters tokenized after a sentence's last cue (the rules look at most 25 tokens ahead).
+_WINDOW = 300
+
+
+class Sentences:
+    """The sentences of a document as a sequence, each :class:`Sentence` built on first use."""
+
+    def __init__(self, finder: ClaimFinder, bounds: list[tuple[int, int]]) -> None:
+        self.finder = finder
+        self.bounds = bounds
+        self.items: list[Sentence | None] = [None] * len(bounds)
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+    def __getitem__(self, k: int) -> Sentence:
+        s = self.items[k]
+        if s is None:
+            a, b = self.bounds[k]
+            s = self.items[k] = Sentence(k, a, b, self.finder.para_of(a), [], [])
+        return s
+
+    def para(self, k: int) -> int:
+        """Paragraph of sentence ``k`` (without building it)."""
+        return self.finder.para_of(self.bounds[k][0])
+
+    def built(self) -> list[Sentence]:
+        """The sentences built so far, in order."""
+        return [s for s in self.items if s is not None]
 
 
 class ClaimFinder:
@@ -115,32 +146,38 @@ class ClaimFinder:
             Claim(q.start, q.end, "quote", self.sentence_of(q.start), self.para_of(q.start))
             for q in quotes
         ]
-        self.sentences = [
-            Sentence(k, a, b, self.para_of(a), [], []) for k, (a, b) in enumerate(sentences)
-        ]
+        self.sentences = Sentences(self, sentences)
         self.built: set[int] = set()
         low = text.lower()
         if len(low) != len(text):  # a character whose lower case is longer: keep offsets
             low = text.translate(_ASCII_LOWER)
         self.low = low
-        for m in _CUE_LOWER.finditer(low):
-            if self.quote_at(m.start()) < 0:
-                s = self.sentences[self.sentence_of(m.start())]
-                k, e = self.token_range(s, m.start(), m.end())
-                cue = " ".join(m.group().lower().split())
-                (s.naming if cue in _NAMING_SET else s.cues).append((k, e, cue))
+        hits: dict[int, list[tuple[int, int, str]]] = {}
+        for m in _CUE_LOWER.finditer(" " + low):
+            a, b = m.start(1) - 1, m.end(1) - 1
+            if self.quote_at(a) < 0:
+                hits.setdefault(self.sentence_of(a), []).append((a, b, m[1]))
+        for k, found in hits.items():
+            s = self.sentences[k]
+            self.tokens(s, found[-1][1] + _WINDOW)
+            for a, b, cue in found:
+                i, j = bisect_left(s.toks, (a,)), bisect_left(s.toks, (b,))
+                cue = " ".join(cue.split())
+                (s.naming if cue in _NAMING_SET else s.cues).append((i, j, cue))
         self.claims: list[Claim] = []
         self.clip: dict[int, int] = {}  # paragraph -> end of its headline content
         self.heads: list = []  # per paragraph: its headline source, or None
 
-    def tokens(self, s: Sentence) -> Sentence:
-        """Tokenize ``s`` once: narrator tokens, and one placeholder token per quotation."""
+    def tokens(self, s: Sentence, upto: int = 0) -> Sentence:
+        """Tokenize ``s`` once: narrator tokens, one placeholder token per quotation, up to
+        ``upto`` (default: :data:`_WINDOW` characters into the sentence) at the most."""
         if s.idx in self.built:
             return s
         self.built.add(s.idx)
         pos = s.start
+        end = min(s.end, max(upto, s.start + _WINDOW))
         k = max(bisect_right(self.qstarts, s.start) - 1, 0)
-        while k < len(self.quotes) and self.quotes[k].start < s.end:
+        while k < len(self.quotes) and self.quotes[k].start < end:
             q = self.quotes[k]
             if q.end > s.start:
                 if q.start > pos:
@@ -150,8 +187,8 @@ class ClaimFinder:
                 s.inq.append(k)
                 pos = max(pos, q.end)
             k += 1
-        if pos < s.end:
-            s.toks += word_tokens(self.text, pos, s.end)
+        if pos < end:
+            s.toks += word_tokens(self.text, pos, end)
             s.inq += [-1] * (len(s.toks) - len(s.inq))
         return s
 
@@ -279,7 +316,7 @@ class ClaimFinder:
             if c.voice == "reported":
                 open_.append(c)
         for q in self.qclaims:
-            q.leading = q.start <= self.sentences[q.sentence].start
+            q.leading = q.start <= self.sentences.bounds[q.sentence][0]
         return claims
 
 
@@ -295,7 +332,7 @@ def find_claims(
     """Quote and reported claims of a document, in order (see the module docstring)."""
     finder = ClaimFinder(text, quotes, sentences, paragraphs)
     prepare_paragraphs(finder)
-    for s in finder.sentences:
+    for s in finder.sentences.built():  # the sentences with a cue
         if s.cues or s.naming:
             SentenceRules(finder, s).run()
     apply_discourse(finder)

@@ -65,7 +65,7 @@ def _report(f: ClaimFinder, text: str, m: re.Match[str]) -> None:
         if m["pro"] == "it":
             f.claim(s, _skip_space(text, m.end()), s.end, f"it is {m['verb']}", (), 0)
     elif m["how"] == " by":
-        if a == s.start and k > 0 and f.sentences[k - 1].para == s.para:
+        if a == s.start and k > 0 and f.sentences.para(k - 1) == s.para:
             _backward(f, s, f.sentences[k - 1], m.end(), m["verb"])
     elif (
         m["pro"] == "it"
@@ -129,8 +129,9 @@ def _headline(f: ClaimFinder, s: Sentence, a: int, b: int, src) -> None:
 
 
 def _readout(f: ClaimFinder) -> None:
-    for k, s in enumerate(f.sentences):
-        if (k > 0 and f.sentences[k - 1].para == s.para) or not s.claims:
+    for s in f.sentences.built():
+        k = s.idx
+        if not s.claims or (k > 0 and f.sentences.para(k - 1) == s.para):
             continue
         lead = [
             c for c in s.claims
@@ -142,8 +143,11 @@ def _readout(f: ClaimFinder) -> None:
         c0 = lead[-1]
         names = set(speaker_head(c0.words).split()) | {c0.words[-1]}
         named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
-        for t in f.sentences[k + 1 :]:
-            if t.para != s.para or t.claims or t.cues or f.quote_in(t.start, t.end):
+        for j in range(k + 1, len(f.sentences)):
+            if f.sentences.para(j) != s.para:
+                break
+            t = f.sentences[j]
+            if t.claims or t.cues or f.quote_in(t.start, t.end):
                 break
             first = f.text[t.start : t.end].split(maxsplit=1)[0].lower()
             if first in _STOP_READOUT or named.search(f.text, t.start, t.end):

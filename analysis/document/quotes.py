@@ -203,6 +203,9 @@ _SENT_END = re.compile(
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at ``dot`` ends an abbreviation ("Mr.", "U.S.", "Feb.", "A.")."""
+    tail = text[dot - 5 : dot]
+    if len(tail) == 5 and tail.isalpha() and tail.islower():  # "…relations." (the usual case)
+        return False
     start = max(text.rfind(" ", dot - 12, dot), text.rfind("\n", dot - 12, dot)) + 1
     word = text[max(start, dot - 12) : dot].lstrip("\"“‘'«([")
     if "." in word:  # "U.S." "U.K."
@@ -210,26 +213,20 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
-_SPLIT = re.compile(_SENT_END.pattern + r"|\s*\n\s*")
-
-
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence (see the module docstring), whitespace trimmed."""
     out = []
-    start = len(text) - len(text.lstrip())
-    for m in _SPLIT.finditer(text):
-        a = m.start()
-        ch = text[a]
-        if ch.isspace():
-            end = a
-        elif ch == "." and _is_abbreviation(text, a):
-            continue
-        else:
-            end = _trim_end(text, m.end())
-        if end > start:
-            out.append((start, end))
-        start = m.end()
-    end = len(text.rstrip())
-    if end > start:
-        out.append((start, end))
+    ends = [m for m in _SENT_END.finditer(text)
+            if text[m.start()] != "." or not _is_abbreviation(text, m.start())]  # fmt: skip
+    k = 0
+    for a, b in paragraph_bounds(text):
+        start = a
+        while k < len(ends) and ends[k].start() < a:
+            k += 1
+        while k < len(ends) and ends[k].end() <= b:
+            out.append((start, _trim_end(text, ends[k].end())))
+            start = ends[k].end()
+            k += 1
+        if start < b:
+            out.append((start, b))
     return out

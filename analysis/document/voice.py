@@ -260,16 +260,25 @@ def voice_at(spans: Sequence[Span], offsets: Sequence[int]) -> list[Span | None]
     return out
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _alnum(chunk: str) -> int:
+    return len(chunk) - sum(map(len, _NOT_ALNUM.findall(chunk)))
+
+
 def _overlaps(spans: Sequence[Span], starts: list[int], a: int, b: int) -> dict[int, int]:
     """Letters and digits of ``[a, b)`` per span index (all characters if there are none)."""
     counts: dict[int, int] = {}
     k = max(bisect_right(starts, a) - 1, 0)
+    if k < len(spans) and spans[k].end >= b:  # inside one span: nothing to count
+        return {k: 1}
     while k < len(spans) and spans[k].start < b:
         s = spans[k]
         lo, hi = max(a, s.start), min(b, s.end)
         if hi > lo:
             chunk = s.text[lo - s.start : hi - s.start]
-            counts[k] = sum(ch.isalnum() for ch in chunk) or -(hi - lo)
+            counts[k] = _alnum(chunk) or -(hi - lo)
         k += 1
     if any(v > 0 for v in counts.values()):
         return {k: v for k, v in counts.items() if v > 0}
