@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis.document.cues import speaker_head, trie_pattern
 from analysis.document.lexicon import load_lexicon
 from analysis.document.quotes import find_quotes, paragraph_bounds, sentence_bounds
-from analysis.document.speakers import ActorMatcher, speaker_head, trie_pattern
+from analysis.document.speakers import ActorMatcher
 from analysis.document.voice import (
     SPAN_COLUMNS,
     Span,

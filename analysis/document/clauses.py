@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analysis.document.speakers import (
+from analysis.document.cues import (
     BARE_CUES,
     CLAUSE_CUES,
     left_speaker,

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from analysis.document.cues import PERSON_NOUNS, right_speaker, speaker_head, word_tokens
 from analysis.document.headlines import headline_source, paragraph_label, quote_headline
-from analysis.document.speakers import PERSON_NOUNS, right_speaker, speaker_head, word_tokens
 
 if TYPE_CHECKING:
     from analysis.document.attribution import Claim, ClaimFinder, Sentence

@@ -7,7 +7,7 @@ in order, each with a voice:
   UK single quotes; continued paragraphs; nested single quotes; an unbalanced mark is capped at
   its paragraph chain). A quote is ``partial`` when it has fewer than :data:`FULL_QUOTE_WORDS`
   words or no speech cue nearby (scare quotes, names, titles);
-- ``reported``: indirect speech governed by a cue of :data:`.speakers.SPEECH_VERBS` with its
+- ``reported``: indirect speech governed by a cue of :data:`.cues.SPEECH_VERBS` with its
   speaker: the that-clause or bare clause after the cue ("Putin said that relations…", "Xi said
   China welcomes…"), the content before a trailing attribution ("Relations … level, Putin
   said."; "…, according to Xi."), the clause after a leading one ("According to Yury Ushakov,
@@ -21,10 +21,17 @@ in order, each with a voice:
   said``).
 
 Each quote and reported span carries its speaker as written (a pronoun is replaced by its
-antecedent), the speaker's head name and lexicon actor (:mod:`.speakers`), and the cue. A quote
-without its own cue takes the speaker of an adjacent sentence, or of the reported speech it sits
-in. :func:`sentence_voices` and :func:`match_voices` label the pipeline's sentences and marker
+antecedent), the speaker's head name and lexicon actor (:mod:`.cues`, :mod:`.speakers`), and
+the cue. A quote without its own cue takes the speaker of the reported speech it sits in, or
+(when it opens its sentence) of an adjacent sentence; its ``cue`` is then that speaker's cue.
+:func:`sentence_voices` and :func:`match_voices` label the pipeline's sentences and marker
 matches from the spans (a sentence's voice is the majority voice of its letters and digits).
+
+The modules: :mod:`.quotes` (quotation marks, paragraphs, sentences), :mod:`.cues` (cue words,
+speaker phrases), :mod:`.attribution` with :mod:`.clauses` (sentence rules), :mod:`.discourse`
+with :mod:`.headlines` (paragraph rules), :mod:`.speakers` (pronouns, actors). Everything is
+regular expressions and bounded walks over the narrator tokens near a cue: no model, no parser,
+time linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -36,8 +43,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from analysis.document.attribution import Claim, find_claims
+from analysis.document.cues import speaker_head
 from analysis.document.quotes import find_quotes, paragraph_bounds, sentence_bounds
-from analysis.document.speakers import ActorMatcher, SpeakerTracker, speaker_head
+from analysis.document.speakers import ActorMatcher, SpeakerTracker
 
 if TYPE_CHECKING:
     import pandas as pd
