@@ -180,7 +180,35 @@ def test_participle_after_a_comma_keeps_the_speaker_of_its_clause():
     ]
 
 
+def test_a_comma_group_that_continues_the_clause_is_not_an_appositive():
+    text = "Ties will deepen, against the backdrop of sanctions, writes The Guardian."
+    assert claims(text) == [("reported", False, 0, 51, "The Guardian", "Guardian", "", "writes")]
+    text = "Raymond Dalio, co-chief investment officer of Bridgewater, said markets were weak."
+    assert claims(text) == [
+        ("reported", False, 64, 82, "Raymond Dalio", "Raymond Dalio", "", "said")
+    ]
+
+
+def test_a_relative_that_after_a_bare_clause_is_not_the_complementizer():
+    text = "Xi said China welcomes all efforts that are conducive to peace."
+    assert claims(text) == [("reported", False, 8, 63, "Xi", "Xi", "china", "said")]
+    # a time word before "that" is not a subject: the that-clause is the content
+    assert claims("Xi said Friday that China welcomes all efforts.")[0][2:4] == (20, 47)
+
+
 # --------------------------------------------------------------------------- speakers
+
+
+def test_speaker_phrase_with_a_number_and_of():
+    assert claims("The two heads of state agreed that relations are strong.") == [
+        ("reported", False, 35, 56, "The two heads", "", "", "agreed")
+    ]
+
+
+def test_a_pronoun_does_not_take_a_name_from_the_words_it_introduces():
+    assert claims("The United States cannot stop a multipolar world, he stressed.") == [
+        ("reported", False, 0, 48, "", "", "", "stressed")
+    ]
 
 
 def test_pronoun_takes_the_last_speaker_of_the_paragraph_chain():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from analysis.document.cues import (
     BARE_CUES,
     CLAUSE_CUES,
+    is_name,
     left_speaker,
     right_speaker,
     word_set,
@@ -49,6 +50,11 @@ _AUX = word_set(
     """
 )
 _PUNCT_GAP = set(",.:;–—-")
+_SUBJECTS = word_set("the a an this these those his her its their he she it they we i there")
+_TIME = word_set(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december earlier later last this"
+)
 _PASSIVE = frozenset({"is", "was", "been", "be"})
 _COMMENT_DASH = re.compile(r"\s[-–—]\s+(?:a|an)\s")
 _BACKWARD = re.compile(r"(?:This|It) (?:was|is|has been) \w+ by\s")
@@ -119,6 +125,8 @@ class SentenceRules:
         """``(token where the content starts, after a colon)`` for the cue ending at ``e``."""
         toks, inq, n = self.toks, self.s.inq, len(self.toks)
         reach = 25 if cue in _OBJECT_CUES else 12
+        if cue not in _OBJECT_CUES and e < n and self.subject_like(e):
+            reach = 0  # "Xi said China welcomes efforts that…": that "that" is a relative
         for j in range(e, min(n, e + reach)):
             if inq[j] >= 0 or toks[j][2] in ".;!?" or (j > e and self.is_cue(j)):
                 break
@@ -143,6 +151,14 @@ class SentenceRules:
         if cue in CLAUSE_CUES and any(a in _AUX for a in ahead):
             return e, False
         return None
+
+    def subject_like(self, j: int) -> bool:
+        """Whether token ``j`` can open a clause's subject (not a time word or preposition)."""
+        w = self.toks[j][2]
+        low = w.lower()
+        if self.s.inq[j] >= 0 or low in _NO_CONTENT or low in _TIME:
+            return False
+        return low in _SUBJECTS or is_name(w)
 
     def is_cue(self, j: int) -> bool:
         return any(c[0] == j for c in self.cues)

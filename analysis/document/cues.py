@@ -105,7 +105,7 @@ SOURCE_NOUNS = word_set(
     secretary mayor governor commander researcher professor scholar embassy sides side
     parties party readout communique declaration document update intelligence team
     friend employee representative premier counterpart medics spokesmen delegation
-    council committee commission board court prosecutors lawmakers
+    council committee commission board court prosecutors lawmakers heads
     """
 )
 #: Pronouns resolved by :class:`SpeakerTracker` ("I" and "we" take the enclosing speaker).
@@ -118,7 +118,7 @@ _ADJECTIVES = word_set(
     """
     former senior top deputy unnamed unidentified political foreign state official chief
     prime vice high ranking high-ranking presidential press news security defence
-    defense armed forces
+    defense armed forces two three four both
     """
 )
 _TITLES = word_set(
@@ -149,6 +149,10 @@ _INSTITUTIONS = word_set(
     """
 )
 _INNER = frozenset({"of", "to", "and", "-", "for"})
+_APPOSITIVE = word_set(
+    "who which whose a an the also in for himself herself his her its their then now once "
+    "formerly currently speaking"
+)
 _STOP_SUBJECT = word_set(
     """
     However Meanwhile Earlier Later Also And But Then Now Today Yesterday Separately
@@ -288,13 +292,26 @@ def left_speaker(
     for _ in range(3):
         prev = next((c for c in range(comma - 1, max(lo, comma - 40) - 1, -1)
                      if toks[c][2] == ","), None)  # fmt: skip
-        if prev is None:
+        if prev is None or not _appositive(toks[prev + 1 : comma]):
             return None
         found = _phrase_left(toks, prev, lo)
         if found and is_name(toks[found[1] - 1][2]):
             return found
         comma = prev
     return None
+
+
+def _appositive(group: Sequence[Token]) -> bool:
+    """Whether tokens between two commas can describe a speaker ("who took office…", "an
+    economist…", "in turn", "Bridgewater Associates") rather than continue a clause."""
+    if not group:
+        return False
+    first = group[0][2]
+    return (
+        first.lower() in _APPOSITIVE
+        or is_name(first)
+        or any(_bare(t[2].lower()) in PERSON_NOUNS | SOURCE_NOUNS for t in group)
+    )
 
 
 def right_speaker(toks: Sequence[Token], k: int, hi: int | None = None) -> tuple[int, int] | None:
@@ -365,6 +382,6 @@ PERSON_NOUNS = word_set(
     spokesman spokeswoman spokesperson minister president leader aide adviser advisor
     expert analyst strategist economist diplomat ambassador envoy official correspondent
     reporter journalist editor head chief chairman secretary mayor governor commander
-    researcher professor scholar friend employee representative premier counterpart
+    researcher professor scholar friend employee representative premier counterpart officer
     """
 )

@@ -200,8 +200,9 @@ def _mentions(f: ClaimFinder) -> None:
         words = tuple(t[2] for t in s.toks[subj[0] : subj[1]]) if subj else ()
         if words and words != c.words and s.toks[subj[0]][0] < min(c.pos, c.start):
             c.mention = " ".join(words)
-        else:
-            before = names.before(c.para, c.pos)
+        else:  # the last name before the pronoun, outside the words it introduces
+            before = [n for off, n in names.para(c.para) if off < c.pos
+                      and not (c.voice == "reported" and c.start <= off < c.end)]  # fmt: skip
             c.mention = before[-1] if before else ""
 
 
