@@ -354,6 +354,13 @@ def test_spans_cover_every_labelled_text_in_order_and_are_deterministic():
         assert voice_spans(text, actors=ACTORS) == spans
 
 
+def test_a_document_does_not_depend_on_the_documents_read_before_it():
+    texts = _label_texts()
+    forward = [voice_spans(t, actors=ACTORS) for t in texts]
+    backward = [voice_spans(t, actors=ACTORS) for t in reversed(texts)][::-1]
+    assert forward == backward
+
+
 # --------------------------------------------------------------------------- lookups
 
 
