@@ -1,0 +1,304 @@
+"""The sentence rules of :mod:`.attribution`: each cue's speaker, quote and content."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analysis.document.cues import (
+    BARE_CUES,
+    CLAUSE_CUES,
+    is_name,
+    left_speaker,
+    right_speaker,
+    word_set,
+)
+
+if TYPE_CHECKING:
+    from analysis.document.attribution import ClaimFinder, Sentence
+
+__all__ = ["SentenceRules"]
+
+_OBJECT_CUES = frozenset({"told", "tells", "telling", "assured", "informed"})
+_INVERTIBLE = word_set(
+    """
+    said says added adds told noted stressed continued concluded emphasized emphasised
+    remarked explained declared replied wrote writes
+    """
+)
+_NO_CONTENT = word_set(
+    """
+    in at on during after before without through via by with as when while ahead earlier
+    later last to from for about of into over under against among between since until
+    upon here then also again repeatedly recently yesterday today tomorrow and or but so
+    not nothing monday tuesday wednesday thursday friday saturday sunday
+    """
+)
+#: Words that may follow a cue in an attribution tail (", Putin said in an interview").
+_TAIL = word_set(
+    """
+    in at on during after before ahead without through via when while as earlier later
+    last this yesterday today tonight monday tuesday wednesday thursday friday saturday
+    sunday , . ; ( — – -
+    """
+)
+_AUX = word_set(
+    """
+    is are was were will would should must can could has have had may might does did
+    remains remain
+    """
+)
+_PUNCT_GAP = set(",.:;–—-")
+_SUBJECTS = word_set("the a an this these those his her its their he she it they we i there")
+_TIME = word_set(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december earlier later last this"
+)
+_PASSIVE = frozenset({"is", "was", "been", "be"})
+_COMMENT_DASH = re.compile(r"\s[-–—]\s+(?:a|an)\s")
+_BACKWARD = re.compile(r"(?:This|It) (?:was|is|has been) \w+ by\s")
+
+
+def _participle(cue: str) -> bool:
+    return cue.split()[0].endswith("ing") and cue != "according to"
+
+
+@dataclass
+class _Plan:
+    """What one cue does to its sentence."""
+
+    kind: str  # "fwd" (content from token j), "trail" (before comma j), "post", "paren"
+    j: int
+    cue: str
+    words: tuple[str, ...]
+    pos: int
+    colon: bool = False
+    k: int = 0  # the cue's first token
+
+
+class SentenceRules:
+    """Rules 1-4 of :mod:`.attribution` for one sentence."""
+
+    def __init__(self, finder: ClaimFinder, s: Sentence) -> None:
+        self.f, self.s, self.toks = finder, s, s.toks
+        self.trailing = False
+        self.weak: set[int] = set()  # participles whose speaker is only the sentence subject
+
+    def tok(self, j: int) -> str:
+        return self.toks[j][2] if 0 <= j < len(self.toks) else ""
+
+    def speaker(self, k: int, e: int, cue: str):
+        """``(words, pos, token range, inverted)`` of the speaker of the cue at ``[k, e)``."""
+        f, s = self.f, self.s
+        lo = f.lo_bound(s, k)
+        rng = left_speaker(self.toks, k, lo, loose=not _participle(cue))
+        prev = self.tok(k - 1)
+        if rng and rng[1] - rng[0] == 1 and self.tok(rng[0]).lower() == "it" and prev in _PASSIVE:
+            return (), 0, None, False  # "it is reported that": impersonal
+        if _participle(cue) and (prev == "," or rng is None):
+            if prev == "," and s.speakers:
+                return (*s.speakers[-1], None, False)
+            self.weak.add(k)
+            return (*f.words(s, f.subject(s)), None, False)
+        if rng is None and prev.lower() in ("and", "but") and s.speakers:
+            return (*s.speakers[-1], None, False)
+        between = self.toks[lo:k]
+        if (
+            rng is None
+            and 0 < lo < k <= lo + 3
+            and self.after_comma_quote(lo)
+            and all(t[2].isalpha() and t[2].lower() not in _AUX for t in between)
+        ):
+            rng = (lo, k)  # '"…," driver says': the words between a quote and its cue
+        if rng is None and cue in _INVERTIBLE and (k == lo or prev in _PUNCT_GAP):
+            rng = right_speaker(self.toks, e)
+            return (*f.words(s, rng), rng, rng is not None)
+        return (*f.words(s, rng), rng, False)
+
+    def after_comma_quote(self, lo: int) -> bool:
+        """Whether token ``lo`` follows a quote that ends with a comma (``"…," driver``)."""
+        q = self.f.quotes[self.s.inq[lo - 1]]
+        return self.f.text[q.end - 2 : q.end - 1] in (",", "!", "?")
+
+    def forward(self, e: int, cue: str, words) -> tuple[int, bool] | None:
+        """``(token where the content starts, after a colon)`` for the cue ending at ``e``."""
+        toks, inq, n = self.toks, self.s.inq, len(self.toks)
+        reach = 25 if cue in _OBJECT_CUES else 12
+        if cue not in _OBJECT_CUES and e < n and self.subject_like(e):
+            reach = 0  # "Xi said China welcomes efforts that…": that "that" is a relative
+        for j in range(e, min(n, e + reach)):
+            if inq[j] >= 0 or toks[j][2] in ".;!?" or (j > e and self.is_cue(j)):
+                break
+            if toks[j][2].lower() == "that":
+                return (j + 1, False) if j + 1 < n else None
+        if e >= n or inq[e] >= 0:
+            return None
+        w = toks[e][2]
+        if w == ":":
+            return (e + 1, True) if e + 1 < n else None
+        if cue == "continued" or not words or cue in _OBJECT_CUES:
+            return None
+        if not w[0].isalnum() or w.lower() in _NO_CONTENT:
+            return None
+        if cue in BARE_CUES:
+            return e, False
+        ahead = []
+        for t, q in zip(toks[e : e + 7], inq[e : e + 7], strict=True):
+            if q >= 0 or t[2] == ",":
+                break
+            ahead.append(t[2].lower())
+        if cue in CLAUSE_CUES and any(a in _AUX for a in ahead):
+            return e, False
+        return None
+
+    def subject_like(self, j: int) -> bool:
+        """Whether token ``j`` can open a clause's subject (not a time word or preposition)."""
+        w = self.toks[j][2]
+        low = w.lower()
+        if self.s.inq[j] >= 0 or low in _NO_CONTENT or low in _TIME:
+            return False
+        return low in _SUBJECTS or is_name(w)
+
+    def is_cue(self, j: int) -> bool:
+        return any(c[0] == j for c in self.cues)
+
+    def tail_ok(self, t: int, cue: str = "") -> bool:
+        """Whether only an attribution tail follows token ``t`` (after an object for "told")."""
+        if cue in _OBJECT_CUES and t < len(self.toks):
+            obj = right_speaker(self.toks, t)
+            t = obj[1] if obj else t
+        return t >= len(self.toks) or self.toks[t][2].lower() in _TAIL
+
+    def plan(self, k: int, e: int, cue: str) -> _Plan | None:
+        """The plan of the verb cue at tokens ``[k, e)`` (rules 1-3)."""
+        f, s = self.f, self.s
+        words, pos, rng, inverted = self.speaker(k, e, cue)
+        if words:
+            s.speakers.append((words, pos))
+        head = rng[0] if rng and not inverted else k
+        after = rng[1] if inverted and rng else e
+        qi = f.quote_before(s, head) if not _participle(cue) else -1
+        if qi >= 0:
+            f.attribute(qi, cue, words, pos)
+            before = [q for q in s.inq[:head] if q >= 0]
+            if s.inq[0] < 0 and before and set(before) == {qi} and not self.cues_before(qi):
+                return _Plan("post", f.quotes[qi].end, cue, words, pos, k=k)
+            return None
+        qi = f.quote_after(s, after, reach=6 if cue in _OBJECT_CUES else 1)
+        if qi >= 0:
+            f.attribute(qi, cue, words, pos)
+            return None
+        fwd = self.forward(after, cue, words)
+        if fwd is not None:
+            qi = s.inq[fwd[0]]
+            if qi >= 0 and f.quotes[qi].start == self.toks[fwd[0]][0]:
+                f.attribute(qi, cue, words, pos)  # 'told Sky News that "what you see…"'
+                return None
+            return _Plan("fwd", fwd[0], cue, words, pos, fwd[1], k=k)
+        comma_before = head > 0 and self.tok(head - 1) == ","
+        if comma_before and not _participle(cue) and self.tail_ok(after, cue):
+            if self.tok(after) == "," and after + 1 < len(self.toks) and head - 1 <= 8:
+                return _Plan("paren", after + 1, cue, words, pos, k=k)
+            text = f.text[self.content_start() : self.toks[head - 1][0]]
+            if s.inq[0] < 0 and not self.trailing and not _BACKWARD.match(text):
+                self.trailing = True
+                return _Plan("trail", head - 1, cue, words, pos, k=k)
+        self.embed(after, cue, words, pos)
+        return None
+
+    def cues_before(self, qi: int) -> bool:
+        start = self.f.quotes[qi].start
+        return any(self.toks[c[0]][0] < start for c in self.cues)
+
+    def embed(self, after: int, cue: str, words, pos: int) -> None:
+        """Rule 4: attribute the first quote of the cue's clause (within 15 tokens)."""
+        s = self.s
+        if cue in _OBJECT_CUES:
+            return
+        for j in range(after, min(len(self.toks), after + 15)):
+            if s.inq[j] >= 0:
+                if words:
+                    self.f.attribute(s.inq[j], cue, words, pos)
+                return
+            if self.toks[j][2] in ".;" or self.is_cue(j):
+                return
+
+    def according(self, k: int, e: int, cue: str) -> _Plan | None:
+        """'According to X, …' (content after X's comma) or '…, according to X.'; also
+        'In his view, …' (the pronoun is the speaker)."""
+        f, s, toks = self.f, self.s, self.toks
+        rng = right_speaker(toks, e) if cue == "according to" else (k + 1, k + 2)
+        words, pos = f.words(s, rng)
+        end = rng[1] if cue == "according to" and rng else e
+        comma = next((j for j in range(end, len(toks)) if toks[j][2] == ","), None)
+        lead = all(t[2] in "-–—•" for t in toks[:k]) or self.tok(k - 1) == ","
+        if comma is not None and lead and comma + 1 < len(toks) and comma <= end + 2:
+            qi = s.inq[comma + 1]
+            if qi >= 0 and f.quotes[qi].start == toks[comma + 1][0]:
+                f.attribute(qi, cue, words, pos)  # 'In his view, "it is important…"'
+                return None
+            return _Plan("fwd", comma + 1, cue, words, pos, k=k)
+        if self.tok(k - 1) == "," and s.inq[0] < 0 and self.tail_ok(end) and cue == "according to":
+            return _Plan("trail", k - 1, cue, words, pos, k=k)
+        return None
+
+    def inside(self, k: int, p: _Plan) -> bool:
+        """Whether token ``k`` lies in the content of plan ``p``."""
+        if p.kind == "trail":
+            return k < p.j
+        return p.kind in ("fwd", "paren") and k >= p.j
+
+    def content_start(self) -> int:
+        k = 0
+        while k < len(self.toks) and self.toks[k][2] in "-–—•*":
+            k += 1
+        return self.toks[k][0] if k < len(self.toks) else self.s.start
+
+    def cuts(self, plans: list[_Plan]) -> list[tuple[int, tuple[str, ...] | None]]:
+        """Where forward contents stop: a trailing attribution, or the clause of a later cue of
+        the same speaker (", adding that…", "but claimed…"): ``(token, speaker or None)``."""
+        out: list[tuple[int, tuple[str, ...] | None]] = [
+            (p.j, None) for p in plans if p.kind == "trail"
+        ]
+        out += [(p.k - 1, None) for p in plans if p.kind == "paren"]
+        for p in plans:
+            rng = left_speaker(self.toks, p.k, self.f.lo_bound(self.s, p.k))
+            start = rng[0] if rng else p.k
+            if p.kind == "fwd" and self.tok(start - 1).lower() in (",", "and", "but", ";"):
+                out.append((start - 1, p.words))
+        return out
+
+    def apply(self, p: _Plan, cuts: list[int]) -> None:
+        f, s, toks = self.f, self.s, self.toks
+        if p.kind in ("fwd", "paren"):
+            later = [c for c, who in cuts if c > p.j and (who is None or who == p.words)]
+            end = f.paras[s.para][1] if p.colon else (toks[min(later)][0] if later else s.end)
+            m = _COMMENT_DASH.search(f.text, toks[p.j][0], end)
+            f.claim(s, toks[p.j][0], m.start() if m else end, p.cue, p.words, p.pos)
+        elif p.kind == "trail":
+            f.claim(s, self.content_start(), toks[p.j][0], p.cue, p.words, p.pos)
+        else:  # "post": the narrator words before an attributed quote
+            f.claim(s, self.content_start(), p.j, p.cue, p.words, p.pos)
+
+    def run(self) -> None:
+        self.cues = self.s.cues
+        if not self.cues and not self.s.naming:
+            return
+        plans = []
+        for k, e, cue in self.cues:
+            lead = cue == "according to" or cue.startswith("in ")
+            p = self.according(k, e, cue) if lead else self.plan(k, e, cue)
+            if p is not None:
+                plans.append(p)
+        for p in plans:  # "signs saying …" inside someone's content: the host speaks
+            if p.k in self.weak and any(self.inside(p.k, q) for q in plans if q is not p):
+                p.words, p.pos = (), 0
+        for k, e, _ in self.s.naming:
+            words, pos = self.f.words(
+                self.s, left_speaker(self.toks, k, self.f.lo_bound(self.s, k))
+            )
+            self.embed(e, self.toks[k][2].lower(), words, pos)
+        cuts = self.cuts(plans)
+        for p in plans:
+            self.apply(p, cuts)
