@@ -65,9 +65,10 @@ def run_pass(texts: list[str]) -> None:
 
 
 def make_whole_pass():
+    from analysis.run.pipeline import process
+
     from analysis.document.lexicon import load_lexicon
     from analysis.document.markers import compile_lexicon
-    from analysis.run.pipeline import process
 
     compiled = compile_lexicon(load_lexicon())
 
@@ -81,7 +82,7 @@ def make_whole_pass():
 def make_voice(texts: list[str]):
     from analysis.document.lexicon import load_lexicon
     from analysis.document.nlp import parse
-    from analysis.document.voice import sentence_voices, voice_spans
+    from analysis.document.voice.spans import sentence_voices, voice_spans
 
     actors = load_lexicon().actors
     sentences = [parse(t).sentences for t in texts]  # the pass has them already: not timed

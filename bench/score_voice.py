@@ -104,7 +104,7 @@ class Score:
     def doc(self, doc_id: str, doc: dict) -> None:
         from analysis.document.lexicon import load_lexicon
         from analysis.document.nlp import parse
-        from analysis.document.voice import Span, sentence_voices, voice_at, voice_spans
+        from analysis.document.voice.spans import Span, sentence_voices, voice_at, voice_spans
 
         text = doc["text"]
         spans = voice_spans(text, actors=load_lexicon().actors)
@@ -144,7 +144,7 @@ class Score:
         self.speakers(doc_id, doc, spans, parsed, owner)
 
     def speakers(self, doc_id, doc, spans, parsed, owner) -> None:
-        from analysis.document.voice import voice_at
+        from analysis.document.voice.spans import voice_at
 
         text = doc["text"]
         tok_pred = voice_at(spans, parsed.start)
@@ -210,7 +210,7 @@ class Score:
 
 def _fill(text, spans):
     """Gold pieces plus narrator gaps, as a covering span list for ``sentence_voices``."""
-    from analysis.document.voice import Span
+    from analysis.document.voice.spans import Span
 
     out, i = [], 0
     for s in spans:

@@ -1,4 +1,4 @@
-"""Tests of analysis.document.voice and its helpers: one small text per rule, exact offsets."""
+"""analysis.document.voice: one small text per rule, exact offsets."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.document.cues import speaker_head, trie_pattern
 from analysis.document.lexicon import load_lexicon
-from analysis.document.quotes import find_quotes, paragraph_bounds, sentence_bounds
-from analysis.document.speakers import ActorMatcher
-from analysis.document.voice import (
+from analysis.document.voice.cues import speaker_head, trie_pattern
+from analysis.document.voice.quotes import find_quotes, paragraph_bounds, sentence_bounds
+from analysis.document.voice.spans import (
     SPAN_COLUMNS,
     Span,
     match_voices,
@@ -21,6 +20,7 @@ from analysis.document.voice import (
     voice_at,
     voice_spans,
 )
+from analysis.document.voice.speakers import ActorMatcher
 
 ACTORS = load_lexicon().actors
 LABELS = Path(__file__).parent / "data" / "voice_labels.jsonl"

@@ -102,16 +102,14 @@ def _short(value: str) -> str:
 
 
 def document_modules() -> tuple[str, ...]:
-    """The modules of the per-document pass: every module of :mod:`analysis.document`."""
+    """The modules of the per-document pass: every module of :mod:`analysis.document` and
+    of its subpackages."""
     import pkgutil
 
     import analysis.document
 
-    return tuple(
-        sorted(
-            f"analysis.document.{m.name}" for m in pkgutil.iter_modules(analysis.document.__path__)
-        )
-    )
+    walk = pkgutil.walk_packages(analysis.document.__path__, prefix="analysis.document.")
+    return tuple(sorted(m.name for m in walk))
 
 
 def module_source(name: str) -> bytes:

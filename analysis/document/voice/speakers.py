@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from analysis.document.cues import is_person, speaker_head
+from analysis.document.voice.cues import is_person, speaker_head
 
 __all__ = ["ActorMatcher", "SpeakerTracker"]
 

@@ -2,8 +2,8 @@
 
 :func:`find_claims` returns one :class:`Claim` per quotation (from :mod:`.quotes`) and one per
 reported span, each with its cue and the words of its speaker phrase (resolved afterwards by
-:class:`~analysis.document.speakers.SpeakerTracker`). Per sentence, for each cue of
-:data:`~analysis.document.cues.SPEECH_VERBS` outside quotes:
+:class:`~analysis.document.voice.speakers.SpeakerTracker`). Per sentence, for each cue of
+:data:`~analysis.document.voice.cues.SPEECH_VERBS` outside quotes:
 
 1. right after a closing mark (``"…," Putin said``; ``"…," said Putin``) or right before an
    opening one (``Putin said: "…"``; ``He continued, "…"``; ``told the despot: "…"``) it
@@ -11,8 +11,8 @@ reported span, each with its cue and the words of its speaker phrase (resolved a
    (``The talks were "very successful," Le told media.``);
 2. otherwise its content is reported: after "that" (within a few words of the cue, or of its
    object for "told", "assured", "informed"), after a colon (then to the end of the paragraph),
-   or right after the cue for :data:`~analysis.document.cues.BARE_CUES` (and for
-   :data:`~analysis.document.cues.CLAUSE_CUES` when an auxiliary soon follows). The content
+   or right after the cue for :data:`~analysis.document.voice.cues.BARE_CUES` (and for
+   :data:`~analysis.document.voice.cues.CLAUSE_CUES` when an auxiliary soon follows). The content
    ends at the end of the sentence, before the clause of a later cue (", adding that…", "but
    claimed…"), or before a spaced dash opening a comment ("… - a move that…");
 3. when nothing follows it but an attribution tail ("in an interview…", "on Friday"), a cue
@@ -21,7 +21,7 @@ reported span, each with its cue and the words of its speaker phrase (resolved a
    ("At such a time, the expert believes, it is…"); "According to X, …" attributes what follows
    its comma and ", according to X." what precedes it;
 4. a cue with no content attributes a quote of its own clause ("Xi Jinping noted the "positive
-   development""), as do the verbs of :data:`~analysis.document.cues.NAMING_VERBS`
+   development""), as do the verbs of :data:`~analysis.document.voice.cues.NAMING_VERBS`
    ("praised his 'dear friend'").
 
 The sentence rules are implemented in :mod:`.clauses`; the paragraph rules (labels,
@@ -34,8 +34,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from analysis.document.clauses import SentenceRules
-from analysis.document.cues import (
+from analysis.document.voice.clauses import SentenceRules
+from analysis.document.voice.cues import (
     NAMING_VERBS,
     SPEECH_VERBS,
     Token,
@@ -44,8 +44,8 @@ from analysis.document.cues import (
     trie_pattern,
     word_tokens,
 )
-from analysis.document.discourse import apply_discourse, prepare_paragraphs
-from analysis.document.quotes import Quote
+from analysis.document.voice.discourse import apply_discourse, prepare_paragraphs
+from analysis.document.voice.quotes import Quote
 
 __all__ = ["Claim", "ClaimFinder", "Sentence", "Sentences", "find_claims"]
 
@@ -258,7 +258,7 @@ class ClaimFinder:
         return s.cues
 
     def naming_cues(self, s: Sentence) -> list[tuple[int, int, str]]:
-        """Like :meth:`cues` for :data:`~analysis.document.cues.NAMING_VERBS`."""
+        """Like :meth:`cues` for :data:`~analysis.document.voice.cues.NAMING_VERBS`."""
         return s.naming
 
     def words(self, s: Sentence, rng) -> tuple[tuple[str, ...], int]:

@@ -42,10 +42,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from analysis.document.attribution import Claim, find_claims
-from analysis.document.cues import speaker_head
-from analysis.document.quotes import find_quotes, paragraph_bounds, sentence_bounds
-from analysis.document.speakers import ActorMatcher, SpeakerTracker
+from analysis.document.voice.attribution import Claim, find_claims
+from analysis.document.voice.cues import speaker_head
+from analysis.document.voice.quotes import find_quotes, paragraph_bounds, sentence_bounds
+from analysis.document.voice.speakers import ActorMatcher, SpeakerTracker
 
 if TYPE_CHECKING:
     import pandas as pd

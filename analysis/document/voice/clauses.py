@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from analysis.document.cues import (
+from analysis.document.voice.cues import (
     BARE_CUES,
     CLAUSE_CUES,
     is_name,
@@ -16,7 +16,7 @@ from analysis.document.cues import (
 )
 
 if TYPE_CHECKING:
-    from analysis.document.attribution import ClaimFinder, Sentence
+    from analysis.document.voice.attribution import ClaimFinder, Sentence
 
 __all__ = ["SentenceRules"]
 

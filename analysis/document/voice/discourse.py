@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from analysis.document.cues import PERSON_NOUNS, right_speaker, speaker_head, word_tokens
-from analysis.document.headlines import headline_source, paragraph_label, quote_headline
+from analysis.document.voice.cues import PERSON_NOUNS, right_speaker, speaker_head, word_tokens
+from analysis.document.voice.headlines import headline_source, paragraph_label, quote_headline
 
 if TYPE_CHECKING:
-    from analysis.document.attribution import Claim, ClaimFinder, Sentence
+    from analysis.document.voice.attribution import Claim, ClaimFinder, Sentence
 
 __all__ = ["apply_discourse", "prepare_paragraphs"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from analysis.document.cues import right_speaker, word_set, word_tokens
-from analysis.document.quotes import Quote
+from analysis.document.voice.cues import right_speaker, word_set, word_tokens
+from analysis.document.voice.quotes import Quote
 
 __all__ = [
     "HEADLINE_WORDS",
