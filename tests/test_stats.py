@@ -261,13 +261,17 @@ def test_resample_by_falls_back_when_groups_hold_other_documents():
 
 
 def test_matrix_resampling_equals_gather_resampling():
-    from analysis.stats.bootstrap import _resampled_ratio_matrix, _resampled_ratios
+    from analysis.stats.bootstrap import resampled_ratio_matrix, resampled_ratios
 
     num = np.array([1.0, 2.0, 6.0, 0.0])
     den = np.array([10.0, 10.0, 5.0, 20.0])
-    a = _resampled_ratios(num, den, 400, np.random.default_rng(7))
-    b = _resampled_ratio_matrix(num[:, None], den[:, None], 400, np.random.default_rng(7))
+    a = resampled_ratios(num, den, n_resamples=400, rng=np.random.default_rng(7))
+    b = resampled_ratio_matrix(
+        num[:, None], den[:, None], n_resamples=400, rng=np.random.default_rng(7)
+    )
     assert np.array_equal(a, b[:, 0])
+    # each ratio is a den-weighted mean of the documents' ratios 0.1, 0.2, 1.2, 0
+    assert a.shape == (400,) and a.min() >= 0.0 and a.max() <= 1.2 and len(set(a)) > 10
 
 
 def test_resample_by_must_lead_by():

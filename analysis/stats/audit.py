@@ -46,6 +46,47 @@ def _rank(seed: int, frame: str, marker: str, doc_id: str, start: int, end: int)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def _sample(matches: pd.DataFrame, *, per_marker: int, seed: int) -> pd.DataFrame:
+    """The ``per_marker`` lowest-ranked hits of each marker, with ``n_hits``.
+
+    Sorted by frame, marker, doc_id, start, end, on a fresh index.
+    """
+    m = matches.reset_index(drop=True)
+    ranks = [
+        _rank(seed, f, mk, d, int(s), int(e))
+        for f, mk, d, s, e in zip(
+            m["frame"], m["marker"], m["doc_id"], m["start"], m["end"], strict=True
+        )
+    ]
+    m = m.assign(_rank=ranks, n_hits=m.groupby(["frame", "marker"])["doc_id"].transform("size"))
+    m = m.sort_values(["frame", "marker", "_rank"], kind="stable")
+    m = m.groupby(["frame", "marker"], sort=False).head(per_marker)
+    m = m.sort_values(["frame", "marker", "doc_id", "start", "end"], kind="stable")
+    return m.reset_index(drop=True)
+
+
+def _sheet_table(m: pd.DataFrame, k: pd.DataFrame) -> pd.DataFrame:
+    """The sheet's columns (:data:`AUDIT_COLUMNS`) from the sampled hits and their KWIC."""
+    import pandas as pd
+
+    sheet = pd.DataFrame(
+        {
+            "frame": m["frame"],
+            "marker": m["marker"],
+            "n_hits": m["n_hits"].astype("int64"),
+            "doc_id": m["doc_id"],
+            "sent_id": m["sent_id"].astype("int64"),
+            "start": m["start"].astype("int64"),
+            "end": m["end"].astype("int64"),
+            "left": k["left"],
+            "match": k["match"],
+            "right": k["right"],
+            "relevant": "",
+        }
+    )
+    return sheet[list(AUDIT_COLUMNS)]
+
+
 def audit_sheet(
     matches: pd.DataFrame,
     docs: pd.DataFrame,
@@ -76,37 +117,10 @@ def audit_sheet(
         raise ValueError(f"audit_sheet: per_marker must be >= 1, got {per_marker}")
     if matches.empty:
         return pd.DataFrame(columns=list(AUDIT_COLUMNS))
-    m = matches.reset_index(drop=True)
-    ranks = [
-        _rank(seed, f, mk, d, int(s), int(e))
-        for f, mk, d, s, e in zip(
-            m["frame"], m["marker"], m["doc_id"], m["start"], m["end"], strict=True
-        )
-    ]
-    m = m.assign(_rank=ranks, n_hits=m.groupby(["frame", "marker"])["doc_id"].transform("size"))
-    m = m.sort_values(["frame", "marker", "_rank"], kind="stable")
-    m = m.groupby(["frame", "marker"], sort=False).head(per_marker)
-    m = m.sort_values(["frame", "marker", "doc_id", "start", "end"], kind="stable")
-    m = m.reset_index(drop=True)
+    m = _sample(matches, per_marker=per_marker, seed=seed)
     from analysis.document.markers import kwic  # spaCy is imported only when a sheet is made
 
-    k = kwic(m, docs, window=window)
-    sheet = pd.DataFrame(
-        {
-            "frame": m["frame"],
-            "marker": m["marker"],
-            "n_hits": m["n_hits"].astype("int64"),
-            "doc_id": m["doc_id"],
-            "sent_id": m["sent_id"].astype("int64"),
-            "start": m["start"].astype("int64"),
-            "end": m["end"].astype("int64"),
-            "left": k["left"],
-            "match": k["match"],
-            "right": k["right"],
-            "relevant": "",
-        }
-    )
-    return sheet[list(AUDIT_COLUMNS)]
+    return _sheet_table(m, kwic(m, docs, window=window))
 
 
 def parse_relevant(value: object) -> bool | None:
@@ -151,6 +165,67 @@ def _wilson(k: int, n: int) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def _judgements(sheet: pd.DataFrame) -> list[bool | None]:
+    """The parsed ``relevant`` cell of each row; :class:`AuditError` names a bad one."""
+    judged: list[bool | None] = []
+    for pos, (value, row) in enumerate(
+        zip(sheet["relevant"], sheet.itertuples(index=False), strict=True)
+    ):
+        try:
+            judged.append(parse_relevant(value))
+        except ValueError:
+            where = f"doc_id={getattr(row, 'doc_id', '?')!s}, frame={row.frame}, "
+            where += f"marker={row.marker}"
+            raise AuditError(
+                f"audit sheet row {pos + 1} (CSV line {pos + 2}; {where}): relevant value "
+                f"{value!r} is not understood; use 1/0, y/n, yes/no, true/false, or leave it "
+                "blank for not judged"
+            ) from None
+    return judged
+
+
+def _marker_tallies(sheet: pd.DataFrame, judged: list[bool | None]) -> dict[tuple, list]:
+    """``(frame, marker)`` → ``[rows, judged, relevant, *n_hits of each row]``."""
+    has_hits = "n_hits" in sheet.columns
+    markers: dict[tuple[str, str], list] = {}
+    for i, (f, mk) in enumerate(zip(sheet["frame"], sheet["marker"], strict=True)):
+        entry = markers.setdefault((str(f), str(mk)), [0, 0, 0])  # rows, judged, relevant
+        entry[0] += 1
+        if judged[i] is not None:
+            entry[1] += 1
+            entry[2] += int(judged[i])
+        if has_hits:
+            entry.append(int(sheet["n_hits"].iloc[i]))
+    return markers
+
+
+def _marker_rows(markers: dict[tuple, list]) -> tuple[list[tuple], dict[str, list]]:
+    """Score rows of the markers (sorted) and, per frame, the sums its row is made of."""
+    rows = []
+    frames: dict[str, list] = {}
+    for (f, mk), (n_rows, n_j, n_r, *hits) in sorted(markers.items()):
+        n_hits = max([n_rows, *hits])
+        prec = n_r / n_j if n_j else math.nan
+        rows.append(("marker", f, mk, n_hits, n_j, n_r, prec, *_wilson(n_r, n_j)))
+        fr = frames.setdefault(f, [0, 0, 0, 0.0, 0])  # hits, judged, relevant, Σw·p, Σw
+        fr[0] += n_hits
+        fr[1] += n_j
+        fr[2] += n_r
+        if n_j:
+            fr[3] += n_hits * prec
+            fr[4] += n_hits
+    return rows, frames
+
+
+def _frame_rows(frames: dict[str, list]) -> list[tuple]:
+    """Score rows of the frames (sorted): hit-weighted precision, no interval."""
+    rows = []
+    for f, (n_hits, n_j, n_r, wp, w) in sorted(frames.items()):
+        prec = wp / w if w else math.nan
+        rows.append(("frame", f, "", n_hits, n_j, n_r, prec, math.nan, math.nan))
+    return rows
+
+
 def score_audit(sheet: pd.DataFrame) -> pd.DataFrame:
     """Precision per marker and per frame from a filled audit sheet.
 
@@ -178,46 +253,9 @@ def score_audit(sheet: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("frame", "marker", "relevant") if c not in sheet.columns]
     if missing:
         raise AuditError(f"audit sheet lacks column(s): {', '.join(missing)}")
-    judged: list[bool | None] = []
-    for pos, (value, row) in enumerate(
-        zip(sheet["relevant"], sheet.itertuples(index=False), strict=True)
-    ):
-        try:
-            judged.append(parse_relevant(value))
-        except ValueError:
-            where = f"doc_id={getattr(row, 'doc_id', '?')!s}, frame={row.frame}, "
-            where += f"marker={row.marker}"
-            raise AuditError(
-                f"audit sheet row {pos + 1} (CSV line {pos + 2}; {where}): relevant value "
-                f"{value!r} is not understood; use 1/0, y/n, yes/no, true/false, or leave it "
-                "blank for not judged"
-            ) from None
-    has_hits = "n_hits" in sheet.columns
-    markers: dict[tuple[str, str], list] = {}
-    for i, (f, mk) in enumerate(zip(sheet["frame"], sheet["marker"], strict=True)):
-        entry = markers.setdefault((str(f), str(mk)), [0, 0, 0])  # rows, judged, relevant
-        entry[0] += 1
-        if judged[i] is not None:
-            entry[1] += 1
-            entry[2] += int(judged[i])
-        if has_hits:
-            entry.append(int(sheet["n_hits"].iloc[i]))
-    rows = []
-    frames: dict[str, list] = {}
-    for (f, mk), (n_rows, n_j, n_r, *hits) in sorted(markers.items()):
-        n_hits = max([n_rows, *hits])
-        prec = n_r / n_j if n_j else math.nan
-        rows.append(("marker", f, mk, n_hits, n_j, n_r, prec, *_wilson(n_r, n_j)))
-        fr = frames.setdefault(f, [0, 0, 0, 0.0, 0])  # hits, judged, relevant, Σw·p, Σw
-        fr[0] += n_hits
-        fr[1] += n_j
-        fr[2] += n_r
-        if n_j:
-            fr[3] += n_hits * prec
-            fr[4] += n_hits
-    for f, (n_hits, n_j, n_r, wp, w) in sorted(frames.items()):
-        prec = wp / w if w else math.nan
-        rows.append(("frame", f, "", n_hits, n_j, n_r, prec, math.nan, math.nan))
+    markers = _marker_tallies(sheet, _judgements(sheet))
+    rows, frames = _marker_rows(markers)
+    rows += _frame_rows(frames)
     df = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
     for c in ("n_hits", "n_judged", "n_relevant"):
         df[c] = df[c].astype("int64")

@@ -7,24 +7,31 @@ ratio ``Σ numerator / Σ denominator`` over the drawn documents. The interval i
 percentile interval of those resampled ratios. A group of one document has no interval
 (``NaN``), never a fake one.
 
-:func:`add_period` turns ISO dates into year / quarter / month labels used for grouping.
+:func:`add_period` (year / quarter / month labels of ISO dates, used for grouping) lives in
+:mod:`analysis.stats.periods` and is re-exported here.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from analysis.schema import BOOTSTRAP_COLUMNS
+from analysis.stats.groups import is_integer
+from analysis.stats.periods import PERIODS, add_period
 
-__all__ = ["BOOTSTRAP_COLUMNS", "PERIODS", "add_period", "bootstrap_ratio"]
-
-#: Allowed ``freq`` values of :func:`add_period`.
-PERIODS: tuple[str, ...] = ("year", "quarter", "month")
+__all__ = [
+    "BOOTSTRAP_COLUMNS",
+    "PERIODS",
+    "add_period",
+    "bootstrap_ratio",
+    "resampled_ratio_matrix",
+    "resampled_ratios",
+    "shared_intervals",
+]
 
 # Upper bound on the number of cells of one index matrix block (n_resamples x n_docs); larger
 # groups are resampled in blocks of rows so memory stays bounded (~16 MB of indexes).
@@ -42,10 +49,15 @@ def _group_rng(seed: int, key: tuple) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, crc]))
 
 
-def _resampled_ratios(
-    num: np.ndarray, den: np.ndarray, n_resamples: int, rng: np.random.Generator
+def resampled_ratios(
+    num: np.ndarray, den: np.ndarray, *, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """``Σnum/Σden`` of ``n_resamples`` document resamples (NaN where ``Σden == 0``)."""
+    """``Σnum/Σden`` of ``n_resamples`` document resamples of one group.
+
+    ``num``/``den`` hold one value per document; each resample draws ``len(num)`` documents
+    with replacement (one row of ``rng.integers(0, n_docs, ...)``, drawn in blocks of rows so
+    memory stays bounded). NaN where a resample's ``Σden == 0``.
+    """
     n = len(num)
     rows = max(1, _BLOCK_CELLS // n)
     out = np.empty(n_resamples, dtype="float64")
@@ -59,15 +71,15 @@ def _resampled_ratios(
     return out
 
 
-def _resampled_ratio_matrix(
-    num: np.ndarray, den: np.ndarray, n_resamples: int, rng: np.random.Generator
+def resampled_ratio_matrix(
+    num: np.ndarray, den: np.ndarray, *, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Like :func:`_resampled_ratios` for several groups over the same documents at once.
+    """Like :func:`resampled_ratios` for several groups over the same documents at once.
 
     ``num``/``den`` are ``n_docs × n_groups``; every resample draws one set of documents
     (one row of the index matrix) and applies it to all groups, as a matrix product of the
-    resample's document multiplicities with ``num`` and ``den``. Returns
-    ``n_resamples × n_groups`` ratios.
+    resample's document multiplicities with ``num`` and ``den``. The same ``rng`` draws the
+    same documents as :func:`resampled_ratios`. Returns ``n_resamples × n_groups`` ratios.
     """
     n, n_groups = num.shape
     rows = max(1, _BLOCK_CELLS // n)
@@ -106,7 +118,8 @@ def shared_intervals(
         resamples had a non-zero denominator.
     """
     bounds = np.full((num.shape[1], 2), np.nan)
-    ratios = _resampled_ratio_matrix(num, den, n_resamples, _group_rng(seed, key))
+    rng = _group_rng(seed, key)
+    ratios = resampled_ratio_matrix(num, den, n_resamples=n_resamples, rng=rng)
     some = ~np.isnan(ratios).all(axis=0)  # all-NaN: no resample had a denominator
     if some.any():
         q = 50.0 * (1.0 - confidence)
@@ -136,6 +149,17 @@ def _group_slices(index: pd.MultiIndex, n_by: int):
         yield tuple(v[g] for v in values), a, b
 
 
+def _cell_members(index: pd.MultiIndex, groups: list, n_cell: int):
+    """Positions in ``groups`` of the groups of each cell (runs of the first ``n_cell`` levels)."""
+    g = 0
+    for b in _boundaries(index, n_cell)[1]:
+        members = []
+        while g < len(groups) and groups[g][2] <= b:
+            members.append(g)
+            g += 1
+        yield members
+
+
 def _numeric(table: pd.DataFrame, column: str) -> np.ndarray:
     values = pd.to_numeric(table[column], errors="coerce").astype("float64").to_numpy()
     bad = np.isnan(values) | np.isinf(values)
@@ -146,6 +170,145 @@ def _numeric(table: pd.DataFrame, column: str) -> np.ndarray:
             f"{int(bad.sum())} row(s) do not (first: {first!r})"
         )
     return values
+
+
+def _check_columns(table, by: list[str], doc_col: str, value_cols: list[str]) -> None:
+    """Raise unless ``table`` is a DataFrame with distinct ``by`` columns and the others."""
+    if not isinstance(table, pd.DataFrame):
+        raise ValueError(
+            f"bootstrap_ratio: expected a pandas DataFrame, got {type(table).__name__}"
+        )
+    needed = [*by, doc_col, *value_cols]
+    missing = [c for c in dict.fromkeys(needed) if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"bootstrap_ratio: table is missing column(s) {missing}; it has {list(table.columns)}"
+        )
+    if len(set(by)) != len(by) or {doc_col, *value_cols} & set(by):
+        raise ValueError(
+            f"bootstrap_ratio: by={by!r} repeats a column or names the document/value column"
+        )
+
+
+def _check_options(
+    by: list[str], n_resamples: int, confidence: float, seed: int, resample_by
+) -> list[str] | None:
+    """Raise for a bad bootstrap option; return ``resample_by`` as a list (or ``None``)."""
+    if not is_integer(n_resamples):
+        raise ValueError(f"bootstrap_ratio: n_resamples must be an integer, got {n_resamples!r}")
+    if n_resamples < 1:
+        raise ValueError(f"bootstrap_ratio: n_resamples must be >= 1, got {n_resamples}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"bootstrap_ratio: confidence must be in (0, 1), got {confidence!r}")
+    if not is_integer(seed) or seed < 0:
+        raise ValueError(f"bootstrap_ratio: seed must be a non-negative integer, got {seed!r}")
+    if resample_by is None:
+        return None
+    resample_by = [resample_by] if isinstance(resample_by, str) else list(resample_by)
+    if by[: len(resample_by)] != resample_by:
+        raise ValueError(
+            f"bootstrap_ratio: resample_by={resample_by!r} must be the first column(s) of by={by!r}"
+        )
+    return resample_by
+
+
+def _empty_result(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The result of an empty ``table``: no rows, the ``by`` dtypes and typed statistics."""
+    out = pd.DataFrame({c: table[c].iloc[:0] for c in by})
+    for c in ("estimate", "ci_low", "ci_high"):
+        out[c] = pd.Series(dtype="float64")
+    for c in ("n_docs", "n_rows"):
+        out[c] = pd.Series(dtype="int64")
+    return out[[*by, *BOOTSTRAP_COLUMNS]]
+
+
+def _per_document(
+    table: pd.DataFrame, by: list[str], doc_col: str, numerator: str, denominator: str | None
+) -> pd.DataFrame:
+    """Columns ``_num``, ``_den``, ``_rows``: sums per document within each group.
+
+    Indexed by ``[*by, doc_col]``, sorted; missing key values are kept as their own group.
+    """
+    work = table[[*by, doc_col]].copy()
+    work["_num"] = _numeric(table, numerator)
+    work["_den"] = _numeric(table, denominator) if denominator is not None else 1.0
+    work["_rows"] = 1
+    return work.groupby([*by, doc_col], sort=True, dropna=False)[["_num", "_den", "_rows"]].sum()
+
+
+def _interval_bounds(
+    index: pd.MultiIndex,
+    groups: list,
+    num: np.ndarray,
+    den: np.ndarray,
+    *,
+    n_by: int,
+    n_cell: int,
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> np.ndarray:
+    """Unscaled ``(low, high)`` of each group, cell by cell (NaN below two documents).
+
+    The groups of a cell that hold the same documents share one joint bootstrap
+    (:func:`shared_intervals`); otherwise each group is resampled with its own generator.
+    """
+    q = 50.0 * (1.0 - confidence)
+    bounds = np.full((len(groups), 2), np.nan)
+    docs_codes = np.asarray(index.codes[n_by]) if n_by else None
+    for members in _cell_members(index, groups, n_cell):
+        spans = [slice(groups[m][1], groups[m][2]) for m in members]
+        if max(span.stop - span.start for span in spans) < 2:
+            continue
+        if len(members) > 1 and all(
+            np.array_equal(docs_codes[spans[0]], docs_codes[span]) for span in spans[1:]
+        ):
+            n = spans[0].stop - spans[0].start
+            bounds[members] = shared_intervals(
+                np.column_stack([num[span] for span in spans]).reshape(n, -1),
+                np.column_stack([den[span] for span in spans]).reshape(n, -1),
+                key=groups[members[0]][0][:n_cell],
+                n_resamples=n_resamples,
+                confidence=confidence,
+                seed=seed,
+            )
+            continue
+        for m, span in zip(members, spans, strict=True):
+            if span.stop - span.start < 2:
+                continue
+            rng = _group_rng(seed, groups[m][0])
+            ratios = resampled_ratios(num[span], den[span], n_resamples=n_resamples, rng=rng)
+            if not np.isnan(ratios).all():
+                bounds[m] = np.nanpercentile(ratios, [q, 100.0 - q])
+    return bounds
+
+
+def _result_table(
+    groups: list,
+    bounds: np.ndarray,
+    per_doc: pd.DataFrame,
+    *,
+    by: list[str],
+    scale: float,
+) -> pd.DataFrame:
+    """One typed row per group: key, scaled estimate and bounds, documents and rows."""
+    num = per_doc["_num"].to_numpy(dtype="float64")
+    den = per_doc["_den"].to_numpy(dtype="float64")
+    rows = per_doc["_rows"].to_numpy(dtype="int64")
+    records = []
+    for (key, lo_i, hi_i), (lo, hi) in zip(groups, bounds, strict=True):
+        total_den = den[lo_i:hi_i].sum()
+        num_sum = num[lo_i:hi_i].sum()
+        estimate = scale * (num_sum / total_den) if total_den != 0 else np.nan
+        records.append(
+            (*key, estimate, scale * lo, scale * hi, hi_i - lo_i, int(rows[lo_i:hi_i].sum()))
+        )
+    out = pd.DataFrame.from_records(records, columns=[*by, *BOOTSTRAP_COLUMNS])
+    for c in ("estimate", "ci_low", "ci_high"):
+        out[c] = out[c].astype("float64")
+    for c in ("n_docs", "n_rows"):
+        out[c] = out[c].astype("int64")
+    return out
 
 
 def bootstrap_ratio(
@@ -210,174 +373,24 @@ def bootstrap_ratio(
             non-number, NaN or infinity, a document id is missing, or an option is invalid.
     """
     by = [by] if isinstance(by, str) else list(by)
-    if not isinstance(table, pd.DataFrame):
-        raise ValueError(
-            f"bootstrap_ratio: expected a pandas DataFrame, got {type(table).__name__}"
-        )
     value_cols = [numerator] + ([denominator] if denominator is not None else [])
-    needed = [*by, doc_col, *value_cols]
-    missing = [c for c in dict.fromkeys(needed) if c not in table.columns]
-    if missing:
-        raise ValueError(
-            f"bootstrap_ratio: table is missing column(s) {missing}; it has {list(table.columns)}"
-        )
-    if len(set(by)) != len(by) or {doc_col, *value_cols} & set(by):
-        raise ValueError(
-            f"bootstrap_ratio: by={by!r} repeats a column or names the document/value column"
-        )
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int | np.integer):
-        raise ValueError(f"bootstrap_ratio: n_resamples must be an integer, got {n_resamples!r}")
-    if n_resamples < 1:
-        raise ValueError(f"bootstrap_ratio: n_resamples must be >= 1, got {n_resamples}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"bootstrap_ratio: confidence must be in (0, 1), got {confidence!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"bootstrap_ratio: seed must be a non-negative integer, got {seed!r}")
-    if resample_by is not None:
-        resample_by = [resample_by] if isinstance(resample_by, str) else list(resample_by)
-        if by[: len(resample_by)] != resample_by:
-            raise ValueError(
-                f"bootstrap_ratio: resample_by={resample_by!r} must be the first column(s) of "
-                f"by={by!r}"
-            )
-
-    columns = [*by, *BOOTSTRAP_COLUMNS]
+    _check_columns(table, by, doc_col, value_cols)
+    resample_by = _check_options(by, n_resamples, confidence, seed, resample_by)
     if table.empty:
-        out = pd.DataFrame({c: table[c].iloc[:0] for c in by})
-        for c in ("estimate", "ci_low", "ci_high"):
-            out[c] = pd.Series(dtype="float64")
-        for c in ("n_docs", "n_rows"):
-            out[c] = pd.Series(dtype="int64")
-        return out[columns]
+        return _empty_result(table, by)
     if table[doc_col].isna().any():
         raise ValueError(f"bootstrap_ratio: column {doc_col!r} has missing document ids")
-
-    work = table[[*by, doc_col]].copy()
-    work["_num"] = _numeric(table, numerator)
-    work["_den"] = _numeric(table, denominator) if denominator is not None else 1.0
-    work["_rows"] = 1
-    # per document sums within each group (NaN keys kept as their own group)
-    per_doc = work.groupby([*by, doc_col], sort=True, dropna=False)[["_num", "_den", "_rows"]].sum()
-
-    q = 50.0 * (1.0 - confidence)
-    all_num = per_doc["_num"].to_numpy(dtype="float64")
-    all_den = per_doc["_den"].to_numpy(dtype="float64")
-    all_rows = per_doc["_rows"].to_numpy(dtype="int64")
-    index = per_doc.index
-    groups = list(_group_slices(index, len(by)))
-    # (lo, hi) interval of each group, filled cell by cell
-    bounds = np.full((len(groups), 2), np.nan)
-    n_cell = len(resample_by) if resample_by is not None else len(by)
-    docs_codes = np.asarray(index.codes[len(by)]) if by else None
-    g = 0
-    for _, b in zip(*_boundaries(index, n_cell), strict=True):
-        members = []
-        while g < len(groups) and groups[g][2] <= b:
-            members.append(g)
-            g += 1
-        sizes = {groups[m][2] - groups[m][1] for m in members}
-        if max(sizes) < 2:
-            continue
-        first = groups[members[0]]
-        shared = len(members) > 1 and all(
-            np.array_equal(docs_codes[first[1] : first[2]], docs_codes[groups[m][1] : groups[m][2]])
-            for m in members[1:]
-        )
-        if shared:
-            n = first[2] - first[1]
-            num = np.column_stack([all_num[groups[m][1] : groups[m][2]] for m in members])
-            den = np.column_stack([all_den[groups[m][1] : groups[m][2]] for m in members])
-            bounds[members] = shared_intervals(
-                num.reshape(n, -1),
-                den.reshape(n, -1),
-                key=first[0][:n_cell],
-                n_resamples=n_resamples,
-                confidence=confidence,
-                seed=int(seed),
-            )
-            continue
-        for m in members:
-            key, lo_i, hi_i = groups[m]
-            if hi_i - lo_i < 2:
-                continue
-            ratios = _resampled_ratios(
-                all_num[lo_i:hi_i], all_den[lo_i:hi_i], n_resamples, _group_rng(int(seed), key)
-            )
-            if not np.isnan(ratios).all():
-                bounds[m] = np.nanpercentile(ratios, [q, 100.0 - q])
-
-    records = []
-    for (key, lo_i, hi_i), (lo, hi) in zip(groups, bounds, strict=True):
-        total_den = all_den[lo_i:hi_i].sum()
-        num_sum = all_num[lo_i:hi_i].sum()
-        estimate = scale * (num_sum / total_den) if total_den != 0 else np.nan
-        records.append(
-            (*key, estimate, scale * lo, scale * hi, hi_i - lo_i, int(all_rows[lo_i:hi_i].sum()))
-        )
-
-    out = pd.DataFrame.from_records(records, columns=columns)
-    for c in ("estimate", "ci_low", "ci_high"):
-        out[c] = out[c].astype("float64")
-    for c in ("n_docs", "n_rows"):
-        out[c] = out[c].astype("int64")
-    return out
-
-
-def add_period(
-    documents: pd.DataFrame,
-    *,
-    freq: Literal["year", "quarter", "month"] = "year",
-    date_col: str = "date",
-) -> pd.DataFrame:
-    """Add a ``period`` label computed from each document's date.
-
-    Args:
-        documents: A table with ``date_col`` holding ISO dates ``"YYYY-MM-DD"`` (strings, or
-            datetime values).
-        freq: ``"year"`` → ``"2024"``, ``"quarter"`` → ``"2024Q2"``, ``"month"`` →
-            ``"2024-05"``.
-        date_col: Column holding the dates.
-
-    Returns:
-        A copy of ``documents`` with a string column ``period`` (replacing an existing one).
-
-    Raises:
-        ValueError: Unknown ``freq``, missing ``date_col``, or a date that is missing or not
-            a valid ISO date (the message names the first such row's ``doc_id`` if any).
-    """
-    if freq not in PERIODS:
-        raise ValueError(f"add_period: freq must be one of {PERIODS}, got {freq!r}")
-    if not isinstance(documents, pd.DataFrame):
-        raise ValueError(f"add_period: expected a pandas DataFrame, got {type(documents).__name__}")
-    if date_col not in documents.columns:
-        raise ValueError(
-            f"add_period: documents table is missing column {date_col!r}; "
-            f"it has {list(documents.columns)}"
-        )
-    raw = documents[date_col]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        dates = raw
-    else:
-        dates = pd.to_datetime(raw.astype("string"), format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        where = (
-            f"document {documents['doc_id'].iloc[i]!r}"
-            if "doc_id" in documents.columns
-            else f"row {i}"
-        )
-        raise ValueError(
-            f"add_period: {where} has date {raw.iloc[i]!r} in column {date_col!r}, not an ISO "
-            f"date YYYY-MM-DD ({int(bad.sum())} bad row(s))"
-        )
-    year = dates.dt.year.astype("int64").astype(str)
-    if freq == "year":
-        period = year
-    elif freq == "quarter":
-        period = year + "Q" + dates.dt.quarter.astype("int64").astype(str)
-    else:
-        period = year + "-" + dates.dt.month.astype("int64").map("{:02d}".format)
-    out = documents.copy()
-    out["period"] = period.astype(object).to_numpy()
-    return out
+    per_doc = _per_document(table, by, doc_col, numerator, denominator)
+    groups = list(_group_slices(per_doc.index, len(by)))
+    bounds = _interval_bounds(
+        per_doc.index,
+        groups,
+        per_doc["_num"].to_numpy(dtype="float64"),
+        per_doc["_den"].to_numpy(dtype="float64"),
+        n_by=len(by),
+        n_cell=len(resample_by) if resample_by is not None else len(by),
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=int(seed),
+    )
+    return _result_table(groups, bounds, per_doc, by=by, scale=scale)

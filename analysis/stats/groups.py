@@ -1,4 +1,4 @@
-"""What the statistics share: the error type, document groups, count and id checks."""
+"""What the statistics share: the error type, document groups, count, id and integer checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import pandas as pd
 
 from analysis.schema import require_columns
 
-__all__ = ["REST", "CompareError", "check_known", "count_column", "document_groups", "empty_table"]
+__all__ = [
+    "REST",
+    "CompareError",
+    "check_known",
+    "count_column",
+    "document_groups",
+    "empty_table",
+    "is_integer",
+]
 
 
 #: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
@@ -18,6 +26,11 @@ REST = "rest"
 
 class CompareError(ValueError):
     """A table passed to a comparison function is malformed."""
+
+
+def is_integer(value: object) -> bool:
+    """Whether ``value`` is a Python or numpy integer (a ``bool`` is not)."""
+    return not isinstance(value, bool) and isinstance(value, int | np.integer)
 
 
 def count_column(values: pd.Series, name: str, column: str) -> np.ndarray:

@@ -25,6 +25,7 @@ from analysis.stats.groups import (
     count_column,
     document_groups,
     empty_table,
+    is_integer,
 )
 
 __all__ = [
@@ -185,6 +186,66 @@ def _compare_pair(
     }
 
 
+def _check_options(comparisons: str, prior_strength: float, min_count: int, by: str) -> None:
+    """Raise for a bad option of :func:`keyness`."""
+    if comparisons not in ("one-vs-rest", "pairwise", "both"):
+        raise CompareError(
+            f"keyness: comparisons must be 'one-vs-rest', 'pairwise' or 'both', got {comparisons!r}"
+        )
+    if not (np.isfinite(prior_strength) and prior_strength > 0):
+        raise CompareError(f"keyness: prior_strength must be > 0, got {prior_strength!r}")
+    if not is_integer(min_count):
+        raise CompareError(f"keyness: min_count must be an integer, got {min_count!r}")
+    if not isinstance(by, str):
+        raise CompareError(f"keyness: by must be one column name, got {by!r}")
+
+
+def _comparisons(
+    groups: list[str], matrix: np.ndarray, total: np.ndarray, *, comparisons: str, by: str
+) -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:
+    """``(label, group, reference, y_group, y_reference)`` of every comparison asked for.
+
+    ``matrix`` is group × term, ``total`` its column sums (the rest = total − the group).
+    """
+    jobs: list[tuple[str, str, str, np.ndarray, np.ndarray]] = []
+    if comparisons in ("one-vs-rest", "both") and len(groups) >= 2:
+        if REST in groups:
+            raise CompareError(
+                f"keyness: a group is named {REST!r} (column {by!r}), which is the reference "
+                "label of one-vs-rest comparisons; rename it or use comparisons='pairwise'"
+            )
+        for k, g in enumerate(groups):
+            jobs.append((f"{g} vs {REST}", g, REST, matrix[k], total - matrix[k]))
+    if comparisons in ("pairwise", "both"):
+        for a, b in combinations(range(len(groups)), 2):
+            ga, gb = groups[a], groups[b]
+            jobs.append((f"{ga} vs {gb}", ga, gb, matrix[a], matrix[b]))
+    return jobs
+
+
+def _keyness_table(parts: list[tuple[str, str, str, dict]], vocab: np.ndarray) -> pd.DataFrame:
+    """One table of the comparisons' statistics, sorted by comparison, z descending, term.
+
+    NaN z sorts last; ``vocab`` is sorted, so a term's index orders it. Built without a frame
+    per comparison.
+    """
+    rank = {label: k for k, label in enumerate(sorted(label for label, *_ in parts))}
+    n = [len(stats["idx"]) for *_, stats in parts]
+    idx = np.concatenate([stats["idx"] for *_, stats in parts])
+    z = np.concatenate([stats["z"] for *_, stats in parts])
+    key = np.repeat([rank[label] for label, *_ in parts], n)
+    order = np.lexsort((idx, -z, key))
+    columns = {
+        "comparison": np.repeat(np.array([p[0] for p in parts], dtype=object), n),
+        "group": np.repeat(np.array([p[1] for p in parts], dtype=object), n),
+        "reference": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
+        "term": vocab[idx].astype(object),
+    }
+    for c in KEYNESS_COLUMNS[4:]:
+        columns[c] = np.concatenate([stats[c] for *_, stats in parts])
+    return pd.DataFrame({c: v[order] for c, v in columns.items()}, columns=list(KEYNESS_COLUMNS))
+
+
 def keyness(
     terms: pd.DataFrame,
     documents: pd.DataFrame,
@@ -246,59 +307,21 @@ def keyness(
             ``by`` value, bad counts, a group named "rest" in a one-vs-rest comparison, or a
             bad option.
     """
-    if comparisons not in ("one-vs-rest", "pairwise", "both"):
-        raise CompareError(
-            f"keyness: comparisons must be 'one-vs-rest', 'pairwise' or 'both', got {comparisons!r}"
-        )
-    if not (np.isfinite(prior_strength) and prior_strength > 0):
-        raise CompareError(f"keyness: prior_strength must be > 0, got {prior_strength!r}")
-    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer):
-        raise CompareError(f"keyness: min_count must be an integer, got {min_count!r}")
-    if not isinstance(by, str):
-        raise CompareError(f"keyness: by must be one column name, got {by!r}")
+    _check_options(comparisons, prior_strength, min_count, by)
     groups, vocab, matrix = _group_term_matrix(terms, documents, by, stop_words)
     total = matrix.sum(axis=0)
     grand = float(total.sum())
     alpha0 = float(prior_strength)
     alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
-
-    jobs: list[tuple[str, str, str, np.ndarray, np.ndarray]] = []
-    if comparisons in ("one-vs-rest", "both") and len(groups) >= 2:
-        if REST in groups:
-            raise CompareError(
-                f"keyness: a group is named {REST!r} (column {by!r}), which is the reference "
-                "label of one-vs-rest comparisons; rename it or use comparisons='pairwise'"
-            )
-        for k, g in enumerate(groups):
-            jobs.append((f"{g} vs {REST}", g, REST, matrix[k], total - matrix[k]))
-    if comparisons in ("pairwise", "both"):
-        for a, b in combinations(range(len(groups)), 2):
-            ga, gb = groups[a], groups[b]
-            jobs.append((f"{ga} vs {gb}", ga, gb, matrix[a], matrix[b]))
-
-    parts = []
-    for label, g, ref, y_i, y_j in jobs:
-        stats = _compare_pair(y_i, y_j, alpha, alpha0, int(min_count))
-        parts.append((label, g, ref, stats))
+    parts = [
+        (label, g, ref, _compare_pair(y_i, y_j, alpha, alpha0, int(min_count)))
+        for label, g, ref, y_i, y_j in _comparisons(
+            groups, matrix, total, comparisons=comparisons, by=by
+        )
+    ]
     if not parts or not sum(len(stats["idx"]) for *_, stats in parts):
         return empty_table(KEYNESS_COLUMNS)
-    # one table sorted by comparison, z descending, term (NaN z last; vocab is sorted, so a
-    # term's index orders it), without a frame per comparison
-    rank = {label: k for k, label in enumerate(sorted(label for label, *_ in parts))}
-    n = [len(stats["idx"]) for *_, stats in parts]
-    idx = np.concatenate([stats["idx"] for *_, stats in parts])
-    z = np.concatenate([stats["z"] for *_, stats in parts])
-    key = np.repeat([rank[label] for label, *_ in parts], n)
-    order = np.lexsort((idx, -z, key))
-    columns = {
-        "comparison": np.repeat(np.array([p[0] for p in parts], dtype=object), n),
-        "group": np.repeat(np.array([p[1] for p in parts], dtype=object), n),
-        "reference": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
-        "term": vocab[idx].astype(object),
-    }
-    for c in KEYNESS_COLUMNS[4:]:
-        columns[c] = np.concatenate([stats[c] for *_, stats in parts])
-    return pd.DataFrame({c: v[order] for c, v in columns.items()}, columns=list(KEYNESS_COLUMNS))
+    return _keyness_table(parts, vocab)
 
 
 def top_terms(
@@ -327,7 +350,7 @@ def top_terms(
         unique), ``term``, ``count`` (int), ``rate`` (per 1,000 of the group's term tokens).
         Sorted by group, then rank. Groups with no terms get no rows.
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+    if not is_integer(n) or n < 1:
         raise CompareError(f"top_terms: n must be a positive integer, got {n!r}")
     groups, vocab, matrix = _group_term_matrix(terms, documents, by, stop_words)
     frames = []

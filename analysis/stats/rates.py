@@ -41,6 +41,120 @@ def _joined(parts: list) -> np.ndarray | list:
     return [v for part in parts for v in part]
 
 
+def _check_options(period: str, by) -> list[str]:
+    """Raise for a bad ``period`` or ``by``; return ``by`` as a list."""
+    if period not in ("year", "quarter", "month"):
+        raise CompareError(
+            f"frame_rates: period must be 'year', 'quarter' or 'month', got {period!r}"
+        )
+    by = [by] if isinstance(by, str) else list(by)
+    clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
+    if clash or len(set(by)) != len(by):
+        raise CompareError(f"frame_rates: bad by columns {by!r} (reserved or repeated)")
+    return by
+
+
+def _validated(
+    markers: pd.DataFrame, documents: pd.DataFrame, by: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The checked document groups, ``n_tokens`` by row of them, and the markers' counts."""
+    require_columns(
+        markers, ["doc_id", "frame", "marker", "count"], name="markers", error=CompareError
+    )
+    require_columns(documents, ["doc_id", "date", "n_tokens"], name="documents", error=CompareError)
+    docs = document_groups(documents, [*by, "date"])
+    n_tokens = count_column(documents["n_tokens"], "documents", "n_tokens")  # by row of docs
+    for col in ("frame", "marker"):
+        if markers[col].isna().any():
+            raise CompareError(f"markers table: column {col!r} has empty values")
+    counts = count_column(markers["count"], "markers", "count")
+    return docs, n_tokens, counts
+
+
+def _marker_codes(markers: pd.DataFrame, docs: pd.DataFrame) -> tuple:
+    """The long markers table as codes: its document (row of ``docs``) and (frame, marker) pair.
+
+    Returns:
+        ``(row_doc, pair_ids, pair_of_row, frame_names, marker_names)``: the row of ``docs``
+        of each markers row, the sorted distinct pair codes, each row's position among them,
+        and the distinct frame and marker names that the codes refer to.
+
+    Raises:
+        CompareError: An unknown document, an empty marker name or a repeated row.
+    """
+    d_code, d_uniq = pd.factorize(markers["doc_id"])
+    d_pos = pd.Index(docs["doc_id"]).get_indexer(d_uniq)
+    if (d_pos < 0).any():
+        check_known(markers["doc_id"], docs["doc_id"], "markers")
+    f_code, f_uniq = pd.factorize(markers["frame"].astype(str))
+    m_code, m_uniq = pd.factorize(markers["marker"].astype(str))
+    if (np.asarray(m_uniq, dtype=object) == "").any():
+        raise CompareError("markers table: empty marker name (reserved for frame totals)")
+    pair_code = f_code.astype("int64") * len(m_uniq) + m_code
+    pair_ids, pair_of_row = np.unique(pair_code, return_inverse=True)
+    row_doc = d_pos[d_code].astype("int64")
+    _no_duplicate_rows(row_doc * len(pair_ids) + pair_of_row, markers)
+    return row_doc, pair_ids, pair_of_row, f_uniq, m_uniq
+
+
+def _label_grid(n_docs: int, counts: np.ndarray, codes: tuple) -> tuple[list, np.ndarray]:
+    """The output ``(frame, marker)`` labels and the document × label count grid.
+
+    Per frame its total (marker ``""``, sorted first) then its markers, sorted; a document
+    without marker rows counts with zeros, and a frame total sums its markers.
+    """
+    row_doc, pair_ids, pair_of_row, f_uniq, m_uniq = codes
+    frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
+    names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
+    labels = sorted({(f, "") for f in frames} | set(zip(frames, names, strict=True)))
+    column = {label: k for k, label in enumerate(labels)}
+    grid = np.zeros((n_docs, len(labels)), dtype="int64")
+    pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
+    grid[row_doc, pair_col[pair_of_row]] = counts  # (rows are unique: checked above)
+    for f in set(frames.tolist()):
+        members = [column[(f, m)] for f2, m in zip(frames, names, strict=True) if f2 == f]
+        grid[:, column[(f, "")]] = grid[:, members].sum(axis=1)
+    return labels, grid
+
+
+def _cell_columns(
+    key: tuple,
+    cell: np.ndarray,
+    cell_tokens: np.ndarray,
+    labels: list,
+    *,
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+) -> dict[str, object]:
+    """The output columns after the key of one group × period cell (one row per label)."""
+    from analysis.stats.bootstrap import shared_intervals
+
+    n_labels, n = len(labels), len(cell)
+    total = int(cell_tokens.sum())
+    bounds = np.full((n_labels, 2), np.nan)
+    if n >= 2:
+        bounds = shared_intervals(
+            cell.astype("float64"),
+            np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
+            key=key,
+            n_resamples=n_resamples,
+            confidence=confidence,
+            seed=seed,
+        )
+    count = cell.sum(axis=0)
+    return {
+        "frame": [f for f, _ in labels],
+        "marker": [m for _, m in labels],
+        "count": count,
+        "n_tokens": np.full(n_labels, total, dtype="int64"),
+        "rate": 1000.0 * count / (total if total > 0 else np.nan),
+        "ci_low": 1000.0 * bounds[:, 0],
+        "ci_high": 1000.0 * bounds[:, 1],
+        "n_docs": np.full(n_labels, n, dtype="int64"),
+    }
+
+
 def frame_rates(
     markers: pd.DataFrame,
     documents: pd.DataFrame,
@@ -65,7 +179,7 @@ def frame_rates(
     Args:
         markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
         documents: ``doc_id,date,n_tokens`` and the ``by`` columns.
-        period: Time unit of ``period`` (see :func:`analysis.stats.bootstrap.add_period`).
+        period: Time unit of ``period`` (see :func:`analysis.stats.periods.add_period`).
         by: Document columns defining the groups, in output order.
         n_resamples: Bootstrap resamples.
         confidence: Interval coverage.
@@ -82,94 +196,38 @@ def frame_rates(
         CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
             marker) rows, bad counts, or a ``by`` column named like an output column.
     """
-    from analysis.stats.bootstrap import add_period, shared_intervals
+    from analysis.stats.periods import add_period
 
-    if period not in ("year", "quarter", "month"):
-        raise CompareError(
-            f"frame_rates: period must be 'year', 'quarter' or 'month', got {period!r}"
-        )
-    by = [by] if isinstance(by, str) else list(by)
-    clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
-    if clash or len(set(by)) != len(by):
-        raise CompareError(f"frame_rates: bad by columns {by!r} (reserved or repeated)")
-    require_columns(
-        markers, ["doc_id", "frame", "marker", "count"], name="markers", error=CompareError
-    )
-    require_columns(documents, ["doc_id", "date", "n_tokens"], name="documents", error=CompareError)
-    docs = document_groups(documents, [*by, "date"])
-    n_tokens = count_column(documents["n_tokens"], "documents", "n_tokens")  # by row of docs
-    for col in ("frame", "marker"):
-        if markers[col].isna().any():
-            raise CompareError(f"markers table: column {col!r} has empty values")
-    counts = count_column(markers["count"], "markers", "count")
-    # the long markers table as codes: its document (row of ``docs``) and (frame, marker) pair
-    d_code, d_uniq = pd.factorize(markers["doc_id"])
-    d_pos = pd.Index(docs["doc_id"]).get_indexer(d_uniq)
-    if (d_pos < 0).any():
-        check_known(markers["doc_id"], docs["doc_id"], "markers")
-    f_code, f_uniq = pd.factorize(markers["frame"].astype(str))
-    m_code, m_uniq = pd.factorize(markers["marker"].astype(str))
-    if (np.asarray(m_uniq, dtype=object) == "").any():
-        raise CompareError("markers table: empty marker name (reserved for frame totals)")
-    pair_code = f_code.astype("int64") * len(m_uniq) + m_code
-    pair_ids, pair_of_row = np.unique(pair_code, return_inverse=True)
-    row_doc = d_pos[d_code].astype("int64")
-    _no_duplicate_rows(row_doc * len(pair_ids) + pair_of_row, markers)
-
+    by = _check_options(period, by)
+    docs, n_tokens, counts = _validated(markers, documents, by)
+    codes = _marker_codes(markers, docs)
     docs = add_period(docs, freq=period, date_col="date")
     keys = [*by, "period"]
     cols = [*keys, "frame", "marker", "count", "n_tokens", "rate", "ci_low", "ci_high", "n_docs"]
-    if len(pair_ids) == 0 or docs.empty:
+    if len(codes[1]) == 0 or docs.empty:
         return empty_table(cols)
-
-    # output columns: per frame its total (marker "", sorts first) then its markers, sorted
-    frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
-    names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
-    labels = sorted({(f, "") for f in frames} | set(zip(frames, names, strict=True)))
-    column = {label: k for k, label in enumerate(labels)}
-    # document x column counts (a document without marker rows counts with zeros); a frame
-    # total sums its markers
-    grid = np.zeros((len(docs), len(labels)), dtype="int64")
-    pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
-    grid[row_doc, pair_col[pair_of_row]] = counts  # (rows are unique: checked above)
-    for f in set(frames.tolist()):
-        members = [column[(f, m)] for f2, m in zip(frames, names, strict=True) if f2 == f]
-        grid[:, column[(f, "")]] = grid[:, members].sum(axis=1)
-
+    labels, grid = _label_grid(len(docs), counts, codes)
     # cells (group x period) in sorted order; a cell's documents sorted by doc_id, the order
     # in which bootstrap_ratio resamples them
     by_id = np.argsort(docs["doc_id"].astype(str).to_numpy(dtype=object), kind="stable")
     cells = docs.iloc[by_id].groupby(keys, sort=True, dropna=False).indices
-    n_labels = len(labels)
     parts: dict[str, list] = {c: [] for c in cols}
     for key, where in cells.items():
         key = key if isinstance(key, tuple) else (key,)
         rows = by_id[where]
-        cell = grid[rows]
-        n = len(rows)
-        cell_tokens = n_tokens[rows]
-        total = int(cell_tokens.sum())
-        bounds = np.full((n_labels, 2), np.nan)
-        if n >= 2:
-            bounds = shared_intervals(
-                cell.astype("float64"),
-                np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
-                key=key,
-                n_resamples=n_resamples,
-                confidence=confidence,
-                seed=seed,
-            )
-        count = cell.sum(axis=0)
         for c, v in zip(keys, key, strict=True):
-            parts[c].append([v] * n_labels)
-        parts["frame"].append([f for f, _ in labels])
-        parts["marker"].append([m for _, m in labels])
-        parts["count"].append(count)
-        parts["n_tokens"].append(np.full(n_labels, total, dtype="int64"))
-        parts["rate"].append(1000.0 * count / (total if total > 0 else np.nan))
-        parts["ci_low"].append(1000.0 * bounds[:, 0])
-        parts["ci_high"].append(1000.0 * bounds[:, 1])
-        parts["n_docs"].append(np.full(n_labels, n, dtype="int64"))
+            parts[c].append([v] * len(labels))
+        cell = _cell_columns(
+            key,
+            grid[rows],
+            n_tokens[rows],
+            labels,
+            n_resamples=n_resamples,
+            confidence=confidence,
+            seed=seed,
+        )
+        for c, v in cell.items():
+            parts[c].append(v)
     return pd.DataFrame({c: _joined(v) for c, v in parts.items()}, columns=cols)
 
 

@@ -22,6 +22,68 @@ __all__ = ["AGGREGATE_COLUMNS", "TONE_VERSIONS", "aggregate_sentiment", "frame_t
 #: Columns of :func:`aggregate_sentiment` after the ``by`` columns.
 AGGREGATE_COLUMNS: tuple[str, ...] = ("mean", "ci_low", "ci_high", "n_docs", "n_sentences")
 
+_WHERE = "aggregate_sentiment"
+
+
+def _grouping(table: pd.DataFrame, documents: pd.DataFrame, by, value: str, period) -> list[str]:
+    """``by`` as a list, with ``"period"`` appended when ``period`` is given and not named."""
+    by = [by] if isinstance(by, str) else list(by)
+    require_columns(table, ["doc_id", value], where=_WHERE, name="table")
+    if period is not None and "period" not in by:
+        by.append("period")
+    if (
+        "period" in by
+        and period is None
+        and "period" not in table.columns
+        and "period" not in getattr(documents, "columns", ())
+    ):
+        raise ValueError(
+            f"{_WHERE}: by names 'period' but period=None; pass period='year', 'quarter' or 'month'"
+        )
+    return by
+
+
+def _group_documents(
+    table: pd.DataFrame, documents: pd.DataFrame, by: list[str], period
+) -> pd.DataFrame:
+    """``doc_id`` and the ``by`` columns taken from ``documents`` (with ``period`` if asked).
+
+    Raises:
+        ValueError: A missing column, a duplicate ``doc_id``, a row of ``table`` whose
+            document is not in ``documents``, or a bad date.
+    """
+    from analysis.stats.periods import add_period
+
+    from_docs = [c for c in by if c not in table.columns and not (c == "period" and period)]
+    doc_cols = [*from_docs, *(["date"] if period is not None else [])]
+    require_columns(documents, ["doc_id", *doc_cols], where=_WHERE, name="documents")
+    docs = documents[["doc_id", *dict.fromkeys(doc_cols)]]
+    dup = docs["doc_id"].duplicated()
+    if dup.any():
+        raise ValueError(
+            f"{_WHERE}: documents table has duplicate doc_id {docs['doc_id'][dup].iloc[0]!r}"
+        )
+    unknown = sorted(set(table["doc_id"]) - set(docs["doc_id"]), key=str)
+    if unknown:
+        raise ValueError(
+            f"{_WHERE}: table has rows of {len(unknown)} document(s) not in the documents "
+            f"table, e.g. {unknown[:3]!r}"
+        )
+    if period is not None:
+        docs = add_period(docs, freq=period, date_col="date")
+    return docs
+
+
+def _with_groups(
+    table: pd.DataFrame, docs: pd.DataFrame, by: list[str], value: str, period
+) -> pd.DataFrame:
+    """``doc_id``, ``value`` and the ``by`` columns: from ``docs`` where it has them."""
+    if period is not None and "period" in table.columns:
+        table = table.drop(columns="period")
+    keep = ["doc_id", *[c for c in by if c in docs.columns]]
+    work = table[["doc_id", value, *[c for c in by if c not in keep]]]
+    return work.merge(docs[keep], on="doc_id", how="left", validate="many_to_one")
+
 
 def aggregate_sentiment(
     table: pd.DataFrame,
@@ -52,7 +114,7 @@ def aggregate_sentiment(
         by: Grouping columns, in output order; may name ``"period"``. ``[]`` = one group.
         value: The column averaged (e.g. ``"compound_masked"``).
         period: Add a ``period`` column (``"2024"``, ``"2024Q2"``, ``"2024-05"``; see
-            :func:`~analysis.stats.bootstrap.add_period`); it is appended to ``by`` if ``by``
+            :func:`~analysis.stats.periods.add_period`); it is appended to ``by`` if ``by``
             does not
             name it.
         n_resamples: Bootstrap resamples.
@@ -67,44 +129,11 @@ def aggregate_sentiment(
         ValueError: Missing columns, duplicate or unknown ``doc_id``, ``by`` names
             ``"period"`` without ``period``, a bad date, or a non-finite ``value``.
     """
-    from analysis.stats.bootstrap import add_period, bootstrap_ratio
+    from analysis.stats.bootstrap import bootstrap_ratio
 
-    where = "aggregate_sentiment"
-    by = [by] if isinstance(by, str) else list(by)
-    require_columns(table, ["doc_id", value], where=where, name="table")
-    if period is not None and "period" not in by:
-        by.append("period")
-    if (
-        "period" in by
-        and period is None
-        and "period" not in table.columns
-        and "period" not in getattr(documents, "columns", ())
-    ):
-        raise ValueError(
-            f"{where}: by names 'period' but period=None; pass period='year', 'quarter' or 'month'"
-        )
-    from_docs = [c for c in by if c not in table.columns and not (c == "period" and period)]
-    doc_cols = [*from_docs, *(["date"] if period is not None else [])]
-    require_columns(documents, ["doc_id", *doc_cols], where=where, name="documents")
-    docs = documents[["doc_id", *dict.fromkeys(doc_cols)]]
-    dup = docs["doc_id"].duplicated()
-    if dup.any():
-        raise ValueError(
-            f"{where}: documents table has duplicate doc_id {docs['doc_id'][dup].iloc[0]!r}"
-        )
-    unknown = sorted(set(table["doc_id"]) - set(docs["doc_id"]), key=str)
-    if unknown:
-        raise ValueError(
-            f"{where}: table has rows of {len(unknown)} document(s) not in the documents "
-            f"table, e.g. {unknown[:3]!r}"
-        )
-    if period is not None:
-        docs = add_period(docs, freq=period, date_col="date")
-        if "period" in table.columns:
-            table = table.drop(columns="period")
-    keep = ["doc_id", *[c for c in by if c in docs.columns]]
-    work = table[["doc_id", value, *[c for c in by if c not in keep]]]
-    work = work.merge(docs[keep], on="doc_id", how="left", validate="many_to_one")
+    by = _grouping(table, documents, by, value, period)
+    docs = _group_documents(table, documents, by, period)
+    work = _with_groups(table, docs, by, value, period)
     try:
         boot = bootstrap_ratio(
             work,
@@ -117,7 +146,7 @@ def aggregate_sentiment(
             seed=seed,
         )
     except ValueError as err:
-        raise ValueError(f"{where}: {err}") from None
+        raise ValueError(f"{_WHERE}: {err}") from None
     boot = boot.rename(columns={"estimate": "mean", "n_rows": "n_sentences"})
     return boot[[*by, *AGGREGATE_COLUMNS]]
 
