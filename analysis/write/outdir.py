@@ -14,6 +14,7 @@ __all__ = [
     "PROVENANCE_NAME",
     "OutputError",
     "atomic_dir",
+    "check_cache_dir",
     "check_output_dir",
     "check_output_file",
     "is_framing_output",
@@ -67,6 +68,30 @@ def _check_against_inputs(
             raise OutputError(
                 f"{kind} {out} lies inside the {role} directory ({given}); write the output "
                 "outside it"
+            )
+        if target.exists() and source.is_dir():
+            _check_links(out, target, Path(given), role, kind)
+
+
+def _check_links(out: Path, target: Path, root: Path, role: str, kind: str) -> None:
+    """Refuse an existing output path that is, or contains, the target of a symbolic link
+    among the files of the input directory ``root`` (what :func:`corpus_files` lists)."""
+    from analysis.config import MANIFEST_NAME
+    from analysis.read.corpus import corpus_files
+
+    for link in [*corpus_files(root), root / MANIFEST_NAME]:
+        if not link.is_symlink():
+            continue
+        resolved = link.resolve()
+        if resolved == target:
+            raise OutputError(
+                f"{kind} {out} is the target of {link}, a symbolic link of the {role}; "
+                "choose another output path"
+            )
+        if resolved.is_relative_to(target):
+            raise OutputError(
+                f"{kind} {out} contains {resolved}, the target of {link}, a symbolic link of "
+                f"the {role}, which writing the output would delete; choose another output path"
             )
 
 
@@ -123,6 +148,36 @@ def check_output_dir(
             f"no {PROVENANCE_NAME}); the output directory is replaced as a whole, which would "
             "delete its files. Choose a new or empty directory, or pass --force to replace it"
         )
+
+
+def check_cache_dir(
+    cache: str | Path, *, out: str | Path, inputs: Mapping[str, str | Path | None] | None = None
+) -> None:
+    """Check that the cache directory ``cache`` is safe to use with the output directory
+    ``out`` and the input paths ``inputs`` (compared after resolving symbolic links).
+
+    Raises:
+        OutputError: ``cache`` is ``out`` or lies inside it (replacing ``out`` would delete
+            the cache, and the stored run would copy itself), or is or lies inside an input
+            directory (the corpus).
+    """
+    cache = Path(cache)
+    target = cache.resolve()
+    where = Path(out).resolve()
+    if target == where:
+        problem = f"is the output directory ({out}), which the run replaces as a whole"
+    elif target.is_relative_to(where):
+        problem = f"lies inside the output directory ({out}), which the run replaces as a whole"
+    else:
+        problem = None
+        for role, given in (inputs or {}).items():
+            source = Path(given).resolve() if given is not None else None
+            if source is not None and source.is_dir() and target.is_relative_to(source):
+                verb = "is" if target == source else "lies inside"
+                problem = f"{verb} the {role} directory ({given}), which the run reads"
+                break
+    if problem is not None:
+        raise OutputError(f"cache directory {cache} {problem}; choose another --cache-dir")
 
 
 def check_output_file(

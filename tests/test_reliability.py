@@ -1,0 +1,228 @@
+"""Reliability (issue 16): no data loss, no traceback, nothing left behind.
+
+Each test reproduces one reported break (it failed before the fix it pins).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.config import SEEDS_DIR
+from analysis.runner.run_cache import MAX_RUNS, RunCache, manifest_digest
+from analysis.write.outdir import OutputError, check_output_dir, check_output_file
+
+
+def listing(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (``None`` for directories)."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def analyze(*args: object) -> int:
+    return main(["analyze", *map(str, args), "--no-progress"])
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """A copy of the seeds in tmp/data/corpus."""
+    root = tmp_path / "data" / "corpus"
+    root.mkdir(parents=True)
+    for p in SEEDS_DIR.iterdir():
+        (root / p.name).write_bytes(p.read_bytes())
+    return root
+
+
+def a_run_output(path: Path) -> Path:
+    """A small directory holding files named like a run's outputs."""
+    path.mkdir(parents=True)
+    (path / "documents.csv").write_text("doc_id\na\n")
+    (path / "provenance.json").write_text('{"package": "framing"}\n')
+    return path
+
+
+# ------------------------------------------------------------ 1. cache pruning
+
+
+def test_pruning_removes_only_run_entries_never_other_folders_or_the_out(tmp_path):
+    cache = tmp_path / "cache"
+    runs = cache / "runs"
+    photos = runs / "photos"
+    photos.mkdir(parents=True)
+    (photos / "cat.jpg").write_text("meow")
+    fake = runs / ("f" * 64)  # a folder named like a key, not made by the toolkit
+    fake.mkdir()
+    (fake / "notes.txt").write_text("mine")
+    out = a_run_output(runs / "out")  # an --out placed inside the cache
+    for i in range(MAX_RUNS + 2):
+        RunCache(cache, f"{i:064d}").store(out)
+        t = 1_000_000 + i
+        os.utime(runs / f"{i:064d}" / "manifest.json", (t, t))
+    RunCache(cache, "9" * 64).store(out)
+    left = sorted(p.name for p in runs.iterdir())
+    newest = [f"{i:064d}" for i in range(3, MAX_RUNS + 2)]
+    assert left == sorted([*newest, "9" * 64, "f" * 64, "out", "photos"])
+    assert (photos / "cat.jpg").read_text() == "meow"
+    assert (fake / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in out.iterdir()) == ["documents.csv", "provenance.json"]
+
+
+def test_pruning_never_removes_a_folder_holding_the_out(tmp_path):
+    cache = tmp_path / "cache"
+    source = a_run_output(tmp_path / "source")
+    for i in range(MAX_RUNS):
+        RunCache(cache, f"{i:064d}").store(source)
+        os.utime(cache / "runs" / f"{i:064d}" / "manifest.json", (1 + i, 1 + i))
+    out = cache / "runs" / f"{0:064d}" / "files"  # --out inside the oldest entry
+    RunCache(cache, "9" * 64).store(out)
+    assert sorted(p.name for p in out.iterdir()) == ["documents.csv", "provenance.json"]
+    left = sorted(p.name for p in (cache / "runs").iterdir())
+    assert left == [f"{i:064d}" for i in range(MAX_RUNS)] + ["9" * 64]
+
+
+# ------------------------------------------------------------ 2. symlinks into OUT
+
+
+@pytest.fixture
+def links(tmp_path) -> tuple[Path, Path]:
+    """tmp/data holds the articles; tmp/links holds symbolic links to them."""
+    data = tmp_path / "data"
+    data.mkdir()
+    links = tmp_path / "links"
+    links.mkdir()
+    for p in SEEDS_DIR.iterdir():
+        (data / p.name).write_bytes(p.read_bytes())
+        (links / p.name).symlink_to(data / p.name)
+    return data, links
+
+
+def test_out_holding_the_targets_of_corpus_links_is_refused(links, monkeypatch, capsys):
+    data, links = links
+    monkeypatch.chdir(data.parent)
+    before = listing(data)
+    assert analyze("links", "--out", "data", "--force", "--no-cache") == 2
+    first = sorted(p.name for p in links.iterdir() if p.suffix == ".txt")[0]
+    assert capsys.readouterr().err == (
+        f"framing: error: output directory data contains {data / first}, the target of "
+        f"links/{first}, a symbolic link of the corpus, which writing the output would "
+        "delete; choose another output path\n"
+    )
+    assert listing(data) == before
+
+
+def test_check_output_dir_resolves_every_corpus_file(links):
+    data, links = links
+    with pytest.raises(OutputError, match="a symbolic link of the corpus"):
+        check_output_dir(data, inputs={"corpus": links}, force=True)
+    check_output_dir(data.parent / "elsewhere", inputs={"corpus": links})  # fine
+    article = sorted(data.glob("*.txt"))[0]
+    with pytest.raises(OutputError) as info:  # framing audit --out onto a linked article
+        check_output_file(article, inputs={"corpus": links}, force=True)
+    assert str(info.value) == (
+        f"output file {article} is the target of {links / article.name}, a symbolic link of "
+        "the corpus; choose another output path"
+    )
+
+
+# ------------------------------------------------------------ 3. forged run-cache manifests
+
+
+def forge(entry: RunCache, files: dict[str, str], *, digest: bool = True) -> None:
+    """Rewrite the manifest of a stored entry (with a valid checksum unless ``digest``)."""
+    manifest = {"key": entry.key, "files": files}
+    if digest:
+        manifest["sha256"] = manifest_digest(entry.key, files)
+    (entry.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("digest", [False, True])
+def test_restore_never_writes_outside_out(tmp_path, digest):
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(a_run_output(tmp_path / "src"))
+    (tmp_path / "cache" / "x").write_text("payload")  # what files/../../../x names
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    files = json.loads((entry.path / "manifest.json").read_text())["files"]
+    files["../../../x"] = "0" * 64
+    files[str(victim)] = "0" * 64
+    forge(entry, files, digest=digest)
+    out = a_run_output(tmp_path / "a" / "b" / "c" / "out")
+    before = listing(tmp_path / "a")
+    assert not entry.restore(out) and entry.outcome == "corrupt"
+    assert listing(tmp_path / "a") == before  # tmp/a/x was where ../../../x led
+    assert victim.read_text() == "precious"
+
+
+@pytest.mark.parametrize(
+    "name", ["sub/documents.csv", "notes.txt", "terms/../x.parquet", "terms/part-0.csv", ""]
+)
+def test_restore_refuses_names_other_than_the_tables(tmp_path, name):
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(a_run_output(tmp_path / "src"))
+    files = json.loads((entry.path / "manifest.json").read_text())["files"]
+    forge(entry, {**files, name: "0" * 64})
+    assert not entry.restore(tmp_path / "out") and entry.outcome == "corrupt"
+    assert not (tmp_path / "out").exists()
+
+
+def test_restore_refuses_an_empty_file_list(tmp_path):
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(a_run_output(tmp_path / "src"))
+    forge(entry, {})
+    out = a_run_output(tmp_path / "out")
+    assert not entry.restore(out) and entry.outcome == "corrupt"
+    assert sorted(p.name for p in out.iterdir()) == ["documents.csv", "provenance.json"]
+
+
+def test_restore_refuses_a_manifest_without_its_checksum(tmp_path):
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(a_run_output(tmp_path / "src"))
+    manifest = json.loads((entry.path / "manifest.json").read_text())
+    assert manifest["sha256"] == manifest_digest(entry.key, manifest["files"])
+    forge(entry, manifest["files"], digest=False)
+    assert not entry.restore(tmp_path / "out") and entry.outcome == "corrupt"
+    assert not (tmp_path / "out").exists()
+
+
+def test_restore_accepts_parquet_parts(tmp_path):
+    src = a_run_output(tmp_path / "src")
+    (src / "terms").mkdir()
+    (src / "terms" / "part-00000.parquet").write_bytes(b"PAR1")
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(src)
+    assert entry.restore(tmp_path / "out") and entry.outcome == "hit"
+    assert listing(tmp_path / "out") == listing(src)
+
+
+# ------------------------------------------------------------ 4. --cache-dir placement
+
+
+@pytest.mark.parametrize(
+    ("cache", "problem"),
+    [
+        ("out", "is the output directory (out), which the run replaces as a whole"),
+        ("out/cache", "lies inside the output directory (out), which the run replaces as a whole"),
+        ("data/corpus", "is the corpus directory (data/corpus), which the run reads"),
+        (
+            "data/corpus/cache",
+            "lies inside the corpus directory (data/corpus), which the run reads",
+        ),
+    ],
+)
+def test_cache_dir_may_not_be_or_lie_inside_out_or_the_corpus(
+    corpus, monkeypatch, capsys, cache, problem
+):
+    root = corpus.parent.parent
+    monkeypatch.chdir(root)
+    before = listing(root)
+    assert analyze("data/corpus", "--out", "out", "--cache-dir", cache) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: cache directory {cache} {problem}; choose another --cache-dir\n"
+    )
+    assert listing(root) == before
