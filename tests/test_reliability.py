@@ -5,6 +5,7 @@ Each test reproduces one reported break (it failed before the fix it pins).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,11 @@ def listing(root: Path) -> dict[str, bytes | None]:
         p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
         for p in sorted(root.rglob("*"))
     }
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def analyze(*args: object) -> int:
@@ -226,3 +232,64 @@ def test_cache_dir_may_not_be_or_lie_inside_out_or_the_corpus(
         f"framing: error: cache directory {cache} {problem}; choose another --cache-dir\n"
     )
     assert listing(root) == before
+
+
+# ------------------------------------------------------------ 5. the spaCy model in every key
+
+
+def test_spacy_model_is_in_the_cache_keys_and_provenance(tmp_path, monkeypatch):
+    from analysis.config import PIPELINE_VERSION, SPACY_MODEL_ENV
+    from analysis.document.lexicon import load_lexicon
+    from analysis.read.corpus import relative_files
+    from analysis.runner.doc_cache import DocCache
+    from analysis.runner.project import RunOptions
+    from analysis.runner.provenance import provenance
+
+    def keys() -> tuple:
+        cache = DocCache(tmp_path, lexicon_fingerprint="abc")
+        prov = provenance(RunOptions(SEEDS_DIR), relative_files(SEEDS_DIR), load_lexicon())
+        return cache.nlp_path("ab" * 32), cache.lex_path("ab" * 32), prov["pipeline"]
+
+    assert SPACY_MODEL_ENV == "FRAMING_SPACY_MODEL"  # what analysis.document.nlp reads
+    monkeypatch.delenv("FRAMING_SPACY_MODEL", raising=False)
+    blank = keys()
+    assert blank[2] == PIPELINE_VERSION  # unchanged without the variable
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "meta.json").write_text('{"lang": "en", "name": "core_web_sm", "version": "3.8.0"}')
+    monkeypatch.setenv("FRAMING_SPACY_MODEL", str(model))
+    with_model = keys()
+    assert with_model[2] == f"{PIPELINE_VERSION};model=en_core_web_sm@3.8.0"
+    assert with_model[0] != blank[0] and with_model[1] != blank[1]
+    monkeypatch.setenv("FRAMING_SPACY_MODEL", "vaderSentiment")  # an installed package
+    assert keys()[2] == f"{PIPELINE_VERSION};model=vaderSentiment@3.3.2"
+    monkeypatch.setenv("FRAMING_SPACY_MODEL", "en_no_such_model")
+    assert keys()[2] == f"{PIPELINE_VERSION};model=en_no_such_model@unknown"
+
+
+def test_a_cached_run_is_not_reused_after_the_spacy_model_changed(
+    corpus, tmp_path, capsys, monkeypatch
+):
+    from analysis.document.nlp import get_nlp
+
+    cache = tmp_path / "cache"
+    monkeypatch.delenv("FRAMING_SPACY_MODEL", raising=False)
+    assert analyze(corpus, "--out", tmp_path / "blank", "--cache-dir", cache) == 0
+    spacy_model = tmp_path / "model"
+    import spacy
+
+    spacy.blank("en").to_disk(spacy_model)  # no sentencizer: one sentence per document
+    monkeypatch.setenv("FRAMING_SPACY_MODEL", str(spacy_model))
+    get_nlp.cache_clear()
+    try:
+        capsys.readouterr()
+        assert analyze(corpus, "--out", tmp_path / "model_out", "--cache-dir", cache) == 0
+    finally:
+        monkeypatch.delenv("FRAMING_SPACY_MODEL")
+        get_nlp.cache_clear()
+    assert "unchanged run" not in capsys.readouterr().err
+    prov = json.loads((tmp_path / "model_out" / "provenance.json").read_text())
+    assert prov["pipeline"].endswith(";model=en_pipeline@0.0.0")
+    blank = rows(tmp_path / "blank" / "sentences.csv")
+    model = rows(tmp_path / "model_out" / "sentences.csv")
+    assert len(model) == 5 < len(blank)  # one sentence per document without a sentencizer
