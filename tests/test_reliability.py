@@ -293,3 +293,117 @@ def test_a_cached_run_is_not_reused_after_the_spacy_model_changed(
     blank = rows(tmp_path / "blank" / "sentences.csv")
     model = rows(tmp_path / "model_out" / "sentences.csv")
     assert len(model) == 5 < len(blank)  # one sentence per document without a sentencizer
+
+
+# ------------------------------------------------------------ clear errors, not tracebacks
+
+HEADER = "frame,marker,n_hits,doc_id,sent_id,start,end,left,match,right,relevant\n"
+ROW = "sov,sovereignty,{hits},d1,0,1,5,a,b,c,1\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            (HEADER + ROW.format(hits=3)).encode().replace(b",b,", b",\xff,"),
+            "CSV line 2: not valid UTF-8 (byte 100); save the sheet as UTF-8 CSV",
+        ),
+        (b"", "is empty; give a sheet written by framing audit CORPUS --out FILE"),
+        (b"\n\n", "is empty; give a sheet written by framing audit CORPUS --out FILE"),
+        (
+            (HEADER + ROW.format(hits=3).replace(",a,", ',"a,')).encode(),
+            "CSV line 2: not valid CSV (unexpected end of data)",
+        ),
+        (
+            (HEADER + ROW.format(hits="1e400")).encode(),
+            "CSV line 2: n_hits value '1e400' is not a whole number of hits from 0 to "
+            "9007199254740992",
+        ),
+        (
+            (HEADER + ROW.format(hits=10**23)).encode(),
+            "CSV line 2: n_hits value '100000000000000000000000' is not a whole number of hits "
+            "from 0 to 9007199254740992",
+        ),
+        (
+            (HEADER + ROW.format(hits=3) + ROW.format(hits="-4")).encode(),
+            "CSV line 3: n_hits value '-4' is not a whole number of hits from 0 to "
+            "9007199254740992",
+        ),
+        (
+            (HEADER + ROW.format(hits=3).replace(",1\n", ",1,extra\n")).encode(),
+            "CSV line 2: 12 fields, but the header has 11",
+        ),
+        (HEADER.encode(), "has no rows: no hits to score"),
+        (b"frame,frame,marker,relevant\nsov,x,s,1\n", "column(s) 'frame' appear more than once"),
+    ],
+)
+def test_malformed_audit_sheets_are_clear_errors(tmp_path, capsys, content, problem):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(content)
+    assert main(["audit", "--score", str(sheet)]) == 2
+    assert capsys.readouterr().err == f"framing: error: {sheet}: {problem}\n"
+
+
+def test_audit_sheet_values_are_read_exactly(tmp_path, capsys):
+    sheet = tmp_path / "sheet.csv"
+    rows_ = [ROW.format(hits="4"), ROW.format(hits="4.0").replace(",1\n", ",0\n")]
+    sheet.write_bytes(("\ufeff" + HEADER + "".join(rows_) + "\n").encode())
+    assert main(["audit", "--score", str(sheet), "--out", str(tmp_path / "p.csv")]) == 0
+    assert (tmp_path / "p.csv").read_text() == (
+        "level,frame,marker,n_hits,n_judged,n_relevant,precision,ci_low,ci_high\n"
+        "marker,sov,sovereignty,4,2,1,0.5,0.09453120573423074,0.9054687942657693\n"
+        "frame,sov,,4,2,1,0.5,,\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["audit", "seeds", "--out", "a.csv", "--window", "-5"],
+            "framing audit: error: argument --window: expected a whole number >= 0, got '-5'",
+        ),
+        (
+            ["analyze", "seeds", "--min-count", "-5"],
+            "framing analyze: error: argument --min-count: expected a whole number >= 0, got '-5'",
+        ),
+    ],
+)
+def test_negative_counts_are_refused(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_jobs_beyond_four_per_core_are_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(["analyze", str(SEEDS_DIR), "--jobs", "9"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "framing analyze: error: argument --jobs: 9 processes is more than 4 per CPU core (8 "
+        "for the 2 core(s) here); use 0 for one per core"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outlets_and_lexicon_tables_of_the_wrong_type_are_clear_errors(tmp_path, capsys):
+    """Already an exit-2 message before issue 16 (checked in read/outlets.py and lexicon.py)."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("outlets = 5\n")
+    out = tmp_path / "out"
+    assert analyze(SEEDS_DIR, "--out", out, "--no-cache", "--outlets", bad) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: {bad}: outlets must be tables [outlets.NAME]\n"
+    )
+    assert analyze(SEEDS_DIR, "--out", out, "--no-cache", "--lexicon", bad) == 2
+    assert capsys.readouterr().err == (
+        "framing: error: 2 problems in the lexicon:\n"
+        f"{bad}: unknown key 'outlets' (allowed: version, frames, actors)\n"
+        f"{bad}: no frames (add at least one [frames.NAME] table)\n"
+    )
+    assert not out.exists()
