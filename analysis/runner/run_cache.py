@@ -183,6 +183,8 @@ class RunCache:
         """
         import shutil
 
+        from analysis.write.owned import claim, release, remove_stale
+
         out = Path(out)
         runs = self.directory / "runs"
         names = [p.relative_to(out).as_posix() for p in sorted(out.rglob("*")) if p.is_file()]
@@ -190,8 +192,10 @@ class RunCache:
             return
         try:
             runs.mkdir(parents=True, exist_ok=True)
+            remove_stale(runs, ".run-*")  # left by runs killed while storing
             tmp = Path(tempfile.mkdtemp(prefix=".run-", dir=runs))
             try:
+                claim(tmp)
                 files = {}
                 for rel in names:
                     dst = tmp / "files" / rel
@@ -202,6 +206,7 @@ class RunCache:
                 (tmp / "manifest.json").write_text(
                     json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8"
                 )
+                release(tmp)
                 if self.path.exists():
                     shutil.rmtree(self.path)
                 os.replace(tmp, self.path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import json
 import os
 import secrets
@@ -216,38 +218,99 @@ def _new_sibling(out: Path, tag: str) -> Path:
             return path
 
 
+#: ``errno`` values of a full disk or an exhausted quota.
+_NO_SPACE = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+def _make_parents(out: Path) -> list[Path]:
+    """Create the missing parent folders of ``out``; returns those created, deepest first."""
+    missing = []
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        _remove_empty(missing)
+        raise OutputError(
+            f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
+            "another --out"
+        ) from e
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _swap(out: Path, tmp: Path) -> None:
+    """Replace ``out`` by ``tmp`` (two renames under the lock of ``out``)."""
+    from analysis.write.owned import claim, locked, release, remove_stale
+
+    with locked(out):
+        remove_stale(out.parent, f".{glob.escape(out.name)}.old-*")
+        old = None
+        if out.exists():
+            old = _new_sibling(out, "old")
+            os.replace(out, old)
+            claim(old)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            if old is not None:
+                os.replace(old, out)
+                release(out)
+            raise
+        release(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def atomic_dir(out: str | Path) -> Iterator[Path]:
     """Yield a temporary directory that replaces ``out`` only if the block succeeds.
 
     The temporary directory is a sibling of ``out`` (same filesystem, so the final rename is
     atomic), created with the usual permissions (``0o777`` minus the umask). On any exception
-    it is removed and ``out`` is left exactly as it was. An existing ``out`` directory is
-    replaced as a whole: check it first with :func:`check_output_dir`.
+    (``KeyboardInterrupt`` and ``SystemExit`` too) it is removed, and so are the parent
+    folders this call created: ``out`` is left exactly as it was. An existing ``out``
+    directory is replaced as a whole: check it first with :func:`check_output_dir`.
+
+    Nothing is left behind: the temporary folder carries its owner's process id
+    (:mod:`analysis.write.owned`), so temporary folders of runs killed meanwhile (``kill
+    -9``) are removed the next time ``out`` is written; the swap holds a lock on ``out``, so
+    concurrent runs replace it one after the other.
 
     Raises:
         OutputError: before anything is created, when ``out`` is the current directory or
-            one of its ancestors, a symbolic link, or an existing non-directory.
+            one of its ancestors, a symbolic link, or an existing non-directory; when its
+            folder cannot be created; when the disk (or quota) is full while the block
+            writes (``ENOSPC``, ``EDQUOT``).
     """
+    from analysis.write.owned import claim, remove_stale
+
     out = Path(out)
     _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    created = _make_parents(out)
+    remove_stale(out.parent, f".{glob.escape(out.name)}.tmp-*")
     tmp = _new_sibling(out, "tmp")
-    tmp.mkdir()
     try:
-        yield tmp
-        old = None
-        if out.exists():
-            old = _new_sibling(out, "old")
-            os.replace(out, old)
+        tmp.mkdir()
+        claim(tmp)
         try:
-            os.replace(tmp, out)
-        except BaseException:
-            if old is not None:
-                os.replace(old, out)
+            yield tmp
+        except OSError as e:
+            if e.errno in _NO_SPACE:
+                raise OutputError(
+                    f"no space left for output directory {out} ({e.strerror}); it is unchanged. "
+                    "Free some space or choose another --out"
+                ) from e
             raise
+        _swap(out, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
