@@ -659,3 +659,52 @@ def test_concurrent_replacements_of_one_out_leave_one_complete_out(tmp_path):
         list(pool.map(write, range(200)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert len({(out / f"{n}.csv").read_text() for n in "abc"}) == 1
+
+
+# ------------------------------------------------------------ bounded cost
+
+
+def quadratic_lexicon_part(parsed, compiled):
+    """The per-document lexicon part as it was before issue 16 (one scan per key)."""
+    from analysis.document import markers as mk
+    from analysis.document import tone as st
+
+    frame_matches = mk.match_frames(parsed, compiled)
+    masked, done = [], {}
+    for m in frame_matches:
+        k = (m.sent_id, m.group, m.marker)
+        if k not in done:
+            s, e = parsed.sentences[m.sent_id]
+            spans = [
+                (o.start - s, o.end - s)
+                for o in frame_matches
+                if o.sent_id == m.sent_id and o.marker == m.marker and o.group == m.group
+            ]
+            done[k] = st.score_masked(parsed.text[s:e], spans)
+        masked.append(done[k])
+    return masked
+
+
+def test_lexicon_part_is_unchanged_by_grouping_the_matches():
+    from analysis.document import tone as st
+    from analysis.document.lexicon import load_lexicon
+    from analysis.document.nlp import parse
+    from analysis.document.process import compiled_lexicon, lexicon_part
+    from analysis.read.corpus import read_corpus
+
+    compiled = compiled_lexicon(load_lexicon())
+    sentence = "Bullying ends where friendship begins, and bullying never wins."
+    texts = [d.text for d in read_corpus(SEEDS_DIR)]
+    texts.append("\n\n".join([sentence, "A multipolar world.", sentence, "Bad hegemony."] * 50))
+    for text in texts:
+        parsed = parse(text)
+        matches, masked, _ = lexicon_part(parsed, compiled)
+        assert masked == quadratic_lexicon_part(parsed, compiled)
+    assert [m[2:5] for m in matches[:3]] == [
+        ("bullying", 0, 8),
+        ("friendship", 20, 30),
+        ("bullying", 43, 51),
+    ]
+    # both "bullying"s are masked together (-0.6121 with only the first one masked)
+    assert masked[:3] == [-0.0253, -0.8956, -0.0253]
+    assert st.score(sentence)[0] == -0.8359
