@@ -35,6 +35,42 @@ RULES_VERSION = "3"
 PIPELINE_VERSION = (
     f"spacy={version('spacy')};lookups={version('spacy-lookups-data')};rules={RULES_VERSION}"
 )
+#: Environment variable naming an installed spaCy pipeline package (or its directory) that
+#: :func:`analysis.document.nlp.get_nlp` loads instead of the blank English pipeline.
+SPACY_MODEL_ENV = "FRAMING_SPACY_MODEL"
+
+
+def pipeline_version() -> str:
+    """What the NLP pass depends on: :data:`PIPELINE_VERSION`, plus the spaCy pipeline named
+    by ``$FRAMING_SPACY_MODEL`` when it is set (``;model=NAME@VERSION``).
+
+    ``NAME@VERSION`` is the package's name and installed version, or for a pipeline
+    directory ``LANG_NAME@VERSION`` from its ``meta.json`` (never the path);
+    ``@unknown`` when neither can be read. Part of every cache key and of
+    ``provenance.json``; without the variable it is :data:`PIPELINE_VERSION` itself.
+    """
+    model = os.environ.get(SPACY_MODEL_ENV)
+    if not model:
+        return PIPELINE_VERSION
+    return f"{PIPELINE_VERSION};model={_model_tag(model)}"
+
+
+def _model_tag(model: str) -> str:
+    """``NAME@VERSION`` of a spaCy pipeline package or directory (see :func:`pipeline_version`)."""
+    import json
+    from importlib.metadata import PackageNotFoundError
+
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            return f"{data['lang']}_{data['name']}@{data['version']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"{Path(model).name}@unknown"
+    try:
+        return f"{model}@{version(model)}"
+    except (PackageNotFoundError, ValueError):
+        return f"{model}@unknown"
 
 
 def data_file(name: str) -> Path:

@@ -141,22 +141,27 @@ def test_run_key_ignores_execution_options_only():
 
 def test_run_cache_round_trip_and_damage(tmp_path):
     out = tmp_path / "out"
-    (out / "sub").mkdir(parents=True)
-    (out / "a.csv").write_bytes(b"x,y\n1,2\n")
-    (out / "sub" / "b.parquet").write_bytes(b"\x00\x01")
+    (out / "terms").mkdir(parents=True)
+    (out / "documents.csv").write_bytes(b"x,y\n1,2\n")
+    (out / "provenance.json").write_bytes(b"{}\n")
+    (out / "terms" / "part-00000.parquet").write_bytes(b"\x00\x01")
     run = RunCache(tmp_path / "cache", "k" * 64)
     assert not run.restore(tmp_path / "never") and run.outcome == "miss"
     run.store(out)
     assert run.outcome == "stored"
     manifest = json.loads((run.path / "manifest.json").read_text())
-    assert sorted(manifest["files"]) == ["a.csv", "sub/b.parquet"]
+    assert sorted(manifest["files"]) == [
+        "documents.csv",
+        "provenance.json",
+        "terms/part-00000.parquet",
+    ]
 
     again = RunCache(tmp_path / "cache", "k" * 64)
     assert again.restore(tmp_path / "copy") and again.outcome == "hit"
-    assert (tmp_path / "copy" / "a.csv").read_bytes() == b"x,y\n1,2\n"
-    assert (tmp_path / "copy" / "sub" / "b.parquet").read_bytes() == b"\x00\x01"
+    assert (tmp_path / "copy" / "documents.csv").read_bytes() == b"x,y\n1,2\n"
+    assert (tmp_path / "copy" / "terms" / "part-00000.parquet").read_bytes() == b"\x00\x01"
 
-    (run.path / "files" / "a.csv").write_bytes(b"x,y\n1,3\n")  # altered entry
+    (run.path / "files" / "documents.csv").write_bytes(b"x,y\n1,3\n")  # altered entry
     (tmp_path / "keep").mkdir()
     (tmp_path / "keep" / "old.csv").write_text("old")
     bad = RunCache(tmp_path / "cache", "k" * 64)
@@ -167,7 +172,7 @@ def test_run_cache_round_trip_and_damage(tmp_path):
 def test_run_cache_keeps_recent_entries_only(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "a.csv").write_text("a")
+    (out / "provenance.json").write_text("{}")
     for i in range(6):
         RunCache(tmp_path / "cache", f"{i:064d}").store(out)
         t = 1_000_000 + i
@@ -176,6 +181,16 @@ def test_run_cache_keeps_recent_entries_only(tmp_path):
     left = sorted(p.name for p in (tmp_path / "cache" / "runs").iterdir())
     # the three most recently used of the six, plus the new one
     assert left == [f"{3:064d}", f"{4:064d}", f"{5:064d}", "9" * 64]
+
+
+def test_run_cache_stores_only_run_outputs(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "provenance.json").write_text("{}")
+    (out / "notes.txt").write_text("mine")
+    run = RunCache(tmp_path / "cache", "k" * 64)
+    run.store(out)
+    assert run.outcome is None and not run.path.exists()
 
 
 def test_token_record_rebuilds_apostrophes_possessives_and_edge_hyphens(tmp_path):

@@ -5,14 +5,16 @@ a call of the library."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 
 from analysis.cli import analyze, audit, figures
 
-__all__ = ["build_parser", "main"]
+__all__ = ["Terminated", "build_parser", "main"]
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
@@ -31,10 +33,46 @@ def _user_errors() -> tuple[type[Exception], ...]:
         RegistryError,
         OutputError,
         FileNotFoundError,
+        PermissionError,
         EngineError,
         ProjectError,
         StoreError,
     )
+
+
+def _message(e: Exception) -> str:
+    """One line (or block) for a user error: an OS error names its file and reason."""
+    if isinstance(e, OSError) and e.filename is not None and e.strerror:
+        return f"{e.filename}: {e.strerror}"
+    return str(e)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) received: unwinds like Ctrl-C, so every temporary file is removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` in the block (main thread only)."""
+    signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    try:
+        previous = {s: signal.signal(s, _raise_terminated) for s in signals}
+    except ValueError:  # not the main thread: leave the handlers alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,17 +90,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``framing`` console script."""
+    """Entry point of the ``framing`` console script.
+
+    Returns 0, or 2 after a user error (one message, no traceback); Ctrl-C returns 130 and
+    SIGTERM 143 (128 + the signal) after removing every temporary file of the run.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     errors = _user_errors()
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _terminate_like_interrupt():
         warnings.simplefilter("always")
         try:
             status = args.func(args)
         except errors as e:
-            print(f"framing: error: {e}", file=sys.stderr)
+            print(f"framing: error: {_message(e)}", file=sys.stderr)
             status = 2
+        except KeyboardInterrupt as e:
+            signum = getattr(e, "signum", signal.SIGINT)
+            print(f"framing: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+            status = 128 + signum
         finally:
             for w in caught:
                 print(f"framing: warning: {w.message}", file=sys.stderr)

@@ -10,6 +10,7 @@ from pathlib import Path
 from analysis.cli.options import (
     CORPUS_HELP,
     add_corpus_options,
+    count_type,
     jobs_type,
     partition_size_type,
 )
@@ -65,7 +66,7 @@ def _add_statistics(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--min-count",
-        type=int,
+        type=count_type,
         default=0,
         help="keyness: keep terms seen at least this often in the two groups (default: 0)",
     )
@@ -115,8 +116,8 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
         type=jobs_type,
         metavar="N",
         default=0,
-        help="worker processes for the per-document pass (default 0: one per CPU core); "
-        "outputs are byte-identical whatever N",
+        help="worker processes for the per-document pass (default 0: one per CPU core; at "
+        "most 4 per core); outputs are byte-identical whatever N",
     )
     p.add_argument(
         "--cache-dir",

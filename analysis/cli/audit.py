@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.cli.options import CORPUS_HELP, add_corpus_options, corpus_options, input_paths
+from analysis.cli.options import (
+    CORPUS_HELP,
+    add_corpus_options,
+    corpus_options,
+    count_type,
+    input_paths,
+)
 from analysis.stats.audit import AuditError, audit_sheet, score_audit
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["add_parser", "run"]
+__all__ = ["MAX_HITS", "add_parser", "read_sheet", "run"]
+
+#: The largest ``n_hits`` a sheet may give (exact as a float: 2**53).
+MAX_HITS = 2**53
+_WHOLE = re.compile(r"[0-9]+(?:\.0*)?")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -38,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     p.add_argument("--per-marker", type=int, default=20, help="hits sampled per marker (20)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
-    p.add_argument("--window", type=int, default=60, help="context characters per side (60)")
+    p.add_argument("--window", type=count_type, default=60, help="context characters per side (60)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --out sheet")
     p.add_argument("--score", type=Path, metavar="SHEET", help="score a filled audit sheet")
     p.set_defaults(func=run)
@@ -61,6 +72,76 @@ def _load_docs(corpus: Path, **options) -> pd.DataFrame:
     finally:
         if hasattr(docs, "close"):
             docs.close()
+
+
+def read_sheet(path: Path) -> pd.DataFrame:
+    """Read a filled audit sheet: every column as strings, ``n_hits`` (if any) as integers.
+
+    Blank lines are skipped; a blank ``n_hits`` reads as 0.
+
+    Raises:
+        AuditError: the file is not UTF-8, is empty or has no rows, is not valid CSV (an
+            unclosed quote, a NUL byte), repeats a column, has a row with another number of
+            fields than the header, or an ``n_hits`` value that is not a whole number from 0
+            to :data:`MAX_HITS` (the message names the CSV line).
+    """
+    import csv
+    import io
+
+    import pandas as pd
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise AuditError(
+            f"CSV line {line}: not valid UTF-8 (byte {e.start}); save the sheet as UTF-8 CSV"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines: list[int] = []
+    try:
+        header = next((r for r in reader if r), None)
+        body = []
+        for row in reader:
+            if row:
+                body.append(row)
+                lines.append(reader.line_num)
+                if len(row) != len(header):
+                    raise AuditError(
+                        f"CSV line {reader.line_num}: {len(row)} fields, but the header has "
+                        f"{len(header)}"
+                    )
+    except csv.Error as e:
+        raise AuditError(f"CSV line {reader.line_num}: not valid CSV ({e})") from None
+    if header is None:
+        raise AuditError("is empty; give a sheet written by framing audit CORPUS --out FILE")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise AuditError(f"column(s) {', '.join(map(repr, twice))} appear more than once")
+    if not body:
+        raise AuditError("has no rows: no hits to score")
+    sheet = pd.DataFrame(body, columns=header, dtype=object)
+    if "n_hits" in sheet.columns:
+        sheet["n_hits"] = pd.Series(
+            [_hits(v, line) for v, line in zip(sheet["n_hits"], lines, strict=True)],
+            dtype="int64",
+        )
+    return sheet
+
+
+def _hits(value: str, line: int) -> int:
+    """One ``n_hits`` cell as an integer (blank: 0)."""
+    v = value.strip()
+    if not v:
+        return 0
+    n = int(v.partition(".")[0]) if _WHOLE.fullmatch(v) else -1
+    if not 0 <= n <= MAX_HITS:
+        raise AuditError(
+            f"CSV line {line}: n_hits value {value!r} is not a whole number of hits from 0 to "
+            f"{MAX_HITS}"
+        )
+    return n
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -87,12 +168,10 @@ def run(args: argparse.Namespace) -> int:
         if args.corpus is not None:
             return _fail("give either CORPUS (to write a sheet) or --score SHEET, not both")
         if not args.score.is_file():
-            return _fail(f"audit sheet {args.score} does not exist")
-        sheet = pd.read_csv(args.score, dtype=str, keep_default_na=False, encoding="utf-8")
-        if "n_hits" in sheet.columns:
-            sheet["n_hits"] = pd.to_numeric(sheet["n_hits"], errors="coerce").fillna(0)
+            what = "is not a file" if args.score.exists() else "does not exist"
+            return _fail(f"audit sheet {args.score} {what}")
         try:
-            scores = score_audit(sheet)
+            scores = score_audit(read_sheet(args.score))
         except AuditError as e:
             return _fail(f"{args.score}: {e}")
         if args.out is not None:

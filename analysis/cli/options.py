@@ -10,8 +10,10 @@ from analysis.schema import COLUMN_ALIASES, INPUT_ROLES
 
 __all__ = [
     "CORPUS_HELP",
+    "MAX_JOBS_PER_CORE",
     "add_corpus_options",
     "corpus_options",
+    "count_type",
     "input_paths",
     "jobs_type",
     "origins_type",
@@ -33,14 +35,37 @@ def origins_type(value: str) -> tuple[str, ...]:
     return items
 
 
+#: ``--jobs`` may ask for at most this many processes per CPU core.
+MAX_JOBS_PER_CORE = 4
+
+
 def jobs_type(value: str) -> int:
-    """``--jobs``: a number of processes >= 0."""
+    """``--jobs``: a number of processes from 0 (one per core) to 4 per CPU core."""
+    from analysis.config import resolve_jobs
+
     try:
         n = int(value)
     except ValueError:
         n = -1
     if n < 0:
         raise argparse.ArgumentTypeError(f"expected a number of processes >= 0, got {value!r}")
+    cores = resolve_jobs(0)
+    if n > MAX_JOBS_PER_CORE * cores:
+        raise argparse.ArgumentTypeError(
+            f"{n} processes is more than {MAX_JOBS_PER_CORE} per CPU core "
+            f"({MAX_JOBS_PER_CORE * cores} for the {cores} core(s) here); use 0 for one per core"
+        )
+    return n
+
+
+def count_type(value: str) -> int:
+    """A whole number >= 0 (``--min-count``, ``framing audit --window``)."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
     return n
 
 

@@ -77,24 +77,24 @@ def sentences(parsed: Parsed) -> list[tuple[int, int, str, float, float, float, 
 def lexicon_part(
     parsed: Parsed, compiled: mk.CompiledLexicon
 ) -> tuple[list[tuple], list[float], list[tuple]]:
-    """Frame matches, their masked compounds and actor matches (the lexicon-dependent part)."""
+    """Frame matches, their masked compounds and actor matches (the lexicon-dependent part).
+
+    Linear in the number of matches: the spans of each (sentence, frame, marker) are grouped
+    in one pass, in match order, then each group's sentence is scored once.
+    """
     text = parsed.text
     frame_matches = mk.match_frames(parsed, compiled)
-    masked = []
-    done: dict[tuple[int, str, str], float] = {}
+    # Every occurrence of one marker in one sentence is masked together, so the masked
+    # compound is the same for all of them: score the sentence once per key.
+    spans: dict[tuple[int, str, str], list[tuple[int, int]]] = {}
     for m in frame_matches:
-        # Every occurrence of one marker in one sentence is masked together, so the masked
-        # compound is the same for all of them: score the sentence once.
-        k = (m.sent_id, m.group, m.marker)
-        if k not in done:
-            s, e = parsed.sentences[m.sent_id]
-            spans = [
-                (o.start - s, o.end - s)
-                for o in frame_matches
-                if o.sent_id == m.sent_id and o.marker == m.marker and o.group == m.group
-            ]
-            done[k] = st.score_masked(text[s:e], spans)
-        masked.append(done[k])
+        s = parsed.sentences[m.sent_id][0]
+        spans.setdefault((m.sent_id, m.group, m.marker), []).append((m.start - s, m.end - s))
+    done: dict[tuple[int, str, str], float] = {}
+    for k, key_spans in spans.items():
+        s, e = parsed.sentences[k[0]]
+        done[k] = st.score_masked(text[s:e], key_spans)
+    masked = [done[(m.sent_id, m.group, m.marker)] for m in frame_matches]
     return (
         [(m.sent_id, m.group, m.marker, m.start, m.end, m.text) for m in frame_matches],
         masked,

@@ -38,7 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.config import PIPELINE_VERSION
+from analysis.config import PIPELINE_VERSION, pipeline_version
 
 if TYPE_CHECKING:
     from analysis.document.nlp import Parsed
@@ -60,8 +60,9 @@ __all__ = [
 
 #: Bump when the stored results or their computation change (terms, sentence scoring).
 RESULTS_VERSION = "2"
-#: What the ``nlp`` part depends on besides the text (the source of the modules that compute
-#: it is hashed in too, see :func:`nlp_version`).
+#: What the ``nlp`` part depends on besides the text, with the default spaCy pipeline (the
+#: source of the modules that compute it is hashed in too, and a ``$FRAMING_SPACY_MODEL``
+#: pipeline, see :func:`nlp_version`).
 NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RESULTS_VERSION}"
 #: What the cache key covers besides the versions above: the source of every module of the
 #: per-document pass (:mod:`analysis.document`), of this module (the entry format) and of
@@ -141,16 +142,21 @@ def code_modules(part: str) -> tuple[str, ...]:
     return (*modules, *_FORMAT_MODULES)
 
 
-@cache
+def _pass_version(part: str) -> str:
+    """:data:`NLP_VERSION` for the current spaCy pipeline, plus the hash of ``part``'s code."""
+    base = NLP_VERSION.replace(PIPELINE_VERSION, pipeline_version(), 1)
+    return f"{base};code={_code_hash(code_modules(part))}"
+
+
 def nlp_version() -> str:
-    """Version string of ``nlp`` entries: :data:`NLP_VERSION` plus the hash of its code."""
-    return f"{NLP_VERSION};code={_code_hash(code_modules('nlp'))}"
+    """Version string of ``nlp`` entries: :data:`NLP_VERSION` (with the spaCy pipeline of
+    :func:`analysis.config.pipeline_version`) plus the hash of its code."""
+    return _pass_version("nlp")
 
 
-@cache
 def lex_version() -> str:
     """Version string of ``lex`` entries (the lexicon fingerprint is added per cache)."""
-    return f"{NLP_VERSION};code={_code_hash(code_modules('lex'))}"
+    return _pass_version("lex")
 
 
 @dataclass

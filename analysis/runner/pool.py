@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,9 +18,9 @@ from analysis.config import process_context
 from analysis.document import markers as mk
 from analysis.document import tone as st
 from analysis.document.lexicon import Lexicon
-from analysis.document.nlp import parse
+from analysis.document.nlp import get_nlp, parse
 from analysis.document.process import DocResult, compiled_lexicon
-from analysis.read.corpus import Document
+from analysis.read.corpus import CorpusError, Document
 from analysis.runner.assemble import BatchTables, batch_tables
 from analysis.runner.batch import run_batch
 from analysis.runner.doc_cache import CacheStats, DocCache
@@ -29,7 +32,42 @@ __all__ = ["BATCH_CHARS", "BATCH_DOCS", "gc_paused", "prepare", "run_batches", "
 _WORKER: dict = {}
 
 
-def _init_worker(compiled: mk.CompiledLexicon, cache_dir: str | None, terms_mode: str) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker when its parent process ends, however it ends (``kill -9`` too).
+
+    Linux: the kernel sends SIGTERM on the parent's death (``prctl(PR_SET_PDEATHSIG)``);
+    elsewhere a daemon thread polls the parent's pid. Ctrl-C goes to the parent alone (the
+    terminal signals the whole process group; the parent then stops the pool).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (analysis.cli)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    else:  # pragma: no cover - not Linux
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+#: ``prctl`` option: the signal sent to this process when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(
+    compiled: mk.CompiledLexicon, cache_dir: str | None, terms_mode: str, parent: int
+) -> None:
+    _die_with_parent(parent)
     _WORKER["compiled"] = compiled
     _WORKER["terms"] = terms_mode
     _WORKER["pairs"] = mk.marker_pairs(compiled)
@@ -153,7 +191,7 @@ def _pool_map(
         max_workers=jobs,
         mp_context=process_context(),
         initializer=_init_worker,
-        initargs=(compiled, cache_dir, terms_mode),
+        initargs=(compiled, cache_dir, terms_mode, os.getpid()),
     ) as pool:
         pending: deque = deque()
         try:
@@ -203,6 +241,31 @@ def run_batches(
         yield from results
 
 
+def _texts(docs: Iterable[Document]) -> Iterator[tuple[str, str]]:
+    """``(doc_id, text)`` of each document, refusing a text longer than the NLP pass takes.
+
+    The limit is spaCy's ``max_length`` of the pipeline (10,000,000 characters, set in
+    :func:`analysis.document.nlp.get_nlp`), far beyond any news article: a longer text is
+    several documents run together, which the user must split (a chunked parse would change
+    sentence ids and offsets silently).
+
+    Raises:
+        CorpusError: naming the document, its length and the fix.
+    """
+    limit = get_nlp().max_length
+    for d in docs:
+        if len(d.text) > limit:
+            where = f"{d.file}: document {d.doc_id}" if d.file else f"document {d.doc_id}"
+            raise CorpusError(
+                [
+                    f"{where} has {len(d.text):,} characters of text, more than the NLP pass "
+                    f"takes ({limit:,}, spaCy's max_length); split it into several documents, "
+                    "e.g. at its paragraph breaks"
+                ]
+            )
+        yield d.doc_id, d.text
+
+
 def run_tables(
     docs: Iterable[Document],
     compiled: mk.CompiledLexicon,
@@ -216,6 +279,9 @@ def run_tables(
 
     With ``jobs >= 2`` the workers also format the rows as CSV (:attr:`BatchTables.csv`)
     and return the columns of the ``keep`` tables only (all if ``None``).
+
+    Raises:
+        CorpusError: a text is longer than the NLP pass takes (spaCy's ``max_length``).
     """
 
     pairs = mk.marker_pairs(compiled)
@@ -228,7 +294,7 @@ def run_tables(
     yield from _pool_map(
         local,
         partial(_worker_tables, keep=keep),
-        _batches((d.doc_id, d.text) for d in docs),
+        _batches(_texts(docs)),
         compiled,
         jobs=jobs,
         cache=cache,

@@ -73,9 +73,13 @@ class RunOptions:
 
     def doc_cache(self) -> Path | None:
         """The per-document cache directory, or ``None`` with ``no_cache``."""
+        return None if self.no_cache else self.cache_dir_or_default()
+
+    def cache_dir_or_default(self) -> Path:
+        """``cache_dir``, else :func:`~analysis.runner.doc_cache.default_cache_dir`."""
         from analysis.runner.doc_cache import default_cache_dir
 
-        return None if self.no_cache else (self.cache_dir or default_cache_dir())
+        return self.cache_dir or default_cache_dir()
 
 
 @dataclass(frozen=True)
@@ -100,10 +104,14 @@ def run(options: RunOptions) -> RunSummary:
             output; nothing is written.
     """
     from analysis.document.lexicon import load_lexicon
-    from analysis.write.outdir import check_output_dir
+    from analysis.write.outdir import check_cache_dir, check_output_dir
 
     # before anything is read or written, for every engine
     check_output_dir(options.out, inputs=options.input_paths(), force=options.force)
+    if not options.no_cache:
+        check_cache_dir(
+            options.cache_dir_or_default(), out=options.out, inputs=options.input_paths()
+        )
     lexicon = load_lexicon(options.lexicon)
     if options.engine == "dask":
         return _run_dask(options, lexicon)
@@ -149,13 +157,12 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
 
 def _run_local(options: RunOptions, lexicon) -> RunSummary:
     from analysis.read.corpus import read_corpus, relative_files
-    from analysis.runner.doc_cache import default_cache_dir
     from analysis.runner.run_cache import RunCache, run_key
 
     # unchanged inputs, options and code: copy the stored outputs. A directory is keyed by its
     # files' hashes alone, so an unchanged one is restored without reading it (that key equals
     # the key of its documents); a table needs its documents first.
-    cache_dir = options.cache_dir or default_cache_dir()
+    cache_dir = options.cache_dir_or_default()
     key_options = asdict(options)
     cached = None  # the whole-run cache entry
     if not options.no_cache and options.corpus.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import version
 from pathlib import Path
 
-from analysis.config import MANIFEST_NAME, PIPELINE_VERSION
+from analysis.config import MANIFEST_NAME, pipeline_version
 from analysis.write.tables import file_sha256
 
 __all__ = ["input_hashes", "provenance"]
@@ -23,7 +23,7 @@ def provenance(options, docs, lexicon) -> dict:
     return {
         "package": "framing",
         "version": version("framing"),
-        "pipeline": PIPELINE_VERSION,
+        "pipeline": pipeline_version(),
         "corpus": str(options.corpus),
         "inputs": ({root.name: file_sha256(root)} if root.is_file() else input_hashes(root, docs)),
         "manifest": file_sha256(manifest) if manifest.exists() else None,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import json
 import os
 import secrets
@@ -14,6 +16,7 @@ __all__ = [
     "PROVENANCE_NAME",
     "OutputError",
     "atomic_dir",
+    "check_cache_dir",
     "check_output_dir",
     "check_output_file",
     "is_framing_output",
@@ -67,6 +70,30 @@ def _check_against_inputs(
             raise OutputError(
                 f"{kind} {out} lies inside the {role} directory ({given}); write the output "
                 "outside it"
+            )
+        if target.exists() and source.is_dir():
+            _check_links(out, target, Path(given), role, kind)
+
+
+def _check_links(out: Path, target: Path, root: Path, role: str, kind: str) -> None:
+    """Refuse an existing output path that is, or contains, the target of a symbolic link
+    among the files of the input directory ``root`` (what :func:`corpus_files` lists)."""
+    from analysis.config import MANIFEST_NAME
+    from analysis.read.corpus import corpus_files
+
+    for link in [*corpus_files(root), root / MANIFEST_NAME]:
+        if not link.is_symlink():
+            continue
+        resolved = link.resolve()
+        if resolved == target:
+            raise OutputError(
+                f"{kind} {out} is the target of {link}, a symbolic link of the {role}; "
+                "choose another output path"
+            )
+        if resolved.is_relative_to(target):
+            raise OutputError(
+                f"{kind} {out} contains {resolved}, the target of {link}, a symbolic link of "
+                f"the {role}, which writing the output would delete; choose another output path"
             )
 
 
@@ -125,6 +152,36 @@ def check_output_dir(
         )
 
 
+def check_cache_dir(
+    cache: str | Path, *, out: str | Path, inputs: Mapping[str, str | Path | None] | None = None
+) -> None:
+    """Check that the cache directory ``cache`` is safe to use with the output directory
+    ``out`` and the input paths ``inputs`` (compared after resolving symbolic links).
+
+    Raises:
+        OutputError: ``cache`` is ``out`` or lies inside it (replacing ``out`` would delete
+            the cache, and the stored run would copy itself), or is or lies inside an input
+            directory (the corpus).
+    """
+    cache = Path(cache)
+    target = cache.resolve()
+    where = Path(out).resolve()
+    if target == where:
+        problem = f"is the output directory ({out}), which the run replaces as a whole"
+    elif target.is_relative_to(where):
+        problem = f"lies inside the output directory ({out}), which the run replaces as a whole"
+    else:
+        problem = None
+        for role, given in (inputs or {}).items():
+            source = Path(given).resolve() if given is not None else None
+            if source is not None and source.is_dir() and target.is_relative_to(source):
+                verb = "is" if target == source else "lies inside"
+                problem = f"{verb} the {role} directory ({given}), which the run reads"
+                break
+    if problem is not None:
+        raise OutputError(f"cache directory {cache} {problem}; choose another --cache-dir")
+
+
 def check_output_file(
     out: str | Path, *, inputs: Mapping[str, str | Path | None] | None = None, force: bool = False
 ) -> None:
@@ -161,38 +218,99 @@ def _new_sibling(out: Path, tag: str) -> Path:
             return path
 
 
+#: ``errno`` values of a full disk or an exhausted quota.
+_NO_SPACE = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+def _make_parents(out: Path) -> list[Path]:
+    """Create the missing parent folders of ``out``; returns those created, deepest first."""
+    missing = []
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        missing.append(parent)
+        parent = parent.parent
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        _remove_empty(missing)
+        raise OutputError(
+            f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
+            "another --out"
+        ) from e
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _swap(out: Path, tmp: Path) -> None:
+    """Replace ``out`` by ``tmp`` (two renames under the lock of ``out``)."""
+    from analysis.write.owned import claim, locked, release, remove_stale
+
+    with locked(out):
+        remove_stale(out.parent, f".{glob.escape(out.name)}.old-*")
+        old = None
+        if out.exists():
+            old = _new_sibling(out, "old")
+            os.replace(out, old)
+            claim(old)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            if old is not None:
+                os.replace(old, out)
+                release(out)
+            raise
+        release(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def atomic_dir(out: str | Path) -> Iterator[Path]:
     """Yield a temporary directory that replaces ``out`` only if the block succeeds.
 
     The temporary directory is a sibling of ``out`` (same filesystem, so the final rename is
     atomic), created with the usual permissions (``0o777`` minus the umask). On any exception
-    it is removed and ``out`` is left exactly as it was. An existing ``out`` directory is
-    replaced as a whole: check it first with :func:`check_output_dir`.
+    (``KeyboardInterrupt`` and ``SystemExit`` too) it is removed, and so are the parent
+    folders this call created: ``out`` is left exactly as it was. An existing ``out``
+    directory is replaced as a whole: check it first with :func:`check_output_dir`.
+
+    Nothing is left behind: the temporary folder carries its owner's process id
+    (:mod:`analysis.write.owned`), so temporary folders of runs killed meanwhile (``kill
+    -9``) are removed the next time ``out`` is written; the swap holds a lock on ``out``, so
+    concurrent runs replace it one after the other.
 
     Raises:
         OutputError: before anything is created, when ``out`` is the current directory or
-            one of its ancestors, a symbolic link, or an existing non-directory.
+            one of its ancestors, a symbolic link, or an existing non-directory; when its
+            folder cannot be created; when the disk (or quota) is full while the block
+            writes (``ENOSPC``, ``EDQUOT``).
     """
+    from analysis.write.owned import claim, remove_stale
+
     out = Path(out)
     _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    created = _make_parents(out)
+    remove_stale(out.parent, f".{glob.escape(out.name)}.tmp-*")
     tmp = _new_sibling(out, "tmp")
-    tmp.mkdir()
     try:
-        yield tmp
-        old = None
-        if out.exists():
-            old = _new_sibling(out, "old")
-            os.replace(out, old)
+        tmp.mkdir()
+        claim(tmp)
         try:
-            os.replace(tmp, out)
-        except BaseException:
-            if old is not None:
-                os.replace(old, out)
+            yield tmp
+        except OSError as e:
+            if e.errno in _NO_SPACE:
+                raise OutputError(
+                    f"no space left for output directory {out} ({e.strerror}); it is unchanged. "
+                    "Free some space or choose another --out"
+                ) from e
             raise
+        _swap(out, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
