@@ -1,4 +1,4 @@
-"""Corpus loading, validation and cleaning (analysis.read.corpus)."""
+"""Corpus loading, validation and cleaning (analysis.read.corpus, .directory, .clean)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from analysis.config import SEEDS_DIR
-from analysis.read.corpus import (
-    CorpusError,
-    DuplicateWarning,
-    clean_text,
-    load_corpus,
-    read_corpus,
-    read_documents,
-    split_header,
-)
+from analysis.read.clean import clean_text, split_header
+from analysis.read.corpus import CorpusError, DuplicateWarning, load_corpus, read_corpus
+from analysis.read.directory import read_documents
 
 
 def seed(name: str) -> str:
@@ -422,9 +416,9 @@ def test_manifest_row_inside_a_symlinked_directory_is_rejected(tmp_path):
 def test_reading_with_several_processes_gives_the_same_documents_and_problems(
     tmp_path, monkeypatch
 ):
-    from analysis.read import corpus as corpus_module
+    from analysis.read import directory as directory_module
 
-    monkeypatch.setattr(corpus_module, "READ_CHUNK", 2)  # the five seeds make three tasks
+    monkeypatch.setattr(directory_module, "READ_CHUNK", 2)  # the five seeds make three tasks
     assert read_documents(SEEDS_DIR, jobs=2) == read_documents(SEEDS_DIR, jobs=1)
     bad = tmp_path / "bad"
     shutil.copytree(SEEDS_DIR, bad)
@@ -441,7 +435,7 @@ def test_reading_with_several_processes_gives_the_same_documents_and_problems(
 
 
 def test_corpus_files_lists_what_rglob_lists_in_path_order(tmp_path):
-    from analysis.read.corpus import corpus_files, relative_files
+    from analysis.read.directory import corpus_files, relative_files
 
     for rel in ["a-c.txt", "a/b.txt", "a/z/y.txt", "B.txt", ".hidden.txt", "x.TXT", "n.md"]:
         write(tmp_path, rel, " date 2024-05-16 (MENAFN) Text.")
@@ -479,9 +473,9 @@ def test_documents_carry_the_hash_of_the_bytes_read(tmp_path):
 
 
 def test_while_reading_runs_once_whatever_the_processes(monkeypatch):
-    from analysis.read import corpus as corpus_module
+    from analysis.read import directory as directory_module
 
-    monkeypatch.setattr(corpus_module, "READ_CHUNK", 2)  # the five seeds make three tasks
+    monkeypatch.setattr(directory_module, "READ_CHUNK", 2)  # the five seeds make three tasks
     calls = []
     for jobs in (1, 2):
         docs = read_documents(SEEDS_DIR, jobs=jobs, while_reading=lambda j=jobs: calls.append(j))

@@ -1,4 +1,4 @@
-"""Table corpora: CSV / JSONL / Parquet input (analysis.read.table)."""
+"""Table corpora: CSV / JSONL / Parquet input (analysis.read.table and its modules)."""
 
 from __future__ import annotations
 
@@ -14,25 +14,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.config import SEEDS_DIR
-from analysis.read.corpus import (
-    CorpusError,
-    DuplicateWarning,
-    load_corpus,
-    read_corpus,
-    read_documents,
-    split_header,
-)
-from analysis.read.table import (
-    SKIPPED_COLUMNS,
-    ColumnMapping,
-    TableCorpus,
-    iter_table_documents,
-    load_table,
-    parse_date,
-    read_table,
-    resolve_columns,
-    table_columns,
-)
+from analysis.read.clean import split_header
+from analysis.read.columns import ColumnMapping, resolve_columns, table_columns
+from analysis.read.corpus import CorpusError, DuplicateWarning, load_corpus, read_corpus
+from analysis.read.dates import parse_date
+from analysis.read.directory import read_documents
+from analysis.read.spill import TableCorpus
+from analysis.read.table import iter_table_documents, load_table, read_table
+from analysis.schema import SKIPPED_COLUMNS
 
 # A monitoring-tool export ("Source Name, Date, Original URL, Title, Content").
 EXPORT = [
@@ -170,7 +159,7 @@ def test_chunked_reading_gives_the_same_result(tmp_path):
 
 
 def test_chunks_are_bounded(tmp_path):
-    from analysis.read.table import _chunks
+    from analysis.read.columns import iter_chunks
 
     rows = [{"text": f"t{i}", "date": "2024-01-01", "n": i} for i in range(5)]
     for suffix, writer in (
@@ -180,7 +169,7 @@ def test_chunks_are_bounded(tmp_path):
     ):
         path = writer(tmp_path / f"t{suffix}", rows)
         fmt = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}[suffix]
-        sizes = [len(c["text"]) for c in _chunks(path, fmt, ["text", "date"], 2)]
+        sizes = [len(c["text"]) for c in iter_chunks(path, fmt, ["text", "date"], 2)]
         assert sizes == [2, 2, 1]
 
 

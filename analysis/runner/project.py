@@ -143,7 +143,8 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
 
 
 def _run_local(options: RunOptions, lexicon) -> RunSummary:
-    from analysis.read.corpus import read_corpus, relative_files
+    from analysis.read.corpus import read_corpus
+    from analysis.read.directory import relative_files
     from analysis.runner.cache import RunCache, default_cache_dir, run_key
 
     # unchanged inputs, options and code: copy the stored outputs. A directory is keyed by its

@@ -1,0 +1,238 @@
+"""The on-disk spill of a table corpus: cleaned documents in a temporary SQLite file.
+
+:func:`open_spill` creates the file with the ``raw`` table (rows as they are read), the
+``ids`` table (ids already seen) and the ``docs`` table that :func:`finish` fills in
+``doc_id`` order with ``duplicate_of``; :class:`TableCorpus` streams documents from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+import weakref
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from analysis.read.corpus import Document
+from analysis.read.problems import MAX_LISTED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.read.columns import ColumnMapping
+
+__all__ = [
+    "TableCorpus",
+    "add_ids",
+    "close_spill",
+    "finish",
+    "insert_rows",
+    "open_spill",
+    "seen_ids",
+]
+
+_SCHEMA = """
+CREATE TABLE raw (doc_id TEXT PRIMARY KEY, row INTEGER, outlet TEXT, origin TEXT,
+                  affiliation TEXT, date TEXT, title TEXT, file TEXT, text TEXT, sha256 TEXT);
+CREATE TABLE docs (pos INTEGER PRIMARY KEY, doc_id TEXT, row INTEGER, outlet TEXT,
+                   origin TEXT, affiliation TEXT, date TEXT, title TEXT, file TEXT, text TEXT,
+                   sha256 TEXT, duplicate_of TEXT);
+CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
+"""
+_DOC_FIELDS = (
+    "doc_id, row, outlet, origin, affiliation, date, title, file, text, sha256, duplicate_of"
+)
+
+
+def open_spill() -> tuple[sqlite3.Connection, tempfile.TemporaryDirectory]:
+    """A new spill file with its (empty) tables, and the temporary directory holding it."""
+    tmp = tempfile.TemporaryDirectory(prefix="framing-table-")
+    conn = sqlite3.connect(Path(tmp.name) / "docs.sqlite", check_same_thread=False)
+    try:
+        conn.executescript(_SCHEMA)
+    except BaseException:
+        close_spill(conn, tmp)
+        raise
+    return conn, tmp
+
+
+def close_spill(conn: sqlite3.Connection, tmp: tempfile.TemporaryDirectory) -> None:
+    """Close the spill file and remove its directory."""
+    with contextlib.suppress(Exception):
+        conn.close()
+    tmp.cleanup()
+
+
+class TableCorpus(Sequence[Document]):
+    """The validated, cleaned documents of a table, sorted by ``doc_id``, streamed from disk.
+
+    Iterating reads the documents lazily from a temporary SQLite file (removed by
+    :meth:`close`, at exit of a ``with`` block, or when the object is garbage-collected).
+    ``Document.file`` is ``"<table file name>#<row>"``.
+
+    Attributes:
+        path: The table file.
+        format: ``csv``, ``jsonl`` or ``parquet``.
+        columns: The :class:`ColumnMapping` used.
+        n_rows: Rows read from the table.
+        on_bad_row: ``error`` or ``skip``.
+        include_title: Whether titles were prepended to the analysed text.
+        skipped: Skipped rows, columns :data:`SKIPPED_COLUMNS`: ``row`` (1-based data row),
+            ``doc_id`` (the id the row would have had), ``column`` (the offending column),
+            ``reason`` (``empty_text``, ``bad_date``, ``unknown_outlet``, ``no_outlet``,
+            ``bad_origin``, ``empty_id``, ``duplicate_id``; the first problem of the row) and
+            ``detail`` (every problem of the row, human-readable). Empty unless
+            ``on_bad_row="skip"``.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        format: str,
+        columns: ColumnMapping,
+        n_rows: int,
+        on_bad_row: str,
+        include_title: bool,
+        skipped: pd.DataFrame,
+        conn: sqlite3.Connection,
+        tmp: tempfile.TemporaryDirectory,
+    ):
+        self.path = path
+        self.format = format
+        self.columns = columns
+        self.n_rows = n_rows
+        self.on_bad_row = on_bad_row
+        self.include_title = include_title
+        self.skipped = skipped
+        self._conn = conn
+        self._len = conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        self._finalizer = weakref.finalize(self, close_spill, conn, tmp)
+
+    def _doc(self, r: tuple) -> Document:
+        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, dup = r
+        return Document(
+            doc_id=doc_id,
+            file=file or f"{self.path.name}#{row}",
+            outlet=outlet,
+            origin=origin,
+            affiliation=affiliation,
+            date=date,
+            text=text,
+            sha256=sha,
+            duplicate_of=dup,
+            title=title,
+        )
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Document]:
+        cur = self._conn.execute(f"SELECT {_DOC_FIELDS} FROM docs ORDER BY pos")
+        while rows := cur.fetchmany(256):
+            for r in rows:
+                yield self._doc(r)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        r = self._conn.execute(f"SELECT {_DOC_FIELDS} FROM docs WHERE pos = ?", (i,)).fetchone()
+        return self._doc(r)
+
+    def __repr__(self) -> str:
+        return (
+            f"TableCorpus({str(self.path)!r}, n_rows={self.n_rows}, n_documents={self._len}, "
+            f"n_skipped={len(self.skipped)})"
+        )
+
+    def close(self) -> None:
+        """Remove the temporary file (the corpus cannot be iterated afterwards)."""
+        self._finalizer()
+
+    def __enter__(self) -> TableCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def provenance(self) -> dict:
+        """What was read and how: table, format, columns, options, row and skip counts."""
+        return {
+            "table": self.path.name,
+            "format": self.format,
+            "columns": asdict(self.columns),
+            "on_bad_row": self.on_bad_row,
+            "include_title": self.include_title,
+            "n_rows": self.n_rows,
+            "n_documents": self._len,
+            "n_skipped": len(self.skipped),
+            "skipped_by_reason": dict(sorted(Counter(self.skipped["reason"]).items())),
+        }
+
+
+def finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
+    """Copy ``raw`` into ``docs`` in doc_id order, filling ``duplicate_of``.
+
+    A document is a duplicate of the smallest doc_id with the same sha256 (looked up in an
+    index, so memory stays bounded). Returns the number of duplicates and the first
+    :data:`MAX_LISTED` of them as ``"doc_id = duplicate_of"``.
+    """
+    conn.execute("CREATE INDEX raw_sha ON raw (sha256, doc_id)")
+    out = conn.cursor()
+    cur = conn.execute(
+        "SELECT doc_id, row, outlet, origin, affiliation, date, title, file, text, sha256, "
+        "(SELECT MIN(r.doc_id) FROM raw AS r WHERE r.sha256 = raw.sha256) "
+        "FROM raw ORDER BY doc_id"
+    )
+    pos = 0
+    n_dups = 0
+    dups: list[str] = []
+    while rows := cur.fetchmany(1024):
+        batch = []
+        for *r, first in rows:
+            dup = "" if first == r[0] else first
+            if dup:
+                n_dups += 1
+                if len(dups) < MAX_LISTED:
+                    dups.append(f"{r[0]} = {dup}")
+            batch.append((pos, *r, dup))
+            pos += 1
+        out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({'?,' * 11}?)", batch)
+    conn.execute("DROP TABLE raw")
+    conn.execute("DROP TABLE ids")
+    conn.commit()
+    return n_dups, dups
+
+
+def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
+    """Add read rows (``doc_id, row, outlet, origin, affiliation, date, title, file, text,
+    sha256``) to the ``raw`` table."""
+    conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def seen_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
+    """Which of ``ids`` the ``ids`` table has, with the row that first had each."""
+    seen: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        query = f"SELECT doc_id, row FROM ids WHERE doc_id IN ({marks})"
+        seen.update(conn.execute(query, part))
+    return seen
+
+
+def add_ids(conn: sqlite3.Connection, pairs: Sequence[tuple[str, int]]) -> None:
+    """Record ``(doc_id, row)`` pairs in the ``ids`` table."""
+    conn.executemany("INSERT INTO ids VALUES (?, ?)", pairs)
