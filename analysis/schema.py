@@ -37,6 +37,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "share_negative",
         "duplicate_of",
         "sha256",
+        "date_precision",
+        "country",
+        "outlet_source",
     ),
     "terms": ("doc_id", "term", "count"),
     "sentences": ("doc_id", "sent_id", "start", "end", "text", "compound", "pos", "neu", "neg"),
@@ -125,6 +128,9 @@ DOCUMENT_COLUMNS = (
     "date",
     "duplicate_of",
     "sha256",
+    "date_precision",
+    "country",
+    "outlet_source",
 )
 
 

@@ -294,9 +294,12 @@ def test_table_registry_origin_outside_the_allowed_set(tmp_path):
         read_corpus(table, origins=("a",))
     assert str(info.value) == "\n".join(
         [
-            "2 problem(s) in the corpus:",
-            f"{table}: row 1 (id '000001'): column 'outlet': origin 'russian' of outlet 'TASS' "
-            "(from the outlet registry) is not allowed (allowed: a)",
+            "3 problem(s) in the corpus:",
+            f"{table}: 2 bad row(s) (bad_origin 1, unknown_outlet 1); --on-bad-row skip skips "
+            "them and lists every one in skipped.csv",
+            f"{table}: bad_origin in column 'outlet': 1 row(s):",
+            "  row 1: origin 'russian' of outlet 'TASS' (from the outlet registry) is not "
+            "allowed (allowed: a)",
             f"{table}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
             "(column 'outlet'); 1 unknown outlet(s):",
             "  'Alpha': 1 row(s): row 2",

@@ -22,6 +22,7 @@ __all__ = [
     "DOCUMENT_COLUMNS",
     "TABLE_FORMATS",
     "CorpusError",
+    "SHOWN_DUPLICATES",
     "DuplicateWarning",
     "Document",
     "documents_frame",
@@ -75,6 +76,13 @@ class Document:
     sha256: str = ""
     duplicate_of: str = ""
     title: str = ""
+    #: ``day``, ``month`` or ``year``: how precise ``date`` is (a year's date is its 1 January).
+    date_precision: str = "day"
+    #: The outlet's ISO 3166-1 alpha-2 country from the registry (or the origin column's value
+    #: mapped by an origin map); empty when unknown.
+    country: str = ""
+    #: How the origin was found: ``column``, ``name``, ``domain`` or ``dateline``.
+    outlet_source: str = ""
     #: SHA-256 of the file's bytes as read (for the provenance; empty for table rows).
     file_sha256: str = field(default="", repr=False, compare=False)
 
@@ -94,14 +102,25 @@ def mark_duplicates(docs: list[Document]) -> list[Document]:
     return docs
 
 
-def duplicates_warning(pairs: Sequence[tuple[str, str]]) -> DuplicateWarning:
-    """The warning for exact duplicates, from ``(doc_id, duplicate_of)`` pairs in order."""
-    shown = "; ".join(f"{d} = {of}" for d, of in pairs[:50])
-    more = f"; … ({len(pairs) - 50} more)" if len(pairs) > 50 else ""
+#: Duplicate pairs a duplicate warning names (all are flagged in ``duplicate_of``).
+SHOWN_DUPLICATES = 5
+
+
+def duplicates_warning(pairs: Sequence[tuple[str, str]], n: int | None = None) -> DuplicateWarning:
+    """The warning for exact duplicates: their number, the first
+    :data:`SHOWN_DUPLICATES` ``(doc_id, duplicate_of)`` pairs of ``pairs`` (in order) and,
+    when there are more, where to find them all.
+
+    Args:
+        pairs: The duplicates in doc_id order (at least the first ones).
+        n: How many duplicates there are (default: ``len(pairs)``).
+    """
+    n = len(pairs) if n is None else n
+    shown = "; ".join(f"{d} = {of}" for d, of in pairs[:SHOWN_DUPLICATES])
+    more = n - min(len(pairs), SHOWN_DUPLICATES)
+    tail = f"; … and {more} more (the duplicate_of column of documents.csv)" if more > 0 else ""
     return DuplicateWarning(
-        f"{len(pairs)} exact duplicate document(s) kept and flagged in duplicate_of: "
-        + shown
-        + more
+        f"{n} exact duplicate document(s) kept and flagged in duplicate_of: {shown}{tail}"
     )
 
 

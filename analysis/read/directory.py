@@ -94,7 +94,7 @@ def read_document(
     found = _outlet(path, rel, row, body_lf, registry, problems, origins)
     if found is None:
         return None
-    outlet, origin, affiliation = found
+    outlet, origin, affiliation, source = found
     doc_id = rel[: -len(".txt")] if rel.endswith(".txt") else rel
     sha = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
     return Document(
@@ -106,6 +106,7 @@ def read_document(
         date,
         cleaned,
         sha,
+        outlet_source=source,
         file_sha256=hashlib.sha256(raw).hexdigest(),
     )
 
@@ -118,8 +119,10 @@ def _outlet(
     registry: OutletRegistry,
     problems: list[str],
     origins: Sequence[str] | None,
-) -> tuple[str, str, str] | None:
-    """``(outlet, origin, affiliation)`` of a file, from its manifest row or its dateline."""
+) -> tuple[str, str, str, str] | None:
+    """``(outlet, origin, affiliation, outlet_source)`` of a file, from its manifest row or
+    its dateline (``outlet_source``: ``column`` when the row gives the origin, else ``name``
+    or ``dateline``)."""
     if row and row.get("outlet"):
         known = registry.lookup(row["outlet"])
         outlet = known.name if known else row["outlet"]
@@ -131,6 +134,7 @@ def _outlet(
             )
             return None
         affiliation = known.affiliation if known else ""
+        source = "name"
     else:
         m = find_dateline(body, registry)
         if m is None:
@@ -141,9 +145,11 @@ def _outlet(
             return None
         known = registry.outlet_for_marker(m.group("marker"))
         outlet, origin, affiliation = known.name, known.origin, known.affiliation
+        source = "dateline"
         if row and row.get("origin"):
             origin = row["origin"]
     from_registry = not (row and row.get("origin"))
+    source = source if from_registry else "column"
     if from_registry and origins is not None and origin not in origins:
         problems.append(
             f"{path}: origin {origin!r} of outlet {outlet!r} (from the outlet registry) is not "
@@ -151,7 +157,7 @@ def _outlet(
             f"allowed origin in {MANIFEST_NAME}"
         )
         return None
-    return outlet, origin, affiliation
+    return outlet, origin, affiliation, source
 
 
 def corpus_files(root: str | Path) -> list[Path]:

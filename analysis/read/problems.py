@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -13,19 +12,21 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "MAX_LISTED",
+    "SHOWN_OUTLETS",
+    "SHOWN_ROWS",
     "BadRows",
+    "ReasonRows",
     "RowProblem",
     "UnknownOutlet",
     "spelling_key",
 ]
 
-#: Bad rows listed one by one in an error message (the others are counted).
-MAX_LISTED = 50
-#: Rows (and ids) listed per unknown outlet.
-MAX_ROWS_PER_OUTLET = 5
+#: Rows listed per reason (and per unknown outlet) in a report; the others are counted.
+SHOWN_ROWS = 5
+#: Unknown outlets listed one by one in a report (the others are counted).
+SHOWN_OUTLETS = 20
 #: Spellings listed per unknown outlet.
-MAX_SPELLINGS = 5
+SHOWN_SPELLINGS = 5
 
 
 def spelling_key(name: str) -> str:
@@ -53,13 +54,13 @@ class UnknownOutlet:
     n_rows: int = 0
     #: spelling → [rows, first row]
     spellings: dict[str, list[int]] = field(default_factory=dict)
-    #: the first (row, doc_id) pairs, at most MAX_ROWS_PER_OUTLET
+    #: the first (row, doc_id) pairs, at most SHOWN_ROWS
     rows: list[tuple[int, str]] = field(default_factory=list)
 
     def add(self, p: RowProblem) -> None:
         self.n_rows += 1
         self.spellings.setdefault(p.value, [0, p.row])[0] += 1
-        if len(self.rows) < MAX_ROWS_PER_OUTLET:
+        if len(self.rows) < SHOWN_ROWS:
             self.rows.append((p.row, p.doc_id))
 
     def names(self) -> list[str]:
@@ -67,19 +68,32 @@ class UnknownOutlet:
         return sorted(self.spellings, key=lambda s: (-self.spellings[s][0], self.spellings[s][1]))
 
 
+@dataclass(slots=True)
+class ReasonRows:
+    """The rows with one reason: how many, in which columns, and the first ones."""
+
+    n_rows: int = 0
+    columns: dict[str, None] = field(default_factory=dict)
+    first: list[RowProblem] = field(default_factory=list)
+
+    def add(self, p: RowProblem) -> None:
+        self.n_rows += 1
+        self.columns.setdefault(p.column)
+        if len(self.first) < SHOWN_ROWS:
+            self.first.append(p)
+
+
 class BadRows:
     """The bad rows seen so far, in bounded memory.
 
-    Keeps what the error message shows (the first :data:`MAX_LISTED` bad rows, counts per
-    reason, one entry per unknown outlet with its first rows) and, only when the rows are
-    skipped, one ``skipped.csv`` row per bad row (the :attr:`TableCorpus.skipped` frame).
+    Keeps what a report shows (per reason a count and the first :data:`SHOWN_ROWS` rows;
+    per unknown outlet its count, spellings and first rows) and, only when the rows are
+    skipped, one ``skipped.csv`` row per bad row (the ``TableCorpus.skipped`` frame).
     """
 
     def __init__(self, keep_rows: bool):
         self.n_bad_rows = 0
-        self.listed: list[list[RowProblem]] = []  # first bad rows, without unknown_outlet
-        self.n_listed_rows = 0  # rows with a problem other than unknown_outlet
-        self.reasons: Counter[str] = Counter()  # problems other than unknown_outlet
+        self.reasons: dict[str, ReasonRows] = {}  # problems other than unknown_outlet
         self.unknown: dict[str, UnknownOutlet] = {}  # by normalised name
         self.outlet_column = ""
         self.skipped: list[tuple] | None = [] if keep_rows else None
@@ -87,38 +101,39 @@ class BadRows:
     def __bool__(self) -> bool:
         return self.n_bad_rows > 0
 
+    def counts(self) -> dict[str, int]:
+        """Rows by reason (a row with several problems counts under each), sorted by name."""
+        counts = {r: g.n_rows for r, g in self.reasons.items()}
+        if self.unknown:
+            counts["unknown_outlet"] = sum(u.n_rows for u in self.unknown.values())
+        return dict(sorted(counts.items()))
+
     def add(self, problems: list[RowProblem]) -> None:
         """Record the problems of one row (in row order)."""
         self.n_bad_rows += 1
-        others = []
         for p in problems:
             if p.reason == "unknown_outlet":
                 self.unknown.setdefault(spelling_key(p.value), UnknownOutlet()).add(p)
                 self.outlet_column = p.column
             else:
-                others.append(p)
-                self.reasons[p.reason] += 1
-        if others:
-            self.n_listed_rows += 1
-            if len(self.listed) < MAX_LISTED:
-                self.listed.append(others)
+                self.reasons.setdefault(p.reason, ReasonRows()).add(p)
         if self.skipped is not None:
             first = problems[0]
             detail = "; ".join(f"column {p.column!r}: {p.detail}" for p in problems)
             self.skipped.append((first.row, first.doc_id, first.column, first.reason, detail))
 
     def messages(self, where: str, origins: Sequence[str], show_ids: bool) -> list[str]:
-        """One message per bad row (capped), plus one grouped message for unknown outlets."""
+        """The report: one message per reason (a count and the first rows, most frequent
+        reason first) and one for unknown outlets."""
         messages = []
-        for ps in self.listed:
-            details = "; ".join(f"column {p.column!r}: {p.detail}" for p in ps)
-            messages.append(f"{where}: row {ps[0].row} (id {ps[0].doc_id!r}): {details}")
-        if self.n_listed_rows > len(self.listed):
+        if len(self.reasons) + bool(self.unknown) > 1:
+            counts = ", ".join(f"{r} {n}" for r, n in self.counts().items())
             messages.append(
-                f"{where}: … and {self.n_listed_rows - len(self.listed)} more bad row(s) not "
-                f"shown (problems by reason: {dict(sorted(self.reasons.items()))}); use "
-                "--on-bad-row skip to skip them and list every one in skipped.csv"
+                f"{where}: {self.n_bad_rows} bad row(s) ({counts}); --on-bad-row skip skips "
+                "them and lists every one in skipped.csv"
             )
+        for reason, group in sorted(self.reasons.items(), key=lambda kv: (-kv[1].n_rows, kv[0])):
+            messages.append(_reason_message(where, reason, group, show_ids))
         if self.unknown:
             messages.append(self._unknown_message(where, origins, show_ids))
         return messages
@@ -131,7 +146,7 @@ class BadRows:
             f"{where}: {n} row(s) have an outlet that is not in the outlet registry and no "
             f"origin (column {self.outlet_column!r}); {len(groups)} unknown outlet(s):"
         ]
-        for names, u in groups[:MAX_LISTED]:
+        for names, u in groups[:SHOWN_OUTLETS]:
             if show_ids:
                 shown = ", ".join(f"{r} (id {i!r})" for r, i in u.rows)
             else:
@@ -140,12 +155,12 @@ class BadRows:
             line = f"  {names[0]!r}: {u.n_rows} row(s): row{'s' if u.n_rows > 1 else ''} "
             line += f"{shown}{more}"
             if len(names) > 1:
-                others = ", ".join(map(repr, names[1:MAX_SPELLINGS]))
-                extra = len(names) - MAX_SPELLINGS
+                others = ", ".join(map(repr, names[1:SHOWN_SPELLINGS]))
+                extra = len(names) - SHOWN_SPELLINGS
                 line += f"; also written {others}" + (f", … ({extra} more)" if extra > 0 else "")
             lines.append(line)
-        if len(groups) > MAX_LISTED:
-            lines.append(f"  … and {len(groups) - MAX_LISTED} more unknown outlet(s)")
+        if len(groups) > SHOWN_OUTLETS:
+            lines.append(f"  … and {len(groups) - SHOWN_OUTLETS} more unknown outlet(s)")
         example = groups[0][0][0].replace('"', '\\"')
         lines += [
             "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
@@ -163,3 +178,15 @@ class BadRows:
 
         df = pd.DataFrame(self.skipped or [], columns=list(SKIPPED_COLUMNS))
         return df.astype({"row": "int64"})
+
+
+def _reason_message(where: str, reason: str, group: ReasonRows, show_ids: bool) -> str:
+    """``WHERE: bad_date in column 'date': 7 row(s), e.g.`` and the first rows, one a line."""
+    columns = ", ".join(repr(c) for c in group.columns if c) or "(none)"
+    shown = len(group.first)
+    more = f", the first {shown}" if group.n_rows > shown else ""
+    lines = [f"{where}: {reason} in column {columns}: {group.n_rows} row(s){more}:"]
+    for p in group.first:
+        which = f"row {p.row} (id {p.doc_id!r})" if show_ids else f"row {p.row}"
+        lines.append(f"  {which}: {p.detail}")
+    return "\n".join(lines)

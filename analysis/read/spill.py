@@ -17,8 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from analysis.read.corpus import Document
-from analysis.read.problems import MAX_LISTED
+from analysis.read.corpus import SHOWN_DUPLICATES, Document
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from analysis.read.columns import ColumnMapping
 
 __all__ = [
+    "ROW_FIELDS",
     "TableCorpus",
     "add_ids",
     "close_spill",
@@ -35,17 +35,31 @@ __all__ = [
     "seen_ids",
 ]
 
-_SCHEMA = """
-CREATE TABLE raw (doc_id TEXT PRIMARY KEY, row INTEGER, outlet TEXT, origin TEXT,
-                  affiliation TEXT, date TEXT, title TEXT, file TEXT, text TEXT, sha256 TEXT);
-CREATE TABLE docs (pos INTEGER PRIMARY KEY, doc_id TEXT, row INTEGER, outlet TEXT,
-                   origin TEXT, affiliation TEXT, date TEXT, title TEXT, file TEXT, text TEXT,
-                   sha256 TEXT, duplicate_of TEXT);
+#: The columns of a read row (the ``raw`` table; ``docs`` adds ``pos`` and ``duplicate_of``).
+ROW_FIELDS = (
+    "doc_id",
+    "row",
+    "outlet",
+    "origin",
+    "affiliation",
+    "date",
+    "title",
+    "file",
+    "text",
+    "sha256",
+    "date_precision",
+    "country",
+    "outlet_source",
+)
+_TYPES = {"row": "INTEGER", "doc_id": "TEXT PRIMARY KEY"}
+_SCHEMA = f"""
+CREATE TABLE raw ({", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in ROW_FIELDS)});
+CREATE TABLE docs (pos INTEGER PRIMARY KEY,
+                   {", ".join(f"{c} {'INTEGER' if c == 'row' else 'TEXT'}" for c in ROW_FIELDS)},
+                   duplicate_of TEXT);
 CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
 """
-_DOC_FIELDS = (
-    "doc_id, row, outlet, origin, affiliation, date, title, file, text, sha256, duplicate_of"
-)
+_DOC_FIELDS = ", ".join((*ROW_FIELDS, "duplicate_of"))
 
 
 def open_spill() -> tuple[sqlite3.Connection, tempfile.TemporaryDirectory]:
@@ -114,7 +128,8 @@ class TableCorpus(Sequence[Document]):
         self._finalizer = weakref.finalize(self, close_spill, conn, tmp)
 
     def _doc(self, r: tuple) -> Document:
-        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, dup = r
+        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, *rest = r
+        precision, country, source, dup = rest
         return Document(
             doc_id=doc_id,
             file=file or f"{self.path.name}#{row}",
@@ -126,6 +141,9 @@ class TableCorpus(Sequence[Document]):
             sha256=sha,
             duplicate_of=dup,
             title=title,
+            date_precision=precision,
+            country=country,
+            outlet_source=source,
         )
 
     def __len__(self) -> int:
@@ -182,34 +200,35 @@ class TableCorpus(Sequence[Document]):
         }
 
 
-def finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
+def finish(conn: sqlite3.Connection) -> tuple[int, list[tuple[str, str]]]:
     """Copy ``raw`` into ``docs`` in doc_id order, filling ``duplicate_of``.
 
     A document is a duplicate of the smallest doc_id with the same sha256 (looked up in an
     index, so memory stays bounded). Returns the number of duplicates and the first
-    :data:`MAX_LISTED` of them as ``"doc_id = duplicate_of"``.
+    :data:`~analysis.read.corpus.SHOWN_DUPLICATES` ``(doc_id, duplicate_of)`` pairs.
     """
     conn.execute("CREATE INDEX raw_sha ON raw (sha256, doc_id)")
     out = conn.cursor()
     cur = conn.execute(
-        "SELECT doc_id, row, outlet, origin, affiliation, date, title, file, text, sha256, "
+        f"SELECT {', '.join(ROW_FIELDS)}, "
         "(SELECT MIN(r.doc_id) FROM raw AS r WHERE r.sha256 = raw.sha256) "
         "FROM raw ORDER BY doc_id"
     )
     pos = 0
     n_dups = 0
-    dups: list[str] = []
+    dups: list[tuple[str, str]] = []
+    marks = ",".join("?" * (len(ROW_FIELDS) + 2))
     while rows := cur.fetchmany(1024):
         batch = []
         for *r, first in rows:
             dup = "" if first == r[0] else first
             if dup:
                 n_dups += 1
-                if len(dups) < MAX_LISTED:
-                    dups.append(f"{r[0]} = {dup}")
+                if len(dups) < SHOWN_DUPLICATES:
+                    dups.append((r[0], dup))
             batch.append((pos, *r, dup))
             pos += 1
-        out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({'?,' * 11}?)", batch)
+        out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({marks})", batch)
     conn.execute("DROP TABLE raw")
     conn.execute("DROP TABLE ids")
     conn.commit()
@@ -217,9 +236,8 @@ def finish(conn: sqlite3.Connection) -> tuple[int, list[str]]:
 
 
 def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
-    """Add read rows (``doc_id, row, outlet, origin, affiliation, date, title, file, text,
-    sha256``) to the ``raw`` table."""
-    conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+    """Add read rows (tuples of :data:`ROW_FIELDS`) to the ``raw`` table."""
+    conn.executemany(f"INSERT INTO raw VALUES ({','.join('?' * len(ROW_FIELDS))})", rows)
 
 
 def seen_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:

@@ -36,8 +36,10 @@ from analysis.read.columns import (
     table_columns,
     table_format,
 )
-from analysis.read.corpus import CorpusError, Document, DuplicateWarning, documents_frame
-from analysis.read.dates import parse_date
+from analysis.read.corpus import CorpusError, Document, documents_frame, duplicates_warning
+from analysis.read.dateorder import DateSurvey
+from analysis.read.dates import DateError, DateOrder, parse_iso_date
+from analysis.read.dateshapes import DateParser
 from analysis.read.outlets import OutletRegistry, load_outlets
 from analysis.read.problems import BadRows, RowProblem
 from analysis.read.spill import TableCorpus
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ROW_ID_WIDTH",
     "cell",
+    "survey_dates",
     "iter_table_documents",
     "load_table",
     "read_table",
@@ -76,8 +79,11 @@ class _RowReader:
     the new ones.
     """
 
-    def __init__(self, columns: ColumnMapping, registry, origins, include_title, conn, problems):
+    def __init__(
+        self, columns: ColumnMapping, registry, origins, include_title, conn, problems, dates
+    ):
         self.columns = columns
+        self.dates: DateParser = dates
         self.registry: OutletRegistry = registry
         self.origins = tuple(origins)
         self.include_title = include_title
@@ -105,13 +111,13 @@ class _RowReader:
 
         raw = cell(values[cols.text]).replace("\r\n", "\n").replace("\r", "\n")
         header_date, body = split_header(raw)
-        if header_date is not None and parse_date(header_date) is None:
+        if header_date is not None and parse_iso_date(header_date) is None:
             header_date, body = None, raw
         cleaned = clean_text(body, self.registry)
         if not cleaned:
             bad(cols.text, "empty_text", "empty text" if not raw.strip() else "no text left")
-        date = self._date(values[cols.date], header_date, bad)
-        outlet, origin, affiliation = self._outlet(values, body, bad)
+        date, precision = self._date(values[cols.date], header_date, bad)
+        outlet, origin, affiliation, source = self._outlet(values, body, bad)
         if problems:
             self.problems.add(problems)
             return None
@@ -119,7 +125,8 @@ class _RowReader:
         text = f"{title}\n\n{cleaned}" if self.include_title and title else cleaned
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         file = cell(values[cols.file]).strip() if cols.file else ""
-        return (doc_id, rowno, outlet, origin, affiliation, date, title, file, text, sha)
+        meta = (precision, "", source)
+        return (doc_id, rowno, outlet, origin, affiliation, date, title, file, text, sha, *meta)
 
     def _doc_id(self, rowno: int, values: Mapping[str, object], problems: list) -> str:
         """The row's id (empty and repeated ids are problems)."""
@@ -137,30 +144,29 @@ class _RowReader:
             self.new_ids.append((doc_id, rowno))
         return doc_id
 
-    def _date(self, value: object, header_date: str | None, bad) -> str | None:
-        """The row's date: its date cell, else the text's date header."""
+    def _date(self, value: object, header_date: str | None, bad) -> tuple[str | None, str]:
+        """The row's date and its precision: its date cell, else the text's date header."""
         column = self.columns.date
-        date = parse_date(value)
-        if date is None:
-            if cell(value).strip():
-                bad(
-                    column,
-                    "bad_date",
-                    f"unparsable date {cell(value)!r} (expected an ISO date "
-                    "YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)",
-                )
+        try:
+            parsed = self.dates.parse(value)
+        except DateError as e:
+            if str(e) != "empty date":
+                bad(column, "bad_date", f"unparsable date {cell(value)!r} ({e})")
             elif header_date is not None:
-                date = parse_date(header_date)
+                return parse_iso_date(header_date), "day"
             else:
                 bad(column, "bad_date", "empty date")
-        return date
+            return None, "day"
+        return parsed.date, parsed.precision
 
-    def _outlet(self, values: Mapping[str, object], body: str, bad) -> tuple[str, str, str]:
-        """``(outlet, origin, affiliation)`` of the row (problems reported with ``bad``)."""
+    def _outlet(self, values: Mapping[str, object], body: str, bad) -> tuple[str, str, str, str]:
+        """``(outlet, origin, affiliation, outlet_source)`` of the row (problems reported
+        with ``bad``)."""
         cols = self.columns
         outlet_value = cell(values[cols.outlet]).strip() if cols.outlet else ""
         origin_value = cell(values[cols.origin]).strip() if cols.origin else ""
         outlet = origin = affiliation = ""
+        source = "column" if origin_value else ""
         if origin_value and origin_value not in self.origins:
             bad(
                 cols.origin,
@@ -172,6 +178,7 @@ class _RowReader:
             outlet = known.name if known else outlet_value
             origin = origin_value or (known.origin if known else "")
             affiliation = known.affiliation if known else ""
+            source = source or ("name" if known else "")
             if not origin:
                 bad(
                     cols.outlet,
@@ -194,6 +201,7 @@ class _RowReader:
                 known = self.registry.outlet_for_marker(m.group("marker"))
                 outlet, origin, affiliation = known.name, known.origin, known.affiliation
                 origin = origin_value or origin
+                source = source or "dateline"
         if origin and not origin_value and origin not in self.origins:
             bad(
                 cols.outlet,
@@ -201,7 +209,7 @@ class _RowReader:
                 f"origin {origin!r} of outlet {outlet!r} (from the outlet registry) is not "
                 f"allowed (allowed: {', '.join(self.origins)})",
             )
-        return outlet, origin, affiliation
+        return outlet, origin, affiliation, source
 
 
 def read_table(
@@ -218,13 +226,17 @@ def read_table(
     outlets: str | Path | OutletRegistry | None = None,
     on_bad_row: OnBadRow = "error",
     include_title: bool = False,
+    date_order: DateOrder | None = None,
+    date_format: str | None = None,
     chunksize: int = 5000,
 ) -> TableCorpus:
     """Read, validate and clean a CSV, JSONL/NDJSON or Parquet table of articles.
 
     Rules: the text is cleaned like a directory corpus text (a leading `` date YYYY-MM-DD ``
-    header is removed and used when the date cell is empty); dates are ISO dates or
-    date-times (the UTC calendar date is kept); the outlet is looked up in the outlet
+    header is removed and used when the date cell is empty); dates are read as
+    :mod:`analysis.read.dates` describes (ISO, month names, labels, numeric dates in one
+    day/month order for the whole column, years, year-months; the UTC calendar date of a
+    date-time with a zone); the outlet is looked up in the outlet
     registry (case-insensitively, with variants) and replaced by its registry name; an
     origin column overrides the registry's origin; an empty outlet is inferred from a known
     dateline. Without an id column, ``doc_id`` is the 1-based row number zero-padded to
@@ -243,6 +255,10 @@ def read_table(
         on_bad_row: ``error`` (default): raise, naming every bad row; ``skip``: skip bad rows
             and list them in :attr:`TableCorpus.skipped`.
         include_title: Analyse ``title + "\\n\\n" + text`` instead of the text alone.
+        date_order: ``dayfirst`` or ``monthfirst``: the order of numeric dates; default:
+            decided from the column (:class:`~analysis.read.dateorder.DateSurvey`, a first
+            pass over the date column only).
+        date_format: A ``strptime`` format for every date (replaces every other date rule).
         chunksize: Rows read at a time.
 
     Returns:
@@ -268,9 +284,12 @@ def read_table(
         where=str(path),
     )
     registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
+    if date_order is None and date_format is None:
+        date_order = survey_dates(path, fmt, mapping.date, chunksize).order(str(path))
+    dates = DateParser(order=date_order, date_format=date_format)
     conn, tmp = spill.open_spill()
     problems = BadRows(keep_rows=on_bad_row == "skip")
-    reader = _RowReader(mapping, registry, origins, include_title, conn, problems)
+    reader = _RowReader(mapping, registry, origins, include_title, conn, problems, dates)
     show_ids = mapping.id is not None
     try:
         n_rows = _read_rows(path, fmt, mapping, reader, chunksize)
@@ -300,16 +319,25 @@ def read_table(
             + problems.messages(str(path), tuple(origins), show_ids)
         )
     if n_dups:
-        shown = "; ".join(dups)
-        more = f"; … ({n_dups - len(dups)} more)" if n_dups > len(dups) else ""
-        warnings.warn(
-            f"{n_dups} exact duplicate document(s) kept and flagged in duplicate_of: "
-            + shown
-            + more,
-            DuplicateWarning,
-            stacklevel=2,
-        )
+        warnings.warn(duplicates_warning(dups, n_dups), stacklevel=2)
     return corpus
+
+
+def survey_dates(path: Path, fmt: str, column: str, chunksize: int = 5000) -> DateSurvey:
+    """A first pass over the date column of a table only (see
+    :class:`~analysis.read.dateorder.DateSurvey`)."""
+    survey = DateSurvey(column)
+    row = 0
+    try:
+        for chunk in iter_chunks(path, fmt, [column], chunksize):
+            for value in chunk[column]:
+                row += 1
+                survey.add(row, value)
+    except CorpusError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any reader failure is a bad input file
+        raise read_error(path, e) from e
+    return survey
 
 
 def _read_rows(
