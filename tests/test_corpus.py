@@ -303,12 +303,12 @@ def test_table_registry_origin_outside_the_allowed_set(tmp_path):
             f"{table}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
             "(column 'outlet'); 1 unknown outlet(s):",
             "  'Alpha': 1 row(s): row 2",
-            "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
-            '  [outlets."Alpha"]',
-            '  origin = "a"        # one of a',
-            '  affiliation = "other"      # state | independent | other',
-            "  variants = []              # other spellings of the name",
-            "or give their origin in an origin column (--origin-col).",
+            "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+            "  [outlets.Alpha]",
+            '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+            '  affiliation = "other"   # check and cite a source',
+            '  domains = []   # its registered domains, e.g. "example.com"',
+            "or give their origin in an origin column (--origin-col, --origin-map).",
         ]
     )
     write(tmp_path, "t.csv", "text,date,outlet,origin\nOne.,2024-05-16,TASS,a\n")

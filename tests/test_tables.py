@@ -96,7 +96,12 @@ def test_each_format_reads_the_same_documents(tmp_path, suffix):
         assert isinstance(docs, TableCorpus)
         assert docs.format == {".ndjson": "jsonl"}.get(suffix, suffix[1:])
         assert docs.columns == ColumnMapping(
-            text="Content", date="Date", outlet="Source Name", id="Original URL", title="Title"
+            text="Content",
+            date="Date",
+            outlet="Source Name",
+            id="Original URL",
+            title="Title",
+            url="Original URL",
         )
         assert docs.n_rows == 3 and len(docs) == 3
         assert summary(docs) == [(i, f"export{suffix}{f}", *rest) for i, f, *rest in EXPECTED]
@@ -270,6 +275,7 @@ def test_resolve_columns_aliases_priority_and_explicit():
         origin="Origin",
         id="id",
         title="Headline",
+        url="URL",
     )
     assert resolve_columns(cols, id_col="url", text_col="Headline", title_col="Content") == (
         ColumnMapping(
@@ -279,6 +285,7 @@ def test_resolve_columns_aliases_priority_and_explicit():
             origin="Origin",
             id="URL",
             title="Content",
+            url="URL",
         )
     )
 
@@ -289,8 +296,9 @@ def test_resolve_columns_errors_name_the_problem():
     assert str(info.value) == (
         "2 problem(s) in the corpus:\n"
         "x.csv: --date-col 'day' is not a column of the table; columns are 'headline', 'when'\n"
-        "x.csv: no text column (looked for text, content, body, case-insensitively); "
-        "name it with --text-col; columns are 'headline', 'when'"
+        "x.csv: no text column (looked for text, content, body, article, article_text, "
+        "full_text, story, maintext, case-insensitively); name it with --text-col; columns are "
+        "'headline', 'when'"
     )
     with pytest.raises(CorpusError, match="columns 'Date', 'date' could all be the date column"):
         resolve_columns(["text", "Date", "date"])
@@ -437,18 +445,23 @@ def test_unknown_outlets_reported_together_with_counts(tmp_path):
     with pytest.raises(CorpusError) as info:
         read_table(path)
     # 'My Blog' and 'my blog' are one outlet: the registry would match either spelling
-    assert str(info.value) == (
+    assert str(info.value).splitlines() == [
         f"{path}: 3 row(s) have an outlet that is not in the outlet registry and no origin "
-        "(column 'source'); 2 unknown outlet(s):\n"
-        "  'My Blog': 2 row(s): rows 1 (id 'a'), 4 (id 'd'); also written 'my blog'\n"
-        "  'Local Paper': 1 row(s): row 3 (id 'c')\n"
-        "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.\n"
-        '  [outlets."My Blog"]\n'
-        '  origin = "russian"        # one of russian, chinese, third-party\n'
-        '  affiliation = "other"      # state | independent | other\n'
-        "  variants = []              # other spellings of the name\n"
-        "or give their origin in an origin column (--origin-col)."
-    )
+        "(column 'source'); 2 unknown outlet(s):",
+        "  'My Blog': 2 row(s): rows 1 (id 'a'), 4 (id 'd'); also written 'my blog'",
+        "  'Local Paper': 1 row(s): row 3 (id 'c')",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+        '  [outlets."My Blog"]',
+        '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = []   # its registered domains, e.g. "example.com"',
+        "",
+        '  [outlets."Local Paper"]',
+        '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = []   # its registered domains, e.g. "example.com"',
+        "or give their origin in an origin column (--origin-col, --origin-map).",
+    ]
 
 
 def test_unknown_outlet_counts_rank_by_rows(tmp_path):
@@ -541,7 +554,7 @@ def test_bad_rows_are_reported_by_reason_naming_rows_ids_and_columns(tmp_path):
         f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
         "(column 'source'); 1 unknown outlet(s):",
         "  'Nobody': 1 row(s): row 5 (id 'u1')",
-        "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
     ]
     # ids seen in earlier chunks are duplicates too: the same message with 2-row chunks
     with pytest.raises(CorpusError) as small_chunks:
@@ -567,12 +580,12 @@ def test_many_bad_rows_are_counted_with_the_first_five_per_reason(tmp_path):
         f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
         "(column 'source'); 1 unknown outlet(s):",
         "  '?': 1 row(s): row 54",
-        "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
         '  [outlets."?"]',
-        '  origin = "russian"        # one of russian, chinese, third-party',
-        '  affiliation = "other"      # state | independent | other',
-        "  variants = []              # other spellings of the name",
-        "or give their origin in an origin column (--origin-col).",
+        '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = []   # its registered domains, e.g. "example.com"',
+        "or give their origin in an origin column (--origin-col, --origin-map).",
     ]
 
 
@@ -605,6 +618,7 @@ def test_skip_records_every_skipped_row(tmp_path):
             "id": "id",
             "title": None,
             "file": None,
+            "url": None,
         },
         "on_bad_row": "skip",
         "include_title": False,

@@ -14,9 +14,12 @@ from pathlib import Path
 from analysis.read.corpus import TABLE_FORMATS, CorpusError
 from analysis.schema import COLUMN_ALIASES
 
+_UNNAMED = re.compile(r"Unnamed: \d+(?:_level_\d+)?")
+
 __all__ = [
     "ColumnMapping",
     "column_key",
+    "is_unnamed",
     "iter_chunks",
     "read_error",
     "resolve_columns",
@@ -41,6 +44,7 @@ class ColumnMapping:
     id: str | None = None
     title: str | None = None
     file: str | None = None
+    url: str | None = None
 
     def used(self) -> list[str]:
         """The distinct columns read from the table, in role order."""
@@ -57,17 +61,19 @@ def resolve_columns(
     id_col: str | None = None,
     title_col: str | None = None,
     file_col: str | None = None,
+    url_col: str | None = None,
     where: str = "table",
 ) -> ColumnMapping:
     """Map roles to the columns of a table.
 
     An explicit ``*_col`` must name a column (exactly, else case-insensitively); without it
-    the first name of :data:`COLUMN_ALIASES` present in ``columns`` is used.
+    the first name of :data:`COLUMN_ALIASES` present in ``columns`` is used (blank and
+    ``Unnamed: N`` columns are ignored). Several roles may name one column.
 
     Args:
         columns: The table's column names.
-        text_col, date_col, outlet_col, origin_col, id_col, title_col, file_col: Explicit
-            column names.
+        text_col, date_col, outlet_col, origin_col, id_col, title_col, file_col, url_col:
+            Explicit column names.
         where: The table's name, for error messages.
 
     Raises:
@@ -82,11 +88,13 @@ def resolve_columns(
         "id": id_col,
         "title": title_col,
         "file": file_col,
+        "url": url_col,
     }
+    named = [str(c) for c in columns if not is_unnamed(c)]
     by_norm: dict[str, list[str]] = {}
-    for c in columns:
-        by_norm.setdefault(column_key(c), []).append(str(c))
-    available = ", ".join(repr(str(c)) for c in columns) or "(none)"
+    for c in named:
+        by_norm.setdefault(column_key(c), []).append(c)
+    available = ", ".join(map(repr, named)) or "(none)"
     problems: list[str] = []
     found: dict[str, str | None] = {}
     for role, name in explicit.items():
@@ -104,6 +112,11 @@ def resolve_columns(
     if problems:
         raise CorpusError(problems)
     return ColumnMapping(**found)  # type: ignore[arg-type]
+
+
+def is_unnamed(column: object) -> bool:
+    """Whether a column has no name: a blank header cell, or pandas' ``Unnamed: N``."""
+    return not str(column).strip() or bool(_UNNAMED.fullmatch(str(column)))
 
 
 def _explicit(role, name, columns, by_norm, available, where, problems) -> str | None:

@@ -5,7 +5,7 @@ directory to :mod:`analysis.read.directory` and a table file to :mod:`analysis.r
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -23,6 +23,7 @@ __all__ = [
     "TABLE_FORMATS",
     "CorpusError",
     "SHOWN_DUPLICATES",
+    "TABLE_ONLY",
     "DuplicateWarning",
     "Document",
     "documents_frame",
@@ -124,14 +125,18 @@ def duplicates_warning(pairs: Sequence[tuple[str, str]], n: int | None = None) -
     )
 
 
-_TABLE_ONLY = (
+#: The keyword options of :func:`read_corpus` that only a table file takes.
+TABLE_ONLY = (
     "text_col",
     "date_col",
     "outlet_col",
     "origin_col",
     "id_col",
+    "url_col",
     "title_col",
     "file_col",
+    "date_order",
+    "date_format",
 )
 
 
@@ -140,11 +145,12 @@ def read_corpus(
     *,
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | OutletRegistry | None = None,
+    origin_map: str | Path | Mapping[str, str] | None = None,
     on_bad_row: Literal["error", "skip"] = "error",
     include_title: bool = False,
     jobs: int = 1,
     while_reading: Callable[[], object] | None = None,
-    **columns: str | None,
+    **table_options: str | None,
 ) -> Sequence[Document]:
     """Read a corpus directory or a table file (CSV, JSONL/NDJSON, Parquet).
 
@@ -153,43 +159,42 @@ def read_corpus(
             a table file (see :func:`~analysis.read.table.read_table`).
         origins: Allowed origins.
         outlets: An outlet registry, or a TOML file extending the shipped one.
+        origin_map: Origins by country code for the registry's outlets and, for a table,
+            by value of its origin column (:func:`~analysis.read.resolve.parse_origin_map`).
         on_bad_row: Tables only: ``error`` or ``skip`` bad rows.
         include_title: Tables only: analyse the title with the text.
         jobs: Directories only: processes reading the files (see
             :func:`~analysis.read.directory.read_documents`).
         while_reading: Called once during reading (see
-            :func:`~analysis.read.directory.read_documents`; for a table,
-            after it is read).
-        **columns: Tables only: ``text_col``, ``date_col``, ``outlet_col``, ``origin_col``,
-            ``id_col``, ``title_col``, ``file_col``.
+            :func:`~analysis.read.directory.read_documents`; for a table, after it is read).
+        **table_options: Tables only (:data:`TABLE_ONLY`): ``text_col``, ``date_col``,
+            ``outlet_col``, ``origin_col``, ``id_col``, ``url_col``, ``title_col``,
+            ``file_col``, ``date_order``, ``date_format``.
 
     Returns:
         Documents sorted by ``doc_id``: a list for a directory, a streaming
-        :class:`analysis.read.table.TableCorpus` for a table.
+        :class:`~analysis.read.spill.TableCorpus` for a table.
 
     Raises:
         CorpusError: as :func:`~analysis.read.directory.read_documents` /
             :func:`~analysis.read.table.read_table`, or when table options are given for a
             directory.
     """
-    unknown = sorted(set(columns) - set(_TABLE_ONLY))
+    unknown = sorted(set(table_options) - set(TABLE_ONLY))
     if unknown:
         raise TypeError(f"read_corpus() got unexpected keyword argument(s) {unknown}")
+    shared = {"origins": origins, "outlets": outlets, "origin_map": origin_map}
     if is_table(path):
         from analysis.read.table import read_table
 
+        options = {k: v for k, v in table_options.items() if v is not None}
         table = read_table(
-            path,
-            origins=origins,
-            outlets=outlets,
-            on_bad_row=on_bad_row,
-            include_title=include_title,
-            **columns,
+            path, **shared, on_bad_row=on_bad_row, include_title=include_title, **options
         )
         if while_reading is not None:
             while_reading()
         return table
-    given = [f"--{k.replace('_', '-')}" for k, v in columns.items() if v is not None]
+    given = [_option(k, v) for k, v in table_options.items() if v is not None]
     given += ["--on-bad-row skip"] if on_bad_row != "error" else []
     given += ["--include-title"] if include_title else []
     if given and Path(path).is_dir():
@@ -198,9 +203,12 @@ def read_corpus(
         )
     from analysis.read.directory import read_documents
 
-    return read_documents(
-        path, origins=origins, outlets=outlets, jobs=jobs, while_reading=while_reading
-    )
+    return read_documents(path, **shared, jobs=jobs, while_reading=while_reading)
+
+
+def _option(name: str, value: str) -> str:
+    """The command-line spelling of a table option (``date_order="dayfirst"``: --dayfirst)."""
+    return f"--{value}" if name == "date_order" else f"--{name.replace('_', '-')}"
 
 
 def documents_frame(docs: Sequence[Document]) -> pd.DataFrame:

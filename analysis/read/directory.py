@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, process_context
@@ -19,6 +19,7 @@ from analysis.read.corpus import CorpusError, Document, mark_duplicates
 from analysis.read.dates import is_iso_date
 from analysis.read.manifest import read_manifest
 from analysis.read.outlets import OutletRegistry, load_outlets
+from analysis.read.resolve import parse_origin_map, registry_origin_map
 
 __all__ = [
     "READ_CHUNK",
@@ -94,7 +95,7 @@ def read_document(
     found = _outlet(path, rel, row, body_lf, registry, problems, origins)
     if found is None:
         return None
-    outlet, origin, affiliation, source = found
+    outlet, origin, affiliation, country, source = found
     doc_id = rel[: -len(".txt")] if rel.endswith(".txt") else rel
     sha = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
     return Document(
@@ -106,6 +107,7 @@ def read_document(
         date,
         cleaned,
         sha,
+        country=country,
         outlet_source=source,
         file_sha256=hashlib.sha256(raw).hexdigest(),
     )
@@ -119,10 +121,10 @@ def _outlet(
     registry: OutletRegistry,
     problems: list[str],
     origins: Sequence[str] | None,
-) -> tuple[str, str, str, str] | None:
-    """``(outlet, origin, affiliation, outlet_source)`` of a file, from its manifest row or
-    its dateline (``outlet_source``: ``column`` when the row gives the origin, else ``name``
-    or ``dateline``)."""
+) -> tuple[str, str, str, str, str] | None:
+    """``(outlet, origin, affiliation, country, outlet_source)`` of a file, from its
+    manifest row or its dateline (``outlet_source``: ``column`` when the row gives the
+    origin, else ``name`` or ``dateline``)."""
     if row and row.get("outlet"):
         known = registry.lookup(row["outlet"])
         outlet = known.name if known else row["outlet"]
@@ -157,7 +159,7 @@ def _outlet(
             f"allowed origin in {MANIFEST_NAME}"
         )
         return None
-    return outlet, origin, affiliation, source
+    return outlet, origin, affiliation, known.country if known else "", source
 
 
 def corpus_files(root: str | Path) -> list[Path]:
@@ -216,6 +218,7 @@ def read_documents(
     *,
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | OutletRegistry | None = None,
+    origin_map: str | Path | Mapping[str, str] | None = None,
     jobs: int = 1,
     while_reading: Callable[[], object] | None = None,
 ) -> list[Document]:
@@ -229,6 +232,9 @@ def read_documents(
         origins: Allowed origins of the documents, whether given by the manifest or taken
             from the outlet registry (the registry itself may hold other origins).
         outlets: An outlet registry, or a TOML file extending the shipped one.
+        origin_map: Origins by the registry's country codes (``UA=ukrainian``, ``*`` for
+            every other country; :func:`~analysis.read.resolve.parse_origin_map`); its other
+            keys apply to table origin columns only.
         jobs: Processes reading and cleaning the files (a corpus of more than
             :data:`READ_CHUNK` files is split between them); the result is the same.
         while_reading: Called once in this process while the other processes read (e.g.
@@ -249,7 +255,11 @@ def read_documents(
             else ""
         )
         raise CorpusError([f"{root}: not a directory{hint}"])
-    registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
+    if isinstance(outlets, OutletRegistry):
+        registry = outlets
+    else:
+        by_country = registry_origin_map(parse_origin_map(origin_map))
+        registry = load_outlets(outlets, origin_map=by_country)
     problems: list[str] = []
     todo = [(root / rel, rel, row) for rel, row in plan_files(root, origins, problems)]
     docs = []

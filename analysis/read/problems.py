@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from analysis.read.outlets import OutletRegistry, load_outlets, outlet_key, registered_domain
 from analysis.schema import SKIPPED_COLUMNS
 
 if TYPE_CHECKING:
@@ -30,9 +30,10 @@ SHOWN_SPELLINGS = 5
 
 
 def spelling_key(name: str) -> str:
-    """An outlet name as the registry matches names: case, repeated spaces and ’ vs '
-    ignored (spellings with one key are one unknown outlet)."""
-    return " ".join(name.replace("’", "'").casefold().split())
+    """The key that makes spellings one unknown outlet: the registry's normalised name
+    (:func:`~analysis.read.outlets.outlet_key`), else the name casefolded with its spaces
+    collapsed and ’ written ' (for names the key leaves empty, such as ``?``)."""
+    return outlet_key(name) or " ".join(name.replace("’", "'").casefold().split())
 
 
 @dataclass(slots=True)
@@ -45,6 +46,8 @@ class RowProblem:
     reason: str
     detail: str
     value: str = ""
+    #: The row's URL (url or id column), for what its domain suggests about an unknown outlet.
+    url: str = ""
 
 
 @dataclass(slots=True)
@@ -56,9 +59,12 @@ class UnknownOutlet:
     spellings: dict[str, list[int]] = field(default_factory=dict)
     #: the first (row, doc_id) pairs, at most SHOWN_ROWS
     rows: list[tuple[int, str]] = field(default_factory=list)
+    #: the first URL seen with it
+    url: str = ""
 
     def add(self, p: RowProblem) -> None:
         self.n_rows += 1
+        self.url = self.url or p.url
         self.spellings.setdefault(p.value, [0, p.row])[0] += 1
         if len(self.rows) < SHOWN_ROWS:
             self.rows.append((p.row, p.doc_id))
@@ -122,9 +128,12 @@ class BadRows:
             detail = "; ".join(f"column {p.column!r}: {p.detail}" for p in problems)
             self.skipped.append((first.row, first.doc_id, first.column, first.reason, detail))
 
-    def messages(self, where: str, origins: Sequence[str], show_ids: bool) -> list[str]:
+    def messages(
+        self, where: str, show_ids: bool, registry: OutletRegistry | None = None
+    ) -> list[str]:
         """The report: one message per reason (a count and the first rows, most frequent
-        reason first) and one for unknown outlets."""
+        reason first) and one for unknown outlets (with ready-to-paste registry entries
+        from ``registry``'s :meth:`~analysis.read.outlets.OutletRegistry.suggest`)."""
         messages = []
         if len(self.reasons) + bool(self.unknown) > 1:
             counts = ", ".join(f"{r} {n}" for r, n in self.counts().items())
@@ -135,10 +144,10 @@ class BadRows:
         for reason, group in sorted(self.reasons.items(), key=lambda kv: (-kv[1].n_rows, kv[0])):
             messages.append(_reason_message(where, reason, group, show_ids))
         if self.unknown:
-            messages.append(self._unknown_message(where, origins, show_ids))
+            messages.append(self._unknown_message(where, show_ids, registry or load_outlets()))
         return messages
 
-    def _unknown_message(self, where: str, origins: Sequence[str], show_ids: bool) -> str:
+    def _unknown_message(self, where: str, show_ids: bool, registry: OutletRegistry) -> str:
         groups = [(u.names(), u) for u in self.unknown.values()]
         groups.sort(key=lambda g: (-g[1].n_rows, g[0][0]))
         n = sum(u.n_rows for u in self.unknown.values())
@@ -146,30 +155,18 @@ class BadRows:
             f"{where}: {n} row(s) have an outlet that is not in the outlet registry and no "
             f"origin (column {self.outlet_column!r}); {len(groups)} unknown outlet(s):"
         ]
-        for names, u in groups[:SHOWN_OUTLETS]:
-            if show_ids:
-                shown = ", ".join(f"{r} (id {i!r})" for r, i in u.rows)
-            else:
-                shown = ", ".join(str(r) for r, _ in u.rows)
-            more = f", … ({u.n_rows - len(u.rows)} more)" if u.n_rows > len(u.rows) else ""
-            line = f"  {names[0]!r}: {u.n_rows} row(s): row{'s' if u.n_rows > 1 else ''} "
-            line += f"{shown}{more}"
-            if len(names) > 1:
-                others = ", ".join(map(repr, names[1:SHOWN_SPELLINGS]))
-                extra = len(names) - SHOWN_SPELLINGS
-                line += f"; also written {others}" + (f", … ({extra} more)" if extra > 0 else "")
-            lines.append(line)
+        lines += [_outlet_line(names, u, show_ids) for names, u in groups[:SHOWN_OUTLETS]]
         if len(groups) > SHOWN_OUTLETS:
             lines.append(f"  … and {len(groups) - SHOWN_OUTLETS} more unknown outlet(s)")
-        example = groups[0][0][0].replace('"', '\\"')
-        lines += [
-            "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
-            f'  [outlets."{example}"]',
-            f'  origin = "{origins[0]}"        # one of {", ".join(origins)}',
-            '  affiliation = "other"      # state | independent | other',
-            "  variants = []              # other spellings of the name",
-            "or give their origin in an origin column (--origin-col).",
-        ]
+        lines.append(
+            "To add them, check and paste into a TOML file passed with --outlets FILE.toml:"
+        )
+        for i, (names, u) in enumerate(groups[:SHOWN_ROWS]):
+            entry = registry.suggest(names[0], u.url or None).rstrip("\n")
+            lines += [""] * (i > 0) + [f"  {line}" for line in entry.splitlines()]
+        if len(groups) > SHOWN_ROWS:
+            lines.append(f"  # … {len(groups) - SHOWN_ROWS} more: framing inspect lists them all")
+        lines.append("or give their origin in an origin column (--origin-col, --origin-map).")
         return "\n".join(lines)
 
     def skipped_frame(self) -> pd.DataFrame:
@@ -190,3 +187,19 @@ def _reason_message(where: str, reason: str, group: ReasonRows, show_ids: bool) 
         which = f"row {p.row} (id {p.doc_id!r})" if show_ids else f"row {p.row}"
         lines.append(f"  {which}: {p.detail}")
     return "\n".join(lines)
+
+
+def _outlet_line(names: list[str], u: UnknownOutlet, show_ids: bool) -> str:
+    """``  'My Blog': 9 row(s): rows 1, 2, … (4 more); also written 'my blog'; domain x.org``"""
+    if show_ids:
+        shown = ", ".join(f"{r} (id {i!r})" for r, i in u.rows)
+    else:
+        shown = ", ".join(str(r) for r, _ in u.rows)
+    more = f", … ({u.n_rows - len(u.rows)} more)" if u.n_rows > len(u.rows) else ""
+    line = f"  {names[0]!r}: {u.n_rows} row(s): row{'s' if u.n_rows > 1 else ''} {shown}{more}"
+    if len(names) > 1:
+        others = ", ".join(map(repr, names[1:SHOWN_SPELLINGS]))
+        extra = len(names) - SHOWN_SPELLINGS
+        line += f"; also written {others}" + (f", … ({extra} more)" if extra > 0 else "")
+    domain = registered_domain(u.url) if u.url else ""
+    return line + (f"; domain {domain}" if domain else "")

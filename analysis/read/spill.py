@@ -12,7 +12,7 @@ import sqlite3
 import tempfile
 import weakref
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
@@ -101,6 +101,8 @@ class TableCorpus(Sequence[Document]):
             ``bad_origin``, ``empty_id``, ``duplicate_id``; the first problem of the row) and
             ``detail`` (every problem of the row, human-readable). Empty unless
             ``on_bad_row="skip"``.
+        reading: How dates and origins were read, when not by default (``date_order``,
+            ``date_format``, ``origin_map``); part of :meth:`provenance`.
     """
 
     def __init__(
@@ -115,6 +117,7 @@ class TableCorpus(Sequence[Document]):
         skipped: pd.DataFrame,
         conn: sqlite3.Connection,
         tmp: tempfile.TemporaryDirectory,
+        reading: Mapping[str, object] | None = None,
     ):
         self.path = path
         self.format = format
@@ -123,6 +126,7 @@ class TableCorpus(Sequence[Document]):
         self.on_bad_row = on_bad_row
         self.include_title = include_title
         self.skipped = skipped
+        self.reading = dict(reading or {})
         self._conn = conn
         self._len = conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
         self._finalizer = weakref.finalize(self, close_spill, conn, tmp)
@@ -197,6 +201,7 @@ class TableCorpus(Sequence[Document]):
             "n_documents": self._len,
             "n_skipped": len(self.skipped),
             "skipped_by_reason": dict(sorted(Counter(self.skipped["reason"]).items())),
+            **self.reading,
         }
 
 

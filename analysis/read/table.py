@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 from analysis.config import DEFAULT_ORIGINS
 from analysis.read import spill
-from analysis.read.clean import clean_text, find_dateline, split_header
+from analysis.read.clean import clean_text, split_header
 from analysis.read.columns import (
     ColumnMapping,
     iter_chunks,
@@ -42,6 +42,12 @@ from analysis.read.dates import DateError, DateOrder, parse_iso_date
 from analysis.read.dateshapes import DateParser
 from analysis.read.outlets import OutletRegistry, load_outlets
 from analysis.read.problems import BadRows, RowProblem
+from analysis.read.resolve import (
+    OutletResolver,
+    Resolved,
+    parse_origin_map,
+    registry_origin_map,
+)
 from analysis.read.spill import TableCorpus
 
 if TYPE_CHECKING:
@@ -51,6 +57,7 @@ __all__ = [
     "ROW_ID_WIDTH",
     "cell",
     "survey_dates",
+    "table_resolver",
     "iter_table_documents",
     "load_table",
     "read_table",
@@ -80,17 +87,25 @@ class _RowReader:
     """
 
     def __init__(
-        self, columns: ColumnMapping, registry, origins, include_title, conn, problems, dates
+        self,
+        columns: ColumnMapping,
+        resolver: OutletResolver,
+        dates: DateParser,
+        *,
+        include_title: bool,
+        conn,
+        problems: BadRows,
     ):
         self.columns = columns
-        self.dates: DateParser = dates
-        self.registry: OutletRegistry = registry
-        self.origins = tuple(origins)
+        self.resolver = resolver
+        self.registry: OutletRegistry = resolver.registry
+        self.dates = dates
         self.include_title = include_title
         self.conn = conn
-        self.problems: BadRows = problems
+        self.problems = problems
         self.seen: dict[str, int] = {}  # id → first row, for the ids of the current chunk
         self.new_ids: list[tuple[str, int]] = []
+        self._role_column = {"outlet": columns.outlet or "", "origin": columns.origin or ""}
 
     def begin_chunk(self, values: Sequence[object]) -> None:
         """Look up which ids of the next chunk (its id cells) earlier chunks already had."""
@@ -107,26 +122,30 @@ class _RowReader:
         doc_id = self._doc_id(rowno, values, problems)
 
         def bad(column: str | None, reason: str, detail: str, value: str = "") -> None:
-            problems.append(RowProblem(rowno, doc_id, column or "", reason, detail, value))
+            url = cell(values[cols.url]).strip() if cols.url else ""
+            problems.append(RowProblem(rowno, doc_id, column or "", reason, detail, value, url))
 
         raw = cell(values[cols.text]).replace("\r\n", "\n").replace("\r", "\n")
         header_date, body = split_header(raw)
         if header_date is not None and parse_iso_date(header_date) is None:
             header_date, body = None, raw
         cleaned = clean_text(body, self.registry)
-        if not cleaned:
+        title = " ".join(cell(values[cols.title]).split()) if cols.title else ""
+        if not cleaned and not (self.include_title and title):
             bad(cols.text, "empty_text", "empty text" if not raw.strip() else "no text left")
         date, precision = self._date(values[cols.date], header_date, bad)
-        outlet, origin, affiliation, source = self._outlet(values, body, bad)
-        if problems:
+        found = self._outlet(values, body, bad)
+        if problems or found is None:
             self.problems.add(problems)
             return None
-        title = " ".join(cell(values[cols.title]).split()) if cols.title else ""
-        text = f"{title}\n\n{cleaned}" if self.include_title and title else cleaned
+        if self.include_title and title:
+            text = f"{title}\n\n{cleaned}" if cleaned else title
+        else:
+            text = cleaned
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         file = cell(values[cols.file]).strip() if cols.file else ""
-        meta = (precision, "", source)
-        return (doc_id, rowno, outlet, origin, affiliation, date, title, file, text, sha, *meta)
+        meta = (found.outlet, found.origin, found.affiliation, date, title, file, text, sha)
+        return (doc_id, rowno, *meta, precision, found.country, found.source)
 
     def _doc_id(self, rowno: int, values: Mapping[str, object], problems: list) -> str:
         """The row's id (empty and repeated ids are problems)."""
@@ -159,57 +178,23 @@ class _RowReader:
             return None, "day"
         return parsed.date, parsed.precision
 
-    def _outlet(self, values: Mapping[str, object], body: str, bad) -> tuple[str, str, str, str]:
-        """``(outlet, origin, affiliation, outlet_source)`` of the row (problems reported
-        with ``bad``)."""
+    def _outlet(self, values: Mapping[str, object], body: str, bad) -> Resolved | None:
+        """The row's resolved outlet (:class:`~analysis.read.resolve.OutletResolver`)."""
         cols = self.columns
-        outlet_value = cell(values[cols.outlet]).strip() if cols.outlet else ""
-        origin_value = cell(values[cols.origin]).strip() if cols.origin else ""
-        outlet = origin = affiliation = ""
-        source = "column" if origin_value else ""
-        if origin_value and origin_value not in self.origins:
+        outlet = cell(values[cols.outlet]).strip() if cols.outlet else ""
+        origin = cell(values[cols.origin]).strip() if cols.origin else ""
+        url = cell(values[cols.url]).strip() if cols.url else ""
+        if not url and cols.id:
+            url = cell(values[cols.id]).strip()
+        found, problems = self.resolver.resolve(outlet, origin, url, body)
+        for role, reason, detail in problems:
             bad(
-                cols.origin,
-                "bad_origin",
-                f"origin {origin_value!r} is not allowed (allowed: {', '.join(self.origins)})",
+                self._role_column[role],
+                reason,
+                detail,
+                outlet if reason == "unknown_outlet" else "",
             )
-        if outlet_value:
-            known = self.registry.lookup(outlet_value)
-            outlet = known.name if known else outlet_value
-            origin = origin_value or (known.origin if known else "")
-            affiliation = known.affiliation if known else ""
-            source = source or ("name" if known else "")
-            if not origin:
-                bad(
-                    cols.outlet,
-                    "unknown_outlet",
-                    f"outlet {outlet_value!r} is not in the outlet registry and the row "
-                    "gives no origin",
-                    outlet_value,
-                )
-        else:
-            m = find_dateline(body, self.registry)
-            if m is None:
-                bad(
-                    cols.outlet,
-                    "no_outlet",
-                    "no outlet"
-                    + ("" if cols.outlet else " column (--outlet-col)")
-                    + " and no known dateline in the text to infer it from",
-                )
-            else:
-                known = self.registry.outlet_for_marker(m.group("marker"))
-                outlet, origin, affiliation = known.name, known.origin, known.affiliation
-                origin = origin_value or origin
-                source = source or "dateline"
-        if origin and not origin_value and origin not in self.origins:
-            bad(
-                cols.outlet,
-                "bad_origin",
-                f"origin {origin!r} of outlet {outlet!r} (from the outlet registry) is not "
-                f"allowed (allowed: {', '.join(self.origins)})",
-            )
-        return outlet, origin, affiliation, source
+        return found
 
 
 def read_table(
@@ -220,10 +205,12 @@ def read_table(
     outlet_col: str | None = None,
     origin_col: str | None = None,
     id_col: str | None = None,
+    url_col: str | None = None,
     title_col: str | None = None,
     file_col: str | None = None,
     origins: Sequence[str] = DEFAULT_ORIGINS,
     outlets: str | Path | OutletRegistry | None = None,
+    origin_map: str | Path | Mapping[str, str] | None = None,
     on_bad_row: OnBadRow = "error",
     include_title: bool = False,
     date_order: DateOrder | None = None,
@@ -236,25 +223,29 @@ def read_table(
     header is removed and used when the date cell is empty); dates are read as
     :mod:`analysis.read.dates` describes (ISO, month names, labels, numeric dates in one
     day/month order for the whole column, years, year-months; the UTC calendar date of a
-    date-time with a zone); the outlet is looked up in the outlet
-    registry (case-insensitively, with variants) and replaced by its registry name; an
-    origin column overrides the registry's origin; an empty outlet is inferred from a known
-    dateline. Without an id column, ``doc_id`` is the 1-based row number zero-padded to
-    :data:`ROW_ID_WIDTH` digits. Exact duplicates (same analysed text) are kept, flagged in
-    ``duplicate_of`` and reported with a :class:`~analysis.read.corpus.DuplicateWarning`.
+    date-time with a zone); the outlet and origin are resolved in the order of
+    :mod:`analysis.read.resolve` (origin column, outlet name, URL domain, dateline) and a
+    known outlet gets its registry name. Without an id column, ``doc_id`` is the 1-based row
+    number zero-padded to :data:`ROW_ID_WIDTH` digits. Exact duplicates (same analysed
+    text) are kept, flagged in ``duplicate_of`` and reported with a
+    :class:`~analysis.read.corpus.DuplicateWarning`.
 
     Args:
         path: The table file (``.csv``, ``.jsonl``, ``.ndjson``, ``.parquet``). The columns
             of a JSONL file are the keys of all its objects (see :func:`table_columns`).
-        text_col, date_col, outlet_col, origin_col, id_col, title_col, file_col: Column names;
-            default: recognised from :data:`COLUMN_ALIASES`. The file column (optional) gives
-            ``documents.csv``'s ``file`` (e.g. the article's original file name); without
-            it, or where it is empty, ``file`` is ``TABLE#ROW``.
+        text_col, date_col, outlet_col, origin_col, id_col, url_col, title_col, file_col:
+            Column names (one column may play several roles); default: recognised from
+            :data:`~analysis.schema.COLUMN_ALIASES`. The file column gives
+            ``documents.csv``'s ``file``; without it, or where it is empty, ``TABLE#ROW``.
         origins: Allowed origins.
         outlets: An outlet registry, or a TOML file extending the shipped one.
-        on_bad_row: ``error`` (default): raise, naming every bad row; ``skip``: skip bad rows
+        origin_map: Origin-column values (and registry countries) → origins:
+            ``RUS=russian,CHN=chinese,*=third-party``, a TOML file, or a mapping
+            (:func:`~analysis.read.resolve.parse_origin_map`).
+        on_bad_row: ``error`` (default): raise, naming the bad rows; ``skip``: skip bad rows
             and list them in :attr:`TableCorpus.skipped`.
-        include_title: Analyse ``title + "\\n\\n" + text`` instead of the text alone.
+        include_title: Analyse ``title + "\\n\\n" + text`` instead of the text alone; a row is
+            then empty only when its title and text both are.
         date_order: ``dayfirst`` or ``monthfirst``: the order of numeric dates; default:
             decided from the column (:class:`~analysis.read.dateorder.DateSurvey`, a first
             pass over the date column only).
@@ -262,52 +253,83 @@ def read_table(
         chunksize: Rows read at a time.
 
     Returns:
-        A :class:`TableCorpus` (a sequence of documents sorted by ``doc_id``).
+        A :class:`~analysis.read.spill.TableCorpus` (documents sorted by ``doc_id``).
 
     Raises:
-        CorpusError: unreadable table, missing columns, bad rows (with ``on_bad_row="error"``),
-            or no document left.
+        CorpusError: unreadable table, missing columns, a date column whose day/month order
+            is mixed or unknown, bad rows (with ``on_bad_row="error"``), or no document left.
     """
     if on_bad_row not in ("error", "skip"):
         raise ValueError(f"on_bad_row must be 'error' or 'skip', not {on_bad_row!r}")
     path = Path(path)
     fmt = table_format(path)
+    roles = {"text": text_col, "date": date_col, "outlet": outlet_col, "origin": origin_col}
+    roles |= {"id": id_col, "url": url_col, "title": title_col, "file": file_col}
     mapping = resolve_columns(
-        table_columns(path),
-        text_col=text_col,
-        date_col=date_col,
-        outlet_col=outlet_col,
-        origin_col=origin_col,
-        id_col=id_col,
-        title_col=title_col,
-        file_col=file_col,
-        where=str(path),
+        table_columns(path), **{f"{r}_col": c for r, c in roles.items()}, where=str(path)
     )
-    registry = outlets if isinstance(outlets, OutletRegistry) else load_outlets(outlets)
+    resolver = table_resolver(path, mapping, origins, outlets, parse_origin_map(origin_map))
     if date_order is None and date_format is None:
         date_order = survey_dates(path, fmt, mapping.date, chunksize).order(str(path))
     dates = DateParser(order=date_order, date_format=date_format)
+    options = {"on_bad_row": on_bad_row, "include_title": include_title}
+    corpus = _spill_table(path, fmt, mapping, resolver, dates, options, chunksize)
+    return corpus
+
+
+def table_resolver(
+    path: Path,
+    mapping: ColumnMapping,
+    origins: Sequence[str],
+    outlets: str | Path | OutletRegistry | None,
+    origin_map: Mapping[str, str] | None,
+) -> OutletResolver:
+    """The outlet resolver of a table: the registry (its countries mapped by the origin
+    map's country codes) and the origin map, checked against ``origins``."""
+    if isinstance(outlets, OutletRegistry):
+        registry = outlets
+    else:
+        registry = load_outlets(outlets, origin_map=registry_origin_map(origin_map))
+    resolver = OutletResolver(
+        registry, origins=origins, origin_map=origin_map, outlet_column=mapping.outlet is not None
+    )
+    resolver.check_map(str(path))
+    return resolver
+
+
+def _spill_table(path, fmt, mapping, resolver, dates, options, chunksize) -> TableCorpus:
+    """Read every row into a new spill file; raise the bad rows' report (``error``)."""
     conn, tmp = spill.open_spill()
-    problems = BadRows(keep_rows=on_bad_row == "skip")
-    reader = _RowReader(mapping, registry, origins, include_title, conn, problems, dates)
+    problems = BadRows(keep_rows=options["on_bad_row"] == "skip")
+    reader = _RowReader(
+        mapping,
+        resolver,
+        dates,
+        include_title=options["include_title"],
+        conn=conn,
+        problems=problems,
+    )
     show_ids = mapping.id is not None
+    report = lambda: problems.messages(str(path), show_ids, resolver.registry)  # noqa: E731
     try:
         n_rows = _read_rows(path, fmt, mapping, reader, chunksize)
         if n_rows == 0:
             raise CorpusError([f"{path}: empty table (no rows)"])
-        if problems and on_bad_row == "error":
-            raise CorpusError(problems.messages(str(path), tuple(origins), show_ids))
+        if problems and options["on_bad_row"] == "error":
+            raise CorpusError(report())
         n_dups, dups = spill.finish(conn)
+        reading = {"date_order": dates.order, "date_format": dates.date_format}
+        reading["origin_map"] = resolver.origin_map or None
         corpus = TableCorpus(
             path=path,
             format=fmt,
             columns=mapping,
             n_rows=n_rows,
-            on_bad_row=on_bad_row,
-            include_title=include_title,
+            **options,
             skipped=problems.skipped_frame(),
             conn=conn,
             tmp=tmp,
+            reading={k: v for k, v in reading.items() if v},
         )
     except BaseException:
         spill.close_spill(conn, tmp)
@@ -315,11 +337,10 @@ def read_table(
     if len(corpus) == 0:
         corpus.close()
         raise CorpusError(
-            [f"{path}: all {n_rows} row(s) are bad and were skipped; no document left"]
-            + problems.messages(str(path), tuple(origins), show_ids)
+            [f"{path}: all {n_rows} row(s) are bad and were skipped; no document left", *report()]
         )
     if n_dups:
-        warnings.warn(duplicates_warning(dups, n_dups), stacklevel=2)
+        warnings.warn(duplicates_warning(dups, n_dups), stacklevel=3)
     return corpus
 
 
