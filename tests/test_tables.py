@@ -859,3 +859,358 @@ def test_with_a_file_column_every_table_is_byte_identical_to_the_directory(tmp_p
         assert (tmp_path / "dir" / name).read_bytes() == (tmp_path / "tab" / name).read_bytes()
     prov = json.loads((tmp_path / "tab" / "provenance.json").read_text())
     assert prov["table"]["columns"]["file"] == "file"
+
+
+# ---------------------------------------------------------------- column names (issue 17)
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("text", "Article"),
+        ("text", "article_text"),
+        ("text", "Full Text"),
+        ("text", "story"),
+        ("text", "MainText"),
+        ("date", "date_published"),
+        ("date", "Published Date"),
+        ("date", "publication-date"),
+        ("date", "published_at"),
+        ("date", "DateTime"),
+        ("date", "created_at"),
+        ("outlet", "Publication"),
+        ("outlet", "publisher"),
+        ("outlet", "site"),
+        ("outlet", "domain"),
+        ("outlet", "media"),
+        ("outlet", "Newspaper"),
+        ("id", "link"),
+        ("id", "GUID"),
+        ("id", "article_id"),
+        ("title", "Heading"),
+    ],
+)
+def test_more_column_names_are_recognised(role, name):
+    base = {"text": "body", "date": "day", "outlet": "who", "id": "key", "title": "head"}
+    columns = [name if r == role else c for r, c in base.items()]
+    explicit = {f"{r}_col": c for r, c in base.items() if r != role}
+    mapping = resolve_columns(columns, **explicit)
+    assert getattr(mapping, role) == name
+
+
+def test_blank_and_unnamed_columns_are_ignored(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(",Unnamed: 5,source,date,text\n0,x,TASS,2024-01-01,One.\n", encoding="utf-8")
+    assert table_columns(path) == ["Unnamed: 0", "Unnamed: 5", "source", "date", "text"]
+    (doc,) = read_table(path)
+    assert (doc.doc_id, doc.outlet, doc.text) == ("000001", "TASS", "One.")
+    with pytest.raises(CorpusError) as info:
+        resolve_columns(["", "Unnamed: 0", "when"], where="x.csv")
+    assert str(info.value).endswith("columns are 'when'")
+    assert resolve_columns(["Unnamed: 0", "text", "date"], id_col="Unnamed: 0").id == "Unnamed: 0"
+
+
+def test_ambiguous_new_names_stay_an_error():
+    with pytest.raises(CorpusError, match="columns 'Story', 'story' could all be the text column"):
+        resolve_columns(["Story", "story", "date"])
+
+
+def test_one_column_in_two_roles_with_an_origin_map(tmp_path):
+    """The UN General Debate layout: id,country,year,session,text."""
+    rows = [
+        {"id": "RUS_26_1971", "country": "RUS", "year": "1971", "session": "26", "text": "A."},
+        {"id": "CHN_26_1971", "country": "CHN", "year": "1971", "session": "26", "text": "B."},
+        {"id": "USA_26_1971", "country": "USA", "year": "1971", "session": "26", "text": "C."},
+    ]
+    path = write_csv(tmp_path / "ungd.csv", rows)
+    docs = read_table(
+        path,
+        date_col="year",
+        outlet_col="country",
+        origin_col="country",
+        origin_map="RUS=russian,CHN=chinese,*=third-party",
+    )
+    assert [
+        (d.doc_id, d.outlet, d.origin, d.country, d.outlet_source, d.date, d.date_precision)
+        for d in docs
+    ] == [
+        ("CHN_26_1971", "CHN", "chinese", "CHN", "column", "1971-01-01", "year"),
+        ("RUS_26_1971", "RUS", "russian", "RUS", "column", "1971-01-01", "year"),
+        ("USA_26_1971", "USA", "third-party", "USA", "column", "1971-01-01", "year"),
+    ]
+    assert docs.columns.outlet == docs.columns.origin == "country"
+    assert docs.provenance()["origin_map"] == {
+        "RUS": "russian",
+        "CHN": "chinese",
+        "*": "third-party",
+    }
+    # without '*', an unmapped value is not an origin
+    with pytest.raises(CorpusError, match=r"row 3 \(id 'USA_26_1971'\): origin 'USA' is not"):
+        read_table(
+            path,
+            date_col="year",
+            outlet_col="country",
+            origin_col="country",
+            origin_map="RUS=russian,CHN=chinese",
+        )
+
+
+# ---------------------------------------------------------------- resolution order
+
+
+RESOLUTION = [
+    # origin column first, whatever the name
+    {
+        "id": "1",
+        "source": "TASS",
+        "date": "2024-01-01",
+        "origin": "chinese",
+        "url": "",
+        "text": "a",
+    },
+    # a known name; the URL of another outlet does not change it
+    {
+        "id": "2",
+        "source": "XINHUA English",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "https://www.rt.com/1",
+        "text": "b",
+    },
+    # a domain given as the name
+    {
+        "id": "3",
+        "source": "www.msnbc.com",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "",
+        "text": "c",
+    },
+    # an unknown name, a known URL domain
+    {
+        "id": "4",
+        "source": "Foo Wire",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "https://www.globaltimes.cn/p/1",
+        "text": "d",
+    },
+    # no name, a known URL domain (before the dateline)
+    {
+        "id": "5",
+        "source": "",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "https://meduza.io/en/1",
+        "text": "/TASS/ e",
+    },
+    # no name, no URL: the dateline
+    {
+        "id": "6",
+        "source": "",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "",
+        "text": "MOSCOW, May 4. /TASS/. f",
+    },
+    # an unknown name with an origin
+    {
+        "id": "7",
+        "source": "My Blog",
+        "date": "2024-01-01",
+        "origin": "third-party",
+        "url": "",
+        "text": "g",
+    },
+]
+
+
+def test_outlets_are_resolved_in_order_and_say_how(tmp_path):
+    docs = read_table(write_csv(tmp_path / "t.csv", RESOLUTION))
+    assert [(d.outlet, d.origin, d.affiliation, d.country, d.outlet_source) for d in docs] == [
+        ("TASS", "chinese", "state", "RU", "column"),
+        ("Xinhua", "chinese", "state", "CN", "name"),
+        ("MSNBC", "third-party", "independent", "US", "domain"),
+        ("Global Times", "chinese", "state", "CN", "domain"),
+        ("Meduza", "russian", "independent", "RU", "domain"),
+        ("TASS", "russian", "state", "RU", "dateline"),
+        ("My Blog", "third-party", "", "", "column"),
+    ]
+    assert docs[4].text == "e"  # Meduza by its domain, although its text has a TASS dateline
+
+
+def test_the_id_column_is_the_url_when_there_is_no_url_column(tmp_path):
+    rows = [
+        {"link": "https://www.ukrinform.net/rubric/1.html", "date": "2022-02-28", "text": "a"},
+        {"link": "https://unknown.example.org/1", "date": "2022-02-28", "text": "b"},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows), on_bad_row="skip")
+    assert docs.columns.id == docs.columns.url == "link"
+    assert [(d.outlet, d.country, d.outlet_source) for d in docs] == [("Ukrinform", "UA", "domain")]
+    assert list(docs.skipped.reason) == ["no_outlet"]
+
+
+def test_an_unknown_outlet_is_reported_with_what_its_domain_suggests(tmp_path):
+    rows = [
+        {
+            "source": "Ria Vesti",
+            "date": "2022-02-28",
+            "url": "https://vesti-ria.ru/a/1",
+            "text": "a",
+        },
+        {
+            "source": "Ria Vesti",
+            "date": "2022-02-28",
+            "url": "https://vesti-ria.ru/a/2",
+            "text": "b",
+        },
+        {"source": "TASS", "date": "2022-02-28", "url": "https://tass.com/1", "text": "c"},
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    with pytest.raises(CorpusError) as info:
+        read_table(path)
+    assert str(info.value).splitlines() == [
+        f"{path}: 2 row(s) have an outlet that is not in the outlet registry and no origin "
+        "(column 'source'); 1 unknown outlet(s):",
+        "  'Ria Vesti': 2 row(s): rows 1 (id 'https://vesti-ria.ru/a/1'), 2 (id "
+        "'https://vesti-ria.ru/a/2'); domain vesti-ria.ru",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+        '  [outlets."Ria Vesti"]',
+        '  country = "RU"   # from the domain vesti-ria.ru',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = ["vesti-ria.ru"]',
+        "or give their origin in an origin column (--origin-col, --origin-map).",
+    ]
+    # the suggestion is only text: nothing was guessed
+    docs = read_table(path, on_bad_row="skip")
+    assert [d.outlet for d in docs] == ["TASS"]
+
+
+# ---------------------------------------------------------------- origin maps
+
+
+def test_origin_map_pairs_file_and_registry_countries(tmp_path):
+    from analysis.read.resolve import parse_origin_map
+
+    assert parse_origin_map("RUS=russian, CHN = chinese,*=third-party") == {
+        "RUS": "russian",
+        "CHN": "chinese",
+        "*": "third-party",
+    }
+    toml = tmp_path / "map.toml"
+    toml.write_text('[origins]\nUA = "ukrainian"\n"*" = "other"\n', encoding="utf-8")
+    assert parse_origin_map(str(toml)) == {"UA": "ukrainian", "*": "other"}
+    with pytest.raises(CorpusError, match="'RUS' is not KEY=ORIGIN"):
+        parse_origin_map("RUS,CHN=chinese")
+    rows = [
+        {"source": "Ukrinform", "origin": "", "date": "2022-02-28", "text": "a"},
+        {"source": "TASS", "origin": "", "date": "2022-02-28", "text": "b"},
+        {"source": "BBC", "origin": "", "date": "2022-02-28", "text": "c"},
+        {"source": "My Blog", "origin": "ua", "date": "2022-02-28", "text": "d"},
+        {"source": "My Site", "origin": "russian", "date": "2022-02-28", "text": "e"},
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    origins = ("russian", "ukrainian", "other")
+    docs = read_table(path, origins=origins, origin_map=toml)
+    assert [(d.outlet, d.origin, d.country, d.outlet_source) for d in docs] == [
+        ("Ukrinform", "ukrainian", "UA", "name"),  # the registry's countries are mapped
+        ("TASS", "russian", "RU", "name"),  # RU keeps the registry's origin
+        ("BBC", "other", "GB", "name"),  # '*': every other country
+        ("My Blog", "ukrainian", "ua", "column"),  # a value, case-insensitively
+        ("My Site", "russian", "", "column"),  # an allowed origin is kept, not '*'
+    ]
+    with pytest.raises(CorpusError, match=r"--origin-map gives origins that are not allowed "):
+        read_table(path, origin_map="UA=ukrainian")
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_include_title_keeps_a_row_with_a_title_and_no_text(tmp_path):
+    rows = [
+        {"source": "TASS", "date": "2024-01-01", "title": "Only  a title", "text": ""},
+        {"source": "TASS", "date": "2024-01-02", "title": "", "text": ""},
+        {"source": "TASS", "date": "2024-01-03", "title": "Both", "text": "Body."},
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    docs = read_table(path, include_title=True, on_bad_row="skip")
+    assert [d.text for d in docs] == ["Only a title", "Both\n\nBody."]
+    assert docs.skipped[["row", "reason"]].values.tolist() == [[2, "empty_text"]]
+    docs = read_table(path, on_bad_row="skip")  # without it, the title is no text
+    assert [d.text for d in docs] == ["Body."]
+
+
+# ---------------------------------------------------------------- exports as they come
+
+
+def test_a_war_news_export_with_us_dates_and_domains_reads_without_options(tmp_path):
+    rows = [
+        {
+            "date": "02/24/2022",
+            "source": "www.msnbc.com",
+            "title": "T1",
+            "text": "One.",
+            "url": "https://x.example/1",
+        },
+        {
+            "date": "02/28/2022",
+            "source": "ukrinform.net",
+            "title": "T2",
+            "text": "Two.",
+            "url": "https://x.example/2",
+        },
+        {
+            "date": "03/01/2022",
+            "source": "edition.cnn.com",
+            "title": "T3",
+            "text": "3.",
+            "url": "https://x.example/3",
+        },
+        {
+            "date": "03/02/2022",
+            "source": "tass.com",
+            "title": "T4",
+            "text": "Four.",
+            "url": "https://x.example/4",
+        },
+    ]
+    docs = read_table(write_csv(tmp_path / "war.csv", rows))
+    assert [(d.date, d.outlet, d.origin, d.outlet_source) for d in docs] == [
+        ("2022-02-24", "MSNBC", "third-party", "domain"),
+        ("2022-02-28", "Ukrinform", "third-party", "domain"),
+        ("2022-03-01", "CNN", "third-party", "domain"),
+        ("2022-03-02", "TASS", "russian", "domain"),
+    ]
+
+
+def test_a_hackathon_export_reads_without_options(tmp_path):
+    rows = [
+        ("China Daily - US Edition", "Aug 01, 2022", "https://www.chinadaily.com.cn/a/1"),
+        (
+            "Global Times (China)",
+            "Published: Aug 01, 2022 08:36 PM Updated: Aug 01, 2022 10:25 PM",
+            "https://www.globaltimes.cn/page/1.shtml",
+        ),
+        ("XINHUA English", "11:20, 28-Jul-2022", "http://www.xinhuanet.com/english/1"),
+        ("CGTN America", "Updated: 2022-03-07 17:49", "https://america.cgtn.com/1"),
+        (
+            "The Associated Press State & Local Wire",
+            "May 15, 2024 10:45 PM ET",
+            "https://apnews.com/1",
+        ),
+        ("USA Today Online", "Thu, 04 May 2023 12:30:00 GMT", "https://eu.usatoday.com/1"),
+    ]
+    export = [
+        {"Source Name": s, "Date": d, "Original URL": u, "Title": f"T{i}", "Content": f"Text {i}."}
+        for i, (s, d, u) in enumerate(rows)
+    ]
+    docs = read_table(write_csv(tmp_path / "hack.csv", export))
+    assert sorted((d.outlet, d.origin, d.date) for d in docs) == [
+        ("AP", "third-party", "2024-05-16"),
+        ("CGTN", "chinese", "2022-03-07"),
+        ("China Daily", "chinese", "2022-08-01"),
+        ("Global Times", "chinese", "2022-08-01"),
+        ("USA Today", "third-party", "2023-05-04"),
+        ("Xinhua", "chinese", "2022-07-28"),
+    ]
+    assert {d.outlet_source for d in docs} == {"name"}

@@ -48,6 +48,10 @@ _ROLE_LABEL = {
     "minute": "mm",
     "offset": "hhmm",
 }
+_ISO_LABEL = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:(?P<sep>[Tt ])\d{2}:\d{2}(?P<s>:\d{2})?(?P<frac>[.,]\d+)?"
+    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?)?"
+)
 _OTHER = b"(other)"
 _TYPED = b"(typed)"
 
@@ -197,6 +201,9 @@ class DateSurvey:
 def format_label(value: str, parser: DateParser) -> str:
     """A readable format of a date string: ``Updated: YYYY-MM-DD hh:mm``, ``Mon DD, YYYY``;
     digits whose role is not known are shown as ``9``."""
+    iso = _ISO_LABEL.fullmatch(value.strip())
+    if iso:
+        return _iso_label(iso)
     template = parser.template(value)
     roles = iter(template.roles) if template is not None else None
     out = []
@@ -211,6 +218,18 @@ def format_label(value: str, parser: DateParser) -> str:
         else:
             out.append(part)
     return "".join(out)
+
+
+def _iso_label(m: re.Match[str]) -> str:
+    """``YYYY-MM-DDThh:mm:ss.fff+hh:mm`` and its shorter forms, as the string has them."""
+    label = "YYYY-MM-DD"
+    if m.group("sep"):
+        label += f"{m.group('sep')}hh:mm" + (":ss" if m.group("s") else "")
+        label += f"{m.group('frac')[0]}fff" if m.group("frac") else ""
+    zone = m.group("zone") or ""
+    return label + (
+        zone if zone in ("", "Z", "z") else zone[0] + ("hh:mm" if ":" in zone else "hhmm")
+    )
 
 
 class DatePrecisionWarning(UserWarning):

@@ -33,6 +33,7 @@ __all__ = [
     "Resolved",
     "parse_origin_map",
     "registry_origin_map",
+    "url_host",
 ]
 
 #: The values of ``documents.csv``'s ``outlet_source``, in resolution order.
@@ -83,6 +84,19 @@ def registry_origin_map(origin_map: Mapping[str, str] | None) -> dict[str, str] 
         return None
     found = {k: v for k, v in origin_map.items() if k == ANY or _COUNTRY_CODE.fullmatch(k)}
     return found or None
+
+
+def url_host(url: str) -> str:
+    """The host of a URL (``https://user@www.bbc.co.uk:443/news?x`` → ``www.bbc.co.uk``),
+    or of a bare host name; ``""`` for text that has none (spaces, empty)."""
+    text = url.strip().lower()
+    if not text or any(c.isspace() for c in text):
+        return ""
+    text = text.split("://", 1)[-1]
+    for sep in "/?#":
+        text = text.split(sep, 1)[0]
+    text = text.rsplit("@", 1)[-1]
+    return text if text.startswith("[") else text.split(":", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +175,16 @@ class OutletResolver:
         return found
 
     def by_url(self, url: str) -> Outlet | None:
-        """The registry outlet of a URL's registered domain."""
-        domain = registered_domain(url) if url else ""
-        if not domain:
+        """The registry outlet of a URL's registered domain (looked up once per host)."""
+        host = url_host(url)
+        if not host:
             return None
-        if domain in self._domains:
-            return self._domains[domain]
-        known = self.registry.lookup_domain(domain)
+        if host in self._domains:
+            return self._domains[host]
+        domain = registered_domain(host)
+        known = self.registry.lookup_domain(domain) if domain else None
         if len(self._domains) < _MAX_CACHED:
-            self._domains[domain] = known
+            self._domains[host] = known
         return known
 
     def resolve(

@@ -32,6 +32,7 @@ __all__ = [
     "finish",
     "insert_rows",
     "open_spill",
+    "raw_counts",
     "seen_ids",
 ]
 
@@ -259,3 +260,15 @@ def seen_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
 def add_ids(conn: sqlite3.Connection, pairs: Sequence[tuple[str, int]]) -> None:
     """Record ``(doc_id, row)`` pairs in the ``ids`` table."""
     conn.executemany("INSERT INTO ids VALUES (?, ?)", pairs)
+
+
+def raw_counts(conn: sqlite3.Connection) -> tuple[int, int, list[tuple]]:
+    """From the ``raw`` table (before :func:`finish`): the number of rows, of exact
+    duplicates (rows whose sha256 an earlier doc_id has), and the rows by ``outlet, origin,
+    country, outlet_source`` (most first)."""
+    n, distinct = conn.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM raw").fetchone()
+    cols = "outlet, origin, country, outlet_source"
+    outlets = conn.execute(
+        f"SELECT {cols}, COUNT(*) AS n FROM raw GROUP BY {cols} ORDER BY n DESC, {cols}"
+    ).fetchall()
+    return n, n - distinct, outlets

@@ -19,15 +19,14 @@ unparsable date, unknown outlet without origin, bad origin, empty or duplicate i
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from analysis.config import DEFAULT_ORIGINS
 from analysis.read import spill
-from analysis.read.clean import clean_text, split_header
 from analysis.read.columns import (
     ColumnMapping,
     iter_chunks,
@@ -38,24 +37,24 @@ from analysis.read.columns import (
 )
 from analysis.read.corpus import CorpusError, Document, documents_frame, duplicates_warning
 from analysis.read.dateorder import DateSurvey
-from analysis.read.dates import DateError, DateOrder, parse_iso_date
+from analysis.read.dates import DateOrder
 from analysis.read.dateshapes import DateParser
 from analysis.read.outlets import OutletRegistry, load_outlets
-from analysis.read.problems import BadRows, RowProblem
+from analysis.read.problems import BadRows
 from analysis.read.resolve import (
     OutletResolver,
-    Resolved,
     parse_origin_map,
     registry_origin_map,
 )
+from analysis.read.rows import RowReader
 from analysis.read.spill import TableCorpus
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "ROW_ID_WIDTH",
-    "cell",
+    "TableScan",
+    "scan_table",
     "survey_dates",
     "table_resolver",
     "iter_table_documents",
@@ -64,137 +63,6 @@ __all__ = [
 ]
 
 OnBadRow = Literal["error", "skip"]
-
-#: Width of the zero-padded row number used as ``doc_id`` when the table has no id column.
-ROW_ID_WIDTH = 6
-
-
-def cell(value: object) -> str:
-    """A table cell as a string (``None`` and NaN: empty)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value != value:  # NaN
-        return ""
-    return value if isinstance(value, str) else str(value)
-
-
-class _RowReader:
-    """Validates and cleans rows one at a time; collects problems.
-
-    Ids already seen are kept in the ``ids`` table of the spill file, not in memory: before
-    each chunk, :meth:`begin_chunk` looks up the chunk's ids there; :meth:`end_chunk` adds
-    the new ones.
-    """
-
-    def __init__(
-        self,
-        columns: ColumnMapping,
-        resolver: OutletResolver,
-        dates: DateParser,
-        *,
-        include_title: bool,
-        conn,
-        problems: BadRows,
-    ):
-        self.columns = columns
-        self.resolver = resolver
-        self.registry: OutletRegistry = resolver.registry
-        self.dates = dates
-        self.include_title = include_title
-        self.conn = conn
-        self.problems = problems
-        self.seen: dict[str, int] = {}  # id → first row, for the ids of the current chunk
-        self.new_ids: list[tuple[str, int]] = []
-        self._role_column = {"outlet": columns.outlet or "", "origin": columns.origin or ""}
-
-    def begin_chunk(self, values: Sequence[object]) -> None:
-        """Look up which ids of the next chunk (its id cells) earlier chunks already had."""
-        self.seen = spill.seen_ids(self.conn, list({cell(v).strip() for v in values}))
-
-    def end_chunk(self) -> None:
-        spill.add_ids(self.conn, self.new_ids)
-        self.seen, self.new_ids = {}, []
-
-    def read(self, rowno: int, values: Mapping[str, object]) -> tuple | None:
-        """The row as a ``raw`` table tuple, or ``None`` (problems recorded) when bad."""
-        cols = self.columns
-        problems: list[RowProblem] = []
-        doc_id = self._doc_id(rowno, values, problems)
-
-        def bad(column: str | None, reason: str, detail: str, value: str = "") -> None:
-            url = cell(values[cols.url]).strip() if cols.url else ""
-            problems.append(RowProblem(rowno, doc_id, column or "", reason, detail, value, url))
-
-        raw = cell(values[cols.text]).replace("\r\n", "\n").replace("\r", "\n")
-        header_date, body = split_header(raw)
-        if header_date is not None and parse_iso_date(header_date) is None:
-            header_date, body = None, raw
-        cleaned = clean_text(body, self.registry)
-        title = " ".join(cell(values[cols.title]).split()) if cols.title else ""
-        if not cleaned and not (self.include_title and title):
-            bad(cols.text, "empty_text", "empty text" if not raw.strip() else "no text left")
-        date, precision = self._date(values[cols.date], header_date, bad)
-        found = self._outlet(values, body, bad)
-        if problems or found is None:
-            self.problems.add(problems)
-            return None
-        if self.include_title and title:
-            text = f"{title}\n\n{cleaned}" if cleaned else title
-        else:
-            text = cleaned
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        file = cell(values[cols.file]).strip() if cols.file else ""
-        meta = (found.outlet, found.origin, found.affiliation, date, title, file, text, sha)
-        return (doc_id, rowno, *meta, precision, found.country, found.source)
-
-    def _doc_id(self, rowno: int, values: Mapping[str, object], problems: list) -> str:
-        """The row's id (empty and repeated ids are problems)."""
-        cols = self.columns
-        if cols.id is None:
-            return f"{rowno:0{ROW_ID_WIDTH}d}"
-        doc_id = cell(values[cols.id]).strip()
-        if not doc_id:
-            problems.append(RowProblem(rowno, doc_id, cols.id, "empty_id", "empty id"))
-        elif doc_id in self.seen:
-            detail = f"duplicate id (same as row {self.seen[doc_id]})"
-            problems.append(RowProblem(rowno, doc_id, cols.id, "duplicate_id", detail))
-        else:
-            self.seen[doc_id] = rowno
-            self.new_ids.append((doc_id, rowno))
-        return doc_id
-
-    def _date(self, value: object, header_date: str | None, bad) -> tuple[str | None, str]:
-        """The row's date and its precision: its date cell, else the text's date header."""
-        column = self.columns.date
-        try:
-            parsed = self.dates.parse(value)
-        except DateError as e:
-            if str(e) != "empty date":
-                bad(column, "bad_date", f"unparsable date {cell(value)!r} ({e})")
-            elif header_date is not None:
-                return parse_iso_date(header_date), "day"
-            else:
-                bad(column, "bad_date", "empty date")
-            return None, "day"
-        return parsed.date, parsed.precision
-
-    def _outlet(self, values: Mapping[str, object], body: str, bad) -> Resolved | None:
-        """The row's resolved outlet (:class:`~analysis.read.resolve.OutletResolver`)."""
-        cols = self.columns
-        outlet = cell(values[cols.outlet]).strip() if cols.outlet else ""
-        origin = cell(values[cols.origin]).strip() if cols.origin else ""
-        url = cell(values[cols.url]).strip() if cols.url else ""
-        if not url and cols.id:
-            url = cell(values[cols.id]).strip()
-        found, problems = self.resolver.resolve(outlet, origin, url, body)
-        for role, reason, detail in problems:
-            bad(
-                self._role_column[role],
-                reason,
-                detail,
-                outlet if reason == "unknown_outlet" else "",
-            )
-        return found
 
 
 def read_table(
@@ -226,8 +94,8 @@ def read_table(
     date-time with a zone); the outlet and origin are resolved in the order of
     :mod:`analysis.read.resolve` (origin column, outlet name, URL domain, dateline) and a
     known outlet gets its registry name. Without an id column, ``doc_id`` is the 1-based row
-    number zero-padded to :data:`ROW_ID_WIDTH` digits. Exact duplicates (same analysed
-    text) are kept, flagged in ``duplicate_of`` and reported with a
+    number zero-padded to :data:`~analysis.read.rows.ROW_ID_WIDTH` digits. Exact duplicates
+    (same analysed text) are kept, flagged in ``duplicate_of`` and reported with a
     :class:`~analysis.read.corpus.DuplicateWarning`.
 
     Args:
@@ -272,9 +140,27 @@ def read_table(
     if date_order is None and date_format is None:
         date_order = survey_dates(path, fmt, mapping.date, chunksize).order(str(path))
     dates = DateParser(order=date_order, date_format=date_format)
-    options = {"on_bad_row": on_bad_row, "include_title": include_title}
-    corpus = _spill_table(path, fmt, mapping, resolver, dates, options, chunksize)
-    return corpus
+    scan = scan_table(
+        path,
+        mapping,
+        resolver,
+        dates,
+        include_title=include_title,
+        on_bad_row=on_bad_row,
+        chunksize=chunksize,
+    )
+    report = scan.report(str(path), show_ids=mapping.id is not None)
+    if scan.corpus is None:  # stopped at the bad rows
+        raise CorpusError(report)
+    if len(scan.corpus) == 0:
+        scan.corpus.close()
+        raise CorpusError(
+            [f"{path}: all {scan.n_rows} row(s) are bad and were skipped; no document left"]
+            + report
+        )
+    if scan.n_duplicates:
+        warnings.warn(duplicates_warning(scan.duplicates, scan.n_duplicates), stacklevel=2)
+    return scan.corpus
 
 
 def table_resolver(
@@ -297,51 +183,101 @@ def table_resolver(
     return resolver
 
 
-def _spill_table(path, fmt, mapping, resolver, dates, options, chunksize) -> TableCorpus:
-    """Read every row into a new spill file; raise the bad rows' report (``error``)."""
+@dataclass
+class TableScan:
+    """What reading every row of a table found (:func:`scan_table`).
+
+    Attributes:
+        corpus: The documents; ``None`` when the scan stopped at bad rows, or counted
+            only (``on_bad_row="count"``).
+        bad_rows: The bad rows (:class:`~analysis.read.problems.BadRows`).
+        registry: The outlet registry used (for the report's suggestions).
+        n_rows: Rows read; ``n_documents`` the good ones.
+        n_duplicates: Documents that are exact duplicates of another; ``duplicates`` the
+            first ``(doc_id, duplicate_of)`` pairs (not with ``count``).
+        outlets: With ``count``: ``(outlet, origin, country, outlet_source, n_documents)``
+            of the good rows, most documents first.
+    """
+
+    corpus: TableCorpus | None
+    bad_rows: BadRows
+    registry: OutletRegistry
+    n_rows: int = 0
+    n_documents: int = 0
+    n_duplicates: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    outlets: list[tuple] = field(default_factory=list)
+
+    def report(self, where: str, *, show_ids: bool) -> list[str]:
+        """The bad rows' report (no messages when there are none)."""
+        return self.bad_rows.messages(where, show_ids, self.registry) if self.bad_rows else []
+
+
+def scan_table(
+    path: Path,
+    mapping: ColumnMapping,
+    resolver: OutletResolver,
+    dates: DateParser,
+    *,
+    include_title: bool = False,
+    on_bad_row: OnBadRow | Literal["count"] = "error",
+    chunksize: int = 5000,
+) -> TableScan:
+    """Read, validate and spill every row of a table (the work of :func:`read_table`).
+
+    Args:
+        path, mapping, resolver, dates: The table, its columns, how outlets and dates are
+            read.
+        include_title: As :func:`read_table`.
+        on_bad_row: ``error``: stop after the rows when one is bad (``corpus`` is ``None``);
+            ``skip``: keep the good rows and list the bad ones in ``corpus.skipped``;
+            ``count``: count documents, outlets and duplicates without keeping the texts
+            (``framing inspect``).
+        chunksize: Rows read at a time.
+
+    Raises:
+        CorpusError: an unreadable or empty table.
+    """
     conn, tmp = spill.open_spill()
-    problems = BadRows(keep_rows=options["on_bad_row"] == "skip")
-    reader = _RowReader(
+    problems = BadRows(keep_rows=on_bad_row == "skip")
+    reader = RowReader(
         mapping,
         resolver,
         dates,
-        include_title=options["include_title"],
+        include_title=include_title,
         conn=conn,
         problems=problems,
+        keep_text=on_bad_row != "count",
     )
-    show_ids = mapping.id is not None
-    report = lambda: problems.messages(str(path), show_ids, resolver.registry)  # noqa: E731
+    scan = TableScan(None, problems, resolver.registry)
     try:
-        n_rows = _read_rows(path, fmt, mapping, reader, chunksize)
-        if n_rows == 0:
+        scan.n_rows = _read_rows(path, table_format(path), mapping, reader, chunksize)
+        if scan.n_rows == 0:
             raise CorpusError([f"{path}: empty table (no rows)"])
-        if problems and options["on_bad_row"] == "error":
-            raise CorpusError(report())
-        n_dups, dups = spill.finish(conn)
+        if on_bad_row == "count" or (problems and on_bad_row == "error"):
+            scan.n_documents, scan.n_duplicates, scan.outlets = spill.raw_counts(conn)
+            spill.close_spill(conn, tmp)
+            return scan
+        scan.n_duplicates, scan.duplicates = spill.finish(conn)
         reading = {"date_order": dates.order, "date_format": dates.date_format}
         reading["origin_map"] = resolver.origin_map or None
-        corpus = TableCorpus(
+        scan.corpus = TableCorpus(
             path=path,
-            format=fmt,
+            format=table_format(path),
             columns=mapping,
-            n_rows=n_rows,
-            **options,
+            n_rows=scan.n_rows,
+            on_bad_row=on_bad_row,
+            include_title=include_title,
             skipped=problems.skipped_frame(),
             conn=conn,
             tmp=tmp,
             reading={k: v for k, v in reading.items() if v},
         )
+        scan.n_documents = len(scan.corpus)
     except BaseException:
         spill.close_spill(conn, tmp)
         raise
-    if len(corpus) == 0:
-        corpus.close()
-        raise CorpusError(
-            [f"{path}: all {n_rows} row(s) are bad and were skipped; no document left", *report()]
-        )
-    if n_dups:
-        warnings.warn(duplicates_warning(dups, n_dups), stacklevel=3)
-    return corpus
+    return scan
 
 
 def survey_dates(path: Path, fmt: str, column: str, chunksize: int = 5000) -> DateSurvey:
@@ -362,7 +298,7 @@ def survey_dates(path: Path, fmt: str, column: str, chunksize: int = 5000) -> Da
 
 
 def _read_rows(
-    path: Path, fmt: str, mapping: ColumnMapping, reader: _RowReader, chunksize: int
+    path: Path, fmt: str, mapping: ColumnMapping, reader: RowReader, chunksize: int
 ) -> int:
     """Read, validate and spill every row; returns the number of rows read."""
     n_rows = 0
