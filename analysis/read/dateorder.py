@@ -9,7 +9,6 @@ naming two example rows; neither is an error asking for ``--dayfirst`` or ``--mo
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -58,12 +57,15 @@ _TYPED = b"(typed)"
 
 @dataclass(frozen=True, slots=True)
 class DateFormat:
-    """One format of a date column: its label (``Mon DD, YYYY hh:mm PM``), cells, example."""
+    """One format of a date column: its label (``Mon DD, YYYY hh:mm PM``), how many cells,
+    the first example and whether it is read."""
 
     label: str
     count: int
     example: str
     example_row: int
+    #: Whether the example is read as a date (``False``: such cells are bad dates).
+    readable: bool = True
 
 
 @dataclass
@@ -182,20 +184,23 @@ class DateSurvey:
         """The column's formats with counts, most frequent first (labels from the templates
         ``parser`` learns on each shape's example)."""
         counts: Counter[str] = Counter()
-        first: dict[str, tuple[int, str]] = {}
+        first: dict[str, tuple[str, int, bool]] = {}  # label → example, its row, readable
         for key, n in self.shapes.items():
             row, value = self.examples[key]
+            readable = True
             if key in (_OTHER, _TYPED):
                 label = "(other formats)" if key == _OTHER else "(typed date values)"
             else:
-                with contextlib.suppress(ValueError):
+                try:
                     parser.parse(value)
+                except ValueError:
+                    readable = False
                 label = format_label(value, parser)
             counts[label] += n
-            if label not in first or row < first[label][0]:
-                first[label] = (row, value)
+            if label not in first or row < first[label][1]:
+                first[label] = (value, row, readable)
         order = sorted(counts, key=lambda label: (-counts[label], label))
-        return [DateFormat(lb, counts[lb], first[lb][1], first[lb][0]) for lb in order]
+        return [DateFormat(lb, counts[lb], *first[lb]) for lb in order]
 
 
 def format_label(value: str, parser: DateParser) -> str:

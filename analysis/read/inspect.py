@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +36,7 @@ from analysis.schema import COLUMN_ALIASES, INPUT_ROLES
 
 __all__ = [
     "INSPECT_OUTLET_COLUMNS",
+    "BadRowGroup",
     "Inspection",
     "OutletCount",
     "RoleChoice",
@@ -80,12 +81,23 @@ class UnknownOutletCount:
     suggestion: str
 
 
+@dataclass(frozen=True, slots=True)
+class BadRowGroup:
+    """The bad rows with one reason: their columns, count and the first rows (as lines)."""
+
+    reason: str
+    columns: tuple[str, ...]
+    n_rows: int
+    first: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Inspection:
     """What ``framing analyze CORPUS`` with the same options would read.
 
-    ``runnable`` is whether it would run; ``problems`` say why not (the messages
-    ``analyze`` would stop with).
+    ``runnable`` is whether it would run; ``problems`` say why not: the messages
+    ``analyze`` would stop with, bad rows apart (``bad_rows``, by reason, most first;
+    unknown outlets in ``unknown_outlets``), which stop it unless ``--on-bad-row skip``.
     """
 
     path: str
@@ -102,9 +114,17 @@ class Inspection:
     date_formats: tuple[DateFormat, ...] = ()
     outlets: tuple[OutletCount, ...] = ()
     unknown_outlets: tuple[UnknownOutletCount, ...] = ()
-    bad_rows: Mapping[str, int] = field(default_factory=dict)
+    bad_rows: tuple[BadRowGroup, ...] = ()
     n_bad_rows: int = 0
     n_duplicates: int = 0
+    on_bad_row: str = "error"
+
+    def counts(self) -> dict[str, int]:
+        """Bad rows by reason, unknown outlets included, sorted by reason."""
+        found = {g.reason: g.n_rows for g in self.bad_rows}
+        if self.unknown_outlets:
+            found["unknown_outlet"] = sum(u.n_rows for u in self.unknown_outlets)
+        return dict(sorted(found.items()))
 
     def to_text(self) -> str:
         """The inspection as the lines ``framing inspect`` prints."""
@@ -191,10 +211,9 @@ def _table_result(path, fmt, names, given, mapping, scan, found, problems, readi
     outlets = tuple(OutletCount(*row) for row in scan.outlets)
     unknown = _unknown(scan)
     n_docs = scan.n_documents
-    if bad and reading["on_bad_row"] == "error":
-        problems.extend(scan.report(str(path), show_ids=mapping.id is not None))
-    if n_docs == 0:
+    if n_docs == 0 and not problems:
         problems.append(f"{path}: no document left (every row is bad)")
+    stopped = bool(bad) and reading["on_bad_row"] == "error"
     samples = _samples(path, fmt, mapping)
     return Inspection(
         str(path),
@@ -202,7 +221,7 @@ def _table_result(path, fmt, names, given, mapping, scan, found, problems, readi
         fmt,
         scan.n_rows,
         n_docs,
-        not problems,
+        not problems and not stopped,
         tuple(problems),
         _choices(names, mapping, given),
         samples,
@@ -211,9 +230,27 @@ def _table_result(path, fmt, names, given, mapping, scan, found, problems, readi
         tuple(found["survey"].formats(found["parser"])),
         outlets,
         unknown,
-        bad.counts(),
+        _groups(bad, show_ids=mapping.id is not None),
         bad.n_bad_rows,
         scan.n_duplicates,
+        reading["on_bad_row"],
+    )
+
+
+def _groups(bad, *, show_ids: bool) -> tuple[BadRowGroup, ...]:
+    """The bad rows by reason (unknown outlets apart), most first, with their first rows."""
+    groups = sorted(bad.reasons.items(), key=lambda kv: (-kv[1].n_rows, kv[0]))
+    return tuple(
+        BadRowGroup(
+            reason,
+            tuple(c for c in g.columns if c),
+            g.n_rows,
+            tuple(
+                f"row {p.row}{f' (id {p.doc_id!r})' if show_ids else ''}: {p.detail}"
+                for p in g.first
+            ),
+        )
+        for reason, g in groups
     )
 
 

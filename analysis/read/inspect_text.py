@@ -29,10 +29,16 @@ def inspection_text(ins: Inspection) -> str:
             f"exact duplicates: {ins.n_duplicates:,} document(s) (kept; flagged in duplicate_of)"
         )
     if ins.runnable:
-        lines.append("framing analyze would run.")
-    else:
-        lines.append("framing analyze would stop:")
-        lines += [f"  {line}" for p in ins.problems for line in p.splitlines()]
+        skipped = f", skipping {ins.n_bad_rows:,} bad row(s)" if ins.n_bad_rows else ""
+        lines.append(f"framing analyze would run{skipped}.")
+        return "\n".join(lines)
+    lines.append("framing analyze would stop:")
+    lines += [f"  {line}" for p in ins.problems for line in p.splitlines()]
+    if ins.n_bad_rows and ins.on_bad_row == "error":
+        lines.append(
+            f"  {ins.n_bad_rows:,} bad row(s) (above); --on-bad-row skip skips them and lists "
+            "every one in skipped.csv"
+        )
     return "\n".join(lines)
 
 
@@ -63,7 +69,8 @@ def _dates(ins: Inspection) -> list[str]:
         return []
     lines = [f"dates (column {ins.date_column!r}); day/month order: {ins.date_order}"]
     for f in ins.date_formats[:SHOWN_LINES]:
-        lines.append(f"  {f.count:>9,}  {f.label}  (e.g. row {f.example_row}: {f.example!r})")
+        tag = "" if f.readable else "not a date: "
+        lines.append(f"  {f.count:>9,}  {f.label}  ({tag}e.g. row {f.example_row}: {f.example!r})")
     return lines + _more(len(ins.date_formats), "format(s)")
 
 
@@ -93,16 +100,19 @@ def _unknown(ins: Inspection) -> list[str]:
         domain = f"; domain {u.domain}" if u.domain else ""
         lines.append(f"  {u.n_rows:>9,}  {u.name!r}{also}{domain}")
     lines += _more(len(ins.unknown_outlets), "unknown outlet(s)")
-    lines.append(
-        "  suggested entries for a TOML file passed with --outlets FILE.toml (check them):"
-    )
+    lines.append("  entries to check and paste into a TOML file passed with --outlets FILE.toml:")
     for i, u in enumerate(ins.unknown_outlets[:SHOWN_SUGGESTIONS]):
         lines += [""] * (i > 0) + [f"    {line}" for line in u.suggestion.rstrip("\n").splitlines()]
     return lines
 
 
 def _bad_rows(ins: Inspection) -> list[str]:
-    if not ins.bad_rows:
+    if not ins.n_bad_rows:
         return []
-    counts = ", ".join(f"{r} {n:,}" for r, n in ins.bad_rows.items())
-    return [f"bad rows: {ins.n_bad_rows:,} ({counts})"]
+    counts = ", ".join(f"{r} {n:,}" for r, n in ins.counts().items())
+    lines = [f"bad rows: {ins.n_bad_rows:,} ({counts})"]
+    for g in ins.bad_rows:
+        columns = ", ".join(map(repr, g.columns)) or "(none)"
+        lines.append(f"  {g.reason} in column {columns}: {g.n_rows:,} row(s)")
+        lines += [f"    {line}" for line in g.first]
+    return lines
