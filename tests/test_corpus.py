@@ -10,7 +10,13 @@ import pytest
 
 from analysis.config import SEEDS_DIR
 from analysis.read.clean import clean_text, split_header
-from analysis.read.corpus import CorpusError, DuplicateWarning, load_corpus, read_corpus
+from analysis.read.corpus import (
+    CorpusError,
+    DuplicateWarning,
+    duplicates_warning,
+    load_corpus,
+    read_corpus,
+)
 from analysis.read.directory import read_documents
 
 
@@ -484,3 +490,17 @@ def test_while_reading_runs_once_whatever_the_processes(monkeypatch):
         docs = read_documents(SEEDS_DIR, jobs=jobs, while_reading=lambda j=jobs: calls.append(j))
         assert len(docs) == 5
     assert calls == [1, 2]
+
+
+def test_the_duplicate_warning_is_a_count_five_pairs_and_where_to_see_them_all():
+    pairs = [(f"d{i}", "d0") for i in range(1, 8)]
+    assert str(duplicates_warning(pairs)) == (
+        "7 exact duplicate document(s) kept and flagged in duplicate_of: d1 = d0; d2 = d0; "
+        "d3 = d0; d4 = d0; d5 = d0; … and 2 more (the duplicate_of column of documents.csv)"
+    )
+    assert str(duplicates_warning(pairs[:2], 40)).endswith(
+        "d1 = d0; d2 = d0; … and 38 more (the duplicate_of column of documents.csv)"
+    )
+    assert str(duplicates_warning(pairs[:1])) == (
+        "1 exact duplicate document(s) kept and flagged in duplicate_of: d1 = d0"
+    )

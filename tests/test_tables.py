@@ -740,8 +740,21 @@ def test_many_duplicates_counted_and_the_first_five_named(tmp_path):
 def test_table_options_rejected_for_a_directory():
     with pytest.raises(CorpusError, match="--text-col, --on-bad-row skip appl"):
         read_corpus(SEEDS_DIR, text_col="body", on_bad_row="skip")
+    with pytest.raises(CorpusError, match=": --dayfirst, --date-format appl"):
+        read_corpus(SEEDS_DIR, date_order="dayfirst", date_format="%Y")
     with pytest.raises(TypeError, match="unexpected keyword"):
         read_corpus(SEEDS_DIR, txt_col="body")
+
+
+def test_an_origin_map_applies_to_a_directory_s_registry_outlets(tmp_path):
+    (tmp_path / "a.txt").write_text(" date 2024-05-14 (MENAFN) One.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2024-05-14 MOSCOW. /TASS/. Two.", encoding="utf-8")
+    docs = read_corpus(tmp_path, origin_map="JO=russian")
+    assert [(d.outlet, d.origin, d.country, d.outlet_source) for d in docs] == [
+        ("MENAFN", "russian", "JO", "dateline"),
+        ("TASS", "russian", "RU", "dateline"),
+    ]
+    assert [d.origin for d in read_corpus(tmp_path)] == ["third-party", "russian"]
 
 
 def test_read_documents_points_table_files_to_read_corpus(tmp_path):
@@ -1180,6 +1193,24 @@ def test_a_war_news_export_with_us_dates_and_domains_reads_without_options(tmp_p
         ("2022-02-28", "Ukrinform", "third-party", "domain"),
         ("2022-03-01", "CNN", "third-party", "domain"),
         ("2022-03-02", "TASS", "russian", "domain"),
+    ]
+
+
+def test_a_state_media_export_with_labelled_dates_reads_without_options(tmp_path):
+    rows = [
+        {"publish_date": "Updated: 2022-03-07 17:49", "outlet": "GlobalTimes", "article": "A."},
+        {"publish_date": "11:20, 28-Jul-2022", "outlet": "Chinadaily", "article": "B."},
+        {
+            "publish_date": "Published: Aug 01, 2022 08:36 PM Updated: Aug 02, 2022 10:25 PM",
+            "outlet": "BBC",
+            "article": "C.",
+        },
+    ]
+    docs = read_table(write_csv(tmp_path / "state.csv", rows))
+    assert [(d.date, d.outlet, d.origin, d.country) for d in docs] == [
+        ("2022-03-07", "Global Times", "chinese", "CN"),
+        ("2022-07-28", "China Daily", "chinese", "CN"),
+        ("2022-08-01", "BBC", "third-party", "GB"),
     ]
 
 
