@@ -156,6 +156,17 @@ def test_a_template_per_shape_gives_what_the_full_rules_give():
     assert parser.parse("Jan 16, 2024 12:30 AM ET") == ParsedDate("2024-01-16")  # 05:30 UTC
 
 
+def test_a_numeric_template_is_learned_on_a_31st():
+    """Probing a month of '01/31/2024' with 11 makes no date (no 31 November): the next
+    probe is taken."""
+    parser = DateParser(order="monthfirst")
+    assert parser.parse("01/31/2024") == ParsedDate("2024-01-31")
+    assert parser.template("01/31/2024").roles == ("month", "day", "year")
+    assert format_label("01/31/2024", parser) == "MM/DD/YYYY"
+    with pytest.raises(DateError, match="impossible date read month-first"):
+        parser.parse("02/30/2024")
+
+
 def test_zones():
     assert zone("cst").utcoffset(None).total_seconds() == 8 * 3600  # China Standard Time
     assert zone("EDT").utcoffset(None).total_seconds() == -4 * 3600

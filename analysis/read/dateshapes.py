@@ -38,6 +38,9 @@ _RUN = re.compile(r"\d+")
 _RUN_BYTES = re.compile(rb"\d+")
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}[^A-Za-z]*[Zz]?)?")
 _FIELDS = ("year", "month", "day", "hour", "minute", "offset")
+#: Digits tried in place of a run of 1 or 2 digits to learn its role (valid as a month, a
+#: day, a 12-hour clock's hour and a minute).
+_PROBES = {1: ("5", "4", "2"), 2: ("11", "10", "05", "02")}
 
 
 def shape(text: str) -> bytes:
@@ -256,12 +259,15 @@ class DateParser:
         """What the run ``m`` of ``text`` is, from a variant with other digits (``None``:
         cannot tell). Variants read are added to ``checks``."""
         run = m.group()
-        choices = {1: ("5", "4"), 2: ("11", "10"), 4: (f"{int(run) - 1:04d}", "1999")}
-        digits = next((c for c in choices.get(len(run), ()) if c != run), None)
-        if digits is None:
-            digits = str(int(run) + 1).zfill(len(run))[-len(run) :]
-        other = self._variant(text, m, digits)
-        if other is None:
+        choices = _PROBES.get(len(run)) or (str(int(run) + 1).zfill(len(run))[-len(run) :],)
+        if len(run) == 4:
+            choices = (f"{int(run) - 1:04d}", f"{int(run) + 1:04d}")
+        # the first other digits that still make a date (11 is no month of a 31st)
+        for digits in (c for c in choices if c != run):
+            other = self._variant(text, m, digits)
+            if other is not None:
+                break
+        else:
             return None
         _remember(checks, text, m, digits, other)
         changed = _changed(base, other)
