@@ -170,7 +170,7 @@ def main() -> None:
                 f"{layout}: {args.rows:,} rows ({mb:.0f} MB): inspect {t_inspect:.1f} s wall, "
                 f"{c_inspect:.1f} s CPU (runnable={ins.runnable}); read {t_read:.1f} s wall, "
                 f"{c_read:.1f} s CPU; {n_docs:,} documents, {n_skipped:,} skipped "
-                f"({dict(ins.bad_rows)}); outlets found by "
+                f"({ins.counts()}); outlets found by "
                 f"{sorted({o.outlet_source for o in ins.outlets})}; date order {ins.date_order!r}"
             )
 
