@@ -504,3 +504,17 @@ def test_the_duplicate_warning_is_a_count_five_pairs_and_where_to_see_them_all()
     assert str(duplicates_warning(pairs[:1])) == (
         "1 exact duplicate document(s) kept and flagged in duplicate_of: d1 = d0"
     )
+
+
+def test_many_files_with_one_problem_are_one_message(tmp_path):
+    for i in range(7):
+        write(tmp_path, f"{i}.txt", f"no header {i}")
+    write(tmp_path, "empty.txt", "")
+    with pytest.raises(CorpusError) as info:
+        read_documents(tmp_path)
+    first = ", ".join(str(tmp_path / f"{i}.txt") for i in range(5))
+    assert info.value.problems == [
+        f"7 files: no ' date YYYY-MM-DD ' header and no date in sources.csv; add the header or a "
+        f"'date' column (the first 5: {first}; … and 2 more)",
+        f"{tmp_path / 'empty.txt'}: empty file",
+    ]

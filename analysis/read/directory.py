@@ -23,11 +23,13 @@ from analysis.read.resolve import parse_origin_map, registry_origin_map
 
 __all__ = [
     "READ_CHUNK",
+    "SHOWN_FILES",
     "corpus_files",
     "plan_files",
     "read_document",
     "read_documents",
     "relative_files",
+    "summarise_problems",
 ]
 
 #: Files read per task when a corpus directory is read by several processes.
@@ -268,8 +270,32 @@ def read_documents(
         docs.extend(chunk_docs)
         problems.extend(chunk_problems)
     if problems:
-        raise CorpusError(problems)
+        raise CorpusError(summarise_problems(problems))
     return mark_duplicates(docs)
+
+
+#: Files named per problem of a directory report; more files with one problem are counted.
+SHOWN_FILES = 5
+
+
+def summarise_problems(problems: Sequence[str]) -> list[str]:
+    """Problems of many files with the same message (``PATH: message``) as one message: a
+    count and the first :data:`SHOWN_FILES` files; other problems as they are, in order."""
+    groups: dict[str, list[str]] = {}
+    for p in problems:
+        where, sep, message = p.partition(": ")
+        groups.setdefault(message if sep else p, []).append(where if sep else "")
+    out = []
+    for message, wheres in groups.items():
+        if len(wheres) <= SHOWN_FILES or not all(wheres):
+            out += [f"{w}: {message}" if w else message for w in wheres]
+            continue
+        shown = ", ".join(wheres[:SHOWN_FILES])
+        out.append(
+            f"{len(wheres)} files: {message} (the first {SHOWN_FILES}: {shown}; … and "
+            f"{len(wheres) - SHOWN_FILES} more)"
+        )
+    return out
 
 
 def _read_chunk(

@@ -120,12 +120,13 @@ def run(options: RunOptions) -> RunSummary:
 
 
 def _run_dask(options: RunOptions, lexicon) -> RunSummary:
+    from analysis.read.corpus import CorpusError
     from analysis.runner import dask_engine
 
     if options.corpus.is_file():
-        from analysis.read.corpus import CorpusError
-
         raise CorpusError([f"{options.corpus}: --engine dask reads corpus directories only"])
+    if options.origin_map:
+        raise CorpusError(["--origin-map is not supported with --engine dask yet"])
     dask_options = {
         "lexicon": lexicon,
         "origins": options.origins,
