@@ -42,6 +42,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "share_negative",
         "duplicate_of",
         "sha256",
+        "date_precision",
+        "country",
+        "outlet_source",
     ),
     "terms": ("doc_id", "term", "count"),
     "sentences": ("doc_id", "sent_id", "start", "end", "text", "compound", "pos", "neu", "neg"),
@@ -130,22 +133,67 @@ DOCUMENT_COLUMNS = (
     "date",
     "duplicate_of",
     "sha256",
+    "date_precision",
+    "country",
+    "outlet_source",
 )
 
 
-Role = Literal["text", "date", "outlet", "origin", "id", "title", "file"]
+Role = Literal["text", "date", "outlet", "origin", "id", "url", "title", "file"]
 
 
 #: Column names recognised for each role when no ``*_col`` option is given, in order of
 #: preference. Matching ignores case, spaces, ``_`` and ``-`` (``Source Name`` = ``source_name``,
-#: ``Original URL`` = ``original-url``, ``PubDate`` = ``pub_date``).
+#: ``Original URL`` = ``original-url``, ``PubDate`` = ``pub_date``); blank header cells and
+#: pandas' ``Unnamed: N`` columns are ignored. One column may play two roles (``url`` is the
+#: id and the URL of a table whose only such column is ``url``); two columns matching one
+#: role's name are an error. The roles:
+#:
+#: - ``text``: the article; ``date``: its date (:mod:`analysis.read.dates`);
+#: - ``outlet``: who published it (looked up in the outlet registry); ``origin``: its origin
+#:   (overrides the registry's; mapped by ``--origin-map``);
+#: - ``id``: the document id (default: the row number); ``url``: the article's URL, whose
+#:   registered domain identifies an outlet the name does not;
+#: - ``title``: the headline; ``file``: the article's original file name.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "content", "body"),
-    "date": ("date", "publish_date", "published", "pubdate"),
-    "outlet": ("outlet", "source", "source_name", "media_name"),
+    "text": (
+        "text",
+        "content",
+        "body",
+        "article",
+        "article_text",
+        "full_text",
+        "story",
+        "maintext",
+    ),
+    "date": (
+        "date",
+        "publish_date",
+        "published",
+        "pubdate",
+        "date_published",
+        "published_date",
+        "publication_date",
+        "published_at",
+        "datetime",
+        "created_at",
+    ),
+    "outlet": (
+        "outlet",
+        "source",
+        "source_name",
+        "media_name",
+        "publication",
+        "publisher",
+        "site",
+        "domain",
+        "media",
+        "newspaper",
+    ),
     "origin": ("origin",),
-    "id": ("id", "doc_id", "url", "original_url"),
-    "title": ("title", "headline"),
+    "id": ("id", "doc_id", "url", "original_url", "link", "guid", "article_id"),
+    "url": ("url", "original_url", "link", "article_url", "source_url"),
+    "title": ("title", "headline", "heading"),
     "file": ("file", "filename"),
 }
 

@@ -113,7 +113,7 @@ def time_pass(texts: list[str]) -> float:
 def cleaned_texts(corpus: Path) -> tuple[list[str], int]:
     """The cleaned texts of a corpus and their number of word tokens (as analyze counts them)."""
     from analysis.document.nlp import parse_many
-    from analysis.read.corpus import read_documents
+    from analysis.read.directory import read_documents
 
     texts = [d.text for d in read_documents(corpus)]
     return texts, sum(p.n_tokens for p in parse_many(texts))

@@ -46,7 +46,8 @@ def test_writes_every_table(seeds_out):
 # The documented header of every CSV (README "Output tables"), written out literally.
 HEADERS = {
     "documents.csv": "doc_id,file,outlet,origin,affiliation,title,date,n_tokens,n_sentences,"
-    "sentiment,share_positive,share_negative,duplicate_of,sha256",
+    "sentiment,share_positive,share_negative,duplicate_of,sha256,date_precision,country,"
+    "outlet_source",
     "terms.csv": "doc_id,term,count",
     "sentences.csv": "doc_id,sent_id,start,end,text,compound,pos,neu,neg",
     "matches.csv": "doc_id,sent_id,frame,marker,start,end,text",

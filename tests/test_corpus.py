@@ -1,4 +1,4 @@
-"""Corpus loading, validation and cleaning (analysis.read.corpus)."""
+"""Corpus loading, validation and cleaning (analysis.read.corpus, .directory, .clean)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from analysis.config import SEEDS_DIR
+from analysis.read.clean import clean_text, split_header
 from analysis.read.corpus import (
     CorpusError,
     DuplicateWarning,
-    clean_text,
+    duplicates_warning,
     load_corpus,
     read_corpus,
-    read_documents,
-    split_header,
 )
+from analysis.read.directory import read_documents
 
 
 def seed(name: str) -> str:
@@ -300,18 +300,21 @@ def test_table_registry_origin_outside_the_allowed_set(tmp_path):
         read_corpus(table, origins=("a",))
     assert str(info.value) == "\n".join(
         [
-            "2 problem(s) in the corpus:",
-            f"{table}: row 1 (id '000001'): column 'outlet': origin 'russian' of outlet 'TASS' "
-            "(from the outlet registry) is not allowed (allowed: a)",
+            "3 problem(s) in the corpus:",
+            f"{table}: 2 bad row(s) (bad_origin 1, unknown_outlet 1); --on-bad-row skip skips "
+            "them and lists every one in skipped.csv",
+            f"{table}: bad_origin in column 'outlet': 1 row(s):",
+            "  row 1: origin 'russian' of outlet 'TASS' (from the outlet registry) is not "
+            "allowed (allowed: a)",
             f"{table}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
             "(column 'outlet'); 1 unknown outlet(s):",
             "  'Alpha': 1 row(s): row 2",
-            "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.",
-            '  [outlets."Alpha"]',
-            '  origin = "a"        # one of a',
-            '  affiliation = "other"      # state | independent | other',
-            "  variants = []              # other spellings of the name",
-            "or give their origin in an origin column (--origin-col).",
+            "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+            "  [outlets.Alpha]",
+            '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+            '  affiliation = "other"   # check and cite a source',
+            '  domains = []   # its registered domains, e.g. "example.com"',
+            "or give their origin in an origin column (--origin-col, --origin-map).",
         ]
     )
     write(tmp_path, "t.csv", "text,date,outlet,origin\nOne.,2024-05-16,TASS,a\n")
@@ -422,9 +425,9 @@ def test_manifest_row_inside_a_symlinked_directory_is_rejected(tmp_path):
 def test_reading_with_several_processes_gives_the_same_documents_and_problems(
     tmp_path, monkeypatch
 ):
-    from analysis.read import corpus as corpus_module
+    from analysis.read import directory as directory_module
 
-    monkeypatch.setattr(corpus_module, "READ_CHUNK", 2)  # the five seeds make three tasks
+    monkeypatch.setattr(directory_module, "READ_CHUNK", 2)  # the five seeds make three tasks
     assert read_documents(SEEDS_DIR, jobs=2) == read_documents(SEEDS_DIR, jobs=1)
     bad = tmp_path / "bad"
     shutil.copytree(SEEDS_DIR, bad)
@@ -441,7 +444,7 @@ def test_reading_with_several_processes_gives_the_same_documents_and_problems(
 
 
 def test_corpus_files_lists_what_rglob_lists_in_path_order(tmp_path):
-    from analysis.read.corpus import corpus_files, relative_files
+    from analysis.read.directory import corpus_files, relative_files
 
     for rel in ["a-c.txt", "a/b.txt", "a/z/y.txt", "B.txt", ".hidden.txt", "x.TXT", "n.md"]:
         write(tmp_path, rel, " date 2024-05-16 (MENAFN) Text.")
@@ -479,11 +482,39 @@ def test_documents_carry_the_hash_of_the_bytes_read(tmp_path):
 
 
 def test_while_reading_runs_once_whatever_the_processes(monkeypatch):
-    from analysis.read import corpus as corpus_module
+    from analysis.read import directory as directory_module
 
-    monkeypatch.setattr(corpus_module, "READ_CHUNK", 2)  # the five seeds make three tasks
+    monkeypatch.setattr(directory_module, "READ_CHUNK", 2)  # the five seeds make three tasks
     calls = []
     for jobs in (1, 2):
         docs = read_documents(SEEDS_DIR, jobs=jobs, while_reading=lambda j=jobs: calls.append(j))
         assert len(docs) == 5
     assert calls == [1, 2]
+
+
+def test_the_duplicate_warning_is_a_count_five_pairs_and_where_to_see_them_all():
+    pairs = [(f"d{i}", "d0") for i in range(1, 8)]
+    assert str(duplicates_warning(pairs)) == (
+        "7 exact duplicate document(s) kept and flagged in duplicate_of: d1 = d0; d2 = d0; "
+        "d3 = d0; d4 = d0; d5 = d0; … and 2 more (the duplicate_of column of documents.csv)"
+    )
+    assert str(duplicates_warning(pairs[:2], 40)).endswith(
+        "d1 = d0; d2 = d0; … and 38 more (the duplicate_of column of documents.csv)"
+    )
+    assert str(duplicates_warning(pairs[:1])) == (
+        "1 exact duplicate document(s) kept and flagged in duplicate_of: d1 = d0"
+    )
+
+
+def test_many_files_with_one_problem_are_one_message(tmp_path):
+    for i in range(7):
+        write(tmp_path, f"{i}.txt", f"no header {i}")
+    write(tmp_path, "empty.txt", "")
+    with pytest.raises(CorpusError) as info:
+        read_documents(tmp_path)
+    first = ", ".join(str(tmp_path / f"{i}.txt") for i in range(5))
+    assert info.value.problems == [
+        f"7 files: no ' date YYYY-MM-DD ' header and no date in sources.csv; add the header or a "
+        f"'date' column (the first 5: {first}; … and 2 more)",
+        f"{tmp_path / 'empty.txt'}: empty file",
+    ]

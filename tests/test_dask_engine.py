@@ -20,7 +20,8 @@ import pytest
 
 from analysis.cli import main
 from analysis.config import SEEDS_DIR
-from analysis.read.corpus import CorpusError, DuplicateWarning, read_documents
+from analysis.read.corpus import CorpusError, DuplicateWarning
+from analysis.read.directory import read_documents
 from analysis.runner.dask_engine import (
     INSTALL_HINT,
     WORKER_TABLES,

@@ -10,7 +10,7 @@ from analysis.cli import main
 from analysis.config import SEEDS_DIR, resolve_jobs
 from analysis.document.lexicon import load_lexicon
 from analysis.document.process import DocResult
-from analysis.read.corpus import read_documents
+from analysis.read.directory import read_documents
 from analysis.runner import pipeline, pool
 from analysis.runner.batch import process_batch
 from analysis.runner.doc_cache import DocCache, text_key

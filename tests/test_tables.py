@@ -1,4 +1,4 @@
-"""Table corpora: CSV / JSONL / Parquet input (analysis.read.table)."""
+"""Table corpora: CSV / JSONL / Parquet input (analysis.read.table and its modules)."""
 
 from __future__ import annotations
 
@@ -14,25 +14,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.config import SEEDS_DIR
-from analysis.read.corpus import (
-    CorpusError,
-    DuplicateWarning,
-    load_corpus,
-    read_corpus,
-    read_documents,
-    split_header,
-)
-from analysis.read.table import (
-    SKIPPED_COLUMNS,
-    ColumnMapping,
-    TableCorpus,
-    iter_table_documents,
-    load_table,
-    parse_date,
-    read_table,
-    resolve_columns,
-    table_columns,
-)
+from analysis.read.clean import split_header
+from analysis.read.columns import ColumnMapping, resolve_columns, table_columns
+from analysis.read.corpus import CorpusError, DuplicateWarning, load_corpus, read_corpus
+from analysis.read.dates import parse_date
+from analysis.read.directory import read_documents
+from analysis.read.spill import TableCorpus
+from analysis.read.table import iter_table_documents, load_table, read_table
+from analysis.schema import SKIPPED_COLUMNS
 
 # A monitoring-tool export ("Source Name, Date, Original URL, Title, Content").
 EXPORT = [
@@ -107,7 +96,12 @@ def test_each_format_reads_the_same_documents(tmp_path, suffix):
         assert isinstance(docs, TableCorpus)
         assert docs.format == {".ndjson": "jsonl"}.get(suffix, suffix[1:])
         assert docs.columns == ColumnMapping(
-            text="Content", date="Date", outlet="Source Name", id="Original URL", title="Title"
+            text="Content",
+            date="Date",
+            outlet="Source Name",
+            id="Original URL",
+            title="Title",
+            url="Original URL",
         )
         assert docs.n_rows == 3 and len(docs) == 3
         assert summary(docs) == [(i, f"export{suffix}{f}", *rest) for i, f, *rest in EXPECTED]
@@ -145,6 +139,9 @@ def test_iter_and_load_table(tmp_path):
         "date",
         "duplicate_of",
         "sha256",
+        "date_precision",
+        "country",
+        "outlet_source",
         "text",
     ]
     assert list(df.title) == EXPECTED_TITLES
@@ -170,7 +167,7 @@ def test_chunked_reading_gives_the_same_result(tmp_path):
 
 
 def test_chunks_are_bounded(tmp_path):
-    from analysis.read.table import _chunks
+    from analysis.read.columns import iter_chunks
 
     rows = [{"text": f"t{i}", "date": "2024-01-01", "n": i} for i in range(5)]
     for suffix, writer in (
@@ -180,7 +177,7 @@ def test_chunks_are_bounded(tmp_path):
     ):
         path = writer(tmp_path / f"t{suffix}", rows)
         fmt = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}[suffix]
-        sizes = [len(c["text"]) for c in _chunks(path, fmt, ["text", "date"], 2)]
+        sizes = [len(c["text"]) for c in iter_chunks(path, fmt, ["text", "date"], 2)]
         assert sizes == [2, 2, 1]
 
 
@@ -223,7 +220,7 @@ def test_jsonl_first_line_without_a_date(tmp_path):
     path = write_jsonl(tmp_path / "t.jsonl", rows)
     with pytest.raises(CorpusError) as info:
         read_table(path)
-    assert str(info.value) == f"{path}: row 1 (id '000001'): column 'date': empty date"
+    assert str(info.value) == f"{path}: bad_date in column 'date': 1 row(s):\n  row 1: empty date"
     # with a date header in the text, the empty date falls back to it
     rows[0]["text"] = "date 2024-05-14\nOne."
     docs = read_table(write_jsonl(tmp_path / "t.jsonl", rows))
@@ -278,6 +275,7 @@ def test_resolve_columns_aliases_priority_and_explicit():
         origin="Origin",
         id="id",
         title="Headline",
+        url="URL",
     )
     assert resolve_columns(cols, id_col="url", text_col="Headline", title_col="Content") == (
         ColumnMapping(
@@ -287,6 +285,7 @@ def test_resolve_columns_aliases_priority_and_explicit():
             origin="Origin",
             id="URL",
             title="Content",
+            url="URL",
         )
     )
 
@@ -297,8 +296,9 @@ def test_resolve_columns_errors_name_the_problem():
     assert str(info.value) == (
         "2 problem(s) in the corpus:\n"
         "x.csv: --date-col 'day' is not a column of the table; columns are 'headline', 'when'\n"
-        "x.csv: no text column (looked for text, content, body, case-insensitively); "
-        "name it with --text-col; columns are 'headline', 'when'"
+        "x.csv: no text column (looked for text, content, body, article, article_text, "
+        "full_text, story, maintext, case-insensitively); name it with --text-col; columns are "
+        "'headline', 'when'"
     )
     with pytest.raises(CorpusError, match="columns 'Date', 'date' could all be the date column"):
         resolve_columns(["text", "Date", "date"])
@@ -337,12 +337,12 @@ def test_explicit_columns_on_a_table(tmp_path):
         (datetime(2023, 5, 4, 23, 0), "2023-05-04"),
         (date(2023, 5, 4), "2023-05-04"),
         ("2023-02-30", None),
-        ("04/05/2023", None),
+        ("04/05/2023", None),  # day/month order unknown
         ("2023-05-04T25:00:00Z", None),
         ("yesterday", None),
         ("", None),
         (None, None),
-        (20230504, None),
+        (20230504, "2023-05-04"),  # a typed integer is read as its digits
     ],
 )
 def test_parse_date(value, expected):
@@ -445,18 +445,23 @@ def test_unknown_outlets_reported_together_with_counts(tmp_path):
     with pytest.raises(CorpusError) as info:
         read_table(path)
     # 'My Blog' and 'my blog' are one outlet: the registry would match either spelling
-    assert str(info.value) == (
+    assert str(info.value).splitlines() == [
         f"{path}: 3 row(s) have an outlet that is not in the outlet registry and no origin "
-        "(column 'source'); 2 unknown outlet(s):\n"
-        "  'My Blog': 2 row(s): rows 1 (id 'a'), 4 (id 'd'); also written 'my blog'\n"
-        "  'Local Paper': 1 row(s): row 3 (id 'c')\n"
-        "Add them to a TOML file and pass it with --outlets FILE.toml, e.g.\n"
-        '  [outlets."My Blog"]\n'
-        '  origin = "russian"        # one of russian, chinese, third-party\n'
-        '  affiliation = "other"      # state | independent | other\n'
-        "  variants = []              # other spellings of the name\n"
-        "or give their origin in an origin column (--origin-col)."
-    )
+        "(column 'source'); 2 unknown outlet(s):",
+        "  'My Blog': 2 row(s): rows 1 (id 'a'), 4 (id 'd'); also written 'my blog'",
+        "  'Local Paper': 1 row(s): row 3 (id 'c')",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+        '  [outlets."My Blog"]',
+        '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = []   # its registered domains, e.g. "example.com"',
+        "",
+        '  [outlets."Local Paper"]',
+        '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = []   # its registered domains, e.g. "example.com"',
+        "or give their origin in an origin column (--origin-col, --origin-map).",
+    ]
 
 
 def test_unknown_outlet_counts_rank_by_rows(tmp_path):
@@ -513,7 +518,7 @@ def test_unknown_outlets_grouped_like_registry_lookups(tmp_path):
 BAD_ROWS = [
     {"id": "ok1", "source": "TASS", "date": "2024-01-01", "text": "Fine."},
     {"id": "e1", "source": "TASS", "date": "2024-01-01", "text": "   "},
-    {"id": "d1", "source": "TASS", "date": "01/02/2024", "text": "Bad date."},
+    {"id": "d1", "source": "TASS", "date": "someday", "text": "Bad date."},
     {"id": "d2", "source": "TASS", "date": "", "text": "No date."},
     {"id": "u1", "source": "Nobody", "date": "2024-01-01", "text": "Unknown."},
     {"id": "ok1", "source": "TASS", "date": "2024-01-01", "text": "Same id."},
@@ -524,52 +529,64 @@ BAD_ROWS = [
 ]
 
 
-def test_bad_rows_are_an_error_naming_row_id_and_column(tmp_path):
+def test_bad_rows_are_reported_by_reason_naming_rows_ids_and_columns(tmp_path):
     path = write_csv(tmp_path / "bad.csv", BAD_ROWS)
     with pytest.raises(CorpusError) as info:
         read_table(path)
     message = str(info.value)
-    assert message.splitlines()[:9] == [
-        "8 problem(s) in the corpus:",
-        f"{path}: row 2 (id 'e1'): column 'text': empty text",
-        f"{path}: row 3 (id 'd1'): column 'date': unparsable date '01/02/2024' (expected an "
-        "ISO date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)",
-        f"{path}: row 4 (id 'd2'): column 'date': empty date",
-        f"{path}: row 6 (id 'ok1'): column 'id': duplicate id (same as row 1)",
-        f"{path}: row 7 (id ''): column 'id': empty id",
-        f"{path}: row 8 (id 'o1'): column 'text': no text left",
-        f"{path}: row 9 (id 'n1'): column 'source': no outlet and no known dateline in the "
-        "text to infer it from",
+    assert message.splitlines()[:17] == [
+        "7 problem(s) in the corpus:",
+        f"{path}: 8 bad row(s) (bad_date 2, duplicate_id 1, empty_id 1, empty_text 2, "
+        "no_outlet 1, unknown_outlet 1); --on-bad-row skip skips them and lists every one in "
+        "skipped.csv",
+        f"{path}: bad_date in column 'date': 2 row(s):",
+        "  row 3 (id 'd1'): unparsable date 'someday' (not a date in a known form)",
+        "  row 4 (id 'd2'): empty date",
+        f"{path}: empty_text in column 'text': 2 row(s):",
+        "  row 2 (id 'e1'): empty text",
+        "  row 8 (id 'o1'): no text left",
+        f"{path}: duplicate_id in column 'id': 1 row(s):",
+        "  row 6 (id 'ok1'): duplicate id (same as row 1)",
+        f"{path}: empty_id in column 'id': 1 row(s):",
+        "  row 7 (id ''): empty id",
+        f"{path}: no_outlet in column 'source': 1 row(s):",
+        "  row 9 (id 'n1'): no outlet and no known dateline in the text to infer it from",
         f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
         "(column 'source'); 1 unknown outlet(s):",
+        "  'Nobody': 1 row(s): row 5 (id 'u1')",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
     ]
-    assert message.splitlines()[9] == "  'Nobody': 1 row(s): row 5 (id 'u1')"
     # ids seen in earlier chunks are duplicates too: the same message with 2-row chunks
     with pytest.raises(CorpusError) as small_chunks:
         read_table(path, chunksize=2)
     assert str(small_chunks.value) == message
 
 
-def test_many_bad_rows_are_listed_up_to_50_then_counted(tmp_path):
-    rows = [{"source": "TASS", "date": "01/02/2024", "text": "x"} for _ in range(52)]
+def test_many_bad_rows_are_counted_with_the_first_five_per_reason(tmp_path):
+    rows = [{"source": "TASS", "date": "31/31/2024", "text": "x"} for _ in range(52)]
     rows += [{"source": "TASS", "date": "", "text": ""}, {"source": "?", "date": "", "text": "y"}]
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(CorpusError) as info:
         read_table(path, chunksize=7)
-    lines = str(info.value).splitlines()
-    assert lines[0] == "52 problem(s) in the corpus:"
-    assert lines[50] == (
-        f"{path}: row 50 (id '000050'): column 'date': unparsable date '01/02/2024' (expected an "
-        "ISO date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)"
-    )
-    # rows 51-54 are not listed one by one; row 54's unknown outlet is in the outlet message
-    assert lines[51:53] == [
-        f"{path}: … and 4 more bad row(s) not shown (problems by reason: {{'bad_date': 54, "
-        "'empty_text': 1}); use --on-bad-row skip to skip them and list every one in skipped.csv",
+    impossible = "unparsable date '31/31/2024' (impossible date: no month)"
+    assert str(info.value).splitlines() == [
+        "4 problem(s) in the corpus:",
+        f"{path}: 54 bad row(s) (bad_date 54, empty_text 1, unknown_outlet 1); --on-bad-row "
+        "skip skips them and lists every one in skipped.csv",
+        f"{path}: bad_date in column 'date': 54 row(s), the first 5:",
+        *(f"  row {i}: {impossible}" for i in range(1, 6)),
+        f"{path}: empty_text in column 'text': 1 row(s):",
+        "  row 53: empty text",
         f"{path}: 1 row(s) have an outlet that is not in the outlet registry and no origin "
         "(column 'source'); 1 unknown outlet(s):",
+        "  '?': 1 row(s): row 54",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+        '  [outlets."?"]',
+        '  country = "??"   # no domain given: its ISO 3166-1 alpha-2 code',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = []   # its registered domains, e.g. "example.com"',
+        "or give their origin in an origin column (--origin-col, --origin-map).",
     ]
-    assert lines[53] == "  '?': 1 row(s): row 54"
 
 
 def test_skip_records_every_skipped_row(tmp_path):
@@ -601,6 +618,7 @@ def test_skip_records_every_skipped_row(tmp_path):
             "id": "id",
             "title": None,
             "file": None,
+            "url": None,
         },
         "on_bad_row": "skip",
         "include_title": False,
@@ -631,10 +649,10 @@ def test_row_with_several_problems_is_skipped_once(tmp_path):
             "000001",
             "text",
             "empty_text",
-            "column 'text': empty text; column 'date': unparsable date 'never' (expected an ISO "
-            "date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z); column 'origin': origin "
-            "'martian' is not allowed (allowed: russian, chinese, third-party); column '': no "
-            "outlet column (--outlet-col) and no known dateline in the text to infer it from",
+            "column 'text': empty text; column 'date': unparsable date 'never' (not a date in a "
+            "known form); column 'origin': origin 'martian' is not allowed (allowed: russian, "
+            "chinese, third-party); column '': no outlet column (--outlet-col) and no known "
+            "dateline in the text to infer it from",
         ]
     ]
 
@@ -702,16 +720,17 @@ def test_duplicates_flagged_and_warned(tmp_path):
     assert [(d.doc_id, d.duplicate_of) for d in docs] == [("a", ""), ("b", "a"), ("c", "")]
 
 
-def test_many_duplicates_counted_and_the_first_50_named(tmp_path):
+def test_many_duplicates_counted_and_the_first_five_named(tmp_path):
     same = {"source": "TASS", "date": "2024-01-01", "text": "Same."}
     rows = [{"id": f"d{i:02d}", **same} for i in range(53, -1, -1)]  # table order: d53 … d00
     rows.append({"id": "e", "source": "TASS", "date": "2024-01-01", "text": "Other."})
     with pytest.warns(DuplicateWarning) as record:
         docs = read_table(write_csv(tmp_path / "t.csv", rows), chunksize=10)
     (w,) = record
-    named = "; ".join(f"d{i:02d} = d00" for i in range(1, 51))
+    named = "; ".join(f"d{i:02d} = d00" for i in range(1, 6))
     assert str(w.message) == (
-        f"53 exact duplicate document(s) kept and flagged in duplicate_of: {named}; … (3 more)"
+        f"53 exact duplicate document(s) kept and flagged in duplicate_of: {named}; … and 48 "
+        "more (the duplicate_of column of documents.csv)"
     )
     assert [d.doc_id for d in docs][:2] == ["d00", "d01"]
     assert [d.duplicate_of for d in docs] == ["", *["d00"] * 53, ""]
@@ -721,8 +740,21 @@ def test_many_duplicates_counted_and_the_first_50_named(tmp_path):
 def test_table_options_rejected_for_a_directory():
     with pytest.raises(CorpusError, match="--text-col, --on-bad-row skip appl"):
         read_corpus(SEEDS_DIR, text_col="body", on_bad_row="skip")
+    with pytest.raises(CorpusError, match=": --dayfirst, --date-format appl"):
+        read_corpus(SEEDS_DIR, date_order="dayfirst", date_format="%Y")
     with pytest.raises(TypeError, match="unexpected keyword"):
         read_corpus(SEEDS_DIR, txt_col="body")
+
+
+def test_an_origin_map_applies_to_a_directory_s_registry_outlets(tmp_path):
+    (tmp_path / "a.txt").write_text(" date 2024-05-14 (MENAFN) One.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2024-05-14 MOSCOW. /TASS/. Two.", encoding="utf-8")
+    docs = read_corpus(tmp_path, origin_map="JO=russian")
+    assert [(d.outlet, d.origin, d.country, d.outlet_source) for d in docs] == [
+        ("MENAFN", "russian", "JO", "dateline"),
+        ("TASS", "russian", "RU", "dateline"),
+    ]
+    assert [d.origin for d in read_corpus(tmp_path)] == ["third-party", "russian"]
 
 
 def test_read_documents_points_table_files_to_read_corpus(tmp_path):
@@ -811,7 +843,7 @@ def test_cli_skip_writes_skipped_csv(tmp_path):
         "row,doc_id,column,reason,detail\n"
         "1,004_08d902e5f25b5a72,text,empty_text,column 'text': empty text\n"
         "2,003_8c3567b68f9a1b61,date,bad_date,column 'date': unparsable date 'someday' "
-        "(expected an ISO date YYYY-MM-DD or date-time such as 2023-05-04T12:30:00Z)\n"
+        "(not a date in a known form)\n"
     )
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["table"]["skipped_by_reason"] == {"bad_date": 1, "empty_text": 1}
@@ -840,3 +872,376 @@ def test_with_a_file_column_every_table_is_byte_identical_to_the_directory(tmp_p
         assert (tmp_path / "dir" / name).read_bytes() == (tmp_path / "tab" / name).read_bytes()
     prov = json.loads((tmp_path / "tab" / "provenance.json").read_text())
     assert prov["table"]["columns"]["file"] == "file"
+
+
+# ---------------------------------------------------------------- column names (issue 17)
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("text", "Article"),
+        ("text", "article_text"),
+        ("text", "Full Text"),
+        ("text", "story"),
+        ("text", "MainText"),
+        ("date", "date_published"),
+        ("date", "Published Date"),
+        ("date", "publication-date"),
+        ("date", "published_at"),
+        ("date", "DateTime"),
+        ("date", "created_at"),
+        ("outlet", "Publication"),
+        ("outlet", "publisher"),
+        ("outlet", "site"),
+        ("outlet", "domain"),
+        ("outlet", "media"),
+        ("outlet", "Newspaper"),
+        ("id", "link"),
+        ("id", "GUID"),
+        ("id", "article_id"),
+        ("title", "Heading"),
+    ],
+)
+def test_more_column_names_are_recognised(role, name):
+    base = {"text": "body", "date": "day", "outlet": "who", "id": "key", "title": "head"}
+    columns = [name if r == role else c for r, c in base.items()]
+    explicit = {f"{r}_col": c for r, c in base.items() if r != role}
+    mapping = resolve_columns(columns, **explicit)
+    assert getattr(mapping, role) == name
+
+
+def test_blank_and_unnamed_columns_are_ignored(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(",Unnamed: 5,source,date,text\n0,x,TASS,2024-01-01,One.\n", encoding="utf-8")
+    assert table_columns(path) == ["Unnamed: 0", "Unnamed: 5", "source", "date", "text"]
+    (doc,) = read_table(path)
+    assert (doc.doc_id, doc.outlet, doc.text) == ("000001", "TASS", "One.")
+    with pytest.raises(CorpusError) as info:
+        resolve_columns(["", "Unnamed: 0", "when"], where="x.csv")
+    assert str(info.value).endswith("columns are 'when'")
+    assert resolve_columns(["Unnamed: 0", "text", "date"], id_col="Unnamed: 0").id == "Unnamed: 0"
+
+
+def test_ambiguous_new_names_stay_an_error():
+    with pytest.raises(CorpusError, match="columns 'Story', 'story' could all be the text column"):
+        resolve_columns(["Story", "story", "date"])
+
+
+def test_one_column_in_two_roles_with_an_origin_map(tmp_path):
+    """The UN General Debate layout: id,country,year,session,text."""
+    rows = [
+        {"id": "RUS_26_1971", "country": "RUS", "year": "1971", "session": "26", "text": "A."},
+        {"id": "CHN_26_1971", "country": "CHN", "year": "1971", "session": "26", "text": "B."},
+        {"id": "USA_26_1971", "country": "USA", "year": "1971", "session": "26", "text": "C."},
+    ]
+    path = write_csv(tmp_path / "ungd.csv", rows)
+    docs = read_table(
+        path,
+        date_col="year",
+        outlet_col="country",
+        origin_col="country",
+        origin_map="RUS=russian,CHN=chinese,*=third-party",
+    )
+    assert [
+        (d.doc_id, d.outlet, d.origin, d.country, d.outlet_source, d.date, d.date_precision)
+        for d in docs
+    ] == [
+        ("CHN_26_1971", "CHN", "chinese", "CHN", "column", "1971-01-01", "year"),
+        ("RUS_26_1971", "RUS", "russian", "RUS", "column", "1971-01-01", "year"),
+        ("USA_26_1971", "USA", "third-party", "USA", "column", "1971-01-01", "year"),
+    ]
+    assert docs.columns.outlet == docs.columns.origin == "country"
+    assert docs.provenance()["origin_map"] == {
+        "RUS": "russian",
+        "CHN": "chinese",
+        "*": "third-party",
+    }
+    # without '*', an unmapped value is not an origin
+    with pytest.raises(CorpusError, match=r"row 3 \(id 'USA_26_1971'\): origin 'USA' is not"):
+        read_table(
+            path,
+            date_col="year",
+            outlet_col="country",
+            origin_col="country",
+            origin_map="RUS=russian,CHN=chinese",
+        )
+
+
+# ---------------------------------------------------------------- resolution order
+
+
+RESOLUTION = [
+    # origin column first, whatever the name
+    {
+        "id": "1",
+        "source": "TASS",
+        "date": "2024-01-01",
+        "origin": "chinese",
+        "url": "",
+        "text": "a",
+    },
+    # a known name; the URL of another outlet does not change it
+    {
+        "id": "2",
+        "source": "XINHUA English",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "https://www.rt.com/1",
+        "text": "b",
+    },
+    # a domain given as the name
+    {
+        "id": "3",
+        "source": "www.msnbc.com",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "",
+        "text": "c",
+    },
+    # an unknown name, a known URL domain
+    {
+        "id": "4",
+        "source": "Foo Wire",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "https://www.globaltimes.cn/p/1",
+        "text": "d",
+    },
+    # no name, a known URL domain (before the dateline)
+    {
+        "id": "5",
+        "source": "",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "https://meduza.io/en/1",
+        "text": "/TASS/ e",
+    },
+    # no name, no URL: the dateline
+    {
+        "id": "6",
+        "source": "",
+        "date": "2024-01-01",
+        "origin": "",
+        "url": "",
+        "text": "MOSCOW, May 4. /TASS/. f",
+    },
+    # an unknown name with an origin
+    {
+        "id": "7",
+        "source": "My Blog",
+        "date": "2024-01-01",
+        "origin": "third-party",
+        "url": "",
+        "text": "g",
+    },
+]
+
+
+def test_outlets_are_resolved_in_order_and_say_how(tmp_path):
+    docs = read_table(write_csv(tmp_path / "t.csv", RESOLUTION))
+    assert [(d.outlet, d.origin, d.affiliation, d.country, d.outlet_source) for d in docs] == [
+        ("TASS", "chinese", "state", "RU", "column"),
+        ("Xinhua", "chinese", "state", "CN", "name"),
+        ("MSNBC", "third-party", "independent", "US", "domain"),
+        ("Global Times", "chinese", "state", "CN", "domain"),
+        ("Meduza", "russian", "independent", "RU", "domain"),
+        ("TASS", "russian", "state", "RU", "dateline"),
+        ("My Blog", "third-party", "", "", "column"),
+    ]
+    assert docs[4].text == "e"  # Meduza by its domain, although its text has a TASS dateline
+
+
+def test_the_id_column_is_the_url_when_there_is_no_url_column(tmp_path):
+    rows = [
+        {"link": "https://www.ukrinform.net/rubric/1.html", "date": "2022-02-28", "text": "a"},
+        {"link": "https://unknown.example.org/1", "date": "2022-02-28", "text": "b"},
+    ]
+    docs = read_table(write_csv(tmp_path / "t.csv", rows), on_bad_row="skip")
+    assert docs.columns.id == docs.columns.url == "link"
+    assert [(d.outlet, d.country, d.outlet_source) for d in docs] == [("Ukrinform", "UA", "domain")]
+    assert list(docs.skipped.reason) == ["no_outlet"]
+
+
+def test_an_unknown_outlet_is_reported_with_what_its_domain_suggests(tmp_path):
+    rows = [
+        {
+            "source": "Ria Vesti",
+            "date": "2022-02-28",
+            "url": "https://vesti-ria.ru/a/1",
+            "text": "a",
+        },
+        {
+            "source": "Ria Vesti",
+            "date": "2022-02-28",
+            "url": "https://vesti-ria.ru/a/2",
+            "text": "b",
+        },
+        {"source": "TASS", "date": "2022-02-28", "url": "https://tass.com/1", "text": "c"},
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    with pytest.raises(CorpusError) as info:
+        read_table(path)
+    assert str(info.value).splitlines() == [
+        f"{path}: 2 row(s) have an outlet that is not in the outlet registry and no origin "
+        "(column 'source'); 1 unknown outlet(s):",
+        "  'Ria Vesti': 2 row(s): rows 1 (id 'https://vesti-ria.ru/a/1'), 2 (id "
+        "'https://vesti-ria.ru/a/2'); domain vesti-ria.ru",
+        "To add them, check and paste into a TOML file passed with --outlets FILE.toml:",
+        '  [outlets."Ria Vesti"]',
+        '  country = "RU"   # from the domain vesti-ria.ru',
+        '  affiliation = "other"   # check and cite a source',
+        '  domains = ["vesti-ria.ru"]',
+        "or give their origin in an origin column (--origin-col, --origin-map).",
+    ]
+    # the suggestion is only text: nothing was guessed
+    docs = read_table(path, on_bad_row="skip")
+    assert [d.outlet for d in docs] == ["TASS"]
+
+
+# ---------------------------------------------------------------- origin maps
+
+
+def test_origin_map_pairs_file_and_registry_countries(tmp_path):
+    from analysis.read.resolve import parse_origin_map
+
+    assert parse_origin_map("RUS=russian, CHN = chinese,*=third-party") == {
+        "RUS": "russian",
+        "CHN": "chinese",
+        "*": "third-party",
+    }
+    toml = tmp_path / "map.toml"
+    toml.write_text('[origins]\nUA = "ukrainian"\n"*" = "other"\n', encoding="utf-8")
+    assert parse_origin_map(str(toml)) == {"UA": "ukrainian", "*": "other"}
+    with pytest.raises(CorpusError, match="'RUS' is not KEY=ORIGIN"):
+        parse_origin_map("RUS,CHN=chinese")
+    rows = [
+        {"source": "Ukrinform", "origin": "", "date": "2022-02-28", "text": "a"},
+        {"source": "TASS", "origin": "", "date": "2022-02-28", "text": "b"},
+        {"source": "BBC", "origin": "", "date": "2022-02-28", "text": "c"},
+        {"source": "My Blog", "origin": "ua", "date": "2022-02-28", "text": "d"},
+        {"source": "My Site", "origin": "russian", "date": "2022-02-28", "text": "e"},
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    origins = ("russian", "ukrainian", "other")
+    docs = read_table(path, origins=origins, origin_map=toml)
+    assert [(d.outlet, d.origin, d.country, d.outlet_source) for d in docs] == [
+        ("Ukrinform", "ukrainian", "UA", "name"),  # the registry's countries are mapped
+        ("TASS", "russian", "RU", "name"),  # RU keeps the registry's origin
+        ("BBC", "other", "GB", "name"),  # '*': every other country
+        ("My Blog", "ukrainian", "ua", "column"),  # a value, case-insensitively
+        ("My Site", "russian", "", "column"),  # an allowed origin is kept, not '*'
+    ]
+    with pytest.raises(CorpusError, match=r"--origin-map gives origins that are not allowed "):
+        read_table(path, origin_map="UA=ukrainian")
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_include_title_keeps_a_row_with_a_title_and_no_text(tmp_path):
+    rows = [
+        {"source": "TASS", "date": "2024-01-01", "title": "Only  a title", "text": ""},
+        {"source": "TASS", "date": "2024-01-02", "title": "", "text": ""},
+        {"source": "TASS", "date": "2024-01-03", "title": "Both", "text": "Body."},
+    ]
+    path = write_csv(tmp_path / "t.csv", rows)
+    docs = read_table(path, include_title=True, on_bad_row="skip")
+    assert [d.text for d in docs] == ["Only a title", "Both\n\nBody."]
+    assert docs.skipped[["row", "reason"]].values.tolist() == [[2, "empty_text"]]
+    docs = read_table(path, on_bad_row="skip")  # without it, the title is no text
+    assert [d.text for d in docs] == ["Body."]
+
+
+# ---------------------------------------------------------------- exports as they come
+
+
+def test_a_war_news_export_with_us_dates_and_domains_reads_without_options(tmp_path):
+    rows = [
+        {
+            "date": "02/24/2022",
+            "source": "www.msnbc.com",
+            "title": "T1",
+            "text": "One.",
+            "url": "https://x.example/1",
+        },
+        {
+            "date": "02/28/2022",
+            "source": "ukrinform.net",
+            "title": "T2",
+            "text": "Two.",
+            "url": "https://x.example/2",
+        },
+        {
+            "date": "03/01/2022",
+            "source": "edition.cnn.com",
+            "title": "T3",
+            "text": "3.",
+            "url": "https://x.example/3",
+        },
+        {
+            "date": "03/02/2022",
+            "source": "tass.com",
+            "title": "T4",
+            "text": "Four.",
+            "url": "https://x.example/4",
+        },
+    ]
+    docs = read_table(write_csv(tmp_path / "war.csv", rows))
+    assert [(d.date, d.outlet, d.origin, d.outlet_source) for d in docs] == [
+        ("2022-02-24", "MSNBC", "third-party", "domain"),
+        ("2022-02-28", "Ukrinform", "third-party", "domain"),
+        ("2022-03-01", "CNN", "third-party", "domain"),
+        ("2022-03-02", "TASS", "russian", "domain"),
+    ]
+
+
+def test_a_state_media_export_with_labelled_dates_reads_without_options(tmp_path):
+    rows = [
+        {"publish_date": "Updated: 2022-03-07 17:49", "outlet": "GlobalTimes", "article": "A."},
+        {"publish_date": "11:20, 28-Jul-2022", "outlet": "Chinadaily", "article": "B."},
+        {
+            "publish_date": "Published: Aug 01, 2022 08:36 PM Updated: Aug 02, 2022 10:25 PM",
+            "outlet": "BBC",
+            "article": "C.",
+        },
+    ]
+    docs = read_table(write_csv(tmp_path / "state.csv", rows))
+    assert [(d.date, d.outlet, d.origin, d.country) for d in docs] == [
+        ("2022-03-07", "Global Times", "chinese", "CN"),
+        ("2022-07-28", "China Daily", "chinese", "CN"),
+        ("2022-08-01", "BBC", "third-party", "GB"),
+    ]
+
+
+def test_a_hackathon_export_reads_without_options(tmp_path):
+    rows = [
+        ("China Daily - US Edition", "Aug 01, 2022", "https://www.chinadaily.com.cn/a/1"),
+        (
+            "Global Times (China)",
+            "Published: Aug 01, 2022 08:36 PM Updated: Aug 01, 2022 10:25 PM",
+            "https://www.globaltimes.cn/page/1.shtml",
+        ),
+        ("XINHUA English", "11:20, 28-Jul-2022", "http://www.xinhuanet.com/english/1"),
+        ("CGTN America", "Updated: 2022-03-07 17:49", "https://america.cgtn.com/1"),
+        (
+            "The Associated Press State & Local Wire",
+            "May 15, 2024 10:45 PM ET",
+            "https://apnews.com/1",
+        ),
+        ("USA Today Online", "Thu, 04 May 2023 12:30:00 GMT", "https://eu.usatoday.com/1"),
+    ]
+    export = [
+        {"Source Name": s, "Date": d, "Original URL": u, "Title": f"T{i}", "Content": f"Text {i}."}
+        for i, (s, d, u) in enumerate(rows)
+    ]
+    docs = read_table(write_csv(tmp_path / "hack.csv", export))
+    assert sorted((d.outlet, d.origin, d.date) for d in docs) == [
+        ("AP", "third-party", "2024-05-16"),
+        ("CGTN", "chinese", "2022-03-07"),
+        ("China Daily", "chinese", "2022-08-01"),
+        ("Global Times", "chinese", "2022-08-01"),
+        ("USA Today", "third-party", "2023-05-04"),
+        ("Xinhua", "chinese", "2022-07-28"),
+    ]
+    assert {d.outlet_source for d in docs} == {"name"}

@@ -8,7 +8,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis.document.nlp import parse_many
 from analysis.document.vader import FastAnalyzer
-from analysis.read.corpus import read_documents
+from analysis.read.directory import read_documents
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

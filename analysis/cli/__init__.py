@@ -1,6 +1,6 @@
-"""Command line: ``framing analyze``, ``framing audit`` and ``framing figures`` (also
-``python -m analysis``). Argument parsing only: each command module turns its options into
-a call of the library."""
+"""Command line: ``framing analyze``, ``framing inspect``, ``framing audit`` and
+``framing figures`` (also ``python -m analysis``). Argument parsing only: each command module
+turns its options into a call of the library."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 
-from analysis.cli import analyze, audit, figures
+from analysis.cli import analyze, audit, figures, inspect
 
 __all__ = ["Terminated", "build_parser", "main"]
 
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"framing {version('framing')}")
     sub = parser.add_subparsers(dest="command", required=True)
     analyze.add_parser(sub)
+    inspect.add_parser(sub)
     audit.add_parser(sub)
     figures.add_parser(sub)
     return parser

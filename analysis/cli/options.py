@@ -77,13 +77,22 @@ def partition_size_type(value: str) -> int:
 
 
 def add_corpus_options(p: argparse.ArgumentParser) -> None:
-    """Add the options that say how to read CORPUS (shared by ``analyze`` and ``audit``).
+    """Add the options that say how to read CORPUS (shared by ``analyze``, ``audit`` and
+    ``inspect``).
 
-    ``--outlets``, ``--origins`` and the table options ``--text-col`` … ``--file-col``,
-    ``--on-bad-row`` and ``--include-title``; :func:`corpus_options` turns them into keyword
-    arguments of :func:`analysis.read.corpus.read_corpus`.
+    ``--outlets``, ``--origins``, ``--origin-map`` and the table options ``--text-col`` …
+    ``--url-col``, ``--on-bad-row``, ``--include-title``, ``--dayfirst``/``--monthfirst``
+    and ``--date-format``; :func:`corpus_options` turns them into keyword arguments of
+    :func:`analysis.read.corpus.read_corpus`.
     """
     p.add_argument("--outlets", type=Path, help="TOML file extending the outlet registry")
+    p.add_argument(
+        "--origin-map",
+        metavar="PAIRS|FILE",
+        help="origins by value of the origin column and by the registry's country codes, e.g. "
+        "RUS=russian,CHN=chinese,*=third-party (* = every other value), or a TOML file of such "
+        "pairs; a value that already is an allowed origin is kept",
+    )
     for role in INPUT_ROLES:
         names = ", ".join(COLUMN_ALIASES[role])
         p.add_argument(
@@ -103,7 +112,24 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--include-title",
         action="store_true",
-        help="table input: analyse the title followed by the text",
+        help="table input: analyse the title followed by the text (a row is empty only when "
+        "both are)",
+    )
+    order = p.add_mutually_exclusive_group()
+    for flag, what in (("dayfirst", "28/02/2022"), ("monthfirst", "02/28/2022")):
+        order.add_argument(
+            f"--{flag}",
+            dest="date_order",
+            action="store_const",
+            const=flag,
+            help=f"table input: numeric dates are {flag.replace('first', '-first')} ({what}); "
+            "default: decided from the date column (a day over 12 tells the order)",
+        )
+    p.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="table input: read every date with this strptime format (e.g. '%%d.%%m.%%Y'), "
+        "instead of the automatic rules",
     )
     p.add_argument(
         "--origins",
@@ -119,12 +145,19 @@ def corpus_options(args: argparse.Namespace) -> dict:
     return {
         "origins": args.origins,
         "outlets": args.outlets,
+        "origin_map": args.origin_map,
         "on_bad_row": args.on_bad_row,
         "include_title": args.include_title,
+        "date_order": args.date_order,
+        "date_format": args.date_format,
         **{f"{r}_col": getattr(args, f"{r}_col") for r in INPUT_ROLES},
     }
 
 
 def input_paths(args: argparse.Namespace) -> dict[str, Path | None]:
     """The input paths of a run by role, which no output may overwrite or contain."""
-    return {"corpus": args.corpus, "lexicon": args.lexicon, "outlet registry": args.outlets}
+    paths = {"corpus": args.corpus, "lexicon": args.lexicon, "outlet registry": args.outlets}
+    origin_map = getattr(args, "origin_map", None)
+    if origin_map and Path(origin_map).is_file():
+        paths["origin map"] = Path(origin_map)
+    return paths

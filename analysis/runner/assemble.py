@@ -256,7 +256,7 @@ def assemble_batches(
                 raise ValueError("assemble_batches: more results than documents")
             doc_ids.append(d.doc_id)
             meta = (d.doc_id, d.file, d.outlet, d.origin, d.affiliation, d.title, d.date)
-            tail = (d.duplicate_of, d.sha256)
+            tail = (d.duplicate_of, d.sha256, d.date_precision, d.country, d.outlet_source)
             for c, v in zip(TABLE_COLUMNS["documents"], (*meta, *stat, *tail), strict=True):
                 D[c].append(v)
     if next(docs, None) is not None:

@@ -194,18 +194,18 @@ def process_partition(
         cache_dir: Per-document cache directory as the worker sees it
             (:mod:`analysis.runner.doc_cache`; safe to share between workers); ``None``: no cache.
         origins: Allowed origins (checked for origins taken from the outlet registry, as
-            :func:`analysis.read.corpus.read_document` does); ``None``: not checked.
+            :func:`analysis.read.directory.read_document` does); ``None``: not checked.
 
     Returns:
         ``(documents, results, problems)``: documents (``text`` emptied, it stays on the
         worker) and their :class:`~analysis.runner.pipeline.DocResult` in order; or, when any file
         of the partition is invalid, no documents and the problems, worded as
-        :func:`analysis.read.corpus.read_documents` words them.
+        :func:`analysis.read.directory.read_documents` words them.
 
     Raises:
         EngineError: This worker cannot see the corpus directory.
     """
-    from analysis.read import corpus
+    from analysis.read.directory import read_document
     from analysis.runner.batch import process_batch
 
     base = Path(root)
@@ -220,7 +220,7 @@ def process_partition(
     for rel, row in items:
         path = base / rel
         before = len(problems)
-        doc = corpus.read_document(path, rel, row, registry, problems, origins)
+        doc = read_document(path, rel, row, registry, problems, origins)
         shown = str(Path(display_root) / rel)
         for i in range(before, len(problems)):
             problems[i] = problems[i].replace(str(path), shown, 1)
@@ -282,6 +282,7 @@ def prepare_corpus(
     """
     from analysis.document.lexicon import Lexicon, load_lexicon
     from analysis.read import corpus as corpus_mod
+    from analysis.read.directory import plan_files
     from analysis.read.outlets import load_outlets
 
     size = partition_size
@@ -293,7 +294,7 @@ def prepare_corpus(
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
     registry = load_outlets(outlets)
     problems: list[str] = []
-    items = corpus_mod.plan_files(root, origins, problems)
+    items = plan_files(root, origins, problems)
     return root, lex, registry, items, problems
 
 
@@ -322,7 +323,7 @@ def analyze_corpus(
 
     The client validates the manifest and lists the files; workers read, validate, clean and
     process partitions of ``partition_size`` files. All problems of all files are collected
-    and raised together (as :func:`analysis.read.corpus.read_documents` does) before any table
+    and raised together (as :func:`analysis.read.directory.read_documents` does) before any table
     exists; exact duplicates are flagged on the client (with the same warning).
 
     Args:

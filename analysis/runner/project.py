@@ -39,10 +39,14 @@ class RunOptions:
     outlet_col: str | None = None
     origin_col: str | None = None
     id_col: str | None = None
+    url_col: str | None = None
     title_col: str | None = None
     file_col: str | None = None
     on_bad_row: Literal["error", "skip"] = "error"
     include_title: bool = False
+    date_order: Literal["dayfirst", "monthfirst"] | None = None
+    date_format: str | None = None
+    origin_map: str | None = None
     origins: Sequence[str] = DEFAULT_ORIGINS
     period: Literal["year", "quarter", "month"] = "year"
     min_count: int = 0
@@ -62,14 +66,20 @@ class RunOptions:
         return {
             "origins": self.origins,
             "outlets": self.outlets,
+            "origin_map": self.origin_map,
             "on_bad_row": self.on_bad_row,
             "include_title": self.include_title,
+            "date_order": self.date_order,
+            "date_format": self.date_format,
             **{f"{r}_col": getattr(self, f"{r}_col") for r in INPUT_ROLES},
         }
 
     def input_paths(self) -> dict[str, Path | None]:
         """The input paths by role, which no output may overwrite or contain."""
-        return {"corpus": self.corpus, "lexicon": self.lexicon, "outlet registry": self.outlets}
+        paths = {"corpus": self.corpus, "lexicon": self.lexicon, "outlet registry": self.outlets}
+        if self.origin_map and Path(self.origin_map).is_file():
+            paths["origin map"] = Path(self.origin_map)
+        return paths
 
     def doc_cache(self) -> Path | None:
         """The per-document cache directory, or ``None`` with ``no_cache``."""
@@ -119,6 +129,7 @@ def run(options: RunOptions) -> RunSummary:
 
 
 def _run_dask(options: RunOptions, lexicon) -> RunSummary:
+    from analysis.read.corpus import CorpusError
     from analysis.runner import dask_engine, dask_parquet
     from analysis.runner.engines import EngineError
 
@@ -126,9 +137,9 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
         raise EngineError("--terms form runs with the local engine only (drop --engine dask)")
 
     if options.corpus.is_file():
-        from analysis.read.corpus import CorpusError
-
         raise CorpusError([f"{options.corpus}: --engine dask reads corpus directories only"])
+    if options.origin_map:
+        raise CorpusError(["--origin-map is not supported with --engine dask yet"])
     dask_options = {
         "lexicon": lexicon,
         "origins": options.origins,
@@ -156,7 +167,8 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
 
 
 def _run_local(options: RunOptions, lexicon) -> RunSummary:
-    from analysis.read.corpus import read_corpus, relative_files
+    from analysis.read.corpus import read_corpus
+    from analysis.read.directory import relative_files
     from analysis.runner.run_cache import RunCache, run_key
 
     # unchanged inputs, options and code: copy the stored outputs. A directory is keyed by its
@@ -229,6 +241,7 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
         )
         if options.on_bad_row == "skip" and hasattr(docs, "skipped"):
             tables["skipped"] = docs.skipped
+        _warn_precision(tables["documents"], options.period)
         if options.format == "parquet":
             from analysis.write.parquet import write_parquet_tables
 
@@ -237,6 +250,17 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
             writer.write(tables, prov, streamed=results.streamed, rendered=results.rendered)
         else:
             write_tables(options.out, tables, prov, rendered=getattr(results, "rendered", None))
+
+
+def _warn_precision(documents, period: str) -> None:
+    """Warn when rates are by a finer period than some documents' dates (year-dated
+    speeches in month rates), naming how many."""
+    from analysis.read.dateorder import DatePrecisionWarning, precision_warning
+
+    counts = documents["date_precision"].value_counts().to_dict()
+    message = precision_warning(counts, period)
+    if message:
+        warnings.warn(message, DatePrecisionWarning, stacklevel=4)
 
 
 def _restore(cached, options: RunOptions, *, warn_duplicates: bool) -> bool:

@@ -6,6 +6,8 @@
     path = "articles.csv"          # a directory or a table file, relative to this file
     date_col = "published"         # any input role: text_col, date_col, outlet_col, ...
     origins = ["russian", "chinese", "third-party"]
+    origin_map = {RUS = "russian", CHN = "chinese", "*" = "third-party"}  # or a TOML file
+    date_order = "dayfirst"        # numeric dates: dayfirst | monthfirst (default: detected)
     outlets = "my_outlets.toml"    # extends the outlet registry
     on_bad_row = "skip"
     include_title = false
@@ -46,6 +48,9 @@ SECTIONS: dict[str, dict[str, str]] = {
         "path": "corpus",
         **{f"{r}_col": f"{r}_col" for r in INPUT_ROLES},
         "origins": "origins",
+        "origin_map": "origin_map",
+        "date_order": "date_order",
+        "date_format": "date_format",
         "outlets": "outlets",
         "on_bad_row": "on_bad_row",
         "include_title": "include_title",
@@ -67,6 +72,7 @@ _CHOICES = {
     "period": ("year", "quarter", "month"),
     "format": ("csv", "parquet"),
     "terms": ("lemma", "form"),
+    "date_order": ("dayfirst", "monthfirst"),
 }
 
 
@@ -81,6 +87,10 @@ def _typed(value: object, field: str, where: str) -> object:
         if value not in _CHOICES[field]:
             raise ProjectError(f"{where}: must be one of {', '.join(_CHOICES[field])}")
         return value
+    if field == "origin_map" and isinstance(value, dict):
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ProjectError(f"{where}: must map values to origin names (strings)")
+        return ",".join(f"{k}={v}" for k, v in value.items())
     if field == "origins":
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             raise ProjectError(f"{where}: must be a non-empty list of strings")
@@ -122,7 +132,9 @@ def project_options(data: dict, base: Path, source: str) -> dict[str, object]:
                 )
             field = keys[key]
             value = _typed(value, field, f"{source}: [{section}] {key}")
-            options[field] = _join(base, value) if field in _PATHS else value
+            if field in _PATHS or (field == "origin_map" and value.endswith(".toml")):
+                value = _join(base, value)
+            options[field] = value
     if "corpus" not in options:
         raise ProjectError(f"{source}: [corpus] path is required")
     options.setdefault("out", _join(base, "out"))

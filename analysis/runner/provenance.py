@@ -43,6 +43,7 @@ def provenance(options, docs, lexicon) -> dict:
             "min_count": options.min_count,
             "stop_words": options.stop_words,
             "terms": options.terms,
+            **_reading_options(options),
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
@@ -58,3 +59,16 @@ def input_hashes(root: Path, docs) -> dict[str, str]:
         else:  # a document read from a file carries the hash of the bytes read
             hashes[d.file] = d.file_sha256 or file_sha256(root / d.file)
     return hashes
+
+
+def _reading_options(options) -> dict:
+    """The options of how dates and origins are read that change results, when given (the
+    origin map as parsed, so a changed map file is a changed run)."""
+    from analysis.read.resolve import parse_origin_map
+
+    found = {
+        "origin_map": parse_origin_map(options.origin_map),
+        "date_order": options.date_order,
+        "date_format": options.date_format,
+    }
+    return {k: v for k, v in found.items() if v}

@@ -1,0 +1,152 @@
+"""Rows of a table: validated and cleaned one at a time into spill-file tuples."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from analysis.read import spill
+from analysis.read.clean import clean_text, split_header
+from analysis.read.columns import ColumnMapping
+from analysis.read.dates import DateError, parse_iso_date
+from analysis.read.dateshapes import DateParser
+from analysis.read.outlets import OutletRegistry
+from analysis.read.problems import BadRows, RowProblem
+from analysis.read.resolve import OutletResolver, Resolved
+
+__all__ = ["ROW_ID_WIDTH", "RowReader", "cell"]
+
+
+#: Width of the zero-padded row number used as ``doc_id`` when the table has no id column.
+ROW_ID_WIDTH = 6
+
+
+def cell(value: object) -> str:
+    """A table cell as a string (``None`` and NaN: empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+class RowReader:
+    """Validates and cleans rows one at a time; collects problems.
+
+    Ids already seen are kept in the ``ids`` table of the spill file, not in memory: before
+    each chunk, :meth:`begin_chunk` looks up the chunk's ids there; :meth:`end_chunk` adds
+    the new ones.
+    """
+
+    def __init__(
+        self,
+        columns: ColumnMapping,
+        resolver: OutletResolver,
+        dates: DateParser,
+        *,
+        include_title: bool,
+        conn,
+        problems: BadRows,
+        keep_text: bool = True,
+    ):
+        self.columns = columns
+        self.resolver = resolver
+        self.registry: OutletRegistry = resolver.registry
+        self.dates = dates
+        self.include_title = include_title
+        self.conn = conn
+        self.problems = problems
+        self.keep_text = keep_text  # False: spill "" instead of the text (counting only)
+        self.seen: dict[str, int] = {}  # id → first row, for the ids of the current chunk
+        self.new_ids: list[tuple[str, int]] = []
+        self._role_column = {"outlet": columns.outlet or "", "origin": columns.origin or ""}
+
+    def begin_chunk(self, values: Sequence[object]) -> None:
+        """Look up which ids of the next chunk (its id cells) earlier chunks already had."""
+        self.seen = spill.seen_ids(self.conn, list({cell(v).strip() for v in values}))
+
+    def end_chunk(self) -> None:
+        spill.add_ids(self.conn, self.new_ids)
+        self.seen, self.new_ids = {}, []
+
+    def read(self, rowno: int, values: Mapping[str, object]) -> tuple | None:
+        """The row as a ``raw`` table tuple, or ``None`` (problems recorded) when bad."""
+        cols = self.columns
+        problems: list[RowProblem] = []
+        doc_id = self._doc_id(rowno, values, problems)
+
+        def bad(column: str | None, reason: str, detail: str, value: str = "") -> None:
+            url = cell(values[cols.url]).strip() if cols.url else ""
+            problems.append(RowProblem(rowno, doc_id, column or "", reason, detail, value, url))
+
+        raw = cell(values[cols.text]).replace("\r\n", "\n").replace("\r", "\n")
+        header_date, body = split_header(raw)
+        if header_date is not None and parse_iso_date(header_date) is None:
+            header_date, body = None, raw
+        cleaned = clean_text(body, self.registry)
+        title = " ".join(cell(values[cols.title]).split()) if cols.title else ""
+        if not cleaned and not (self.include_title and title):
+            bad(cols.text, "empty_text", "empty text" if not raw.strip() else "no text left")
+        date, precision = self._date(values[cols.date], header_date, bad)
+        found = self._outlet(values, body, bad)
+        if problems or found is None:
+            self.problems.add(problems)
+            return None
+        if self.include_title and title:
+            text = f"{title}\n\n{cleaned}" if cleaned else title
+        else:
+            text = cleaned
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        file = cell(values[cols.file]).strip() if cols.file else ""
+        stored = text if self.keep_text else ""
+        meta = (found.outlet, found.origin, found.affiliation, date, title, file, stored, sha)
+        return (doc_id, rowno, *meta, precision, found.country, found.source)
+
+    def _doc_id(self, rowno: int, values: Mapping[str, object], problems: list) -> str:
+        """The row's id (empty and repeated ids are problems)."""
+        cols = self.columns
+        if cols.id is None:
+            return f"{rowno:0{ROW_ID_WIDTH}d}"
+        doc_id = cell(values[cols.id]).strip()
+        if not doc_id:
+            problems.append(RowProblem(rowno, doc_id, cols.id, "empty_id", "empty id"))
+        elif doc_id in self.seen:
+            detail = f"duplicate id (same as row {self.seen[doc_id]})"
+            problems.append(RowProblem(rowno, doc_id, cols.id, "duplicate_id", detail))
+        else:
+            self.seen[doc_id] = rowno
+            self.new_ids.append((doc_id, rowno))
+        return doc_id
+
+    def _date(self, value: object, header_date: str | None, bad) -> tuple[str | None, str]:
+        """The row's date and its precision: its date cell, else the text's date header."""
+        column = self.columns.date
+        try:
+            parsed = self.dates.parse(value)
+        except DateError as e:
+            if str(e) != "empty date":
+                bad(column, "bad_date", f"unparsable date {cell(value)!r} ({e})")
+            elif header_date is not None:
+                return parse_iso_date(header_date), "day"
+            else:
+                bad(column, "bad_date", "empty date")
+            return None, "day"
+        return parsed.date, parsed.precision
+
+    def _outlet(self, values: Mapping[str, object], body: str, bad) -> Resolved | None:
+        """The row's resolved outlet (:class:`~analysis.read.resolve.OutletResolver`)."""
+        cols = self.columns
+        outlet = cell(values[cols.outlet]).strip() if cols.outlet else ""
+        origin = cell(values[cols.origin]).strip() if cols.origin else ""
+        url = cell(values[cols.url]).strip() if cols.url else ""
+        if not url and cols.id:
+            url = cell(values[cols.id]).strip()
+        found, problems = self.resolver.resolve(outlet, origin, url, body)
+        for role, reason, detail in problems:
+            bad(
+                self._role_column[role],
+                reason,
+                detail,
+                outlet if reason == "unknown_outlet" else "",
+            )
+        return found

@@ -1,0 +1,274 @@
+"""The on-disk spill of a table corpus: cleaned documents in a temporary SQLite file.
+
+:func:`open_spill` creates the file with the ``raw`` table (rows as they are read), the
+``ids`` table (ids already seen) and the ``docs`` table that :func:`finish` fills in
+``doc_id`` order with ``duplicate_of``; :class:`TableCorpus` streams documents from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+import weakref
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from analysis.read.corpus import SHOWN_DUPLICATES, Document
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.read.columns import ColumnMapping
+
+__all__ = [
+    "ROW_FIELDS",
+    "TableCorpus",
+    "add_ids",
+    "close_spill",
+    "finish",
+    "insert_rows",
+    "open_spill",
+    "raw_counts",
+    "seen_ids",
+]
+
+#: The columns of a read row (the ``raw`` table; ``docs`` adds ``pos`` and ``duplicate_of``).
+ROW_FIELDS = (
+    "doc_id",
+    "row",
+    "outlet",
+    "origin",
+    "affiliation",
+    "date",
+    "title",
+    "file",
+    "text",
+    "sha256",
+    "date_precision",
+    "country",
+    "outlet_source",
+)
+_TYPES = {"row": "INTEGER", "doc_id": "TEXT PRIMARY KEY"}
+_SCHEMA = f"""
+CREATE TABLE raw ({", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in ROW_FIELDS)});
+CREATE TABLE docs (pos INTEGER PRIMARY KEY,
+                   {", ".join(f"{c} {'INTEGER' if c == 'row' else 'TEXT'}" for c in ROW_FIELDS)},
+                   duplicate_of TEXT);
+CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
+"""
+_DOC_FIELDS = ", ".join((*ROW_FIELDS, "duplicate_of"))
+
+
+def open_spill() -> tuple[sqlite3.Connection, tempfile.TemporaryDirectory]:
+    """A new spill file with its (empty) tables, and the temporary directory holding it."""
+    tmp = tempfile.TemporaryDirectory(prefix="framing-table-")
+    conn = sqlite3.connect(Path(tmp.name) / "docs.sqlite", check_same_thread=False)
+    try:
+        conn.executescript(_SCHEMA)
+    except BaseException:
+        close_spill(conn, tmp)
+        raise
+    return conn, tmp
+
+
+def close_spill(conn: sqlite3.Connection, tmp: tempfile.TemporaryDirectory) -> None:
+    """Close the spill file and remove its directory."""
+    with contextlib.suppress(Exception):
+        conn.close()
+    tmp.cleanup()
+
+
+class TableCorpus(Sequence[Document]):
+    """The validated, cleaned documents of a table, sorted by ``doc_id``, streamed from disk.
+
+    Iterating reads the documents lazily from a temporary SQLite file (removed by
+    :meth:`close`, at exit of a ``with`` block, or when the object is garbage-collected).
+    ``Document.file`` is ``"<table file name>#<row>"``.
+
+    Attributes:
+        path: The table file.
+        format: ``csv``, ``jsonl`` or ``parquet``.
+        columns: The :class:`ColumnMapping` used.
+        n_rows: Rows read from the table.
+        on_bad_row: ``error`` or ``skip``.
+        include_title: Whether titles were prepended to the analysed text.
+        skipped: Skipped rows, columns :data:`SKIPPED_COLUMNS`: ``row`` (1-based data row),
+            ``doc_id`` (the id the row would have had), ``column`` (the offending column),
+            ``reason`` (``empty_text``, ``bad_date``, ``unknown_outlet``, ``no_outlet``,
+            ``bad_origin``, ``empty_id``, ``duplicate_id``; the first problem of the row) and
+            ``detail`` (every problem of the row, human-readable). Empty unless
+            ``on_bad_row="skip"``.
+        reading: How dates and origins were read, when not by default (``date_order``,
+            ``date_format``, ``origin_map``); part of :meth:`provenance`.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        format: str,
+        columns: ColumnMapping,
+        n_rows: int,
+        on_bad_row: str,
+        include_title: bool,
+        skipped: pd.DataFrame,
+        conn: sqlite3.Connection,
+        tmp: tempfile.TemporaryDirectory,
+        reading: Mapping[str, object] | None = None,
+    ):
+        self.path = path
+        self.format = format
+        self.columns = columns
+        self.n_rows = n_rows
+        self.on_bad_row = on_bad_row
+        self.include_title = include_title
+        self.skipped = skipped
+        self.reading = dict(reading or {})
+        self._conn = conn
+        self._len = conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        self._finalizer = weakref.finalize(self, close_spill, conn, tmp)
+
+    def _doc(self, r: tuple) -> Document:
+        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, *rest = r
+        precision, country, source, dup = rest
+        return Document(
+            doc_id=doc_id,
+            file=file or f"{self.path.name}#{row}",
+            outlet=outlet,
+            origin=origin,
+            affiliation=affiliation,
+            date=date,
+            text=text,
+            sha256=sha,
+            duplicate_of=dup,
+            title=title,
+            date_precision=precision,
+            country=country,
+            outlet_source=source,
+        )
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Document]:
+        cur = self._conn.execute(f"SELECT {_DOC_FIELDS} FROM docs ORDER BY pos")
+        while rows := cur.fetchmany(256):
+            for r in rows:
+                yield self._doc(r)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        r = self._conn.execute(f"SELECT {_DOC_FIELDS} FROM docs WHERE pos = ?", (i,)).fetchone()
+        return self._doc(r)
+
+    def __repr__(self) -> str:
+        return (
+            f"TableCorpus({str(self.path)!r}, n_rows={self.n_rows}, n_documents={self._len}, "
+            f"n_skipped={len(self.skipped)})"
+        )
+
+    def close(self) -> None:
+        """Remove the temporary file (the corpus cannot be iterated afterwards)."""
+        self._finalizer()
+
+    def __enter__(self) -> TableCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def provenance(self) -> dict:
+        """What was read and how: table, format, columns, options, row and skip counts."""
+        return {
+            "table": self.path.name,
+            "format": self.format,
+            "columns": asdict(self.columns),
+            "on_bad_row": self.on_bad_row,
+            "include_title": self.include_title,
+            "n_rows": self.n_rows,
+            "n_documents": self._len,
+            "n_skipped": len(self.skipped),
+            "skipped_by_reason": dict(sorted(Counter(self.skipped["reason"]).items())),
+            **self.reading,
+        }
+
+
+def finish(conn: sqlite3.Connection) -> tuple[int, list[tuple[str, str]]]:
+    """Copy ``raw`` into ``docs`` in doc_id order, filling ``duplicate_of``.
+
+    A document is a duplicate of the smallest doc_id with the same sha256 (looked up in an
+    index, so memory stays bounded). Returns the number of duplicates and the first
+    :data:`~analysis.read.corpus.SHOWN_DUPLICATES` ``(doc_id, duplicate_of)`` pairs.
+    """
+    conn.execute("CREATE INDEX raw_sha ON raw (sha256, doc_id)")
+    out = conn.cursor()
+    cur = conn.execute(
+        f"SELECT {', '.join(ROW_FIELDS)}, "
+        "(SELECT MIN(r.doc_id) FROM raw AS r WHERE r.sha256 = raw.sha256) "
+        "FROM raw ORDER BY doc_id"
+    )
+    pos = 0
+    n_dups = 0
+    dups: list[tuple[str, str]] = []
+    marks = ",".join("?" * (len(ROW_FIELDS) + 2))
+    while rows := cur.fetchmany(1024):
+        batch = []
+        for *r, first in rows:
+            dup = "" if first == r[0] else first
+            if dup:
+                n_dups += 1
+                if len(dups) < SHOWN_DUPLICATES:
+                    dups.append((r[0], dup))
+            batch.append((pos, *r, dup))
+            pos += 1
+        out.executemany(f"INSERT INTO docs (pos, {_DOC_FIELDS}) VALUES ({marks})", batch)
+    conn.execute("DROP TABLE raw")
+    conn.execute("DROP TABLE ids")
+    conn.commit()
+    return n_dups, dups
+
+
+def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:
+    """Add read rows (tuples of :data:`ROW_FIELDS`) to the ``raw`` table."""
+    conn.executemany(f"INSERT INTO raw VALUES ({','.join('?' * len(ROW_FIELDS))})", rows)
+
+
+def seen_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
+    """Which of ``ids`` the ``ids`` table has, with the row that first had each."""
+    seen: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        query = f"SELECT doc_id, row FROM ids WHERE doc_id IN ({marks})"
+        seen.update(conn.execute(query, part))
+    return seen
+
+
+def add_ids(conn: sqlite3.Connection, pairs: Sequence[tuple[str, int]]) -> None:
+    """Record ``(doc_id, row)`` pairs in the ``ids`` table."""
+    conn.executemany("INSERT INTO ids VALUES (?, ?)", pairs)
+
+
+def raw_counts(conn: sqlite3.Connection) -> tuple[int, int, list[tuple]]:
+    """From the ``raw`` table (before :func:`finish`): the number of rows, of exact
+    duplicates (rows whose sha256 an earlier doc_id has), and the rows by ``outlet, origin,
+    country, outlet_source`` (most first)."""
+    n, distinct = conn.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM raw").fetchone()
+    cols = "outlet, origin, country, outlet_source"
+    outlets = conn.execute(
+        f"SELECT {cols}, COUNT(*) AS n FROM raw GROUP BY {cols} ORDER BY n DESC, {cols}"
+    ).fetchall()
+    return n, n - distinct, outlets
