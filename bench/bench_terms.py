@@ -28,17 +28,13 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def _term_function():
-    try:
-        from analysis.document.nlp import term_counts
-    except ImportError:  # an older tree: the pipeline's own helper
-        from analysis.run import pipeline
+    from analysis.document.nlp import term_counts
 
-        return pipeline.__dict__["_terms"]
     return term_counts
 
 
 def _texts(replicas: int) -> list[str]:
-    from analysis.read.corpus import read_documents
+    from analysis.read.directory import read_documents
 
     seeds = [d.text for d in read_documents(SEEDS)]
     n = 0

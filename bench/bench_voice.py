@@ -6,7 +6,7 @@ wall clock, not this):
 
 - ``parse + VADER``: :func:`analysis.document.nlp.parse` plus VADER (``FastAnalyzer``) on every
   sentence, the reference named by issue 20;
-- ``whole pass``: :func:`analysis.run.pipeline.process` (parse, terms, sentences with VADER,
+- ``whole pass``: :func:`analysis.document.process.process` (parse, terms, sentences with VADER,
   frame and actor matches, masked tone) with the default lexicon, what the pass does today;
 - ``voice``: ``voice_spans`` (with the default lexicon's actors) plus ``sentence_voices`` on the
   parsed sentences, what the pass would add per document.
@@ -36,7 +36,7 @@ GOAL = 0.15
 
 def seed_texts() -> list[str]:
     """The cleaned seed texts, in ``sources.csv`` order."""
-    from analysis.read.corpus import clean_text, split_header
+    from analysis.read.clean import clean_text, split_header
 
     with open(SEEDS / "sources.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -65,10 +65,9 @@ def run_pass(texts: list[str]) -> None:
 
 
 def make_whole_pass():
-    from analysis.run.pipeline import process
-
     from analysis.document.lexicon import load_lexicon
     from analysis.document.markers import compile_lexicon
+    from analysis.document.process import process
 
     compiled = compile_lexicon(load_lexicon())
 

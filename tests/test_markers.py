@@ -17,7 +17,7 @@ from analysis.document.markers import (
     match_frames,
 )
 from analysis.document.nlp import parse
-from analysis.read.corpus import clean_text
+from analysis.read.clean import clean_text
 
 
 def lex(*markers: str, **frames: list[str]):

@@ -17,7 +17,7 @@ from analysis.document.nlp import (
     parse_many,
     term_counts,
 )
-from analysis.read.corpus import clean_text
+from analysis.read.clean import clean_text
 
 
 def test_word_tokens_offsets_and_lemmas():

@@ -240,7 +240,7 @@ def test_cache_dir_may_not_be_or_lie_inside_out_or_the_corpus(
 def test_spacy_model_is_in_the_cache_keys_and_provenance(tmp_path, monkeypatch):
     from analysis.config import PIPELINE_VERSION, SPACY_MODEL_ENV
     from analysis.document.lexicon import load_lexicon
-    from analysis.read.corpus import relative_files
+    from analysis.read.directory import relative_files
     from analysis.runner.doc_cache import DocCache
     from analysis.runner.project import RunOptions
     from analysis.runner.provenance import provenance

@@ -121,7 +121,7 @@ class StoredResults:
         if self.options is None:
             return None
         from analysis.document.lexicon import load_lexicon
-        from analysis.read.corpus import relative_files
+        from analysis.read.directory import relative_files
         from analysis.runner.provenance import provenance
 
         corpus = Path(self.options.corpus)

@@ -79,7 +79,7 @@ def _check_links(out: Path, target: Path, root: Path, role: str, kind: str) -> N
     """Refuse an existing output path that is, or contains, the target of a symbolic link
     among the files of the input directory ``root`` (what :func:`corpus_files` lists)."""
     from analysis.config import MANIFEST_NAME
-    from analysis.read.corpus import corpus_files
+    from analysis.read.directory import corpus_files
 
     for link in [*corpus_files(root), root / MANIFEST_NAME]:
         if not link.is_symlink():
