@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Literal
@@ -89,10 +90,11 @@ LINKS = ("verified", "to_earliest")
 
 # LSH Ensemble settings, from bench/bench_reuse.py at 10,000 documents: with datasketch's
 # defaults (16 partitions, false positive / negative weights 0.5 / 0.5) the ensemble found 84 %
-# of the contained pairs; weighting false negatives 0.8 finds 99.9 %, and 8 partitions instead
-# of 16 cost less time per query for the same recall.
+# of the contained pairs; weighting false negatives 0.8 finds 99.9 %. The 8 partitions are
+# shared among the size groups of at most _GROUP_DOCS documents indexed one after the other.
 _ENSEMBLE_PARTS = 8
 _ENSEMBLE_WEIGHTS = (0.2, 0.8)
+_GROUP_DOCS = 2500
 
 
 @dataclass(frozen=True)
@@ -245,33 +247,70 @@ def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, floa
     return kind, j, c
 
 
-def _candidates(reps: list[str], sketches: dict[str, Sketch], opts: _Options):
-    """Sorted candidate pairs ``(a, b)``, ``a < b``, from the two LSH indexes."""
-    from datasketch import MinHashLSH, MinHashLSHEnsemble
-
-    if len(reps) < 2:
-        return []
-    state = random.getstate()  # datasketch names its storage with the global `random`
+@contextmanager
+def _random_state_kept():
+    """datasketch names its storage with the global ``random``: leave the caller's stream."""
+    state = random.getstate()
     try:
-        near = MinHashLSH(threshold=max(opts.jaccard - opts.margin, 0.01), num_perm=opts.num_perm)
-        ensemble = MinHashLSHEnsemble(
-            threshold=max(opts.containment - opts.margin, 0.01),
-            num_perm=opts.num_perm,
-            num_part=_ENSEMBLE_PARTS,
-            weights=_ENSEMBLE_WEIGHTS,
-        )
+        yield
     finally:
         random.setstate(state)
-    for r in reps:
-        near.insert(r, sketches[r].minhash, check_duplication=False)
-    ensemble.index([(r, sketches[r].minhash, _size_class(sketches[r].size)) for r in reps])
-    pairs: set[tuple[str, str]] = set()
-    for r in reps:
-        m = sketches[r].minhash
-        for other in (*near.query(m), *ensemble.query(m, sketches[r].size)):
-            if other != r:
-                pairs.add((r, other) if r < other else (other, r))
+
+
+def _candidates(reps: list[str], sketches: dict[str, Sketch], opts: _Options):
+    """Sorted candidate pairs ``(a, b)``, ``a < b``, from the two kinds of LSH index."""
+    if len(reps) < 2:
+        return []
+    pairs = _near_candidates(reps, sketches, opts)
+    pairs |= _contained_candidates(reps, sketches, opts)
     return sorted(pairs)
+
+
+def _near_candidates(reps, sketches, opts: _Options) -> set[tuple[str, str]]:
+    from datasketch import MinHashLSH
+
+    with _random_state_kept():
+        lsh = MinHashLSH(threshold=max(opts.jaccard - opts.margin, 0.01), num_perm=opts.num_perm)
+    for r in reps:
+        lsh.insert(r, sketches[r].minhash, check_duplication=False)
+    pairs = set()
+    for r in reps:
+        pairs.update((min(r, o), max(r, o)) for o in lsh.query(sketches[r].minhash) if o != r)
+    return pairs
+
+
+def _contained_candidates(reps, sketches, opts: _Options) -> set[tuple[str, str]]:
+    """Candidates of the LSH Ensemble, built over one group of similar sizes at a time.
+
+    The ensemble holds some 280 band entries per document (37 KB): the documents are indexed
+    in size-ordered groups of at most ``_GROUP_DOCS``, one group at a time, which bounds that
+    memory. A group is queried only with texts small enough to be contained in its largest.
+    """
+    from datasketch import MinHashLSHEnsemble
+
+    threshold = max(opts.containment - opts.margin, 0.01)
+    by_size = sorted(reps, key=lambda r: (sketches[r].size, r))
+    n_groups = -(-len(by_size) // _GROUP_DOCS)
+    size = -(-len(by_size) // n_groups)
+    parts = max(1, _ENSEMBLE_PARTS // n_groups)
+    pairs = set()
+    for lo in range(0, len(by_size), size):
+        group = by_size[lo : lo + size]
+        with _random_state_kept():
+            ensemble = MinHashLSHEnsemble(
+                threshold=threshold,
+                num_perm=opts.num_perm,
+                num_part=parts,
+                weights=_ENSEMBLE_WEIGHTS,
+            )
+        ensemble.index([(r, sketches[r].minhash, _size_class(sketches[r].size)) for r in group])
+        top = _size_class(sketches[group[-1]].size)
+        for q in by_size:
+            if threshold * sketches[q].size > top:
+                break
+            found = ensemble.query(sketches[q].minhash, sketches[q].size)
+            pairs.update((min(q, o), max(q, o)) for o in found if o != q)
+    return pairs
 
 
 def _size_class(size: int) -> int:
