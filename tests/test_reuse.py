@@ -278,3 +278,21 @@ def test_shared_passages_offsets():
     assert out == [(sa, ea, sb, eb, "The quick brown fox jumps over the lazy dog today")]
     assert b[out[0][2] : out[0][3]] == "the QUICK brown fox jumps over the lazy dog today"
     assert shared_passages(a, b, min_words=11) == []
+
+
+def test_size_groups_of_the_ensemble_find_the_same_pairs(monkeypatch):
+    docs, texts = _mixed_corpus()
+    whole = find_reuse(docs, texts, shingle=3)
+    # index the 25 texts in size groups of 4 (7 groups, one partition each)
+    monkeypatch.setattr("analysis.stats.reuse._GROUP_DOCS", 4)
+    grouped = find_reuse(docs, texts, shingle=3)
+    assert grouped.pairs.to_csv(index=False) == whole.pairs.to_csv(index=False)
+
+
+def test_callers_random_stream_is_left_alone():
+    docs, texts = _mixed_corpus()
+    random.seed(11)
+    expected = [random.random() for _ in range(3)]
+    random.seed(11)
+    find_reuse(docs, texts, shingle=3)
+    assert [random.random() for _ in range(3)] == expected
