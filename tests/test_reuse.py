@@ -284,7 +284,7 @@ def test_size_groups_of_the_ensemble_find_the_same_pairs(monkeypatch):
     docs, texts = _mixed_corpus()
     whole = find_reuse(docs, texts, shingle=3)
     # index the 25 texts in size groups of 4 (7 groups, one partition each)
-    monkeypatch.setattr("analysis.stats.reuse._GROUP_DOCS", 4)
+    monkeypatch.setattr("analysis.stats.candidates._GROUP_DOCS", 4)
     grouped = find_reuse(docs, texts, shingle=3)
     assert grouped.pairs.to_csv(index=False) == whole.pairs.to_csv(index=False)
 

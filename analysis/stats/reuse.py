@@ -1,14 +1,11 @@
 """Text reuse: exact copies, near-duplicates and texts contained in others (issue 22).
 
-Texts become word-shingle sets and MinHash sketches (:mod:`.shingles`). Candidates come from
-two LSH indexes over the MinHashes, never from all pairs:
-
-* ``MinHashLSH`` at Jaccard ``jaccard - margin`` finds near-duplicates;
-* ``MinHashLSHEnsemble`` at containment ``containment - margin`` finds a short text inside a
-  long one. A Jaccard LSH at a lower threshold cannot: the Jaccard index of a text wholly
-  inside one three times as long is 1/3, inside one ten times as long 1/10, so no Jaccard
-  threshold bounds containment; the ensemble partitions its index by set size and picks each
-  partition's bands for the containment threshold.
+Texts become word-shingle sets and MinHash sketches (:mod:`.shingles`). Candidate pairs come
+from LSH indexes (:mod:`.candidates`), never from all pairs: a ``MinHashLSH`` at Jaccard
+``jaccard - margin`` for near-duplicates, a ``MinHashLSHEnsemble`` at containment
+``containment - margin`` for a short text inside a long one (a Jaccard LSH at a lower
+threshold cannot bound containment: a text wholly inside one three times as long has a
+Jaccard index of 1/3).
 
 Every candidate is verified on the exact shingle sets: ``jaccard = |A∩B| / |A∪B|``,
 ``containment = |A∩B| / min(|A|, |B|)``. Kinds: ``exact`` (identical cleaned texts, by SHA-256
@@ -25,13 +22,12 @@ filled in doc_id order, candidates verified in sorted order, tables sorted by do
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Literal
 
+from analysis.stats.candidates import candidate_pairs
 from analysis.stats.shingles import Sketch, similarity, sketch_text
 
 if TYPE_CHECKING:
@@ -87,14 +83,6 @@ KINDS = ("exact", "near", "contained", "linked")
 #: for a cluster of at most ``max_cluster`` documents); ``to_earliest`` — in a larger cluster,
 #: each member measured against the cluster's first document instead (n - 1 rows, not n²).
 LINKS = ("verified", "to_earliest")
-
-# LSH Ensemble settings, from bench/bench_reuse.py at 10,000 documents: with datasketch's
-# defaults (16 partitions, false positive / negative weights 0.5 / 0.5) the ensemble found 84 %
-# of the contained pairs; weighting false negatives 0.8 finds 99.9 %. The 8 partitions are
-# shared among the size groups of at most _GROUP_DOCS documents indexed one after the other.
-_ENSEMBLE_PARTS = 8
-_ENSEMBLE_WEIGHTS = (0.2, 0.8)
-_GROUP_DOCS = 2500
 
 
 @dataclass(frozen=True)
@@ -247,88 +235,17 @@ def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, floa
     return kind, j, c
 
 
-@contextmanager
-def _random_state_kept():
-    """datasketch names its storage with the global ``random``: leave the caller's stream."""
-    state = random.getstate()
-    try:
-        yield
-    finally:
-        random.setstate(state)
-
-
-def _candidates(reps: list[str], sketches: dict[str, Sketch], opts: _Options):
-    """Sorted candidate pairs ``(a, b)``, ``a < b``, from the two kinds of LSH index."""
-    if len(reps) < 2:
-        return []
-    pairs = _near_candidates(reps, sketches, opts)
-    pairs |= _contained_candidates(reps, sketches, opts)
-    return sorted(pairs)
-
-
-def _near_candidates(reps, sketches, opts: _Options) -> set[tuple[str, str]]:
-    from datasketch import MinHashLSH
-
-    with _random_state_kept():
-        lsh = MinHashLSH(threshold=max(opts.jaccard - opts.margin, 0.01), num_perm=opts.num_perm)
-    for r in reps:
-        lsh.insert(r, sketches[r].minhash, check_duplication=False)
-    pairs = set()
-    for r in reps:
-        pairs.update((min(r, o), max(r, o)) for o in lsh.query(sketches[r].minhash) if o != r)
-    return pairs
-
-
-def _contained_candidates(reps, sketches, opts: _Options) -> set[tuple[str, str]]:
-    """Candidates of the LSH Ensemble, built over one group of similar sizes at a time.
-
-    The ensemble holds some 280 band entries per document (37 KB): the documents are indexed
-    in size-ordered groups of at most ``_GROUP_DOCS``, one group at a time, which bounds that
-    memory. A group is queried only with texts small enough to be contained in its largest.
-    """
-    from datasketch import MinHashLSHEnsemble
-
-    threshold = max(opts.containment - opts.margin, 0.01)
-    by_size = sorted(reps, key=lambda r: (sketches[r].size, r))
-    n_groups = -(-len(by_size) // _GROUP_DOCS)
-    size = -(-len(by_size) // n_groups)
-    parts = max(1, _ENSEMBLE_PARTS // n_groups)
-    pairs = set()
-    for lo in range(0, len(by_size), size):
-        group = by_size[lo : lo + size]
-        with _random_state_kept():
-            ensemble = MinHashLSHEnsemble(
-                threshold=threshold,
-                num_perm=opts.num_perm,
-                num_part=parts,
-                weights=_ENSEMBLE_WEIGHTS,
-            )
-        ensemble.index([(r, sketches[r].minhash, _size_class(sketches[r].size)) for r in group])
-        top = _size_class(sketches[group[-1]].size)
-        for q in by_size:
-            if threshold * sketches[q].size > top:
-                break
-            found = ensemble.query(sketches[q].minhash, sketches[q].size)
-            pairs.update((min(q, o), max(q, o)) for o in found if o != q)
-    return pairs
-
-
-def _size_class(size: int) -> int:
-    """``size`` rounded up to one of 16 steps per doubling (at most 1/16 more; exact below 32).
-
-    The ensemble's partitioning costs the square of the number of distinct sizes; rounding
-    bounds it, and rounding up only lowers the Jaccard bar a partition is searched with.
-    """
-    if size < 32:
-        return size
-    step = (1 << (size.bit_length() - 1)) // 16
-    return -(-size // step) * step
-
-
 def _verified_edges(reps, sketches, opts: _Options) -> dict[tuple[str, str], tuple]:
     """``(a, b) -> (kind, jaccard, containment)`` of the verified candidate pairs."""
     edges = {}
-    for a, b in _candidates(reps, sketches, opts):
+    found = candidate_pairs(
+        sketches,
+        reps,
+        near_at=opts.jaccard - opts.margin,
+        contained_at=opts.containment - opts.margin,
+        num_perm=opts.num_perm,
+    )
+    for a, b in found:
         kind, j, c = _kind(sketches[a], sketches[b], opts)
         if kind is not None:
             edges[(a, b)] = (kind, j, c)
