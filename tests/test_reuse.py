@@ -296,3 +296,24 @@ def test_callers_random_stream_is_left_alone():
     random.seed(11)
     find_reuse(docs, texts, shingle=3)
     assert [random.random() for _ in range(3)] == expected
+
+
+def test_cluster_above_max_cluster_lists_members_to_its_first():
+    # a and its copy a2, and k1..k5: each with one other word of a changed. Any two k share
+    # 35 of 39 bigrams (near, 35/43), each k and a 37 (near, 37/41, containment 37/39).
+    base = _words(0, 40)
+    rows = [("a", "2024-01-01", "A", "r"), ("a2", "2024-01-02", "A", "r")]
+    texts = [("a", base), ("a2", base)]
+    for k in range(1, 6):
+        rows.append((f"k{k}", f"2024-01-0{k + 2}", "B", "c"))
+        texts.append((f"k{k}", _words(0, 40, **{f"w{5 * k}": f"x{k}"})))
+    docs = _docs(rows)
+    full = find_reuse(docs, texts, shingle=2)
+    assert len(full.pairs) == 21  # all pairs of 7 documents
+    assert full.pairs.query("doc_id == 'k1' and other_doc_id == 'k2'")["jaccard"].item() == 35 / 43
+    star = find_reuse(docs, texts, shingle=2, max_cluster=3)
+    assert _pairs(star) == [("a", "a2", "exact", 1.0, 1.0, "to_earliest")] + [
+        ("a", f"k{k}", "near", 37 / 41, 37 / 39, "to_earliest") for k in range(1, 6)
+    ]
+    assert star.documents["reuse_cluster"].tolist() == ["a"] * 7
+    assert star.documents["cluster_size"].tolist() == [7] * 7

@@ -151,8 +151,8 @@ def find_reuse(
     sketches = _collect(texts, meta, shingle=shingle, num_perm=num_perm, seed=seed)
     order = {d: (meta[d][0], d) for d in meta}
     groups = _exact_groups(sketches, order)
-    edges = _verified_edges(sorted(g[0] for g in groups), sketches, opts)
-    clusters = _clusters(groups, edges, order)
+    edges, comps = _verified_edges(groups, sketches, opts)
+    clusters = _clusters(groups, comps, order)
     rows = _pair_rows(clusters, groups, edges, sketches, opts)
     return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
 
@@ -235,40 +235,59 @@ def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, floa
     return kind, j, c
 
 
-def _verified_edges(reps, sketches, opts: _Options) -> dict[tuple[str, str], tuple]:
-    """``(a, b) -> (kind, jaccard, containment)`` of the verified candidate pairs."""
-    edges = {}
+class _Components:
+    """Union-find over the exact groups' first documents, counting documents per component."""
+
+    def __init__(self, groups: list[list[str]]):
+        self.parent = {g[0]: g[0] for g in groups}
+        self.docs = {g[0]: len(g) for g in groups}
+
+    def root(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            keep, drop = min(ra, rb), max(ra, rb)
+            self.parent[drop] = keep
+            self.docs[keep] += self.docs.pop(drop)
+
+
+def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, _Components]:
+    """``(a, b) -> (kind, jaccard, containment)`` of the verified candidates, and components.
+
+    A candidate already joined inside a component of more than ``max_cluster`` documents is
+    not verified: such a cluster's rows go to its earliest document (``to_earliest``), so the
+    pair would not be listed, and joining it again changes nothing.
+    """
+    comps = _Components(groups)
     found = candidate_pairs(
         sketches,
-        reps,
+        [g[0] for g in groups],
         near_at=opts.jaccard - opts.margin,
         contained_at=opts.containment - opts.margin,
         num_perm=opts.num_perm,
     )
+    edges = {}
     for a, b in found:
+        root = comps.root(a)
+        if root == comps.root(b) and comps.docs[root] > opts.max_cluster:
+            continue
         kind, j, c = _kind(sketches[a], sketches[b], opts)
         if kind is not None:
             edges[(a, b)] = (kind, j, c)
-    return edges
+            comps.union(a, b)
+    return edges, comps
 
 
-def _clusters(groups: list[list[str]], edges: dict, order: dict) -> list[list[str]]:
+def _clusters(groups: list[list[str]], comps: _Components, order: dict) -> list[list[str]]:
     """Reuse clusters of two or more documents, members sorted by (date, doc_id)."""
-    parent = {g[0]: g[0] for g in groups}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
     members: dict[str, list[str]] = {}
     for g in groups:
-        members.setdefault(root(g[0]), []).extend(g)
+        members.setdefault(comps.root(g[0]), []).extend(g)
     clusters = [sorted(m, key=order.__getitem__) for m in members.values() if len(m) > 1]
     return sorted(clusters, key=lambda m: order[m[0]])
 
