@@ -1,0 +1,362 @@
+"""Text reuse: exact copies, near-duplicates and texts contained in others (issue 22).
+
+Texts become word-shingle sets and MinHash sketches (:mod:`.shingles`). Candidate pairs come
+from LSH indexes (:mod:`.candidates`), never from all pairs: a ``MinHashLSH`` at Jaccard
+``jaccard - margin`` for near-duplicates, a ``MinHashLSHEnsemble`` at containment
+``containment - margin`` for a short text inside a long one (a Jaccard LSH at a lower
+threshold cannot bound containment: a text wholly inside one three times as long has a
+Jaccard index of 1/3).
+
+Every candidate is verified on the exact shingle sets: ``jaccard = |A∩B| / |A∪B|``,
+``containment = |A∩B| / min(|A|, |B|)``. Kinds: ``exact`` (identical cleaned texts, by SHA-256
+of the text, not by LSH), ``near`` (Jaccard ≥ ``jaccard``), ``contained`` (containment ≥
+``containment``, Jaccard below, the smaller text having ≥ ``min_contained`` shingles). One
+document per exact-copy group is indexed and its pairs stand for the group's. Documents linked
+by any kind form a **reuse cluster** (connected components: a chain A~B~C is one cluster even
+when A and C are not alike). Clusters and "first" go by date, then doc_id.
+
+Results do not depend on the order of the documents or texts, nor on where the sketches were
+computed (:func:`~analysis.stats.shingles.sketch_text` in worker batches, or here): indexes are
+filled in doc_id order, candidates verified in sorted order, tables sorted by doc_id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations, product
+from typing import TYPE_CHECKING, Literal
+
+from analysis.stats.candidates import candidate_pairs
+from analysis.stats.shingles import Sketch, similarity, sketch_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "INPUT_COLUMNS",
+    "KINDS",
+    "LINKS",
+    "REUSE_COLUMNS",
+    "REUSE_DOC_COLUMNS",
+    "Reuse",
+    "classify",
+    "find_reuse",
+]
+
+#: Columns :func:`find_reuse` reads from ``documents``.
+INPUT_COLUMNS = ("doc_id", "date", "outlet", "origin")
+#: Columns of the pair table (:attr:`Reuse.pairs`), one row per pair, ``doc_id < other_doc_id``:
+#: ``kind`` (:data:`KINDS`), exact ``jaccard`` and ``containment`` of the shingle sets,
+#: ``earlier`` (doc_id of the earlier document, by date then doc_id), ``lag_days`` (≥ 0),
+#: ``same_outlet``, ``same_origin`` and ``link`` (:data:`LINKS`).
+REUSE_COLUMNS = (
+    "doc_id",
+    "other_doc_id",
+    "kind",
+    "jaccard",
+    "containment",
+    "earlier",
+    "lag_days",
+    "same_outlet",
+    "same_origin",
+    "link",
+)
+#: Columns of the per-document table (:attr:`Reuse.documents`), one row per document:
+#: ``reuse_cluster`` (doc_id of the cluster's first document, ``""`` when in no cluster),
+#: ``first_in_cluster`` (earliest by date then doc_id; ``True`` for a document in no cluster),
+#: ``cluster_size`` (1 in no cluster), ``exact_group`` (doc_id of the first document with the
+#: same cleaned text, ``""`` when the text is unique) and ``first_in_exact_group`` (``True``
+#: for a unique text).
+REUSE_DOC_COLUMNS = (
+    "doc_id",
+    "reuse_cluster",
+    "first_in_cluster",
+    "cluster_size",
+    "exact_group",
+    "first_in_exact_group",
+)
+#: Values of ``kind``; ``linked`` only on ``to_earliest`` rows (see :data:`LINKS`) whose two
+#: documents are joined through other members but are not alike themselves.
+KINDS = ("exact", "near", "contained", "linked")
+#: Values of ``link``: ``verified`` — a candidate pair verified on the shingle sets (all of them
+#: for a cluster of at most ``max_cluster`` documents); ``to_earliest`` — in a larger cluster,
+#: each member measured against the cluster's first document instead (n - 1 rows, not n²).
+LINKS = ("verified", "to_earliest")
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """Result of :func:`find_reuse`: ``pairs`` (:data:`REUSE_COLUMNS`) and ``documents``
+    (:data:`REUSE_DOC_COLUMNS`), both sorted by doc_id."""
+
+    pairs: pd.DataFrame
+    documents: pd.DataFrame
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    jaccard: float
+    containment: float
+    min_contained: int
+    margin: float
+    max_cluster: int
+    num_perm: int
+
+
+def find_reuse(
+    documents: pd.DataFrame,
+    texts: Iterable[tuple[str, str | Sketch]],
+    *,
+    jaccard: float = 0.8,
+    containment: float = 0.9,
+    shingle: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    min_contained: int = 10,
+    margin: float = 0.1,
+    max_cluster: int = 50,
+) -> Reuse:
+    """Find exact copies, near-duplicates and contained texts among ``documents``.
+
+    ``texts`` is read once, as a stream: only each text's :class:`Sketch` is held (its
+    distinct shingle hashes, 8 bytes each, a SHA-256 and ``num_perm`` 4-byte MinHash values),
+    never the texts. Documents without a text in ``texts``, or whose text has no word, are in
+    no cluster.
+
+    Args:
+        documents: One row per document with :data:`INPUT_COLUMNS` (``date`` ``YYYY-MM-DD``).
+        texts: ``(doc_id, cleaned_text)`` pairs, or ``(doc_id, Sketch)`` from
+            :func:`~analysis.stats.shingles.sketch_text` with the same ``shingle``,
+            ``num_perm`` and ``seed``.
+        jaccard: Jaccard index from which a pair is ``near``.
+        containment: Containment from which a pair is ``contained`` (when not ``near``).
+        shingle: Tokens per shingle.
+        num_perm: MinHash permutations.
+        seed: MinHash seed.
+        min_contained: Fewest shingles of the smaller text of a ``contained`` pair (a title or
+            a caption inside an article is not reuse).
+        margin: The LSH indexes look for candidates ``margin`` below both thresholds, for
+            recall; verification then applies the thresholds exactly.
+        max_cluster: Largest cluster whose verified pairs are all listed (see :data:`LINKS`).
+
+    Returns:
+        :class:`Reuse` with the pair and the per-document table.
+    """
+    for name, value in (("jaccard", jaccard), ("containment", containment)):
+        if not 0.0 < value <= 1.0:
+            raise ValueError(f"{name} must be in (0, 1], got {value}")
+    opts = _Options(jaccard, containment, min_contained, margin, max_cluster, num_perm)
+    meta = _metadata(documents)
+    sketches = _collect(texts, meta, shingle=shingle, num_perm=num_perm, seed=seed)
+    order = {d: (meta[d][0], d) for d in meta}
+    groups = _exact_groups(sketches, order)
+    edges, comps = _verified_edges(groups, sketches, opts)
+    clusters = _clusters(groups, comps, order)
+    rows = _pair_rows(clusters, groups, edges, sketches, opts)
+    return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
+
+
+def _metadata(documents: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """``doc_id -> (date, outlet, origin)``; raises on missing columns or repeated doc_ids."""
+    missing = [c for c in INPUT_COLUMNS if c not in documents.columns]
+    if missing:
+        raise ValueError(f"documents lack column(s) {', '.join(missing)}")
+    ids = documents["doc_id"].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"repeated doc_id(s): {', '.join(sorted(set(ids[ids.duplicated()])))}")
+    cols = [documents[c].astype(str).tolist() for c in ("date", "outlet", "origin")]
+    return dict(zip(ids.tolist(), zip(*cols, strict=True), strict=True))
+
+
+def _collect(texts, meta, *, shingle: int, num_perm: int, seed: int) -> dict[str, Sketch]:
+    sketches: dict[str, Sketch] = {}
+    for doc_id, value in texts:
+        doc_id = str(doc_id)
+        if doc_id not in meta:
+            raise ValueError(f"text of unknown doc_id {doc_id!r} (not in documents)")
+        if doc_id in sketches:
+            raise ValueError(f"two texts for doc_id {doc_id!r}")
+        if isinstance(value, Sketch):
+            if (value.shingle, value.num_perm, value.seed) != (shingle, num_perm, seed):
+                raise ValueError(f"sketch of {doc_id!r} made with other shingle/num_perm/seed")
+            sketches[doc_id] = value
+        else:
+            sketches[doc_id] = sketch_text(value, shingle=shingle, num_perm=num_perm, seed=seed)
+    return sketches
+
+
+def _exact_groups(sketches: dict[str, Sketch], order: dict) -> list[list[str]]:
+    """Texts with a word grouped by identical text, each group sorted by (date, doc_id)."""
+    by_digest: dict[bytes, list[str]] = {}
+    for doc_id, sk in sketches.items():
+        if sk.size:
+            by_digest.setdefault(sk.digest, []).append(doc_id)
+    groups = (sorted(g, key=order.__getitem__) for g in by_digest.values())
+    return sorted(groups, key=lambda g: order[g[0]])
+
+
+def classify(
+    jaccard: float,
+    containment: float,
+    smaller: int,
+    *,
+    near_at: float = 0.8,
+    contained_at: float = 0.9,
+    min_contained: int = 10,
+) -> Literal["near", "contained"] | None:
+    """The kind of a pair of different texts from its exact measures, or ``None``.
+
+    Args:
+        jaccard: Jaccard index of the two shingle sets.
+        containment: ``|A∩B| / min(|A|, |B|)``.
+        smaller: Number of shingles of the smaller set.
+        near_at: ``near`` from this Jaccard index.
+        contained_at: ``contained`` from this containment (when not ``near``).
+        min_contained: Fewest shingles of the smaller set for ``contained``.
+    """
+    if jaccard >= near_at:
+        return "near"
+    if containment >= contained_at and smaller >= min_contained:
+        return "contained"
+    return None
+
+
+def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, float]:
+    j, c = similarity(a, b)
+    kind = classify(
+        j,
+        c,
+        min(a.size, b.size),
+        near_at=opts.jaccard,
+        contained_at=opts.containment,
+        min_contained=opts.min_contained,
+    )
+    return kind, j, c
+
+
+class _Components:
+    """Union-find over the exact groups' first documents, counting documents per component."""
+
+    def __init__(self, groups: list[list[str]]):
+        self.parent = {g[0]: g[0] for g in groups}
+        self.docs = {g[0]: len(g) for g in groups}
+
+    def root(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            keep, drop = min(ra, rb), max(ra, rb)
+            self.parent[drop] = keep
+            self.docs[keep] += self.docs.pop(drop)
+
+
+def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, _Components]:
+    """``(a, b) -> (kind, jaccard, containment)`` of the verified candidates, and components.
+
+    A candidate already joined inside a component of more than ``max_cluster`` documents is
+    not verified: such a cluster's rows go to its earliest document (``to_earliest``), so the
+    pair would not be listed, and joining it again changes nothing.
+    """
+    comps = _Components(groups)
+    found = candidate_pairs(
+        sketches,
+        [g[0] for g in groups],
+        near_at=opts.jaccard - opts.margin,
+        contained_at=opts.containment - opts.margin,
+        num_perm=opts.num_perm,
+    )
+    edges = {}
+    for a, b in found:
+        root = comps.root(a)
+        if root == comps.root(b) and comps.docs[root] > opts.max_cluster:
+            continue
+        kind, j, c = _kind(sketches[a], sketches[b], opts)
+        if kind is not None:
+            edges[(a, b)] = (kind, j, c)
+            comps.union(a, b)
+    return edges, comps
+
+
+def _clusters(groups: list[list[str]], comps: _Components, order: dict) -> list[list[str]]:
+    """Reuse clusters of two or more documents, members sorted by (date, doc_id)."""
+    members: dict[str, list[str]] = {}
+    for g in groups:
+        members.setdefault(comps.root(g[0]), []).extend(g)
+    clusters = [sorted(m, key=order.__getitem__) for m in members.values() if len(m) > 1]
+    return sorted(clusters, key=lambda m: order[m[0]])
+
+
+def _pair_rows(clusters, groups, edges, sketches, opts: _Options) -> list[tuple]:
+    """``(a, b, kind, jaccard, containment, link)`` rows, ``a < b``, cluster by cluster."""
+    group_of = {d: g for g in groups for d in g}
+    cluster_of = {d: i for i, members in enumerate(clusters) for d in members}
+    cluster_edges: dict[int, list] = {}
+    for (a, b), value in edges.items():
+        cluster_edges.setdefault(cluster_of[a], []).append((a, b, *value))
+    rows: list[tuple] = []
+    for i, members in enumerate(clusters):
+        if len(members) <= opts.max_cluster:
+            for g in {id(group_of[d]): group_of[d] for d in members}.values():
+                rows.extend((*sorted(p), "exact", 1.0, 1.0, "verified") for p in combinations(g, 2))
+            for a, b, kind, j, c in cluster_edges.get(i, ()):
+                pairs = product(group_of[a], group_of[b])
+                rows.extend((*sorted(p), kind, j, c, "verified") for p in pairs)
+            continue
+        first = members[0]
+        for d in members[1:]:
+            if group_of[d] is group_of[first]:
+                kind, j, c = "exact", 1.0, 1.0
+            else:
+                kind, j, c = _kind(sketches[d], sketches[first], opts)
+            rows.append((*sorted((d, first)), kind or "linked", j, c, "to_earliest"))
+    return sorted(rows)
+
+
+def _pair_table(rows: list[tuple], meta: dict) -> pd.DataFrame:
+    """The pair table (:data:`REUSE_COLUMNS`) from :func:`_pair_rows`."""
+    import pandas as pd
+
+    cols = ["doc_id", "other_doc_id", "kind", "jaccard", "containment", "link"]
+    t = pd.DataFrame(rows, columns=cols)
+    t = t.astype({"jaccard": "float64", "containment": "float64"})
+    date_a = t["doc_id"].map(lambda d: meta[d][0])
+    date_b = t["other_doc_id"].map(lambda d: meta[d][0])
+    a_first = (date_a < date_b) | ((date_a == date_b) & (t["doc_id"] < t["other_doc_id"]))
+    t["earlier"] = t["doc_id"].where(a_first, t["other_doc_id"]).astype(object)
+    days = pd.to_datetime(date_a, format="%Y-%m-%d") - pd.to_datetime(date_b, format="%Y-%m-%d")
+    t["lag_days"] = days.dt.days.abs().astype("int64")
+    for flag, k in (("same_outlet", 1), ("same_origin", 2)):
+        side_a = t["doc_id"].map(lambda d, k=k: meta[d][k])
+        t[flag] = (side_a == t["other_doc_id"].map(lambda d, k=k: meta[d][k])).astype(bool)
+    return t[list(REUSE_COLUMNS)]
+
+
+def _document_table(meta: dict, clusters: list[list[str]], groups) -> pd.DataFrame:
+    """The per-document table (:data:`REUSE_DOC_COLUMNS`), sorted by doc_id."""
+    import pandas as pd
+
+    cluster = {d: members for members in clusters for d in members}
+    exact = {d: g for g in groups if len(g) > 1 for d in g}
+    rows = []
+    for d in sorted(meta):
+        members, g = cluster.get(d), exact.get(d)
+        rows.append(
+            (
+                members[0] if members else "",
+                members is None or members[0] == d,
+                len(members) if members else 1,
+                g[0] if g else "",
+                g is None or g[0] == d,
+            )
+        )
+    t = pd.DataFrame(rows, columns=list(REUSE_DOC_COLUMNS[1:]))
+    t.insert(0, "doc_id", sorted(meta))
+    return t.astype(
+        {"first_in_cluster": bool, "first_in_exact_group": bool, "cluster_size": "int64"}
+    )

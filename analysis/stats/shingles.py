@@ -1,0 +1,160 @@
+"""Word shingles, MinHash sketches and shared passages of cleaned texts (for :mod:`.reuse`).
+
+Tokens are maximal runs of Unicode word characters (``\\w+``: letters, digits, underscore),
+lowercased with ``str.lower``; punctuation, whitespace and line breaks are dropped, so a
+re-wrapped or re-punctuated copy has the same tokens. (Scripts written without spaces would
+give one token per run; the corpora are English.) A shingle is ``shingle`` consecutive tokens;
+a text of fewer tokens is one shingle of all of them, a text without a token has none.
+
+Each shingle is kept as a 64-bit hash: every token is hashed with BLAKE2b (8 bytes), the
+``shingle`` token hashes are combined as a polynomial modulo 2**64 and mixed with MurmurHash3's
+finalizer. Hashes do not depend on ``PYTHONHASHSEED``, the machine or the process. The high
+32 bits of each shingle hash feed a ``datasketch`` MinHash (``num_perm`` permutations, ``seed``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+__all__ = [
+    "Sketch",
+    "shared_passages",
+    "shingle_hashes",
+    "similarity",
+    "sketch_text",
+    "word_spans",
+    "words",
+]
+
+_WORD = re.compile(r"\w+")
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial combination of token hashes
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, token)`` of each word of ``text``: character offsets, lowercased token."""
+    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    """The lowercased word tokens of ``text`` (the tokenisation of the whole module)."""
+    return [m.group().lower() for m in _WORD.finditer(text)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_hash(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer (an avalanching bijection), element-wise."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
+def shingle_hashes(tokens: list[str], shingle: int) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the ``shingle``-token shingles of ``tokens``."""
+    n = len(tokens)
+    if n == 0:
+        return np.empty(0, dtype=np.uint64)
+    tok = np.fromiter((_token_hash(t) for t in tokens), dtype=np.uint64, count=n)
+    width = min(shingle, n)
+    m = n - width + 1
+    h = np.zeros(m, dtype=np.uint64)
+    for i in range(width):  # uint64 arrays wrap around: the combination is mod 2**64
+        h = h * _MULTIPLIER + tok[i : i + m]
+    return np.unique(_fmix64(h + np.uint64(width)))
+
+
+@lru_cache(maxsize=8)
+def _template(num_perm: int, seed: int):
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What :func:`find_reuse` keeps of one text: its digest, shingle set and MinHash.
+
+    ``digest`` is the SHA-256 of the cleaned text, ``shingles`` the sorted unique 64-bit
+    shingle hashes (8 bytes each) and ``minhash`` a ``datasketch.LeanMinHash``; picklable, so
+    sketches can be computed in worker processes and passed to :func:`find_reuse`.
+    """
+
+    digest: bytes
+    shingles: np.ndarray
+    minhash: LeanMinHash
+    shingle: int
+    num_perm: int
+    seed: int
+
+    @property
+    def size(self) -> int:
+        """Number of distinct shingles."""
+        return int(self.shingles.size)
+
+
+def sketch_text(text: str, *, shingle: int = 5, num_perm: int = 128, seed: int = 1) -> Sketch:
+    """The :class:`Sketch` of one cleaned text (see the module docstring for the tokens)."""
+    from datasketch import LeanMinHash
+
+    if shingle < 1:
+        raise ValueError(f"shingle must be at least 1, got {shingle}")
+    shingles = shingle_hashes(words(text), shingle)
+    minhash = _template(num_perm, seed).copy()
+    minhash.update_batch((shingles >> np.uint64(32)).tolist())
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return Sketch(digest, shingles, LeanMinHash(minhash), shingle, num_perm, seed)
+
+
+def similarity(a: Sketch, b: Sketch) -> tuple[float, float]:
+    """Exact ``(jaccard, containment)`` of two sketches' shingle sets (0.0 when one is empty).
+
+    ``containment`` is ``|A∩B| / min(|A|, |B|)``: 1.0 when the smaller text is inside the other.
+    """
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0
+    common = int(np.intersect1d(a.shingles, b.shingles, assume_unique=True).size)
+    return common / (a.size + b.size - common), common / min(a.size, b.size)
+
+
+def shared_passages(
+    text_a: str, text_b: str, *, min_words: int = 8
+) -> list[tuple[int, int, int, int, str]]:
+    """Passages of at least ``min_words`` consecutive tokens found in both texts.
+
+    ``difflib.SequenceMatcher`` (no automatic junk) aligns the two token sequences; passages
+    come in the order they appear in both texts, so a passage moved elsewhere is found only if
+    it does not cross a longer one. Meant for display of one pair, not for every pair.
+
+    Returns:
+        ``(start_a, end_a, start_b, end_b, text)`` per passage: character offsets into the
+        given texts (from the first token's start to the last token's end) and
+        ``text_a[start_a:end_a]``.
+    """
+    if min_words < 1:
+        raise ValueError(f"min_words must be at least 1, got {min_words}")
+    spans_a, spans_b = word_spans(text_a), word_spans(text_b)
+    matcher = difflib.SequenceMatcher(
+        None, [t for _, _, t in spans_a], [t for _, _, t in spans_b], autojunk=False
+    )
+    out = []
+    for i, j, n in matcher.get_matching_blocks():
+        if n >= min_words:
+            sa, ea = spans_a[i][0], spans_a[i + n - 1][1]
+            sb, eb = spans_b[j][0], spans_b[j + n - 1][1]
+            out.append((sa, ea, sb, eb, text_a[sa:ea]))
+    return out
