@@ -5,16 +5,21 @@
   negative binomial NB2 with the dispersion α estimated by maximum likelihood jointly with β
   (:class:`statsmodels.discrete.discrete_model.NegativeBinomial`, Newton steps), falling back
   to quasi-Poisson (Poisson GLM, Pearson χ² scale) when NB2 does not converge.
-- :func:`choose_se` picks outlet-clustered or HC1 standard errors.
+- :func:`choose_se` picks outlet-clustered (CR2, :mod:`analysis.stats.cr2`) or HC1
+  standard errors.
 - :func:`fit_labels` fits one model per (frame, marker) of a
   :class:`~analysis.stats.marker_grid.MarkerGrid` and handles the edge cases (too few
   counts, a side of one document, a side of zero counts); :func:`result_table` and
   :func:`add_q` turn the rows into a table with Benjamini–Hochberg q-values.
 
 Why the discrete ``NegativeBinomial`` and not ``GLM(family=NegativeBinomial(alpha))``: the
-GLM family takes α as a fixed constant (default 1), so its standard errors are conditional on
-a guessed dispersion; the discrete model estimates α with β and its sandwich (cluster / HC1)
-covariance accounts for that estimate.
+GLM family takes α as a fixed constant (default 1), so its weights — and with them the
+estimates and the standard errors — rest on a guessed dispersion; the discrete model
+estimates α with β by maximum likelihood. With the log link β and α are asymptotically
+orthogonal, so the sandwich of β (HC1 from statsmodels, CR2 here with weights μ / (1 + α̂μ))
+at the estimated α is valid. Newton steps can leave the admissible region (α ≤ 0) on
+under-dispersed counts: the fit is then rejected and quasi-Poisson used, the appropriate
+model when there is no over-dispersion.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.stats.marker_grid import MarkerGrid
+from analysis.stats.marker_grid import MarkerGrid, ModelError
 
 __all__ = [
     "MIN_CLUSTERS",
@@ -35,9 +40,11 @@ __all__ = [
     "SE_TYPES",
     "Fit",
     "add_q",
+    "check_options",
     "choose_se",
     "design_matrix",
     "fit_labels",
+    "fit_periods",
     "fit_rate_ratios",
     "labelled",
     "ratio_of_empty",
@@ -225,6 +232,16 @@ def fit_rate_ratios(
 # --------------------------------------------------------------------------- rows
 
 
+def check_options(min_count, confidence, cluster) -> None:
+    """ModelError unless ``min_count`` ≥ 1, 0 < ``confidence`` < 1, ``cluster`` a name or None."""
+    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer) or min_count < 1:
+        raise ModelError(f"min_count must be a positive integer, got {min_count!r}")
+    if not 0 < confidence < 1:
+        raise ModelError(f"confidence must be in (0, 1), got {confidence!r}")
+    if cluster is not None and not isinstance(cluster, str):
+        raise ModelError(f"cluster must be a column name or None, got {cluster!r}")
+
+
 def ratio_of_empty(empty: Sequence[bool], signs: Sequence[int]) -> float:
     """The ratio when the cells flagged ``empty`` have zero counts.
 
@@ -315,3 +332,53 @@ def design_matrix(*columns: np.ndarray) -> np.ndarray:
     """A constant column followed by ``columns`` (indicators) as a float design matrix."""
     n = len(columns[0])
     return np.column_stack([np.ones(n), *(c.astype("float64") for c in columns)])
+
+
+def fit_periods(
+    grid: MarkerGrid,
+    rows: np.ndarray,
+    periods: list[str],
+    y: np.ndarray,
+    *,
+    se_type: str,
+    confidence: float,
+) -> list[dict]:
+    """Each later period against the first, for the counts ``y`` of the documents ``rows``.
+
+    One model with a categorical period (treatment coding, ``grid.docs["_period"]``) over the
+    first period and the later periods with counts; a later period of zero counts gets ratio
+    0, a first period of zero counts ``inf`` (NaN for zero-count later periods) and no fit.
+    Intervals are blanked when the period or the first period has one document.
+    """
+    ref, later = periods[0], periods[1:]
+    per = grid.docs["_period"].to_numpy()[rows]
+    n_ref = int((per == ref).sum())
+    if y[per == ref].sum() == 0:
+        ratios = [np.nan if y[per == p].sum() == 0 else np.inf for p in later]
+        pairs = zip(later, ratios, strict=True)
+        return [
+            {"period": p, "rate_ratio": r, "model": "none", "se_type": se_type} for p, r in pairs
+        ]
+    fitted = [p for p in later if y[per == p].sum() > 0]
+    out = {p: {"period": p, "rate_ratio": 0.0, "model": "none", "se_type": se_type} for p in later}
+    if fitted:
+        keep = np.isin(per, [ref, *fitted])
+        design = design_matrix(*(per[keep] == p for p in fitted))
+        offset = np.log(grid.n_tokens[rows][keep].astype("float64"))
+        clusters = grid.docs["_cluster"].to_numpy()[rows][keep]
+        fit = fit_rate_ratios(
+            y[keep],
+            design,
+            offset,
+            test=list(range(1, len(fitted) + 1)),
+            se_type=se_type,
+            clusters=clusters,
+            confidence=confidence,
+        )
+        for j, p in enumerate(fitted):
+            row = {"period": p, "rate_ratio": fit.rate_ratio[j], "model": fit.model}
+            row["se_type"] = fit.se_type
+            if min(n_ref, int((per == p).sum())) >= 2:
+                row.update(ci_low=fit.ci_low[j], ci_high=fit.ci_high[j], p=fit.p[j])
+            out[p] = row
+    return [out[p] for p in later]

@@ -212,6 +212,46 @@ def _jobs(groups: list[str], group_of: np.ndarray, comparisons: str, by: str):
     return jobs
 
 
+def _comparison(x, vocab, job, alpha, alpha0, min_count, n_resamples, seed, confidence):
+    """The rows of one comparison ``job`` (see :func:`_jobs`) as a table."""
+    label, g, ref, in_g, in_r = job
+    rows_g, rows_r = np.flatnonzero(in_g), np.flatnonzero(in_r)
+    y_g = np.asarray(x[rows_g].sum(axis=0)).ravel()
+    y_r = np.asarray(x[rows_r].sum(axis=0)).ravel()
+    tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
+    a = alpha[tested]
+    delta = _log_odds(
+        y_g[tested].astype("float64"),
+        y_r[tested].astype("float64"),
+        float(y_g.sum()),
+        float(y_r.sum()),
+        a,
+        alpha0,
+    )
+    xt_g, tot_g, share_g = _side(x, rows_g, tested)
+    xt_r, tot_r, share_r = _side(x, rows_r, tested)
+    bounds = np.full((len(tested), 2), np.nan)
+    if min(len(rows_g), len(rows_r)) >= 2 and len(tested):
+        key_r = (g, REST) if ref == REST else (ref,)
+        sides = ((xt_g, tot_g, (g,)), (xt_r, tot_r, key_r))
+        bounds = _intervals(sides, a, alpha0, n_resamples, seed, confidence)
+    return pd.DataFrame(
+        {
+            "comparison": label,
+            "group": g,
+            "reference": ref,
+            "term": vocab[tested].astype(object),
+            "log_odds": delta,
+            "log_odds_ci_low": bounds[:, 0],
+            "log_odds_ci_high": bounds[:, 1],
+            "doc_share_group": share_g,
+            "doc_share_reference": share_r,
+            "n_docs_group": len(rows_g),
+            "n_docs_reference": len(rows_r),
+        }
+    )
+
+
 def _check(comparisons, n_resamples, seed, confidence, prior_strength, min_count) -> None:
     if comparisons not in ("one-vs-rest", "pairwise", "both"):
         raise CompareError(f"keyness_intervals: bad comparisons {comparisons!r}")
@@ -270,6 +310,8 @@ def keyness_intervals(
         :data:`KEYNESS_CI_COLUMNS`: ``log_odds`` equals ``keyness``'s; ``doc_share_group``
         / ``doc_share_reference`` are the shares of the side's documents with a count > 0
         of the term; ``n_docs_*`` the side's documents. Sorted by comparison, then term.
+        Memory: the resampled log-odds of one comparison are held as float32, 8 kB per
+        tested term at 2,000 resamples (160 MB for 20,000 terms).
     """
     _check(comparisons, n_resamples, seed, confidence, prior_strength, min_count)
     groups, vocab, x, group_of = _matrix(terms, documents, by, stop_words)
@@ -277,42 +319,9 @@ def keyness_intervals(
     grand = float(total.sum())
     alpha0 = float(prior_strength)
     alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
-    parts = []
-    for label, g, ref, in_g, in_r in _jobs(groups, group_of, comparisons, by):
-        rows_g, rows_r = np.flatnonzero(in_g), np.flatnonzero(in_r)
-        y_g = np.asarray(x[rows_g].sum(axis=0)).ravel()
-        y_r = np.asarray(x[rows_r].sum(axis=0)).ravel()
-        tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
-        n_g, n_r = float(y_g.sum()), float(y_r.sum())
-        a = alpha[tested]
-        delta = _log_odds(
-            y_g[tested].astype("float64"), y_r[tested].astype("float64"), n_g, n_r, a, alpha0
-        )
-        xt_g, tot_g, share_g = _side(x, rows_g, tested)
-        xt_r, tot_r, share_r = _side(x, rows_r, tested)
-        bounds = np.full((len(tested), 2), np.nan)
-        if min(len(rows_g), len(rows_r)) >= 2 and len(tested):
-            key_r = (g, REST) if ref == REST else (ref,)
-            sides = ((xt_g, tot_g, (g,)), (xt_r, tot_r, key_r))
-            bounds = _intervals(sides, a, alpha0, int(n_resamples), int(seed), confidence)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "comparison": label,
-                    "group": g,
-                    "reference": ref,
-                    "term": vocab[tested].astype(object),
-                    "log_odds": delta,
-                    "log_odds_ci_low": bounds[:, 0],
-                    "log_odds_ci_high": bounds[:, 1],
-                    "doc_share_group": share_g,
-                    "doc_share_reference": share_r,
-                    "n_docs_group": len(rows_g),
-                    "n_docs_reference": len(rows_r),
-                }
-            )
-        )
-    parts = [p for p in parts if len(p)]
+    options = (alpha, alpha0, int(min_count), int(n_resamples), int(seed), confidence)
+    jobs = _jobs(groups, group_of, comparisons, by)
+    parts = [part for job in jobs if len(part := _comparison(x, vocab, job, *options))]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in KEYNESS_CI_COLUMNS})
     out = pd.concat(parts, ignore_index=True)

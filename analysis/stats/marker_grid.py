@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["MarkerGrid", "ModelError", "document_dates", "marker_grid", "model_grid"]
+__all__ = [
+    "MarkerGrid",
+    "ModelError",
+    "document_dates",
+    "marker_grid",
+    "model_grid",
+    "split_masks",
+]
 
 
 class ModelError(ValueError):
@@ -169,3 +176,20 @@ def document_dates(docs: pd.DataFrame) -> pd.Series:
             f"{docs['date'].iloc[i]!r}, not an ISO date YYYY-MM-DD"
         )
     return dates
+
+
+def split_masks(docs: pd.DataFrame, split: str, window: int | None):
+    """``(after, inside)`` boolean arrays: date ≥ split, and within ``window`` days of it."""
+    when = pd.to_datetime(pd.Series([split], dtype="string"), format="%Y-%m-%d", errors="coerce")
+    if not isinstance(split, str) or when.isna().iloc[0]:
+        raise ModelError(f"split must be an ISO date YYYY-MM-DD, got {split!r}")
+    if window is not None and (
+        isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1
+    ):
+        raise ModelError(f"window must be a positive number of days, got {window!r}")
+    dates, cut = document_dates(docs), when.iloc[0]
+    after = (dates >= cut).to_numpy()
+    if window is None:
+        return after, np.ones(len(docs), dtype=bool)
+    span = pd.Timedelta(days=int(window))
+    return after, ((dates >= cut - span) & (dates < cut + span)).to_numpy()

@@ -5,9 +5,12 @@ Here the unit is the **document**: each model is a count regression of the per-d
 of one marker (or one frame total, ``marker == ""``) with offset ``log(n_tokens)``, so
 ``exp(β)`` of an indicator is a rate ratio (rate = count per token). The model is negative
 binomial NB2 with the dispersion estimated (over-dispersion between documents), falling back
-to quasi-Poisson when NB2 does not converge (column ``model``); standard errors are clustered
-by outlet when the documents span at least 5 outlets (and each side of a group contrast at
-least 2), otherwise HC1 (column ``se_type``); see :mod:`analysis.stats.countmodel`.
+to quasi-Poisson when NB2 does not converge (column ``model``). Standard errors (column
+``se_type``) are clustered by outlet — CR2 with Bell–McCaffrey degrees of freedom and t
+intervals, as a handful of outlets per group is the usual case — when the model's documents
+span at least 5 outlets and every cell of its design (group / reference, before / after, …)
+at least 2; otherwise HC1 with normal intervals. See :mod:`analysis.stats.countmodel` and
+:mod:`analysis.stats.cr2`; the measured coverage is in ``bench/bench_calibration.py``.
 
 Honest edge cases, the same in every function here:
 
@@ -34,14 +37,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats.countmodel import (
+    check_options,
     choose_se,
     design_matrix,
     fit_labels,
-    fit_rate_ratios,
+    fit_periods,
     labelled,
     result_table,
 )
-from analysis.stats.marker_grid import ModelError, document_dates, model_grid
+from analysis.stats.marker_grid import ModelError, model_grid, split_masks
 
 __all__ = [
     "ALL_PERIODS",
@@ -118,25 +122,11 @@ ALL_PERIODS = "all"
 # --------------------------------------------------------------------------- shared steps
 
 
-def _check_options(min_count, confidence, cluster) -> None:
-    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer) or min_count < 1:
-        raise ModelError(f"min_count must be a positive integer, got {min_count!r}")
-    if not 0 < confidence < 1:
-        raise ModelError(f"confidence must be in (0, 1), got {confidence!r}")
-    if cluster is not None and not isinstance(cluster, str):
-        raise ModelError(f"cluster must be a column name or None, got {cluster!r}")
-
-
-def _sorted_groups(docs: pd.DataFrame, rest: bool) -> list[str]:
-    groups = sorted(set(docs["_group"]))
-    if rest and REST in groups and len(groups) >= 2:
-        raise ModelError(f"a group is named {REST!r}, the reference label of one-vs-rest")
-    return groups
-
-
 def _sides(group: np.ndarray, where: np.ndarray, groups: list[str], contrasts: str):
     """``(contrast, group, reference, group mask, reference mask)`` of each comparison."""
     if contrasts in ("one_vs_rest", "both") and len(groups) >= 2:
+        if REST in groups:
+            raise ModelError(f"a group is named {REST!r}, the reference label of one-vs-rest")
         for g in groups:
             yield "one_vs_rest", g, REST, where & (group == g), where & (group != g)
     if contrasts in ("pairwise", "both"):
@@ -192,7 +182,7 @@ def rate_models(
     """
     from analysis.stats.bootstrap import add_period
 
-    _check_options(min_count, confidence, cluster)
+    check_options(min_count, confidence, cluster)
     if period not in (None, "year", "quarter", "month"):
         raise ModelError(f"period must be None, 'year', 'quarter' or 'month', got {period!r}")
     if contrasts not in ("one_vs_rest", "pairwise", "both"):
@@ -200,7 +190,6 @@ def rate_models(
     grid = model_grid(markers, documents, by=by, cluster=cluster, dated=period is not None)
     docs = grid.docs
     group = docs["_group"].to_numpy()
-    _sorted_groups(docs, rest=contrasts != "pairwise")
     if period is None:
         periods = np.full(len(docs), ALL_PERIODS, dtype=object)
     else:
@@ -237,42 +226,6 @@ def rate_models(
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def _trend_label(grid, rows, periods, y, *, se_type, confidence) -> list[dict]:
-    """Rows of one group × label: each later period against the first (categorical model)."""
-    ref, later = periods[0], periods[1:]
-    per = grid.docs["_period"].to_numpy()[rows]
-    n_ref = int((per == ref).sum())
-    if y[per == ref].sum() == 0:
-        ratios = [np.nan if y[per == p].sum() == 0 else np.inf for p in later]
-        pairs = zip(later, ratios, strict=True)
-        return [
-            {"period": p, "rate_ratio": r, "model": "none", "se_type": se_type} for p, r in pairs
-        ]
-    fitted = [p for p in later if y[per == p].sum() > 0]
-    out = {p: {"period": p, "rate_ratio": 0.0, "model": "none", "se_type": se_type} for p in later}
-    if fitted:
-        keep = np.isin(per, [ref, *fitted])
-        design = design_matrix(*(per[keep] == p for p in fitted))
-        offset = np.log(grid.n_tokens[rows][keep].astype("float64"))
-        clusters = grid.docs["_cluster"].to_numpy()[rows][keep]
-        fit = fit_rate_ratios(
-            y[keep],
-            design,
-            offset,
-            test=list(range(1, len(fitted) + 1)),
-            se_type=se_type,
-            clusters=clusters,
-            confidence=confidence,
-        )
-        for j, p in enumerate(fitted):
-            row = {"period": p, "rate_ratio": fit.rate_ratio[j], "model": fit.model}
-            row["se_type"] = fit.se_type
-            if min(n_ref, int((per == p).sum())) >= 2:
-                row.update(ci_low=fit.ci_low[j], ci_high=fit.ci_high[j], p=fit.p[j])
-            out[p] = row
-    return [out[p] for p in later]
-
-
 def rate_trends(
     markers: pd.DataFrame,
     documents: pd.DataFrame,
@@ -293,7 +246,7 @@ def rate_trends(
     straight line. A later period with zero counts gets ``rate_ratio`` 0 (left out of the
     fit); a first period with zero counts gives ``inf`` (NaN for zero-count later periods)
     and no fit. Standard errors: clustered by outlet when the group's documents span ≥ 5
-    outlets, else HC1. Other edge cases: see the module docstring.
+    outlets and every period ≥ 2, else HC1. Other edge cases: see the module docstring.
 
     Args:
         markers: ``doc_id,frame,marker,count``.
@@ -313,7 +266,7 @@ def rate_trends(
     """
     from analysis.stats.bootstrap import add_period
 
-    _check_options(min_count, confidence, cluster)
+    check_options(min_count, confidence, cluster)
     if period not in ("year", "quarter", "month"):
         raise ModelError(f"period must be 'year', 'quarter' or 'month', got {period!r}")
     grid = model_grid(markers, documents, by=by, cluster=cluster, dated=True)
@@ -332,7 +285,7 @@ def rate_trends(
             y = grid.counts[rows, k]
             if y.sum() < min_count:
                 continue
-            for row in _trend_label(grid, rows, periods, y, se_type=se, confidence=confidence):
+            for row in fit_periods(grid, rows, periods, y, se_type=se, confidence=confidence):
                 records.append(
                     {
                         "frame": frame,
@@ -347,23 +300,6 @@ def rate_trends(
     table = result_table(records, TREND_COLUMNS, ["group", "period"])
     keys = ["group", "frame", "marker", "period"]
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def _split_masks(docs: pd.DataFrame, split: str, window: int | None):
-    """``(after, inside)`` boolean arrays: date ≥ split, and within ``window`` days of it."""
-    when = pd.to_datetime(pd.Series([split], dtype="string"), format="%Y-%m-%d", errors="coerce")
-    if not isinstance(split, str) or when.isna().iloc[0]:
-        raise ModelError(f"before_after: split must be an ISO date YYYY-MM-DD, got {split!r}")
-    if window is not None and (
-        isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1
-    ):
-        raise ModelError(f"before_after: window must be a positive number of days, got {window!r}")
-    dates, cut = document_dates(docs), when.iloc[0]
-    after = (dates >= cut).to_numpy()
-    if window is None:
-        return after, np.ones(len(docs), dtype=bool)
-    span = pd.Timedelta(days=int(window))
-    return after, ((dates >= cut - span) & (dates < cut + span)).to_numpy()
 
 
 def before_after(
@@ -385,12 +321,12 @@ def before_after(
     - ``contrast = "after_vs_before"``: per group, an NB2 model (fallback quasi-Poisson) of
       its documents with an *after* indicator; ``rate_ratio`` = rate after / rate before,
       ``reference = ""`` and ``n_docs_reference_* = 0``. Standard errors clustered by outlet
-      when the group's documents span ≥ 5 outlets, else HC1.
+      when the group's documents span ≥ 5 outlets, before and after ≥ 2 each, else HC1.
     - ``contrast = "ratio_of_ratios"``: per pair ``group < reference``, one model of both
       groups' documents with *after*, *group* and their interaction; ``rate_ratio =
       exp(β_interaction)`` = (group after/before) / (reference after/before): "did the group
       change more than the reference?" (1 = the same change). Clustered standard errors need
-      ≥ 5 outlets in the pair and ≥ 2 in each group.
+      ≥ 5 outlets in the pair and ≥ 2 in each of the four group × before/after cells.
 
     A zero-count cell gives 0 / ``inf`` / NaN as the cell is in the numerator, the
     denominator or both (``model = "none"``); other edge cases: see the module docstring.
@@ -410,9 +346,9 @@ def before_after(
         split gets no rows. ``q`` is Benjamini–Hochberg over the rows sharing ``contrast,
         group, reference``. Sorted by contrast, group, reference, frame, marker.
     """
-    _check_options(min_count, confidence, cluster)
+    check_options(min_count, confidence, cluster)
     grid = model_grid(markers, documents, by=by, cluster=cluster, dated=True)
-    after, inside = _split_masks(grid.docs, split, window)
+    after, inside = split_masks(grid.docs, split, window)
     group = grid.docs["_group"].to_numpy()
     clusters = grid.docs["_cluster"].to_numpy() if cluster else None
     options = {"min_count": min_count, "confidence": confidence}
