@@ -179,7 +179,7 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     p = k / n
     mid = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return mid - half, mid + half
+    return max(0.0, mid - half), min(1.0, mid + half)
 
 
 def _pct(k: int, n: int) -> str:
@@ -250,10 +250,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpora = 1000 if args.full else args.corpora
     results = []
+    columns = (*RATE_COLUMNS, *KEYNESS_COLUMNS)
     for n in args.sizes:
         t0 = time.perf_counter()
         results.append(run_setting(n, corpora, args.resamples, args.seed, args.outlet_sd))
-        print(f"  {n} documents per origin: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        r = results[-1]
+        done = ", ".join(f"{c} {100 * r[c][0] / max(r[c][1], 1):.1f}%" for c, _ in columns)
+        print(f"  {n} docs/origin, {time.perf_counter() - t0:.0f} s: {done}", file=sys.stderr)
+        sys.stderr.flush()
     print(f"outlet effect sd {args.outlet_sd}, gamma shape {GAMMA_SHAPE}; percent [95 % Wilson")
     print("interval over rows; the rows of one corpus are correlated, so it is optimistic]\n")
     print_table("rate_models (truth: the origin ratio, outlets random)", RATE_COLUMNS, results)

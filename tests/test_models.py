@@ -69,6 +69,24 @@ def _row(table, **keys):
     return table[mask].iloc[0]
 
 
+def _floored(res, y, design, j, *, nb2=True, var=None, df=np.inf):
+    """Expected (low, high, p, floor binds) of coefficient j, by hand.
+
+    The robust variance (statsmodels' HC1 ``bse²``, or ``var``) floored at the model-based
+    ``(X'WX)^-1`` with W = μ / (1 + αμ) (α = 0 for Poisson); normal or t(df) intervals.
+    """
+    params = np.asarray(res.params)
+    k = design.shape[1]
+    mu = np.exp(design @ params[:k] + np.log(TOKENS))
+    w = mu / (1 + (params[k] if nb2 else 0.0) * mu)
+    info = np.linalg.inv(design.T @ (w[:, None] * design))[j, j]
+    robust = res.bse[j] ** 2 if var is None else var
+    se = np.sqrt(max(robust, info))
+    dist = stats.norm if np.isinf(df) else stats.t(df)
+    crit, b = dist.ppf(0.975), params[j]
+    return np.exp(b - crit * se), np.exp(b + crit * se), 2 * dist.sf(abs(b) / se), info > robust
+
+
 # --------------------------------------------------------------------------- rate_models
 
 
@@ -81,12 +99,14 @@ def test_rate_models_hc1_equal_statsmodels_by_hand():
     row = _row(out, contrast="pairwise", marker="m1")
     assert (row["group"], row["reference"], row["period"]) == ("a", "b", "all")
     assert row["rate_ratio"] == pytest.approx(26 / 33, rel=1e-9)  # mean 26/6 over 33/6
-    res = _nb2(*_two_groups(M1["a"], M1["b"]), cov_type="HC1")
-    low, high = np.exp(res.conf_int(alpha=0.05)[1])
+    y, design = _two_groups(M1["a"], M1["b"])
+    res = _nb2(y, design, cov_type="HC1")
+    low, high, p, floored = _floored(res, y, design, 1)
+    assert floored  # six documents a side: HC1 is below the NB2 information, which is used
     assert row["rate_ratio"] == pytest.approx(np.exp(res.params[1]), rel=1e-9)
     assert row["ci_low"] == pytest.approx(low, rel=1e-9)
     assert row["ci_high"] == pytest.approx(high, rel=1e-9)
-    assert row["p"] == pytest.approx(res.pvalues[1], rel=1e-9)
+    assert row["p"] == pytest.approx(p, rel=1e-9)
     assert (row["n_docs_group"], row["n_docs_reference"]) == (6, 6)
     # frame total f = m1 + m2: (26 + 10) / (33 + 25)
     assert _row(out, contrast="pairwise", marker="")["rate_ratio"] == pytest.approx(36 / 58)
@@ -126,11 +146,12 @@ def test_rate_models_cluster_is_cr2_with_bell_mccaffrey_df():
     resid = (y - mu) / np.sqrt(mu * (1 + alpha * mu))
     outlets = documents["outlet"].to_numpy()  # the documents are in doc_id order: a0..b5
     var, df = _dense_cr2(design, weights, resid, outlets, 1)
-    crit = stats.t.ppf(0.975, df)
+    low, high, p, floored = _floored(res, y, design, 1, var=var, df=df)
+    assert not floored  # CR2 is above the NB2 information here
     assert row["rate_ratio"] == pytest.approx(np.exp(beta[1]), rel=1e-9)
-    assert row["ci_low"] == pytest.approx(np.exp(beta[1] - crit * np.sqrt(var)), rel=1e-9)
-    assert row["ci_high"] == pytest.approx(np.exp(beta[1] + crit * np.sqrt(var)), rel=1e-9)
-    assert row["p"] == pytest.approx(2 * stats.t.sf(abs(beta[1]) / np.sqrt(var), df), rel=1e-9)
+    assert row["ci_low"] == pytest.approx(low, rel=1e-9)
+    assert row["ci_high"] == pytest.approx(high, rel=1e-9)
+    assert row["p"] == pytest.approx(p, rel=1e-9)
 
 
 def test_cr2_of_a_difference_of_means_is_the_welch_variance():
@@ -179,8 +200,10 @@ def test_quasi_poisson_fallback_when_nb2_fails():
     res = glm.fit(scale="X2", cov_type="HC1")
     assert row["rate_ratio"] == pytest.approx(21 / 39, rel=1e-9)  # sums 21 and 39
     assert row["rate_ratio"] == pytest.approx(np.exp(res.params[1]), rel=1e-9)
-    assert row["ci_low"] == pytest.approx(np.exp(res.conf_int(alpha=0.05)[1][0]), rel=1e-9)
-    assert row["p"] == pytest.approx(res.pvalues[1], rel=1e-9)
+    low, _, p, floored = _floored(res, y, design, 1, nb2=False)
+    assert floored  # under-dispersed: HC1 is below the Poisson information
+    assert row["ci_low"] == pytest.approx(low, rel=1e-9)
+    assert row["p"] == pytest.approx(p, rel=1e-9)
 
 
 def test_cluster_or_hc1():
@@ -228,6 +251,19 @@ def test_one_document_group_has_a_ratio_but_no_interval():
     # the rest of c (a and b, 12 documents) still gets an interval... but c has one document
     assert np.isnan(_row(out, contrast="one_vs_rest", group="c", marker="m1")["p"])
     assert not np.isnan(_row(out, contrast="one_vs_rest", group="a", marker="m1")["p"])
+
+
+def test_a_perfect_fit_has_a_ratio_but_no_interval():
+    # identical documents within each group (3, 3, 3 vs 5, 5, 5), and one document each:
+    # the model reproduces every count, there is no spread to estimate a variance from
+    for counts in ({"a": [3, 3, 3], "b": [5, 5, 5]}, {"a": [3], "b": [5]}):
+        markers, documents = _tables({"m1": counts})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # statsmodels' perfect-prediction warning handled
+            out = rate_models(markers, documents, min_count=1, cluster=None)
+        row = _row(out, contrast="pairwise", marker="m1")
+        assert row["rate_ratio"] == pytest.approx(0.6, rel=1e-9)
+        assert np.isnan(row["ci_low"]) and np.isnan(row["p"]) and np.isnan(row["q"])
 
 
 def test_zero_count_group_gives_ratio_0_and_reference_gives_inf():
@@ -291,12 +327,30 @@ def test_rate_trends_categorical_years():
     assert (r21["n_docs_period"], r21["n_docs_reference_period"]) == (3, 2)
     # the same model by hand: 2022 has zero counts and is left out of the fit
     year = np.array([0, 0, 1, 1, 1])
-    res = _nb2([1, 5, 12, 2, 4], np.column_stack([np.ones(5), year]), cov_type="HC1")
+    y, design = [1, 5, 12, 2, 4], np.column_stack([np.ones(5), year])
+    res = _nb2(y, design, cov_type="HC1")
     assert r21["model"] == "nb2"
-    assert r21["ci_low"] == pytest.approx(np.exp(res.conf_int(alpha=0.05)[1][0]), rel=1e-9)
-    assert r21["p"] == pytest.approx(res.pvalues[1], rel=1e-9)
+    low, _, p, _ = _floored(res, np.array(y, float), design, 1)
+    assert r21["ci_low"] == pytest.approx(low, rel=1e-9)
+    assert r21["p"] == pytest.approx(p, rel=1e-9)
     r22 = _row(out, marker="m1", period="2022")
     assert r22["rate_ratio"] == 0.0 and r22["model"] == "none" and np.isnan(r22["ci_low"])
+
+
+def test_rate_trends_zero_first_period_and_single_documents():
+    # 2020: 0, 0 (reference without counts) -> inf for 2021, NaN for the zero 2022
+    counts = {"m1": {"a": [0, 0, 4, 2, 0]}}
+    years = {"a": ["2020-03-01"] * 2 + ["2021-03-01"] * 2 + ["2022-03-01"]}
+    markers, documents = _tables(counts, dates=years)
+    out = rate_trends(markers, documents, min_count=1)
+    assert _row(out, marker="m1", period="2021")["rate_ratio"] == np.inf
+    assert np.isnan(_row(out, marker="m1", period="2022")["rate_ratio"])
+    assert set(out["model"]) == {"none"}
+    # 2021 of one document: a ratio (4 / mean(1, 5)), no interval
+    counts = {"m1": {"a": [1, 5, 4]}}
+    markers, documents = _tables(counts, dates={"a": ["2020-01-01"] * 2 + ["2021-01-01"]})
+    row = _row(rate_trends(markers, documents, min_count=1), marker="m1")
+    assert row["rate_ratio"] == pytest.approx(4 / 3, rel=1e-9) and np.isnan(row["ci_low"])
 
 
 BEFORE = "2022-01-10"
@@ -334,9 +388,9 @@ def test_before_after_and_ratio_of_ratios():
     resid = (y - mu) / np.sqrt(mu * (1 + alpha * mu))
     outlets = documents["outlet"].to_numpy()
     var, df = _dense_cr2(design, mu / (1 + alpha * mu), resid, outlets, 3)
-    half = stats.t.ppf(0.975, df) * np.sqrt(var)
-    assert rr["ci_low"] == pytest.approx(np.exp(res.params[3] - half), rel=1e-9)
-    assert rr["ci_high"] == pytest.approx(np.exp(res.params[3] + half), rel=1e-9)
+    low, high, _, _ = _floored(res, y, design, 3, var=var, df=df)
+    assert rr["ci_low"] == pytest.approx(low, rel=1e-9)
+    assert rr["ci_high"] == pytest.approx(high, rel=1e-9)
 
 
 def test_before_after_window_and_hc1_by_hand():
@@ -347,8 +401,23 @@ def test_before_after_window_and_hc1_by_hand():
     # b's first document (2019) is outside the window: before 9, 2, 5 (mean 16/3)
     assert b["n_docs_before"] == 3 and b["rate_ratio"] == pytest.approx(3 / (16 / 3), rel=1e-9)
     assert b["se_type"] == "hc1"  # 3 outlets
-    res = _nb2([9, 2, 5, 3, 6, 1, 2], np.column_stack([np.ones(7), [0, 0, 0, 1, 1, 1, 1]]), "HC1")
-    assert b["ci_high"] == pytest.approx(np.exp(res.conf_int(alpha=0.05)[1][1]), rel=1e-9)
-    assert b["p"] == pytest.approx(res.pvalues[1], rel=1e-9)
+    y, design = np.array([9, 2, 5, 3, 6, 1, 2.0]), np.column_stack([np.ones(7), [0] * 3 + [1] * 4])
+    res = _nb2(y, design, "HC1")
+    _, high, p, _ = _floored(res, y, design, 1)
+    assert b["ci_high"] == pytest.approx(high, rel=1e-9)
+    assert b["p"] == pytest.approx(p, rel=1e-9)
     with pytest.raises(ModelError, match="split"):
         before_after(markers, documents, split="24/02/2022")
+
+
+def test_before_after_cell_of_one_document():
+    dates = {"a": SPLIT_DATES["a"], "b": [BEFORE] * 7 + [AFTER]}  # b after: one document (2)
+    markers, documents = _tables(SPLIT_COUNTS, dates=dates)
+    out = before_after(markers, documents, split="2022-02-24", min_count=1)
+    b = _row(out, contrast="after_vs_before", group="b", marker="m1")
+    # b before: 4, 9, 2, 5, 3, 6, 1 (mean 30/7); after: 2
+    assert b["rate_ratio"] == pytest.approx(2 / (30 / 7), rel=1e-9)
+    assert np.isnan(b["ci_low"]) and np.isnan(b["p"]) and b["n_docs_after"] == 1
+    rr = _row(out, contrast="ratio_of_ratios", marker="m1")
+    assert rr["rate_ratio"] == pytest.approx((7 / 3) / (2 / (30 / 7)), rel=1e-9)
+    assert np.isnan(rr["ci_high"]) and rr["n_docs_reference_after"] == 1

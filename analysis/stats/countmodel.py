@@ -117,10 +117,14 @@ def choose_se(
 
 
 def _fit_nb2(y, design, offset, cov_type: str):
+    """NB2 by Newton steps; None unless it converged to a finite α > 0."""
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
     model = NegativeBinomial(y, design, offset=offset, loglike_method="nb2")
-    res = model.fit(method="newton", maxiter=100, disp=0, cov_type=cov_type)
+    try:
+        res = model.fit(method="newton", maxiter=100, disp=0, cov_type=cov_type)
+    except ValueError:  # statsmodels' "boundary problem" errors on degenerate data
+        return None
     alpha = res.params[-1]
     if not (res.mle_retvals["converged"] and np.isfinite(alpha) and alpha > 0):
         return None
@@ -128,10 +132,19 @@ def _fit_nb2(y, design, offset, cov_type: str):
 
 
 def _fit_quasi_poisson(y, design, offset, cov_type: str):
+    """Poisson GLM with the Pearson χ² scale (1 when no residual degrees of freedom are left).
+
+    With robust (HC1 / CR2) standard errors the scale cancels out of the sandwich; it matters
+    only for the model-based covariance, which is not used.
+    """
     import statsmodels.api as sm
 
     model = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset)
-    return model.fit(scale="X2", cov_type=cov_type)
+    scale = "X2" if len(y) > design.shape[1] else 1.0  # X² / 0 is undefined (saturated)
+    try:
+        return model.fit(scale=scale, cov_type=cov_type)
+    except ValueError:
+        return None
 
 
 def _wald(beta, se, df, confidence: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -147,35 +160,44 @@ def _wald(beta, se, df, confidence: float) -> tuple[np.ndarray, np.ndarray, np.n
     return beta - crit * se, beta + crit * se, 2.0 * tail
 
 
-def _cluster_cov(res, y, design, offset, clusters, nb2: bool):
-    """CR2 covariance and Bell–McCaffrey df at the fitted model (None if undefined)."""
-    from analysis.stats.cr2 import cr2_covariance
-
-    params = np.asarray(res.params)
+def _working(params, y, design, offset, nb2: bool):
+    """``μ``, working weights ``μ / (1 + αμ)`` and Pearson residuals at the estimate."""
     k = design.shape[1]
     mu = np.exp(design @ params[:k] + offset)
     alpha = params[k] if nb2 else 0.0
-    weights = mu / (1.0 + alpha * mu)
-    resid = (y - mu) / np.sqrt(mu * (1.0 + alpha * mu))
-    return cr2_covariance(design, weights, resid, clusters)
+    return mu, mu / (1.0 + alpha * mu), (y - mu) / np.sqrt(mu * (1.0 + alpha * mu))
+
+
+def _model_variance(design: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Diagonal of ``(X'WX)^-1``: the NB2 information of β at α̂ (Poisson's when α = 0)."""
+    u = np.sqrt(weights)[:, None] * design
+    return np.diag(np.linalg.inv(u.T @ u))
 
 
 def _estimate(name, fit, y, design, offset, test, se_type, clusters, confidence):
     """One fit's tested coefficients ``(beta, low, high, p, se_type)``, or None if unusable."""
+    from analysis.stats.cr2 import cr2_covariance
+
     res = fit(y, design, offset, "nonrobust" if se_type == "cluster" else "HC1")
     if res is None or not np.isfinite(np.asarray(res.params)).all():
         return None
-    beta = np.asarray(res.params)[test]
+    params = np.asarray(res.params)
+    beta = params[test]
+    mu, weights, resid = _working(params, y, design, offset, nb2=name == "nb2")
+    if np.allclose(mu - y, 0):  # statsmodels' perfect-prediction test: no residual spread
+        nan = np.full(len(test), np.nan)
+        return beta, nan, nan.copy(), nan.copy(), se_type
+    floor = _model_variance(design, weights)[test]
     if se_type == "cluster":
-        cr2 = _cluster_cov(res, y, design, offset, clusters, nb2=name == "nb2")
+        cr2 = cr2_covariance(design, weights, resid, clusters)
         if cr2 is not None:
             cov, df = cr2
-            se = np.sqrt(np.diag(cov))[test]
+            se = np.sqrt(np.maximum(np.diag(cov)[test], floor))
             return (beta, *_wald(beta, se, df[test], confidence), "cluster")
         res = fit(y, design, offset, "HC1")  # a cluster alone carries a coefficient
         if res is None:
             return None
-    se = np.asarray(res.bse)[test]
+    se = np.sqrt(np.maximum(np.asarray(res.bse)[test] ** 2, floor))
     if not np.isfinite(se).all():
         return None
     return (beta, *_wald(beta, se, np.full(len(test), np.inf), confidence), "hc1")
@@ -196,10 +218,17 @@ def fit_rate_ratios(
     Standard errors: ``"hc1"`` — statsmodels' HC1 sandwich with normal intervals;
     ``"cluster"`` — CR2 by ``clusters`` with Bell–McCaffrey degrees of freedom and t
     intervals (:func:`analysis.stats.cr2.cr2_covariance`), HC1 when CR2 is undefined
-    (recorded in :attr:`Fit.se_type`). Convergence and Hessian-inversion warnings of
-    statsmodels make the fit fail (the next model is tried; :attr:`Fit.model` says which
-    one was used); numpy floating-point warnings inside the fit are silenced and the result
-    is checked for finite values instead.
+    (recorded in :attr:`Fit.se_type`). Either is floored at the model-based standard error
+    ``(X'WX)^-1`` (NB2 information at α̂; Poisson's for quasi-Poisson), the guard of Angrist &
+    Pischke (2009, §8.1) against the downward bias of sandwich estimators in small samples:
+    a few documents that happen to agree must not yield a near-zero variance.
+
+    Convergence and Hessian-inversion warnings of statsmodels make the fit fail (the next
+    model is tried; :attr:`Fit.model` says which one was used); numpy floating-point
+    warnings inside the fit are silenced and the result is checked for finite values. A
+    fit that reproduces every count exactly (statsmodels' perfect-prediction test, e.g. one
+    document per cell, or identical documents) has no residual spread to estimate a
+    variance from: its ratios come without interval or p (NaN).
 
     Args:
         y: Counts per document.
@@ -210,7 +239,11 @@ def fit_rate_ratios(
         clusters: Cluster label per document (needed for ``"cluster"``).
         confidence: Coverage of the intervals.
     """
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        HessianInversionWarning,
+        PerfectSeparationWarning,
+    )
 
     y = np.asarray(y, dtype="float64")
     test = list(test)
@@ -218,6 +251,8 @@ def fit_rate_ratios(
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("error", ConvergenceWarning)
             warnings.simplefilter("error", HessianInversionWarning)
+            # handled in _estimate: a perfect fit gets no interval
+            warnings.simplefilter("ignore", PerfectSeparationWarning)
             try:
                 got = _estimate(name, fit, y, design, offset, test, se_type, clusters, confidence)
             except (ConvergenceWarning, HessianInversionWarning, np.linalg.LinAlgError):
