@@ -301,6 +301,10 @@ def test_marker_grid_sums_frames_and_validates():
     grid = marker_grid(markers, documents, columns=["origin"])
     assert grid.labels == (("f", ""), ("f", "m1"), ("f", "m2"))
     assert grid.counts[:, 0].tolist() == (grid.counts[:, 1] + grid.counts[:, 2]).tolist()
+    # a document without marker rows counts with zeros; documents are sorted by doc_id
+    extra = pd.concat([documents, documents.iloc[:1].assign(doc_id="0new")])
+    grid = marker_grid(markers, extra, columns=["origin"])
+    assert grid.docs["doc_id"].iloc[0] == "0new" and grid.counts[0].tolist() == [0, 0, 0]
     with pytest.raises(ModelError, match="duplicate row"):
         marker_grid(pd.concat([markers, markers.iloc[:1]]), documents, columns=["origin"])
     with pytest.raises(ModelError, match="not in the documents"):

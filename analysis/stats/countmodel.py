@@ -134,8 +134,9 @@ def _fit_nb2(y, design, offset, cov_type: str):
 def _fit_quasi_poisson(y, design, offset, cov_type: str):
     """Poisson GLM with the Pearson χ² scale (1 when no residual degrees of freedom are left).
 
-    With robust (HC1 / CR2) standard errors the scale cancels out of the sandwich; it matters
-    only for the model-based covariance, which is not used.
+    With robust (HC1 / CR2) standard errors the scale cancels out of the sandwich; the floor
+    of the robust variance is the Poisson information (scale 1, no credit for
+    under-dispersion).
     """
     import statsmodels.api as sm
 
