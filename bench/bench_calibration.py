@@ -200,7 +200,7 @@ def run_setting(n: int, corpora: int, n_resamples: int, seed: int, outlet_sd: fl
             keys[k] = (old[0] + hits, old[1] + rows)
     rates = pd.concat(rates, ignore_index=True)
     with_ci = rates[rates["ci_low"].notna()]
-    null = rates[(rates["contrast"] == "pairwise") & (rates["reference"] == "C")]
+    null = rates[(rates["group"] == "B") & (rates["reference"] == "C")]
     return {
         "n": n,
         "corpora": corpora,

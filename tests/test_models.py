@@ -72,8 +72,9 @@ def _row(table, **keys):
 def _floored(res, y, design, j, *, nb2=True, var=None, df=np.inf):
     """Expected (low, high, p, floor binds) of coefficient j, by hand.
 
-    The robust variance (statsmodels' HC1 ``bse²``, or ``var``) floored at the model-based
-    ``(X'WX)^-1`` with W = μ / (1 + αμ) (α = 0 for Poisson); normal or t(df) intervals.
+    HC1 (statsmodels' ``bse²``) floored at the model-based ``(X'WX)^-1`` with
+    W = μ / (1 + αμ) (α = 0 for Poisson), normal intervals; or a CR2 ``var`` as it is, with
+    t(df) intervals (the last value then says whether a floor would have bound).
     """
     params = np.asarray(res.params)
     k = design.shape[1]
@@ -81,7 +82,7 @@ def _floored(res, y, design, j, *, nb2=True, var=None, df=np.inf):
     w = mu / (1 + (params[k] if nb2 else 0.0) * mu)
     info = np.linalg.inv(design.T @ (w[:, None] * design))[j, j]
     robust = res.bse[j] ** 2 if var is None else var
-    se = np.sqrt(max(robust, info))
+    se = np.sqrt(max(robust, info) if var is None else var)
     dist = stats.norm if np.isinf(df) else stats.t(df)
     crit, b = dist.ppf(0.975), params[j]
     return np.exp(b - crit * se), np.exp(b + crit * se), 2 * dist.sf(abs(b) / se), info > robust
@@ -147,7 +148,7 @@ def test_rate_models_cluster_is_cr2_with_bell_mccaffrey_df():
     outlets = documents["outlet"].to_numpy()  # the documents are in doc_id order: a0..b5
     var, df = _dense_cr2(design, weights, resid, outlets, 1)
     low, high, p, floored = _floored(res, y, design, 1, var=var, df=df)
-    assert not floored  # CR2 is above the NB2 information here
+    assert not floored  # CR2 is not floored, and here it is above the NB2 information anyway
     assert row["rate_ratio"] == pytest.approx(np.exp(beta[1]), rel=1e-9)
     assert row["ci_low"] == pytest.approx(low, rel=1e-9)
     assert row["ci_high"] == pytest.approx(high, rel=1e-9)
