@@ -1,4 +1,4 @@
-"""Comparison statistics (analysis.stats.compare): keyness, top terms, frame rates.
+"""Comparison statistics (analysis.stats.keyness and .rates): keyness, top terms, frame rates.
 
 Expected numbers are literals worked out by hand (a calculator for the logs); the arithmetic
 is in the comments.

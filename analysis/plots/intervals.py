@@ -180,7 +180,7 @@ def over_time(
 
     Args:
         table: ``period``, ``value``, ``ci_low``, ``ci_high``, ``n_docs``, ``hue`` and
-            ``facet`` columns (e.g. :func:`analysis.stats.compare.frame_rates` rows with
+            ``facet`` columns (e.g. :func:`analysis.stats.rates.frame_rates` rows with
             ``marker == ""`` and ``facet="frame"``, or
             :func:`analysis.document.tone.aggregate_sentiment` by origin and period).
         value: Column of the point estimate.

@@ -32,7 +32,7 @@ def top_terms(
     """Horizontal bars of the most frequent terms, one panel per group.
 
     Args:
-        table: :func:`analysis.stats.compare.top_terms` output (``group,rank,term,count,rate``).
+        table: :func:`analysis.stats.keyness.top_terms` output (``group,rank,term,count,rate``).
         n: Terms shown per group (the ``n`` best ranks).
         n_docs: Documents per group, shown in the panel titles ("russian (3 docs)").
         title: Figure title.
@@ -78,13 +78,13 @@ def keyness_scatter(
     """z-score against frequency: one panel per comparison, the most distinctive terms labelled.
 
     x is the mean of the two groups' rates (per 1,000 term tokens, log scale), y the z-score
-    of the log-odds ratio (:func:`analysis.stats.compare.keyness`): above 0 = used more by the
+    of the log-odds ratio (:func:`analysis.stats.keyness.keyness`): above 0 = used more by the
     group, below = more by the reference. The ``n_labels`` highest- and lowest-z terms are
     labelled and coloured (group colour above, reference colour below); dashed lines mark
     ``±z_threshold``. The grey cloud is rasterized inside the SVG to keep it small.
 
     Args:
-        table: :func:`analysis.stats.compare.keyness` output.
+        table: :func:`analysis.stats.keyness.keyness` output.
         comparisons: ``"all"``, ``"one-vs-rest"`` (reference ``rest``), ``"pairwise"`` (the
             others) — each sorted — or an explicit list of comparison labels, in order.
         n_labels: Terms labelled at each end.

@@ -14,7 +14,7 @@ percentile interval of those resampled ratios. A group of one document has no in
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ __all__ = [
     "add_period",
     "bootstrap_ratio",
     "resampled_ratio_matrix",
+    "resample_weights",
     "resampled_ratios",
     "shared_intervals",
 ]
@@ -95,6 +96,30 @@ def resampled_ratio_matrix(
         with np.errstate(divide="ignore", invalid="ignore"):
             out[lo:hi] = np.where(s_den != 0, s_num / np.where(s_den != 0, s_den, 1.0), np.nan)
     return out
+
+
+def resample_weights(
+    n_docs: int, *, n_resamples: int, seed: int, key: tuple
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The document multiplicities of the resamples :func:`shared_intervals` draws.
+
+    The same generator (seeded from ``seed`` and the cell ``key``), the same draws and the
+    same blocks of resamples as :func:`shared_intervals` over ``n_docs`` documents, for
+    callers that recompute a statistic other than a ratio of sums on each resample (e.g. a
+    log-odds ratio, :func:`analysis.stats.keyness_ci.keyness_intervals`).
+
+    Yields:
+        ``(start, weights)``: ``weights`` is a ``rows × n_docs`` int64 block, row ``r`` the
+        number of times each document is drawn in resample ``start + r`` (each row sums to
+        ``n_docs``); the blocks cover resamples ``0 .. n_resamples - 1`` in order.
+    """
+    rng = _group_rng(seed, key)
+    rows = max(1, _BLOCK_CELLS // n_docs)
+    for lo in range(0, n_resamples, rows):
+        hi = min(n_resamples, lo + rows)
+        idx = rng.integers(0, n_docs, size=(hi - lo, n_docs))
+        flat = (idx + n_docs * np.arange(hi - lo)[:, None]).ravel()
+        yield lo, np.bincount(flat, minlength=(hi - lo) * n_docs).reshape(hi - lo, n_docs)
 
 
 def shared_intervals(

@@ -1,0 +1,329 @@
+"""Keyness with document-level uncertainty: a bootstrap over documents of the log-odds ratio.
+
+:func:`analysis.stats.keyness.keyness` scores every term with the Monroe–Colaresi–Quinn
+log-odds ratio with an informative Dirichlet prior; its ``z`` treats every word as an
+independent draw, which overstates certainty when terms cluster in documents (an article
+about a summit says "summit" twenty times). :func:`keyness_intervals` keeps the same point
+estimate and adds a percentile interval from resampling **documents**: the group's documents
+and the reference's documents are each drawn with replacement, the counts of every term are
+summed over the drawn documents and the log-odds ratio is recomputed, with the prior fixed at
+the full corpus's (it is a prior, not an estimate). The resampled counts of all terms come
+from one sparse document × term matrix product per block of resamples, so 20,000 terms ×
+20,000 documents take seconds (``bench/bench_keyness_ci.py``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from itertools import combinations
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats.keyness import REST, CompareError
+
+__all__ = ["KEYNESS_CI_COLUMNS", "keyness_intervals"]
+
+#: Columns of :func:`keyness_intervals`.
+KEYNESS_CI_COLUMNS: tuple[str, ...] = (
+    "comparison",
+    "group",
+    "reference",
+    "term",
+    "log_odds",
+    "log_odds_ci_low",
+    "log_odds_ci_high",
+    "doc_share_group",
+    "doc_share_reference",
+    "n_docs_group",
+    "n_docs_reference",
+)
+
+# float32 products are exact while every resampled count stays below 2**24
+_EXACT_FLOAT32 = 2**24
+# rows of resampled log-odds turned into percentiles at once (bounds float64 temporaries)
+_PERCENTILE_ROWS = 1024
+# terms x resamples cells of one sparse product (bounds the temporaries to ~8 MB each)
+_PIECE_CELLS = 2_000_000
+
+
+def _log_odds(yi, yj, ni, nj, a, alpha0: float):
+    """δ of :func:`analysis.stats.keyness.keyness`, the same operations in the same order."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log((yi + a) / (ni + alpha0 - yi - a)) - np.log((yj + a) / (nj + alpha0 - yj - a))
+
+
+def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: bool):
+    """Groups, sorted vocabulary, doc × term CSR counts (docs sorted by group, id), doc groups."""
+    import scipy.sparse as sp
+
+    for name, df, cols in (
+        ("terms", terms, ["doc_id", "term", "count"]),
+        ("documents", documents, ["doc_id", by]),
+    ):
+        if not isinstance(df, pd.DataFrame):
+            raise CompareError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
+        if missing := [c for c in cols if c not in df.columns]:
+            raise CompareError(f"{name} table is missing column(s) {missing}")
+    if documents[by].isna().any() or documents["doc_id"].duplicated().any():
+        raise CompareError(f"documents table: duplicate doc_id or empty {by!r}")
+    if terms["term"].isna().any():
+        raise CompareError("terms table: column 'term' has empty values")
+    if stop_words:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        terms = terms[~terms["term"].astype(str).isin(STOP_WORDS)]
+    counts = pd.to_numeric(terms["count"], errors="coerce").to_numpy(dtype="float64")
+    if not (np.isfinite(counts) & (counts >= 0) & (counts == np.floor(counts))).all():
+        raise CompareError("terms table: column 'count' must hold non-negative whole numbers")
+    docs = pd.DataFrame(
+        {"doc_id": documents["doc_id"].astype(str), "group": documents[by].astype(str)}
+    ).sort_values(["group", "doc_id"], kind="stable")
+    row = pd.Index(docs["doc_id"]).get_indexer(terms["doc_id"].astype(str))
+    if (row < 0).any():
+        raise CompareError("terms table: some doc_id values are not in the documents table")
+    code, uniq = pd.factorize(terms["term"].astype(str))
+    uniq = np.asarray(uniq, dtype=object)
+    order = np.argsort(uniq, kind="stable")  # sorted vocabulary, as in keyness
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    vocab, col = uniq[order], rank[code]
+    x = sp.csr_matrix(
+        (counts.astype("int64"), (row, col)), shape=(len(docs), len(vocab))
+    )  # duplicate (doc, term) rows are summed, as in keyness
+    x.sum_duplicates()
+    return sorted(set(docs["group"])), vocab, x, docs["group"].to_numpy()
+
+
+def _side(x, rows: np.ndarray, tested: np.ndarray):
+    """Term × doc CSR of the tested terms, doc totals and doc shares of one side."""
+    sub = x[rows]
+    totals = np.asarray(sub.sum(axis=1), dtype="float64").ravel()
+    used = np.bincount(sub.indices, minlength=x.shape[1])  # documents using each term
+    share = used[tested] / len(rows)
+    xt = sub[:, tested].T.tocsr()
+    exact = xt.nnz == 0 or xt.data.max() * len(rows) < _EXACT_FLOAT32
+    return xt.astype("float32" if exact else "float64"), totals, share
+
+
+def _aligned(n_g: int, key_g: tuple, n_r: int, key_r: tuple, n_resamples: int, seed: int):
+    """``(start, weights_g, weights_r)`` pieces of the two sides' resamples, aligned.
+
+    Each side draws its resamples with :func:`analysis.stats.bootstrap.resample_weights`
+    (its own generator, block sizes depending on its number of documents); the pieces cut
+    both streams at the union of their block boundaries.
+    """
+    from analysis.stats.bootstrap import resample_weights
+
+    streams = [
+        resample_weights(n, n_resamples=n_resamples, seed=seed, key=key)
+        for n, key in ((n_g, key_g), (n_r, key_r))
+    ]
+    current = [next(s) for s in streams]
+    lo = 0
+    while lo < n_resamples:
+        ends = [start + w.shape[0] for start, w in current]
+        hi = min(ends)
+        yield lo, *(w[lo - start : hi - start] for start, w in current)
+        for k, end in enumerate(ends):
+            if end == hi and hi < n_resamples:
+                current[k] = next(streams[k])
+        lo = hi
+
+
+def _resampled_log_odds(y_g, y_r, n_g, n_r, a, alpha0: float) -> np.ndarray:
+    """δ of resampled counts (terms × resamples), float32, with one log and few temporaries.
+
+    ``log(((y_g+a)·(n_r+α0−y_r−a)) / ((n_g+α0−y_g−a)·(y_r+a)))``: the keyness formula
+    rearranged (the same value up to float32 rounding, far below the Monte-Carlo error).
+    """
+    y_g, y_r = y_g.astype("float32", copy=False), y_r.astype("float32", copy=False)
+    a = a.astype("float32")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        num = y_g + a
+        num *= (n_r.astype("float32") + np.float32(alpha0) - a) - y_r
+        den = (n_g.astype("float32") + np.float32(alpha0) - a) - y_g
+        den *= y_r + a
+        num /= den
+        return np.log(num, out=num)
+
+
+def _percentile_bounds(deltas: np.ndarray, confidence: float) -> np.ndarray:
+    """Rows' ``(1 ± confidence) / 2`` percentiles (linear interpolation, as numpy's default).
+
+    ``deltas`` (terms × resamples, float32) is partitioned in place; rows with a non-finite
+    value (e.g. a vocabulary of one term) ignore those values (NaN when all are).
+    """
+    n = deltas.shape[1]
+    bounds = np.empty((deltas.shape[0], 2))
+    bad = ~np.isfinite(deltas).all(axis=1)
+    q = 50.0 * (1.0 - confidence)
+    if bad.any():
+        block = deltas[bad].astype("float64")
+        block[~np.isfinite(block)] = np.nan
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+            bounds[bad] = np.nanpercentile(block, [q, 100.0 - q], axis=1).T
+    good = np.flatnonzero(~bad)
+    h = np.array([q, 100.0 - q]) / 100.0 * (n - 1)
+    lower = np.floor(h).astype("int64")
+    upper = np.minimum(lower + 1, n - 1)
+    kth = sorted(set(lower.tolist()) | set(upper.tolist()))
+    for lo in range(0, len(good), _PERCENTILE_ROWS):
+        rows = good[lo : lo + _PERCENTILE_ROWS]
+        part = np.partition(deltas[rows], kth, axis=1).astype("float64")
+        low, up = part[:, lower], part[:, upper]
+        bounds[rows] = low + (up - low) * (h - lower)
+    return bounds
+
+
+def _intervals(sides, alpha, alpha0, n_resamples, seed, confidence) -> np.ndarray:
+    """``n_tested × 2`` percentile bounds of the resampled log-odds (group vs reference)."""
+    (xt_g, tot_g, key_g), (xt_r, tot_r, key_r) = sides
+    n_terms = xt_g.shape[0]
+    deltas = np.empty((n_terms, n_resamples), dtype="float32")
+    a = alpha[:, None]
+    step = max(1, _PIECE_CELLS // max(n_terms, 1))  # resamples per product: bounded memory
+    pieces = _aligned(len(tot_g), key_g, len(tot_r), key_r, n_resamples, seed)
+    for start, w_g, w_r in pieces:
+        for lo in range(0, w_g.shape[0], step):
+            wg, wr = w_g[lo : lo + step], w_r[lo : lo + step]
+            y_g = xt_g @ np.ascontiguousarray(wg.T, dtype=xt_g.dtype)
+            y_r = xt_r @ np.ascontiguousarray(wr.T, dtype=xt_r.dtype)
+            d = _resampled_log_odds(
+                y_g, y_r, (wg @ tot_g)[None, :], (wr @ tot_r)[None, :], a, alpha0
+            )
+            deltas[:, start + lo : start + lo + wg.shape[0]] = d
+    return _percentile_bounds(deltas, confidence)
+
+
+def _jobs(groups: list[str], group_of: np.ndarray, comparisons: str, by: str):
+    """``(comparison, group, reference, group rows, reference rows)`` as in ``keyness``."""
+    jobs = []
+    if comparisons in ("one-vs-rest", "both") and len(groups) >= 2:
+        if REST in groups:
+            raise CompareError(f"keyness_intervals: a group is named {REST!r} (column {by!r})")
+        for g in groups:
+            jobs.append((f"{g} vs {REST}", g, REST, group_of == g, group_of != g))
+    if comparisons in ("pairwise", "both"):
+        for a, b in combinations(groups, 2):
+            jobs.append((f"{a} vs {b}", a, b, group_of == a, group_of == b))
+    return jobs
+
+
+def _comparison(x, vocab, job, alpha, alpha0, min_count, n_resamples, seed, confidence):
+    """The rows of one comparison ``job`` (see :func:`_jobs`) as a table."""
+    label, g, ref, in_g, in_r = job
+    rows_g, rows_r = np.flatnonzero(in_g), np.flatnonzero(in_r)
+    y_g = np.asarray(x[rows_g].sum(axis=0)).ravel()
+    y_r = np.asarray(x[rows_r].sum(axis=0)).ravel()
+    tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
+    a = alpha[tested]
+    delta = _log_odds(
+        y_g[tested].astype("float64"),
+        y_r[tested].astype("float64"),
+        float(y_g.sum()),
+        float(y_r.sum()),
+        a,
+        alpha0,
+    )
+    xt_g, tot_g, share_g = _side(x, rows_g, tested)
+    xt_r, tot_r, share_r = _side(x, rows_r, tested)
+    bounds = np.full((len(tested), 2), np.nan)
+    if min(len(rows_g), len(rows_r)) >= 2 and len(tested):
+        key_r = (g, REST) if ref == REST else (ref,)
+        sides = ((xt_g, tot_g, (g,)), (xt_r, tot_r, key_r))
+        bounds = _intervals(sides, a, alpha0, n_resamples, seed, confidence)
+    return pd.DataFrame(
+        {
+            "comparison": label,
+            "group": g,
+            "reference": ref,
+            "term": vocab[tested].astype(object),
+            "log_odds": delta,
+            "log_odds_ci_low": bounds[:, 0],
+            "log_odds_ci_high": bounds[:, 1],
+            "doc_share_group": share_g,
+            "doc_share_reference": share_r,
+            "n_docs_group": len(rows_g),
+            "n_docs_reference": len(rows_r),
+        }
+    )
+
+
+def _check(comparisons, n_resamples, seed, confidence, prior_strength, min_count) -> None:
+    if comparisons not in ("one-vs-rest", "pairwise", "both"):
+        raise CompareError(f"keyness_intervals: bad comparisons {comparisons!r}")
+    for name, value, low in (("n_resamples", n_resamples, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+            raise CompareError(f"keyness_intervals: {name} must be an integer >= {low}")
+    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer):
+        raise CompareError(f"keyness_intervals: min_count must be an integer, got {min_count!r}")
+    if not 0 < confidence < 1:
+        raise CompareError(f"keyness_intervals: confidence must be in (0, 1), got {confidence!r}")
+    if not (np.isfinite(prior_strength) and prior_strength > 0):
+        raise CompareError(f"keyness_intervals: prior_strength must be > 0, got {prior_strength!r}")
+
+
+def keyness_intervals(
+    terms: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: str = "origin",
+    comparisons: Literal["one-vs-rest", "pairwise", "both"] = "both",
+    n_resamples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    prior_strength: float = 1000.0,
+    min_count: int = 0,
+    stop_words: bool = False,
+) -> pd.DataFrame:
+    """Document-bootstrap intervals of the keyness log-odds ratio, per comparison and term.
+
+    Groups, comparisons, the prior (``α_w = α0 · c_w / C`` over the whole corpus), the tested
+    terms (count in group + reference > 0 and ≥ ``min_count``) and ``log_odds`` are those of
+    :func:`analysis.stats.keyness.keyness` with the same options, so the rows merge on
+    ``group, reference, term`` (and ``comparison``). The interval resamples the group's
+    documents and the reference's documents (for one-vs-rest: all other documents as one
+    pool) with replacement, ``n_resamples`` times, and takes the ``(1 ± confidence) / 2``
+    percentiles of the recomputed log-odds ratio. Every document of ``documents`` is a unit,
+    also one without terms. The generators come from
+    :func:`analysis.stats.bootstrap.resample_weights`, keyed ``(group,)`` for a group and
+    ``(group, "rest")`` for its rest, so a group's resamples do not depend on other groups
+    or on the order of the rows. With fewer than two documents on a side the interval is
+    NaN (one document has no spread to resample), never a fake one.
+
+    Args:
+        terms: ``doc_id,term,count``.
+        documents: ``doc_id`` and the ``by`` column.
+        by: Document column defining the groups.
+        comparisons: ``"one-vs-rest"``, ``"pairwise"`` or ``"both"``.
+        n_resamples: Bootstrap resamples (≥ 1).
+        seed: Base seed (≥ 0).
+        confidence: Coverage of the intervals.
+        prior_strength: α0, as in ``keyness``.
+        min_count: As in ``keyness``.
+        stop_words: As in ``keyness`` (spaCy's English stop words removed first).
+
+    Returns:
+        :data:`KEYNESS_CI_COLUMNS`: ``log_odds`` equals ``keyness``'s; ``doc_share_group``
+        / ``doc_share_reference`` are the shares of the side's documents with a count > 0
+        of the term; ``n_docs_*`` the side's documents. Sorted by comparison, then term.
+        Memory: the resampled log-odds of one comparison are held as float32, 8 kB per
+        tested term at 2,000 resamples (160 MB for 20,000 terms).
+    """
+    _check(comparisons, n_resamples, seed, confidence, prior_strength, min_count)
+    groups, vocab, x, group_of = _matrix(terms, documents, by, stop_words)
+    total = np.asarray(x.sum(axis=0)).ravel()
+    grand = float(total.sum())
+    alpha0 = float(prior_strength)
+    alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
+    options = (alpha, alpha0, int(min_count), int(n_resamples), int(seed), confidence)
+    jobs = _jobs(groups, group_of, comparisons, by)
+    parts = [part for job in jobs if len(part := _comparison(x, vocab, job, *options))]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in KEYNESS_CI_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values(["comparison", "term"], kind="stable").reset_index(drop=True)
+    return out[list(KEYNESS_CI_COLUMNS)]

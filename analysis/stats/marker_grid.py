@@ -1,0 +1,195 @@
+"""Per-document marker counts as one matrix: the input of the rate models.
+
+:func:`marker_grid` validates the tidy ``markers`` and ``documents`` tables and turns them
+into a document × (frame, marker) count matrix (frame totals included, documents sorted by
+id, so every model sees its documents in the same order whatever the input order);
+:func:`model_grid` adds the group and cluster labels the models of
+:mod:`analysis.stats.models` need and leaves out documents of 0 tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MarkerGrid",
+    "ModelError",
+    "document_dates",
+    "marker_grid",
+    "model_grid",
+    "split_masks",
+]
+
+
+class ModelError(ValueError):
+    """A table or option passed to a rate model is malformed."""
+
+
+@dataclass(frozen=True)
+class MarkerGrid:
+    """Per-document marker counts.
+
+    Attributes:
+        docs: The requested document columns (``doc_id`` first), one row per document,
+            sorted by ``doc_id`` (as strings), index ``0..n-1``.
+        labels: ``(frame, marker)`` column labels, sorted; ``marker == ""`` is the frame
+            total (the sum of the frame's markers), first within its frame.
+        counts: ``n_docs × n_labels`` int64 counts (0 for a document without marker rows).
+        n_tokens: ``n_docs`` int64 token counts.
+    """
+
+    docs: pd.DataFrame
+    labels: tuple[tuple[str, str], ...]
+    counts: np.ndarray
+    n_tokens: np.ndarray
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise ModelError(f"{name}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in dict.fromkeys(columns) if c not in df.columns]
+    if missing:
+        raise ModelError(f"{name} table is missing column(s) {missing}; it has {list(df.columns)}")
+
+
+def _whole(values: pd.Series, name: str, column: str) -> np.ndarray:
+    """A column of non-negative whole numbers as int64 (ModelError otherwise)."""
+    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ModelError(
+            f"{name} table: column {column!r} must hold non-negative whole numbers; "
+            f"{int(bad.sum())} bad value(s), first {values.iloc[i]!r} in row {i}"
+        )
+    return arr.astype("int64")
+
+
+def _documents(documents: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    _require(documents, "documents", ["doc_id", "n_tokens", *columns])
+    docs = documents[list(dict.fromkeys(["doc_id", *columns]))].copy()
+    docs["doc_id"] = docs["doc_id"].astype(str)
+    dup = docs["doc_id"].duplicated()
+    if dup.any():
+        raise ModelError(f"documents table: duplicate doc_id {docs['doc_id'][dup].iloc[0]!r}")
+    for col in columns:
+        if docs[col].isna().any():
+            first = docs["doc_id"][docs[col].isna()].iloc[0]
+            raise ModelError(f"documents table: column {col!r} is empty for document {first!r}")
+    docs["_tokens"] = _whole(documents["n_tokens"], "documents", "n_tokens")
+    return docs.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def marker_grid(
+    markers: pd.DataFrame, documents: pd.DataFrame, *, columns: Sequence[str]
+) -> MarkerGrid:
+    """The document × (frame, marker) count matrix of ``markers`` over ``documents``.
+
+    Args:
+        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        documents: ``doc_id,n_tokens`` and ``columns``; every document counts, also one
+            without rows in ``markers``.
+        columns: Document columns to keep in :attr:`MarkerGrid.docs` (must not be empty).
+
+    Raises:
+        ModelError: Missing columns, duplicate or unknown ``doc_id``, an empty value in
+            ``columns``, bad counts, an empty marker name, a duplicate (doc_id, frame,
+            marker) row, or a marker count above 0 in a document of 0 tokens.
+    """
+    docs = _documents(documents, columns)
+    _require(markers, "markers", ["doc_id", "frame", "marker", "count"])
+    for col in ("frame", "marker"):
+        if markers[col].isna().any():
+            raise ModelError(f"markers table: column {col!r} has empty values")
+    if (markers["marker"].astype(str) == "").any():
+        raise ModelError("markers table: empty marker name (reserved for frame totals)")
+    counts = _whole(markers["count"], "markers", "count")
+    row_doc = pd.Index(docs["doc_id"]).get_indexer(markers["doc_id"].astype(str))
+    if (row_doc < 0).any():
+        first = markers["doc_id"].iloc[int(np.flatnonzero(row_doc < 0)[0])]
+        raise ModelError(f"markers table: doc_id {first!r} is not in the documents table")
+    pairs = list(zip(markers["frame"].astype(str), markers["marker"].astype(str), strict=True))
+    labels = tuple(sorted({(f, "") for f, _ in pairs} | set(pairs)))
+    column = {label: k for k, label in enumerate(labels)}
+    pair_col = np.fromiter((column[p] for p in pairs), dtype="int64", count=len(pairs))
+    cell = row_doc.astype("int64") * len(labels) + pair_col
+    if len(np.unique(cell)) < len(cell):
+        _, first, n_seen = np.unique(cell, return_index=True, return_counts=True)
+        r = markers.iloc[int(first[n_seen > 1].min())]
+        raise ModelError(
+            f"markers table: duplicate row for document {r['doc_id']!r}, frame "
+            f"{r['frame']!r}, marker {r['marker']!r}"
+        )
+    grid = np.zeros((len(docs), len(labels)), dtype="int64")
+    grid[row_doc, pair_col] = counts
+    for k, (frame, marker) in enumerate(labels):
+        if marker == "":
+            members = [column[lab] for lab in labels if lab[0] == frame and lab[1] != ""]
+            grid[:, k] = grid[:, members].sum(axis=1)
+    n_tokens = docs.pop("_tokens").to_numpy()
+    empty = (n_tokens == 0) & (grid.sum(axis=1) > 0)
+    if empty.any():
+        first = docs["doc_id"].iloc[int(np.flatnonzero(empty)[0])]
+        raise ModelError(f"document {first!r} has marker counts but n_tokens 0")
+    return MarkerGrid(docs=docs, labels=labels, counts=grid, n_tokens=n_tokens)
+
+
+def model_grid(
+    markers: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: str,
+    cluster: str | None,
+    dated: bool,
+) -> MarkerGrid:
+    """:func:`marker_grid` over the documents with tokens, with group and cluster labels.
+
+    :attr:`MarkerGrid.docs` gets ``_group`` (``documents[by]`` as strings) and ``_cluster``
+    (``documents[cluster]`` as strings, ``""`` without ``cluster``); with ``dated`` the
+    ``date`` column is required and kept.
+    """
+    if not isinstance(by, str):
+        raise ModelError(f"by must be one column name, got {by!r}")
+    columns = [by, *([cluster] if cluster else []), *(["date"] if dated else [])]
+    grid = marker_grid(markers, documents, columns=columns)
+    keep = grid.n_tokens > 0
+    docs = grid.docs[keep].reset_index(drop=True)
+    docs["_group"] = docs[by].astype(str)
+    docs["_cluster"] = docs[cluster].astype(str) if cluster else ""
+    return MarkerGrid(docs, grid.labels, grid.counts[keep], grid.n_tokens[keep])
+
+
+def document_dates(docs: pd.DataFrame) -> pd.Series:
+    """``docs["date"]`` (ISO ``YYYY-MM-DD``) as timestamps; ModelError naming a bad one."""
+    dates = pd.to_datetime(docs["date"].astype("string"), format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise ModelError(
+            f"documents table: document {docs['doc_id'].iloc[i]!r} has date "
+            f"{docs['date'].iloc[i]!r}, not an ISO date YYYY-MM-DD"
+        )
+    return dates
+
+
+def split_masks(docs: pd.DataFrame, split: str, window: int | None):
+    """``(after, inside)`` boolean arrays: date ≥ split, and within ``window`` days of it."""
+    when = pd.to_datetime(pd.Series([split], dtype="string"), format="%Y-%m-%d", errors="coerce")
+    if not isinstance(split, str) or when.isna().iloc[0]:
+        raise ModelError(f"split must be an ISO date YYYY-MM-DD, got {split!r}")
+    if window is not None and (
+        isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1
+    ):
+        raise ModelError(f"window must be a positive number of days, got {window!r}")
+    dates, cut = document_dates(docs), when.iloc[0]
+    after = (dates >= cut).to_numpy()
+    if window is None:
+        return after, np.ones(len(docs), dtype=bool)
+    span = pd.Timedelta(days=int(window))
+    return after, ((dates >= cut - span) & (dates < cut + span)).to_numpy()

@@ -1,0 +1,143 @@
+"""Keyness with document-bootstrap intervals (analysis.stats.keyness_ci) and its resampling
+helper (analysis.stats.bootstrap.resample_weights)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.stats.bootstrap import resample_weights, shared_intervals
+from analysis.stats.keyness import CompareError, keyness
+from analysis.stats.keyness_ci import KEYNESS_CI_COLUMNS, keyness_intervals
+
+# group a: a1 (x 2, y 1), a2 (x 1), a3 (z 4); group b: b1 (x 1, z 1), b2 (no terms);
+# group c: c1 (y 5, w 1)
+TERMS = pd.DataFrame(
+    {
+        "doc_id": ["a1", "a1", "a2", "a3", "b1", "b1", "c1", "c1"],
+        "term": ["x", "y", "x", "z", "x", "z", "y", "w"],
+        "count": [2, 1, 1, 4, 1, 1, 5, 1],
+    }
+)
+DOCS = pd.DataFrame(
+    {"doc_id": ["a1", "a2", "a3", "b1", "b2", "c1"], "origin": ["a", "a", "a", "b", "b", "c"]}
+)
+KEY = ["comparison", "group", "reference", "term"]
+
+
+def test_point_estimate_and_rows_equal_keyness():
+    for options in ({}, {"min_count": 3}, {"prior_strength": 10.0}, {"comparisons": "pairwise"}):
+        base = keyness(TERMS, DOCS, **options).sort_values(KEY).reset_index(drop=True)
+        out = keyness_intervals(TERMS, DOCS, n_resamples=50, **options)
+        assert tuple(out.columns) == KEYNESS_CI_COLUMNS
+        pd.testing.assert_frame_equal(out[KEY], base[KEY])
+        assert out["log_odds"].tolist() == base["log_odds"].tolist()  # exactly
+
+
+def test_stop_words_as_in_keyness():
+    terms = pd.concat(
+        [TERMS, pd.DataFrame({"doc_id": ["a1", "b1"], "term": ["the", "the"], "count": [9, 3]})]
+    )
+    base = keyness(terms, DOCS, stop_words=True).sort_values(KEY).reset_index(drop=True)
+    out = keyness_intervals(terms, DOCS, stop_words=True, n_resamples=20)
+    assert "the" not in set(out["term"])
+    assert out["log_odds"].tolist() == base["log_odds"].tolist()
+
+
+def test_doc_shares_and_document_counts():
+    out = keyness_intervals(TERMS, DOCS, n_resamples=20)
+    ab = out[out["comparison"] == "a vs b"].set_index("term")
+    # a: x in a1, a2 (2/3), y in a1 (1/3), z in a3 (1/3); b (b2 has no terms): x 1/2, z 1/2
+    assert ab["doc_share_group"].to_dict() == {"x": 2 / 3, "y": 1 / 3, "z": 1 / 3}
+    assert ab["doc_share_reference"].to_dict() == {"x": 0.5, "y": 0.0, "z": 0.5}
+    assert set(ab["n_docs_group"]) == {3} and set(ab["n_docs_reference"]) == {2}
+    # c vs rest: the rest is a1..b2 (5 documents); y is in a1 only
+    c_rest = out[out["comparison"] == "c vs rest"].set_index("term")
+    assert c_rest.loc["y", "doc_share_reference"] == 1 / 5
+    assert c_rest.loc["w", "doc_share_group"] == 1.0
+
+
+def test_one_document_side_has_no_interval():
+    out = keyness_intervals(TERMS, DOCS, n_resamples=200)
+    single = out[out["group"].eq("c") | out["reference"].eq("c")]
+    assert len(single) and single["log_odds_ci_low"].isna().all()
+    assert single["log_odds_ci_high"].isna().all() and single["log_odds"].notna().all()
+    ab = out[out["comparison"] == "a vs b"]
+    assert (ab["log_odds_ci_low"] <= ab["log_odds_ci_high"]).all()
+
+
+def test_two_documents_give_the_extreme_resamples():
+    # group a: a1 (x 1, y 3), a2 (x 3, y 1); reference b: b1 = b2 = (x 2, y 2), so every
+    # resample of b has x 4, y 4, n 8. Prior α0 = 10, c_x = c_y = 8 of C = 16: α_x = 5.
+    # Resamples of a: {a1,a1} x 2 (p 1/4), {a1,a2} x 4 (p 1/2), {a2,a2} x 6 (p 1/4), n 8:
+    # δ_x = log((y+5)/(8+10-y-5)) - log(9/9) -> log(7/11), 0, log(11/7). With 2,000
+    # resamples about 500 sit at each extreme, so the 2.5th / 97.5th percentiles are them.
+    terms = pd.DataFrame(
+        {
+            "doc_id": ["a1", "a1", "a2", "a2", "b1", "b1", "b2", "b2"],
+            "term": ["x", "y"] * 4,
+            "count": [1, 3, 3, 1, 2, 2, 2, 2],
+        }
+    )
+    docs = pd.DataFrame({"doc_id": ["a1", "a2", "b1", "b2"], "origin": ["a", "a", "b", "b"]})
+    out = keyness_intervals(terms, docs, prior_strength=10.0, comparisons="pairwise")
+    x = out.set_index("term").loc["x"]
+    assert x["log_odds"] == 0.0
+    assert x["log_odds_ci_low"] == pytest.approx(np.log(7 / 11), rel=1e-6)
+    assert x["log_odds_ci_high"] == pytest.approx(np.log(11 / 7), rel=1e-6)
+
+
+def test_identical_documents_give_a_point_interval():
+    terms = pd.DataFrame(
+        {"doc_id": ["a1", "a2", "b1", "b2"], "term": ["x"] * 4, "count": [2, 2, 1, 1]}
+    )
+    terms = pd.concat([terms, terms.assign(term="y", count=3)])
+    docs = pd.DataFrame({"doc_id": ["a1", "a2", "b1", "b2"], "origin": ["a", "a", "b", "b"]})
+    out = keyness_intervals(terms, docs, comparisons="pairwise", n_resamples=100)
+    assert out["log_odds_ci_low"].to_numpy() == pytest.approx(out["log_odds"], abs=1e-6)
+    assert out["log_odds_ci_high"].to_numpy() == pytest.approx(out["log_odds"], abs=1e-6)
+
+
+def test_intervals_do_not_depend_on_other_groups_or_order():
+    rng = np.random.default_rng(4)
+    rows = [(f"{g}{k}", f"t{t}", int(rng.integers(1, 4))) for g in "ab" for k in range(8)
+            for t in rng.choice(12, 5, replace=False)]  # fmt: skip
+    terms = pd.DataFrame(rows, columns=["doc_id", "term", "count"])
+    docs = pd.DataFrame({"doc_id": [f"{g}{k}" for g in "ab" for k in range(8)]})
+    docs["origin"] = docs["doc_id"].str[0]
+    out = keyness_intervals(terms, docs, comparisons="pairwise", n_resamples=300)
+    shuffled = keyness_intervals(
+        terms.sample(frac=1, random_state=2), docs[::-1], comparisons="pairwise", n_resamples=300
+    )
+    pd.testing.assert_frame_equal(out, shuffled)
+    # a group c without terms leaves the prior as it was; a's and b's resamples are keyed
+    # by their own names, so "a vs b" is unchanged
+    more = pd.concat([docs, pd.DataFrame({"doc_id": ["c0", "c1"], "origin": ["c", "c"]})])
+    with_c = keyness_intervals(terms, more, comparisons="pairwise", n_resamples=300)
+    ab = with_c[with_c["comparison"] == "a vs b"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(ab, out)
+    assert out["log_odds_ci_low"].lt(out["log_odds_ci_high"]).any()
+
+
+def test_resample_weights_are_the_draws_of_shared_intervals():
+    rng = np.random.default_rng(0)
+    num, den = rng.integers(0, 5, (7, 2)).astype(float), rng.integers(1, 9, (7, 2)).astype(float)
+    bounds = shared_intervals(num, den, key=("g", "2022"), n_resamples=500, confidence=0.9, seed=3)
+    blocks = list(resample_weights(7, n_resamples=500, seed=3, key=("g", "2022")))
+    w = np.vstack([b for _, b in blocks]).astype(float)
+    assert [lo for lo, _ in blocks][0] == 0 and w.shape == (500, 7)
+    assert (w.sum(axis=1) == 7).all()
+    ratios = (w @ num) / (w @ den)
+    # the same draws: equal up to the last bit of the percentile arithmetic
+    expected = np.percentile(ratios, [5, 95], axis=0).T
+    np.testing.assert_allclose(bounds, expected, rtol=1e-12)
+    other = np.vstack([b for _, b in resample_weights(7, n_resamples=500, seed=4, key=("g",))])
+    assert not np.array_equal(other, w)
+
+
+def test_bad_input():
+    with pytest.raises(CompareError, match="not in the documents"):
+        keyness_intervals(TERMS, DOCS[DOCS["doc_id"] != "a1"])
+    with pytest.raises(CompareError, match="n_resamples"):
+        keyness_intervals(TERMS, DOCS, n_resamples=0)
+    with pytest.raises(CompareError, match="named 'rest'"):
+        keyness_intervals(TERMS, DOCS.assign(origin=["rest"] * 3 + ["b"] * 3))
