@@ -20,6 +20,7 @@ __all__ = [
     "OTHER_COLOR",
     "STYLE",
     "PlotError",
+    "doc_count",
     "errorbars",
     "grid_shape",
     "isna",
@@ -139,6 +140,11 @@ def new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def doc_count(n: int) -> str:
+    """``"1 doc"``, ``"3 docs"``: a document count for labels."""
+    return f"{n} doc{'s' if n != 1 else ''}"
 
 
 def grid_shape(n_panels: int, max_cols: int) -> tuple[int, int]:
