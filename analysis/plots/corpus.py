@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.plots.style import (
     PlotError,
+    doc_count,
     new_figure,
     no_data,
     numeric,
@@ -28,6 +29,15 @@ def _stack_offsets(keys: Sequence[tuple]) -> list[int]:
         offsets.append(seen.get(k, 0))
         seen[k] = offsets[-1] + 1
     return offsets
+
+
+def _dates(documents: pd.DataFrame, func: str) -> pd.Series:
+    """The documents' dates as datetimes; :class:`PlotError` names a document without one."""
+    dates = pd.to_datetime(documents["date"], errors="coerce")
+    if dates.isna().any():
+        bad = documents["doc_id"][dates.isna()].iloc[0]
+        raise PlotError(f"{func}: document {bad!r} has no valid date")
+    return dates
 
 
 def timeline(
@@ -53,10 +63,7 @@ def timeline(
         if documents.empty:
             no_data(ax, "no documents")
             return fig
-        dates = pd.to_datetime(documents["date"], errors="coerce")
-        if dates.isna().any():
-            bad = documents["doc_id"][dates.isna()].iloc[0]
-            raise PlotError(f"timeline: document {bad!r} has no valid date")
+        dates = _dates(documents, "timeline")
         d = pd.DataFrame({"doc_id": documents["doc_id"], "date": dates, "g": documents[by]})
         d["g"] = d["g"].astype(str)
         d = d.sort_values(["g", "date", "doc_id"], kind="mergesort")
@@ -85,6 +92,47 @@ def timeline(
     return fig
 
 
+def _documents_per_year(ax, groups: pd.Series, dates: pd.Series, order: list[str]) -> None:
+    """Bars of documents per year, stacked by group, every year from the first to the last."""
+    years = np.arange(dates.dt.year.min(), dates.dt.year.max() + 1)
+    bottom = np.zeros(len(years))
+    for o in order:
+        counts = np.array([((groups == o) & (dates.dt.year == y)).sum() for y in years])
+        ax.bar(years, counts, bottom=bottom, color=origin_style(o)[0], label=o, width=0.7)
+        bottom += counts
+    ax.set_xticks(years, [str(y) for y in years], rotation=0)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("Year of publication")
+    ax.set_ylabel("Documents")
+    ax.set_title("Documents per year", loc="left")
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper left")
+
+
+def _tokens_per_group(
+    ax, groups: pd.Series, tokens: np.ndarray, order: list[str], *, by: str
+) -> None:
+    """Horizontal bars of word tokens per group, annotated with tokens and documents."""
+    tot = [float(np.nansum(tokens[(groups == o).to_numpy()])) for o in order]
+    ndocs = [int((groups == o).sum()) for o in order]
+    ypos = np.arange(len(order))[::-1]
+    ax.barh(ypos, tot, color=[origin_style(o)[0] for o in order], height=0.6)
+    for yp, t, nd in zip(ypos, tot, ndocs, strict=True):
+        ax.annotate(
+            f"{int(t):,} ({doc_count(nd)})",
+            (t, yp),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7.5,
+        )
+    ax.set_yticks(ypos, order)
+    ax.set_xlim(0, max(tot) * 1.6 if max(tot) > 0 else 1)
+    ax.set_xlabel("Word tokens")
+    ax.set_title(f"Word tokens per {by}", loc="left")
+    ax.grid(axis="y", visible=False)
+
+
 def corpus_overview(documents: pd.DataFrame, *, by: str = "origin", title: str | None = None):
     """Two panels: documents per year stacked by origin, and word tokens per origin.
 
@@ -106,44 +154,12 @@ def corpus_overview(documents: pd.DataFrame, *, by: str = "origin", title: str |
             no_data(ax1, "no documents")
             no_data(ax2, "no documents")
             return fig
-        dates = pd.to_datetime(documents["date"], errors="coerce")
-        if dates.isna().any():
-            bad = documents["doc_id"][dates.isna()].iloc[0]
-            raise PlotError(f"corpus_overview: document {bad!r} has no valid date")
+        dates = _dates(documents, "corpus_overview")
         g = documents[by].astype(str)
         tokens = numeric(documents, "n_tokens", "corpus_overview")
         groups = order_origins(g)
-        years = np.arange(dates.dt.year.min(), dates.dt.year.max() + 1)
-        bottom = np.zeros(len(years))
-        for o in groups:
-            counts = np.array([((g == o) & (dates.dt.year == y)).sum() for y in years])
-            ax1.bar(years, counts, bottom=bottom, color=origin_style(o)[0], label=o, width=0.7)
-            bottom += counts
-        ax1.set_xticks(years, [str(y) for y in years], rotation=0)
-        ax1.yaxis.get_major_locator().set_params(integer=True)
-        ax1.set_xlabel("Year of publication")
-        ax1.set_ylabel("Documents")
-        ax1.set_title("Documents per year", loc="left")
-        ax1.grid(axis="x", visible=False)
-        ax1.legend(loc="upper left")
-        tot = [float(np.nansum(tokens[(g == o).to_numpy()])) for o in groups]
-        ndocs = [int((g == o).sum()) for o in groups]
-        ypos = np.arange(len(groups))[::-1]
-        ax2.barh(ypos, tot, color=[origin_style(o)[0] for o in groups], height=0.6)
-        for yp, t, nd in zip(ypos, tot, ndocs, strict=True):
-            ax2.annotate(
-                f"{int(t):,} ({nd} doc{'s' if nd != 1 else ''})",
-                (t, yp),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=7.5,
-            )
-        ax2.set_yticks(ypos, groups)
-        ax2.set_xlim(0, max(tot) * 1.6 if max(tot) > 0 else 1)
-        ax2.set_xlabel("Word tokens")
-        ax2.set_title(f"Word tokens per {by}", loc="left")
-        ax2.grid(axis="y", visible=False)
+        _documents_per_year(ax1, g, dates, groups)
+        _tokens_per_group(ax2, g, tokens, groups, by=by)
         if title:
             fig.suptitle(title)
     return fig

@@ -19,6 +19,60 @@ from analysis.schema import require_columns
 __all__ = ["heatmap"]
 
 
+def _value_grid(
+    table: pd.DataFrame, *, row: str, col: str, value: str, row_group: str | None, drop_empty: bool
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Row labels (sorted), column labels (origins in order) and the row × column values.
+
+    Raises:
+        PlotError: ``value`` is not numeric, or a (row, column) pair has several rows.
+    """
+    t = table.assign(_r=table[row].astype(str), _c=table[col].astype(str))
+    if row_group:
+        t["_r"] = t[row_group].astype(str) + ": " + t["_r"]
+    t["_v"] = numeric(table, value, "heatmap")
+    if t.duplicated(["_r", "_c"]).any():
+        r = t[t.duplicated(["_r", "_c"])].iloc[0]
+        raise PlotError(f"heatmap: several rows for {row} {r['_r']!r} × {col} {r['_c']!r}")
+    rows = sorted(t["_r"].unique())
+    cols = order_origins(t["_c"])
+    grid = t.pivot(index="_r", columns="_c", values="_v").reindex(index=rows, columns=cols)
+    if drop_empty:
+        grid = grid[(grid.fillna(0) != 0).any(axis=1)]
+        rows = list(grid.index)
+    return rows, cols, grid.to_numpy(dtype="float64")
+
+
+def _annotate_cells(ax, data: np.ndarray, fmt: str, vmax: float) -> None:
+    """Each cell's value ("–" missing, "0" zero), white on the dark part of the scale."""
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            v = data[i, j]
+            txt = "–" if np.isnan(v) else ("0" if v == 0 else fmt.format(v))
+            light = np.isnan(v) or v < 0.6 * (vmax if vmax > 0 else 1.0)
+            ax.text(
+                j,
+                i,
+                txt,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if (light and not np.isnan(v)) else "black",
+            )
+
+
+def _label_axes(ax, rows: list[str], cols: list[str]) -> None:
+    """Column labels on top in origin colours, row labels, no grid and no spines."""
+    ax.set_xticks(range(len(cols)), cols)
+    for lab in ax.get_xticklabels():
+        lab.set_color(origin_style(lab.get_text())[0])
+    ax.set_yticks(range(len(rows)), rows)
+    ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
+    ax.grid(False)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+
+
 def heatmap(
     table: pd.DataFrame,
     *,
@@ -54,20 +108,9 @@ def heatmap(
         where="heatmap",
         error=PlotError,
     )
-    t = table.assign(_r=table[row].astype(str), _c=table[col].astype(str))
-    if row_group:
-        t["_r"] = t[row_group].astype(str) + ": " + t["_r"]
-    t["_v"] = numeric(table, value, "heatmap")
-    if t.duplicated(["_r", "_c"]).any():
-        r = t[t.duplicated(["_r", "_c"])].iloc[0]
-        raise PlotError(f"heatmap: several rows for {row} {r['_r']!r} × {col} {r['_c']!r}")
-    rows = sorted(t["_r"].unique())
-    cols = order_origins(t["_c"])
-    grid = t.pivot(index="_r", columns="_c", values="_v").reindex(index=rows, columns=cols)
-    if drop_empty:
-        grid = grid[(grid.fillna(0) != 0).any(axis=1)]
-        rows = list(grid.index)
-    data = grid.to_numpy(dtype="float64")
+    rows, cols, data = _value_grid(
+        table, row=row, col=col, value=value, row_group=row_group, drop_empty=drop_empty
+    )
     with style():
         fig = new_figure(1.4 * max(1, len(cols)) + 3.4, 0.26 * max(1, len(rows)) + 1.3)
         ax = fig.add_subplot()
@@ -83,28 +126,8 @@ def heatmap(
             aspect="auto",
             interpolation="nearest",
         )
-        for i in range(data.shape[0]):
-            for j in range(data.shape[1]):
-                v = data[i, j]
-                txt = "–" if np.isnan(v) else ("0" if v == 0 else fmt.format(v))
-                light = np.isnan(v) or v < 0.6 * (vmax if vmax > 0 else 1.0)
-                ax.text(
-                    j,
-                    i,
-                    txt,
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if (light and not np.isnan(v)) else "black",
-                )
-        ax.set_xticks(range(len(cols)), cols)
-        for lab in ax.get_xticklabels():
-            lab.set_color(origin_style(lab.get_text())[0])
-        ax.set_yticks(range(len(rows)), rows)
-        ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
-        ax.grid(False)
-        for side in ("top", "right", "bottom", "left"):
-            ax.spines[side].set_visible(False)
+        _annotate_cells(ax, data, fmt, vmax)
+        _label_axes(ax, rows, cols)
         cb = fig.colorbar(im, ax=ax, shrink=0.8)
         cb.set_label(colorbar_label)
         if title:

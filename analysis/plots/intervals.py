@@ -10,17 +10,106 @@ import pandas as pd
 from analysis.plots.style import (
     PlotError,
     errorbars,
+    grid_shape,
     new_figure,
     no_data,
     numeric,
     order_origins,
     origin_handles,
     origin_style,
+    panel_axes,
     style,
 )
 from analysis.schema import require_columns
 
 __all__ = ["over_time", "point_ci"]
+
+
+def _estimates(table: pd.DataFrame, value: str, func: str) -> dict[str, np.ndarray]:
+    """Columns ``_v``, ``_lo``, ``_hi``: the estimate and its interval as floats (checked)."""
+    return {
+        "_v": numeric(table, value, func),
+        "_lo": numeric(table, "ci_low", func),
+        "_hi": numeric(table, "ci_high", func),
+    }
+
+
+def _point_layout(
+    table: pd.DataFrame, category: str, hue: str, style_by: str | None, style_order
+) -> tuple[list[str], list[str], list]:
+    """The rows (categories), the hues and the ``style_by`` values (``[None]`` without)."""
+    cats = (
+        order_origins(table[category])
+        if category == hue
+        else sorted(table[category].astype(str).unique())
+    )
+    hues = order_origins(table[hue])
+    styles: list = [None]
+    if style_by:
+        present = sorted(table[style_by].astype(str).unique())
+        styles = list(style_order) if style_order is not None else present
+        if len(styles) > 2 or set(present) - set(styles):
+            raise PlotError(
+                f"point_ci: style_by column {style_by!r} must have at most two values in "
+                f"style_order; got {present} (style_order={style_order!r})"
+            )
+    return cats, hues, styles
+
+
+def _draw_points(
+    ax, t: pd.DataFrame, cats: list[str], slots: list, *, first_style, dodge: bool
+) -> bool:
+    """One dot (and bar) per row × slot (hue, style); returns whether some has no interval.
+
+    The first style is drawn filled and labelled ``n=k``, the second hollow, unlabelled.
+    """
+    ypos = {c: len(cats) - 1 - i for i, c in enumerate(cats)}
+    step = 0.7 / max(1, len(slots))
+    any_missing = False
+    for k, (h, st) in enumerate(slots):
+        s = t[(t["_h"] == h) & ((t["_s"] == st) if st is not None else True)]
+        if s.empty:
+            continue
+        off = ((len(slots) - 1) / 2 - k) * step if dodge else 0.0
+        y = s["_c"].map(ypos).to_numpy(dtype="float64") + off
+        c, m = origin_style(h)
+        any_missing |= errorbars(
+            ax,
+            s["_v"],
+            y,
+            s["_lo"],
+            s["_hi"],
+            s["n_docs"].to_numpy(),
+            color=c,
+            marker=m,
+            horizontal=True,
+            filled=(st is None or st == first_style),
+            note=(st is None or st == first_style),  # same documents: label once per pair
+        )
+    ax.set_yticks([ypos[c] for c in cats], cats)
+    ax.set_ylim(-0.6, len(cats) - 0.4)
+    return any_missing
+
+
+def _style_handles(style_by: str | None, styles: list) -> list:
+    """Legend entries of the two ``style_by`` values (filled, hollow); none otherwise."""
+    from matplotlib.lines import Line2D
+
+    extra = []
+    if style_by and len(styles) == 2:
+        for st, face in ((styles[0], "#555555"), (styles[1], "white")):
+            extra.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#555555",
+                    marker="o",
+                    markerfacecolor=face,
+                    linestyle="",
+                    label=f"{style_by}: {st}",
+                )
+            )
+    return extra
 
 
 def point_ci(
@@ -57,21 +146,7 @@ def point_ci(
     if style_by is not None:
         cols.append(style_by)
     require_columns(table, list(dict.fromkeys(cols)), where="point_ci", error=PlotError)
-    cats = (
-        order_origins(table[category])
-        if category == hue
-        else sorted(table[category].astype(str).unique())
-    )
-    hues = order_origins(table[hue])
-    styles: list = [None]
-    if style_by:
-        present = sorted(table[style_by].astype(str).unique())
-        styles = list(style_order) if style_order is not None else present
-        if len(styles) > 2 or set(present) - set(styles):
-            raise PlotError(
-                f"point_ci: style_by column {style_by!r} must have at most two values in "
-                f"style_order; got {present} (style_order={style_order!r})"
-            )
+    cats, hues, styles = _point_layout(table, category, hue, style_by, style_order)
     slots = [(h, st) for h in hues for st in styles]
     with style():
         n_leg = (len(hues) if category != hue else 0) + (2 if style_by else 0) + 1
@@ -86,59 +161,19 @@ def point_ci(
         t = table.assign(
             _c=table[category].astype(str),
             _h=table[hue].astype(str),
-            _v=numeric(table, value, "point_ci"),
-            _lo=numeric(table, "ci_low", "point_ci"),
-            _hi=numeric(table, "ci_high", "point_ci"),
+            **_estimates(table, value, "point_ci"),
             _s=table[style_by].astype(str) if style_by else "",
         )
-        ypos = {c: len(cats) - 1 - i for i, c in enumerate(cats)}
-        step = 0.7 / max(1, len(slots))
-        any_missing = False
-        for k, (h, st) in enumerate(slots):
-            s = t[(t["_h"] == h) & ((t["_s"] == st) if st is not None else True)]
-            if s.empty:
-                continue
-            off = ((len(slots) - 1) / 2 - k) * step if category != hue else 0.0
-            y = s["_c"].map(ypos).to_numpy(dtype="float64") + off
-            c, m = origin_style(h)
-            any_missing |= errorbars(
-                ax,
-                s["_v"],
-                y,
-                s["_lo"],
-                s["_hi"],
-                s["n_docs"].to_numpy(),
-                color=c,
-                marker=m,
-                horizontal=True,
-                filled=(st is None or st == styles[0]),
-                note=(st is None or st == styles[0]),  # same documents: label once per pair
-            )
-        ax.set_yticks([ypos[c] for c in cats], cats)
-        ax.set_ylim(-0.6, len(cats) - 0.4)
+        any_missing = _draw_points(ax, t, cats, slots, first_style=styles[0], dodge=category != hue)
         ax.grid(axis="y", visible=False)
         if zero_line:
             ax.axvline(0, color="#666666", linewidth=0.6)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(category)
-        from matplotlib.lines import Line2D
-
-        extra = []
-        if style_by and len(styles) == 2:
-            for st, face in ((styles[0], "#555555"), (styles[1], "white")):
-                extra.append(
-                    Line2D(
-                        [],
-                        [],
-                        color="#555555",
-                        marker="o",
-                        markerfacecolor=face,
-                        linestyle="",
-                        label=f"{style_by}: {st}",
-                    )
-                )
         handles = origin_handles(
-            hues if category != hue else [], no_interval=any_missing, extra=extra
+            hues if category != hue else [],
+            no_interval=any_missing,
+            extra=_style_handles(style_by, styles),
         )
         if handles:
             fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)))
@@ -157,6 +192,53 @@ def _period_positions(periods: pd.Series) -> tuple[np.ndarray, bool]:
     except (ValueError, TypeError) as e:
         raise PlotError(f"over_time: cannot read period labels such as {labels.iloc[0]!r}") from e
     return np.array(starts, dtype="datetime64[ns]"), False
+
+
+def _draw_series(ax, sub: pd.DataFrame, hues: list[str], *, is_year: bool) -> bool:
+    """One dodged line of points with bars per hue; returns whether some has no interval."""
+    dodge = 0.1 if is_year else np.timedelta64(36, "D")
+    any_missing = False
+    for k, h in enumerate(hues):
+        s = sub[sub["_h"] == h].sort_values("_x", kind="mergesort")
+        if s.empty:
+            continue
+        off = (k - (len(hues) - 1) / 2) * dodge
+        x = s["_x"].to_numpy() + off
+        c, m = origin_style(h)
+        ax.plot(x, s["_v"], color=c, linewidth=0.8, alpha=0.5)
+        any_missing |= errorbars(
+            ax,
+            x if is_year else _date_num(pd.to_datetime(x)),
+            s["_v"],
+            s["_lo"],
+            s["_hi"],
+            s["n_docs"].to_numpy(),
+            color=c,
+            marker=m,
+            horizontal=False,
+        )
+    return any_missing
+
+
+def _label_panels(axes, n_panels: int, ncols: int, *, ylabel: str, sharey: bool, is_year: bool):
+    """y labels on the first column (every panel without ``sharey``), x labels on the last row."""
+    for i, ax in enumerate(axes[:n_panels]):
+        if i % ncols == 0 or not sharey:
+            ax.set_ylabel(ylabel)
+        if i + ncols >= n_panels:
+            ax.set_xlabel("year" if is_year else "period")
+
+
+def _year_ticks(axes, x_all: np.ndarray) -> None:
+    """Integer year ticks (every other year past five) and limits half a year beyond the data."""
+    lo, hi = int(np.nanmin(x_all)), int(np.nanmax(x_all))
+    ticks = list(range(lo, hi + 1))
+    step = 1 if len(ticks) <= 5 else 2
+    ticks = list(range(lo if (hi - lo) % step == 0 else lo - 1, hi + 1))
+    for ax in axes:
+        ax.set_xticks(ticks[::step], [str(v) for v in ticks[::step]])
+        ax.set_xlim(lo - 0.6, hi + 0.6)
+        ax.tick_params(axis="x", labelbottom=True)
 
 
 def over_time(
@@ -197,14 +279,11 @@ def over_time(
     require_columns(table, cols, where="over_time", error=PlotError)
     facets = sorted(table[facet].astype(str).unique()) if facet else [None]
     facets = facets or [None]
-    nc = max(1, min(ncols, len(facets)))
-    nr = -(-len(facets) // nc)
+    nr, nc = grid_shape(len(facets), ncols)
     hues = order_origins(table[hue])
     with style():
         fig = new_figure(max(3.3 * nc, 6.4), 2.3 * nr + 0.9)
-        axes = fig.subplots(nr, nc, squeeze=False, sharey=sharey, sharex=True).ravel()
-        for ax in axes[len(facets) :]:
-            ax.set_visible(False)
+        axes = panel_axes(fig, len(facets), nr, nc, sharey=sharey, sharex=True)
         if table.empty:
             no_data(axes[0])
             if title:
@@ -215,65 +294,19 @@ def over_time(
             _x=x_all,
             _h=table[hue].astype(str),
             _f=table[facet].astype(str) if facet else "",
-            _v=numeric(table, value, "over_time"),
-            _lo=numeric(table, "ci_low", "over_time"),
-            _hi=numeric(table, "ci_high", "over_time"),
+            **_estimates(table, value, "over_time"),
         )
         any_missing = False
-        dodge = 0.1 if is_year else np.timedelta64(36, "D")
         for ax, f in zip(axes, facets, strict=False):
             sub = t if f is None else t[t["_f"] == f]
-            for k, h in enumerate(hues):
-                s = sub[sub["_h"] == h].sort_values("_x", kind="mergesort")
-                if s.empty:
-                    continue
-                off = (k - (len(hues) - 1) / 2) * dodge
-                x = s["_x"].to_numpy() + off
-                c, m = origin_style(h)
-                ax.plot(x, s["_v"], color=c, linewidth=0.8, alpha=0.5)
-                if is_year:
-                    any_missing |= errorbars(
-                        ax,
-                        x,
-                        s["_v"],
-                        s["_lo"],
-                        s["_hi"],
-                        s["n_docs"].to_numpy(),
-                        color=c,
-                        marker=m,
-                        horizontal=False,
-                    )
-                else:
-                    xs = pd.to_datetime(x)
-                    any_missing |= errorbars(
-                        ax,
-                        _date_num(xs),
-                        s["_v"],
-                        s["_lo"],
-                        s["_hi"],
-                        s["n_docs"].to_numpy(),
-                        color=c,
-                        marker=m,
-                        horizontal=False,
-                    )
+            any_missing |= _draw_series(ax, sub, hues, is_year=is_year)
             if f is not None:
                 ax.set_title(f, loc="left", fontsize=9)
             if zero_line:
                 ax.axhline(0, color="#666666", linewidth=0.6)
-        for i, ax in enumerate(axes[: len(facets)]):
-            if i % nc == 0 or not sharey:
-                ax.set_ylabel(ylabel)
-            if i + nc >= len(facets):
-                ax.set_xlabel("year" if is_year else "period")
+        _label_panels(axes, len(facets), nc, ylabel=ylabel, sharey=sharey, is_year=is_year)
         if is_year:
-            lo, hi = int(np.nanmin(x_all)), int(np.nanmax(x_all))
-            ticks = list(range(lo, hi + 1))
-            step = 1 if len(ticks) <= 5 else 2
-            ticks = list(range(lo if (hi - lo) % step == 0 else lo - 1, hi + 1))
-            for ax in axes[: len(facets)]:
-                ax.set_xticks(ticks[::step], [str(v) for v in ticks[::step]])
-                ax.set_xlim(lo - 0.6, hi + 0.6)
-                ax.tick_params(axis="x", labelbottom=True)
+            _year_ticks(axes[: len(facets)], x_all)
         handles = origin_handles(hues, no_interval=any_missing)
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
         if title:

@@ -20,7 +20,9 @@ __all__ = [
     "OTHER_COLOR",
     "STYLE",
     "PlotError",
+    "doc_count",
     "errorbars",
+    "grid_shape",
     "isna",
     "new_figure",
     "no_data",
@@ -28,6 +30,7 @@ __all__ = [
     "order_origins",
     "origin_handles",
     "origin_style",
+    "panel_axes",
     "save_figure",
     "style",
 ]
@@ -137,6 +140,31 @@ def new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def doc_count(n: int) -> str:
+    """``"1 doc"``, ``"3 docs"``: a document count for labels."""
+    return f"{n} doc{'s' if n != 1 else ''}"
+
+
+def grid_shape(n_panels: int, max_cols: int) -> tuple[int, int]:
+    """``(rows, columns)`` of a grid of ``n_panels`` panels, at most ``max_cols`` per row.
+
+    At least one row and one column, so an empty figure still has an axes for its message.
+    """
+    ncols = max(1, min(max_cols, n_panels))
+    return max(1, -(-n_panels // ncols)), ncols
+
+
+def panel_axes(fig, n_panels: int, nrows: int, ncols: int, **subplots) -> np.ndarray:
+    """The ``nrows × ncols`` axes of ``fig``, flattened, those past ``n_panels`` hidden.
+
+    ``subplots``: passed to :meth:`matplotlib.figure.Figure.subplots` (``sharex``, …).
+    """
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplots).ravel()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return axes
 
 
 def no_data(ax, message: str = "no data") -> None:
