@@ -12,7 +12,7 @@ step of the NLP pass, and the ratio of the largest size's per-unit time to the s
 * ``tokenize``, ``paragraphs``, ``sentencizer``: spaCy's tokenizer, the paragraph-break
   component of :mod:`analysis.document.nlp` (it sets ``is_sent_start`` after each blank
   line) and spaCy's sentencizer; ``parse``: the whole :func:`~analysis.document.nlp.parse`.
-  Up to ``--nlp-max`` paragraphs only: the paragraph step is quadratic (about 11 minutes at
+  Up to ``--nlp-max`` paragraphs only: the paragraph step is quadratic (about 7 minutes at
   40,000 paragraphs).
 
 The lexicon part runs on the :class:`~analysis.document.nlp.Parsed` record of the long
