@@ -12,7 +12,7 @@ step of the NLP pass, and the ratio of the largest size's per-unit time to the s
 * ``tokenize``, ``paragraphs``, ``sentencizer``: spaCy's tokenizer, the paragraph-break
   component of :mod:`analysis.document.nlp` (it sets ``is_sent_start`` after each blank
   line) and spaCy's sentencizer; ``parse``: the whole :func:`~analysis.document.nlp.parse`.
-  Up to ``--nlp-max`` paragraphs only: the paragraph step is quadratic (about 11 minutes at
+  Up to ``--nlp-max`` paragraphs only: the paragraph step is quadratic (about 7 minutes at
   40,000 paragraphs).
 
 The lexicon part runs on the :class:`~analysis.document.nlp.Parsed` record of the long
@@ -80,12 +80,17 @@ def repeated(n: int):
 
 
 def timed(fn, *args, repeats: int = 1):
-    """``fn(*args)`` and its best time of ``repeats`` calls."""
+    """``fn(*args)`` and its best time of ``repeats`` calls, with the cyclic garbage collector
+    paused as the pipeline runs the per-document pass (:func:`analysis.runner.pool.gc_paused`;
+    with it on, its growing scans add 1.5x at 10,000 paragraphs)."""
+    from analysis.runner.pool import gc_paused
+
     best = float("inf")
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn(*args)
-        best = min(best, time.perf_counter() - t0)
+        with gc_paused():
+            t0 = time.perf_counter()
+            out = fn(*args)
+            best = min(best, time.perf_counter() - t0)
     return out, best
 
 

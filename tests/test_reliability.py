@@ -501,7 +501,11 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_nothing(
     monkeypatch.setattr(pipeline, "analyze", interrupted)
     before = listing(previous)
     capsys.readouterr()
-    assert analyze(corpus, "--out", previous, "--no-cache") == 130
+    try:
+        status = analyze(corpus, "--out", previous, "--no-cache")
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped main(): a traceback")
+    assert status == 130
     assert capsys.readouterr().err == "framing: interrupted (SIGINT)\n"
     assert listing(previous) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
@@ -708,3 +712,139 @@ def test_lexicon_part_is_unchanged_by_grouping_the_matches():
     # both "bullying"s are masked together (-0.6121 with only the first one masked)
     assert masked[:3] == [-0.0253, -0.8956, -0.0253]
     assert st.score(sentence)[0] == -0.8359
+
+
+# ------------------------------------------------------------ output safety
+
+
+def risky_table(path: Path, n: int) -> Path:
+    """A CSV corpus whose ids, titles and first sentences start like spreadsheet formulas."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "title", "text", "date", "outlet"])
+        for i in range(n):
+            text = f"=1+{i} is no formula.\n\n-2 is a win-win deal, says @TASS {i}."
+            w.writerow(
+                [f'=HYPERLINK("http://x.example/{i}")', f"+{i} title", text, "2024-05-16", "TASS"]
+            )
+    return path
+
+
+def test_the_audit_sheet_neutralises_formula_cells_and_reads_them_back(tmp_path, capsys):
+    table = risky_table(tmp_path / "t.csv", 1)
+    lexicon = tmp_path / "lex.toml"
+    lexicon.write_text('[frames."-coop"]\nmarkers = ["win-win"]\n')
+    sheet = tmp_path / "sheet.csv"
+    argv = ["audit", str(table), "--lexicon", str(lexicon), "--id-col", "id", "--out", str(sheet)]
+    assert main(argv) == 0
+    assert sheet.read_text(encoding="utf-8") == (
+        "frame,marker,n_hits,doc_id,sent_id,start,end,left,match,right,relevant\n"
+        '\'-coop,win-win,1,"\'=HYPERLINK(""http://x.example/0"")",1,29,36,\'=1+0 is no '
+        'formula. -2 is a ,win-win," deal, says @TASS 0.",\n'
+    )
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('.",\n', '.",1\n'), encoding="utf-8")
+    scores = tmp_path / "precision.csv"
+    capsys.readouterr()
+    assert main(["audit", "--score", str(sheet), "--out", str(scores)]) == 0
+    assert scores.read_text(encoding="utf-8") == (
+        "level,frame,marker,n_hits,n_judged,n_relevant,precision,ci_low,ci_high\n"
+        "marker,'-coop,win-win,1,1,1,1.0,0.20654931437723745,1.0\n"  # 1 / (1 + z²)
+        "frame,'-coop,,1,1,1,1.0,,\n"
+    )
+    assert " -coop " in capsys.readouterr().out  # the frame is "-coop" again
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_csv_safe_neutralises_the_analysis_tables_only_when_asked(tmp_path, jobs):
+    table = risky_table(tmp_path / "t.csv", 40)  # > 32 documents: --jobs 2 uses workers
+    base = [table, "--id-col", "id", "--include-title", "--no-cache", "--jobs", jobs]
+    assert analyze(*base, "--out", tmp_path / "raw") == 0
+    assert analyze(*base, "--out", tmp_path / "safe", "--csv-safe") == 0
+    assert analyze(*base, "--out", tmp_path / "pq", "--csv-safe", "--format", "parquet") == 0
+    raw = rows(tmp_path / "raw" / "documents.csv")
+    safe = rows(tmp_path / "safe" / "documents.csv")
+    assert raw[0]["doc_id"] == '=HYPERLINK("http://x.example/0")' and raw[0]["title"] == "+0 title"
+    assert safe[0]["doc_id"] == "'" + raw[0]["doc_id"] and safe[0]["title"] == "'+0 title"
+    sentences = rows(tmp_path / "safe" / "sentences.csv")
+    assert [(s["doc_id"][:2], s["text"]) for s in sentences[:3]] == [
+        ("'=", "'+0 title"),
+        ("'=", "'=1+0 is no formula."),
+        ("'=", "'-2 is a win-win deal, says @TASS 0."),
+    ]
+    assert sentences[1]["compound"] == rows(tmp_path / "raw" / "sentences.csv")[1]["compound"]
+    import pandas as pd
+
+    parquet = pd.read_parquet(tmp_path / "pq" / "sentences")
+    assert parquet["text"].tolist()[:2] == ["+0 title", "=1+0 is no formula."]
+    prov = json.loads((tmp_path / "safe" / "provenance.json").read_text())
+    assert prov["options"]["csv_safe"] is True
+    assert (
+        "csv_safe" not in json.loads((tmp_path / "raw" / "provenance.json").read_text())["options"]
+    )
+
+
+def test_csv_safe_runs_are_byte_identical_whatever_jobs(tmp_path):
+    table = risky_table(tmp_path / "t.csv", 40)
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        assert (
+            analyze(
+                table, "--id-col", "id", "--no-cache", "--csv-safe", "--jobs", jobs, "--out", out
+            )
+            == 0
+        )
+    assert listing(tmp_path / "1") == listing(tmp_path / "2")
+
+
+def test_provenance_records_no_absolute_paths(corpus, tmp_path, monkeypatch):
+    lexicon = tmp_path / "data" / "lex.toml"
+    lexicon.write_text('[frames.coop]\nmarkers = ["win-win"]\n')
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    out = tmp_path / "out"
+    assert analyze(corpus, "--out", out, "--no-cache", "--lexicon", lexicon) == 0
+    prov = json.loads((out / "provenance.json").read_text())
+    assert (prov["corpus"], prov["lexicon"]["path"]) == ("corpus", "lex.toml")
+    monkeypatch.chdir(tmp_path)  # inside the working directory: relative to it
+    assert analyze(corpus, "--out", out, "--no-cache", "--lexicon", lexicon) == 0
+    prov = json.loads((out / "provenance.json").read_text())
+    assert (prov["corpus"], prov["lexicon"]["path"]) == ("data/corpus", "data/lex.toml")
+    assert analyze("data/corpus", "--out", out, "--no-cache", "--lexicon", "data/lex.toml") == 0
+    again = json.loads((out / "provenance.json").read_text())
+    assert again == prov  # relative paths: as typed, as before
+    monkeypatch.chdir(work)
+    assert analyze("../data/corpus", "--out", out, "--no-cache") == 0
+    assert json.loads((out / "provenance.json").read_text())["corpus"] == "corpus"
+
+
+def test_a_full_disk_while_writing_an_audit_sheet_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from analysis.write import tables
+
+    def full(df, path, **kwargs):
+        Path(path).write_text("partial")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(tables, "write_csv", full)
+    sheet = tmp_path / "sheet.csv"
+    assert main(["audit", str(SEEDS_DIR), "--out", str(sheet)]) == 2
+    assert capsys.readouterr().err == (
+        f"framing: error: no space left for {sheet} (No space left on device); free some "
+        "space or choose another --out\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_run_cache_removes_what_killed_runs_left_while_storing(tmp_path):
+    import socket
+
+    runs = tmp_path / "cache" / "runs"
+    for name, pid in ((".run-dead", dead_pid()), (".run-live", os.getpid())):
+        (runs / name / "files").mkdir(parents=True)
+        (runs / name / ".framing-owner").write_text(f"{socket.gethostname()} {pid}\n")
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(a_run_output(tmp_path / "out"))
+    assert sorted(p.name for p in runs.iterdir()) == [".run-live", "k" * 64]
+    assert sorted(p.name for p in entry.path.iterdir()) == ["files", "manifest.json"]

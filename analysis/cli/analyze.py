@@ -112,6 +112,13 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
         "(default: csv)",
     )
     p.add_argument(
+        "--csv-safe",
+        action="store_true",
+        help="CSV tables: write text cells that start with =, +, -, @, a tab or a carriage "
+        "return with a leading ' so that a spreadsheet shows them instead of running them as "
+        "formulas (changes those cells; Parquet always keeps the raw text)",
+    )
+    p.add_argument(
         "--jobs",
         type=jobs_type,
         metavar="N",

@@ -77,7 +77,9 @@ def _load_docs(corpus: Path, **options) -> pd.DataFrame:
 def read_sheet(path: Path) -> pd.DataFrame:
     """Read a filled audit sheet: every column as strings, ``n_hits`` (if any) as integers.
 
-    Blank lines are skipped; a blank ``n_hits`` reads as 0.
+    Blank lines are skipped; a blank ``n_hits`` reads as 0; the ``'`` that ``framing audit``
+    puts before a ``frame``, ``marker`` or ``doc_id`` cell starting like a formula is
+    removed.
 
     Raises:
         AuditError: the file is not UTF-8, is empty or has no rows, is not valid CSV (an
@@ -122,12 +124,26 @@ def read_sheet(path: Path) -> pd.DataFrame:
     if not body:
         raise AuditError("has no rows: no hits to score")
     sheet = pd.DataFrame(body, columns=header, dtype=object)
+    for column in _NEUTRALISED:  # written with a leading ' by framing audit
+        if column in sheet.columns:
+            sheet[column] = [_unquote(v) for v in sheet[column]]
     if "n_hits" in sheet.columns:
         sheet["n_hits"] = pd.Series(
             [_hits(v, line) for v, line in zip(sheet["n_hits"], lines, strict=True)],
             dtype="int64",
         )
     return sheet
+
+
+#: Columns whose cells are read back without the ``'`` that neutralised a formula.
+_NEUTRALISED = ("frame", "marker", "doc_id")
+
+
+def _unquote(value: str) -> str:
+    """Undo :func:`analysis.write.tables.csv_safe_cell` (a ``'`` before ``=+-@``, tab, CR)."""
+    from analysis.write.tables import FORMULA_PREFIXES
+
+    return value[1:] if value[:1] == "'" and value[1:].startswith(FORMULA_PREFIXES) else value
 
 
 def _hits(value: str, line: int) -> int:
@@ -145,12 +161,28 @@ def _hits(value: str, line: int) -> int:
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write a sheet atomically, its formula-like cells neutralised (it is meant for a
+    spreadsheet: see :func:`analysis.write.tables.csv_safe_cell`)."""
+    import errno
+
+    from analysis.write.outdir import OutputError
     from analysis.write.tables import write_csv
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    write_csv(df, tmp)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(df, tmp, csv_safe=True)
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise OutputError(
+                f"no space left for {path} ({e.strerror}); free some space or choose another --out"
+            ) from e
+        raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _fail(message: str) -> int:

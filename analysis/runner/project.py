@@ -56,6 +56,7 @@ class RunOptions:
     scheduler: str | None = None
     partition_size: int | None = None
     format: Literal["csv", "parquet"] = "csv"
+    csv_safe: bool = False
     jobs: int = 0
     cache_dir: Path | None = None
     no_cache: bool = False
@@ -217,9 +218,11 @@ def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
         "terms": options.terms,
     }
     if options.format == "csv":
-        # the rows the pool workers format go straight into the output files
-        with table_writer(options.out) as writer:
-            results = analyze(docs, **analyze_options, sink=writer.stream)
+        # the rows the pool workers format go straight into the output files (not with
+        # csv_safe: its cells are rewritten from the tables)
+        with table_writer(options.out, csv_safe=options.csv_safe) as writer:
+            sink = None if options.csv_safe else writer.stream
+            results = analyze(docs, **analyze_options, sink=sink)
             _write(options, docs, results, prov, writer)
     else:
         _write(options, docs, analyze(docs, **analyze_options), prov)
@@ -249,7 +252,8 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
         elif writer is not None:
             writer.write(tables, prov, streamed=results.streamed, rendered=results.rendered)
         else:
-            write_tables(options.out, tables, prov, rendered=getattr(results, "rendered", None))
+            rendered = getattr(results, "rendered", None)
+            write_tables(options.out, tables, prov, rendered=rendered, csv_safe=options.csv_safe)
 
 
 def _warn_precision(documents, period: str) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
 
 from analysis.config import MANIFEST_NAME, pipeline_version
 from analysis.write.tables import file_sha256
 
-__all__ = ["input_hashes", "provenance"]
+__all__ = ["input_hashes", "provenance", "recorded_path"]
 
 
 def provenance(options, docs, lexicon) -> dict:
     """The provenance of a run of :class:`~analysis.runner.project.RunOptions` ``options``.
+
+    Input paths are recorded by :func:`recorded_path` (never an absolute path outside the
+    working directory).
 
     ``docs``: the documents, or (for a directory corpus) just the relative paths of its
     files, which give the same provenance without reading. A document read from a file
@@ -24,16 +28,16 @@ def provenance(options, docs, lexicon) -> dict:
         "package": "framing",
         "version": version("framing"),
         "pipeline": pipeline_version(),
-        "corpus": str(options.corpus),
+        "corpus": recorded_path(options.corpus),
         "inputs": ({root.name: file_sha256(root)} if root.is_file() else input_hashes(root, docs)),
         "manifest": file_sha256(manifest) if manifest.exists() else None,
         "lexicon": {
-            "path": str(options.lexicon) if options.lexicon else "(default)",
+            "path": recorded_path(options.lexicon) if options.lexicon else "(default)",
             "sha256": file_sha256(lexicon.source),
             "version": lexicon.version,
         },
         "outlets": (
-            {"path": str(options.outlets), "sha256": file_sha256(options.outlets)}
+            {"path": recorded_path(options.outlets), "sha256": file_sha256(options.outlets)}
             if options.outlets
             else None
         ),
@@ -44,10 +48,29 @@ def provenance(options, docs, lexicon) -> dict:
             "stop_words": options.stop_words,
             "terms": options.terms,
             **_reading_options(options),
+            # only when set, so that default outputs stay byte-identical
+            **({"csv_safe": True} if getattr(options, "csv_safe", False) else {}),
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
     }
+
+
+def recorded_path(path: str | Path) -> str:
+    """How ``provenance.json`` records an input path, so shared outputs leak no home paths.
+
+    A relative path within the working directory is kept as typed; any other path is
+    recorded relative to the working directory when it lies inside it, else by its name
+    alone (its content is identified by the hashes next to it).
+    """
+    p = Path(path)
+    if not p.is_absolute() and ".." not in p.parts:
+        return str(p)
+    full = Path(os.path.abspath(p))
+    cwd = Path(os.path.abspath(os.getcwd()))
+    if full.is_relative_to(cwd):
+        return full.relative_to(cwd).as_posix() or "."
+    return full.name
 
 
 def input_hashes(root: Path, docs) -> dict[str, str]:

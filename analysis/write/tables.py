@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FORMULA_PREFIXES",
+    "csv_safe_cell",
+    "csv_safe_frame",
     "file_sha256",
     "write_csv",
     "write_json",
@@ -39,14 +42,49 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV
+#: injection"): ``=``, ``+``, ``-``, ``@``, tab and carriage return.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe_cell(value: str) -> str:
+    """``value`` with ``'`` in front if it starts with one of :data:`FORMULA_PREFIXES`.
+
+    OWASP's rule against CSV injection: a spreadsheet then shows the cell as text instead of
+    running it (``=HYPERLINK(...)``, ``@SUM(...)``). Other values are returned unchanged.
+    """
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with :func:`csv_safe_cell` applied to every string cell (a copy if any changed;
+    numbers, including negative ones, are left as they are)."""
+    out = df
+    for i in range(df.shape[1]):
+        values = df.iloc[:, i]
+        if values.dtype.kind in "iufb":
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
+        if risky.any():
+            if out is df:
+                out = df.copy()
+            out.iloc[:, i] = values.where(~risky, "'" + values.astype(object).where(risky, ""))
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, csv_safe: bool = False) -> None:
     """Write a table as UTF-8 CSV with a header, ``\\n`` line ends, no index, NaN as empty.
 
     The bytes are those of ``df.to_csv(index=False, lineterminator="\\n", na_rep="")``:
     minimal quoting, floats in their shortest round-trip form. Tables of string, integer and
     float columns (all tables of this package) are written directly with the ``csv`` module,
     several times faster; any other column type goes through pandas.
+
+    With ``csv_safe``, string cells that a spreadsheet would run as a formula are written
+    with a leading ``'`` (:func:`csv_safe_cell`).
     """
+    if csv_safe:
+        df = csv_safe_frame(df)
     columns = [_csv_values(df[c]) for c in df.columns] if df.columns.is_unique else [None]
     if any(c is None for c in columns):
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
@@ -124,13 +162,22 @@ class TableWriter:
     when complete) or :func:`write_tables`.
     """
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, *, csv_safe: bool = False) -> None:
         self.directory = Path(directory)
+        #: Write string cells that start like a formula with a leading ``'`` (no streaming,
+        #: no pre-rendered rows: every table is written from its frame).
+        self.csv_safe = csv_safe
         self._streams: dict[str, TextIO] = {}
 
     def stream(self, name: str, columns: Sequence[str], chunk: str) -> None:
         """Append ``chunk`` (rows formatted as :func:`write_csv` writes them) to NAME.csv,
-        after the header ``columns`` on the first call."""
+        after the header ``columns`` on the first call.
+
+        Raises:
+            ValueError: the writer is ``csv_safe`` (its rows are rendered from the tables).
+        """
+        if self.csv_safe:
+            raise ValueError("a csv_safe TableWriter writes whole tables only, not streams")
         f = self._streams.get(name)
         if f is None:
             f = self._streams[name] = self._open(name, columns)
@@ -164,7 +211,7 @@ class TableWriter:
         in order); those are written after the header as they are.
         """
         self.close()
-        rendered = rendered or {}
+        rendered = {} if self.csv_safe or rendered is None else rendered
         for name, df in tables.items():
             if name in streamed and name in self._streams:
                 continue
@@ -172,17 +219,17 @@ class TableWriter:
                 with self._open(name, df.columns) as f:
                     f.writelines(rendered[name])
             else:
-                write_csv(df, self.directory / f"{name}.csv")
+                write_csv(df, self.directory / f"{name}.csv", csv_safe=self.csv_safe)
         if provenance is not None:
             write_json(provenance, self.directory / PROVENANCE_NAME)
 
 
 @contextlib.contextmanager
-def table_writer(out: str | Path) -> Iterator[TableWriter]:
+def table_writer(out: str | Path, *, csv_safe: bool = False) -> Iterator[TableWriter]:
     """A :class:`TableWriter` on a temporary directory that replaces ``out`` only if the block
     succeeds (see :func:`atomic_dir`)."""
     with atomic_dir(out) as tmp:
-        writer = TableWriter(tmp)
+        writer = TableWriter(tmp, csv_safe=csv_safe)
         try:
             yield writer
         finally:
@@ -195,10 +242,12 @@ def write_tables(
     provenance: Mapping | None = None,
     *,
     rendered: Mapping[str, list[str]] | None = None,
+    csv_safe: bool = False,
 ) -> None:
     """Write ``NAME.csv`` for each table (and ``provenance.json``) into ``out``, atomically.
 
-    ``rendered``: rows already formatted, see :meth:`TableWriter.write`.
+    ``rendered``: rows already formatted, see :meth:`TableWriter.write` (not used with
+    ``csv_safe``, see :func:`write_csv`).
     """
-    with table_writer(out) as writer:
+    with table_writer(out, csv_safe=csv_safe) as writer:
         writer.write(tables, provenance, rendered=rendered)
