@@ -9,7 +9,7 @@ from pathlib import Path
 from analysis.config import MANIFEST_NAME, pipeline_version
 from analysis.write.tables import file_sha256
 
-__all__ = ["input_hashes", "provenance", "recorded_path"]
+__all__ = ["code_fingerprint", "input_hashes", "provenance", "recorded_path"]
 
 
 def provenance(options, docs, lexicon) -> dict:
@@ -28,6 +28,7 @@ def provenance(options, docs, lexicon) -> dict:
         "package": "framing",
         "version": version("framing"),
         "pipeline": pipeline_version(),
+        "code": code_fingerprint(),
         "corpus": recorded_path(options.corpus),
         "inputs": ({root.name: file_sha256(root)} if root.is_file() else input_hashes(root, docs)),
         "manifest": file_sha256(manifest) if manifest.exists() else None,
@@ -71,6 +72,14 @@ def recorded_path(path: str | Path) -> str:
     if full.is_relative_to(cwd):
         return full.relative_to(cwd).as_posix() or "."
     return full.name
+
+
+def code_fingerprint() -> str:
+    """The first 16 hex digits of the SHA-256 of the package's source and data files: a
+    results store made by other code is stale (:meth:`StoredResults.stale`)."""
+    from analysis.runner.run_cache import package_fingerprint
+
+    return package_fingerprint()[:16]
 
 
 def input_hashes(root: Path, docs) -> dict[str, str]:

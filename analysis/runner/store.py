@@ -115,8 +115,9 @@ class StoredResults:
     def stale(self) -> str | None:
         """Why the store no longer matches its project (``None``: it does, or no project).
 
-        Compares the hashes of the input files, the lexicon and the outlet registry, and the
-        options recorded in ``provenance.json`` with the project's current ones.
+        Compares the hashes of the input files, the lexicon and the outlet registry, the
+        options and the code recorded in ``provenance.json`` with the project's current ones
+        (hashes only: the same project opened from another working directory is not stale).
         """
         if self.options is None:
             return None
@@ -127,10 +128,17 @@ class StoredResults:
         corpus = Path(self.options.corpus)
         files = relative_files(corpus) if corpus.is_dir() else []
         now = provenance(self.options, files, load_lexicon(self.options.lexicon))
-        for key in ("inputs", "manifest", "lexicon", "outlets", "options"):
-            if now.get(key) != self.provenance.get(key):
+        for key in ("inputs", "manifest", "lexicon", "outlets", "options", "code"):
+            if _hashes(now.get(key)) != _hashes(self.provenance.get(key)):
                 return f"the {key} changed since the run"
         return None
+
+
+def _hashes(value: object) -> object:
+    """A provenance entry without its recorded paths (``path`` keys)."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "path"}
+    return value
 
 
 def _table_property(name: str) -> property:

@@ -1,4 +1,4 @@
-"""Calendar periods: year / quarter / month labels of ISO dates (:func:`add_period`)."""
+"""Calendar periods: decade / year / quarter / month labels of ISO dates (:func:`add_period`)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pandas as pd
 __all__ = ["PERIODS", "add_period"]
 
 #: Allowed ``freq`` values of :func:`add_period`.
-PERIODS: tuple[str, ...] = ("year", "quarter", "month")
+PERIODS: tuple[str, ...] = ("decade", "year", "quarter", "month")
 
 
 def add_period(
     documents: pd.DataFrame,
     *,
-    freq: Literal["year", "quarter", "month"] = "year",
+    freq: Literal["decade", "year", "quarter", "month"] = "year",
     date_col: str = "date",
 ) -> pd.DataFrame:
     """Add a ``period`` label computed from each document's date.
@@ -24,8 +24,8 @@ def add_period(
     Args:
         documents: A table with ``date_col`` holding ISO dates ``"YYYY-MM-DD"`` (strings, or
             datetime values).
-        freq: ``"year"`` → ``"2024"``, ``"quarter"`` → ``"2024Q2"``, ``"month"`` →
-            ``"2024-05"``.
+        freq: ``"decade"`` → ``"2020s"``, ``"year"`` → ``"2024"``, ``"quarter"`` →
+            ``"2024Q2"``, ``"month"`` → ``"2024-05"``.
         date_col: Column holding the dates.
 
     Returns:
@@ -62,7 +62,9 @@ def add_period(
             f"date YYYY-MM-DD ({int(bad.sum())} bad row(s))"
         )
     year = dates.dt.year.astype("int64").astype(str)
-    if freq == "year":
+    if freq == "decade":
+        period = (dates.dt.year.astype("int64") // 10 * 10).astype(str) + "s"
+    elif freq == "year":
         period = year
     elif freq == "quarter":
         period = year + "Q" + dates.dt.quarter.astype("int64").astype(str)

@@ -18,6 +18,7 @@ from analysis.stats.groups import (
     document_groups,
     empty_table,
 )
+from analysis.stats.periods import PERIODS
 
 __all__ = ["FRAME_RATE_COLUMNS", "frame_rates", "marker_rates"]
 
@@ -43,9 +44,9 @@ def _joined(parts: list) -> np.ndarray | list:
 
 def _check_options(period: str, by) -> list[str]:
     """Raise for a bad ``period`` or ``by``; return ``by`` as a list."""
-    if period not in ("year", "quarter", "month"):
+    if period not in PERIODS:
         raise CompareError(
-            f"frame_rates: period must be 'year', 'quarter' or 'month', got {period!r}"
+            f"frame_rates: period must be 'decade', 'year', 'quarter' or 'month', got {period!r}"
         )
     by = [by] if isinstance(by, str) else list(by)
     clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
@@ -159,7 +160,7 @@ def frame_rates(
     markers: pd.DataFrame,
     documents: pd.DataFrame,
     *,
-    period: Literal["year", "quarter", "month"] = "year",
+    period: Literal["decade", "year", "quarter", "month"] = "year",
     by: Sequence[str] = ("origin",),
     n_resamples: int = 2000,
     confidence: float = 0.95,

@@ -91,7 +91,7 @@ def aggregate_sentiment(
     *,
     by: Sequence[str],
     value: str = "compound",
-    period: Literal["year", "quarter", "month"] | None = None,
+    period: Literal["decade", "year", "quarter", "month"] | None = None,
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
