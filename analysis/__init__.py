@@ -41,6 +41,10 @@ _EXPORTS = {
     "frame_tone_table": "analysis.stats.tone",
     "TONE_VERSIONS": "analysis.stats.tone",
     "bootstrap_ratio": "analysis.stats.bootstrap",
+    "add_period": "analysis.stats.periods",
+    "add_era": "analysis.stats.periods",
+    "rate_models": "analysis.stats.models",
+    "before_after": "analysis.stats.models",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -22,6 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 DEFAULT_OUT = PROJECT_ROOT / "out" / "seeds"
+#: The UN General Debate example project (notebook 05 always opens it).
+UNGD_CONFIG = PROJECT_ROOT / "examples" / "ungd" / "framing.toml"
 
 #: Name of the optional manifest inside a corpus directory.
 MANIFEST_NAME = "sources.csv"

@@ -183,10 +183,13 @@ def point_ci(
 
 
 def _period_positions(periods: pd.Series) -> tuple[np.ndarray, bool]:
-    """x positions of period labels: years as numbers, other periods as start timestamps."""
+    """x positions of period labels: years (and decades, "1990s" at 1990) as numbers, other
+    periods as start timestamps."""
     labels = periods.astype(str)
     if labels.str.fullmatch(r"\d{4}").all():
         return labels.astype(int).to_numpy(dtype="float64"), True
+    if labels.str.fullmatch(r"\d{4}s").all():
+        return labels.str[:4].astype(int).to_numpy(dtype="float64"), True
     try:
         starts = [pd.Period(v).start_time for v in labels]
     except (ValueError, TypeError) as e:

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["PERIODS", "add_period"]
+__all__ = ["PERIODS", "add_era", "add_period"]
 
 #: Allowed ``freq`` values of :func:`add_period`.
 PERIODS: tuple[str, ...] = ("decade", "year", "quarter", "month")
@@ -72,4 +72,21 @@ def add_period(
         period = year + "-" + dates.dt.month.astype("int64").map("{:02d}".format)
     out = documents.copy()
     out["period"] = period.astype(object).to_numpy()
+    return out
+
+
+def add_era(
+    documents: pd.DataFrame,
+    *,
+    split: str,
+    labels: tuple[str, str] = ("before", "after"),
+    date_col: str = "date",
+) -> pd.DataFrame:
+    """Add an ``era`` column: ``labels[0]`` for documents dated before ``split``
+    (``"YYYY-MM-DD"``), ``labels[1]`` from it on (ISO dates compare as strings)."""
+    if date_col not in documents.columns:
+        raise ValueError(f"add_era: documents table is missing column {date_col!r}")
+    dates = documents[date_col].astype(str)
+    out = documents.copy()
+    out["era"] = np.where(dates < split, labels[0], labels[1])
     return out
