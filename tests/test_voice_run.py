@@ -267,3 +267,11 @@ def test_quotes_in_the_table_columns():
     assert TABLE_COLUMNS["quotes"] == QUOTE_COLUMNS
     assert TABLE_COLUMNS["matches"][-2:] == ("voice", "speaker")
     assert TABLE_COLUMNS["sentences"][-3:] == ("voice", "mixed", "speaker")
+
+
+def test_frame_rates_by_voice_over_the_whole_period():
+    docs = DOCS.assign(date=["2023-01-05", "2024-03-01", "2025-06-01"])
+    out = frame_rates_by_voice(MARKERS, MATCHES, docs, period=None, n_resamples=50)
+    assert set(out["period"]) == {"all"}
+    row = out[(out["origin"] == "russian") & (out["voice"] == "narrator") & (out["marker"] == "a")]
+    assert row[["count", "n_tokens", "n_docs"]].values.tolist() == [[2, 110, 2]]

@@ -42,7 +42,7 @@ def frame_rates_by_voice(
     matches: pd.DataFrame,
     documents: pd.DataFrame,
     *,
-    period: Literal["year", "quarter", "month"] = "year",
+    period: Literal["year", "quarter", "month"] | None = "year",
     by: Sequence[str] = ("origin",),
     voices: Sequence[str] = RATE_VOICES,
     n_resamples: int = 2000,
@@ -50,6 +50,8 @@ def frame_rates_by_voice(
     seed: int = 0,
 ) -> pd.DataFrame:
     """:func:`analysis.stats.rates.frame_rates` of each voice, stacked (``frame_rates.csv``).
+
+    ``period=None`` puts the whole period in one cell (``period`` ``"all"``).
 
     Returns:
         ``*by, voice, period, frame, marker, count, n_tokens, rate, ci_low, ci_high, n_docs``,
@@ -59,11 +61,15 @@ def frame_rates_by_voice(
     from analysis.stats.rates import frame_rates
 
     by = [by] if isinstance(by, str) else list(by)
+    whole = period is None
+    if whole:  # one cell per group: every document gets the same date
+        require_columns(documents, ["date"], name="documents", error=CompareError)
+        documents = documents.assign(date=documents["date"].min())
     parts = [
         frame_rates(
             markers,
             documents,
-            period=period,
+            period="year" if whole else period,
             by=by,
             n_resamples=n_resamples,
             confidence=confidence,
@@ -74,6 +80,8 @@ def frame_rates_by_voice(
         for v in voices
     ]
     out = pd.concat(parts, ignore_index=True)
+    if whole:
+        out["period"] = "all"
     if by and len(out):  # stable: each voice's rows keep their order within a group
         order = out[by].copy()
         order["_voice"] = out["voice"].map({v: i for i, v in enumerate(voices)})
