@@ -7,6 +7,7 @@ from typing import Literal
 
 __all__ = [
     "AUDIT_COLUMNS",
+    "BOOL_COLUMNS",
     "BOOTSTRAP_COLUMNS",
     "COLUMN_ALIASES",
     "DOC_TABLES",
@@ -16,6 +17,8 @@ __all__ = [
     "FRAME_RATE_COLUMNS",
     "INPUT_ROLES",
     "KEYNESS_COLUMNS",
+    "QUOTE_COLUMNS",
+    "RATE_VOICES",
     "SCORE_COLUMNS",
     "SKIPPED_COLUMNS",
     "TABLE_COLUMNS",
@@ -23,6 +26,25 @@ __all__ = [
     "Role",
     "require_columns",
 ]
+
+
+#: Columns of ``quotes.csv``: the non-narrator spans of :func:`analysis.document.voice.voice_spans`
+#: (``span_id`` counts every span of the document, narrator spans included).
+QUOTE_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "span_id",
+    "voice",
+    "partial",
+    "start",
+    "end",
+    "speaker",
+    "speaker_actor",
+    "cue",
+    "text",
+)
+
+#: The voices of ``frame_rates.csv`` (``all``: every word token and match).
+RATE_VOICES: tuple[str, ...] = ("all", "narrator", "quote", "reported")
 
 
 #: Columns of every table :func:`analyze` produces (also the CSV headers).
@@ -45,13 +67,42 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "date_precision",
         "country",
         "outlet_source",
+        "n_tokens_narrator",
+        "n_tokens_quote",
+        "n_tokens_reported",
     ),
     "terms": ("doc_id", "term", "count"),
-    "sentences": ("doc_id", "sent_id", "start", "end", "text", "compound", "pos", "neu", "neg"),
-    "matches": ("doc_id", "sent_id", "frame", "marker", "start", "end", "text"),
+    "sentences": (
+        "doc_id",
+        "sent_id",
+        "start",
+        "end",
+        "text",
+        "compound",
+        "pos",
+        "neu",
+        "neg",
+        "voice",
+        "mixed",
+        "speaker",
+    ),
+    "matches": (
+        "doc_id",
+        "sent_id",
+        "frame",
+        "marker",
+        "start",
+        "end",
+        "text",
+        "voice",
+        "speaker",
+    ),
     "markers": ("doc_id", "frame", "marker", "count"),
     "marker_sentiment": ("doc_id", "sent_id", "frame", "marker", "compound", "compound_masked"),
     "actor_sentiment": ("doc_id", "sent_id", "actor", "compound"),
+    #: The quoted and reported spans of each document (:func:`analysis.document.voice.voice_spans`,
+    #: narrator spans left out).
+    "quotes": QUOTE_COLUMNS,
 }
 
 
@@ -77,9 +128,11 @@ KEYNESS_COLUMNS: tuple[str, ...] = (
 TOP_TERM_COLUMNS: tuple[str, ...] = ("group", "rank", "term", "count", "rate")
 
 
-#: Columns of :func:`frame_rates` (and ``frame_rates.csv``) for the default ``by=("origin",)``.
+#: Columns of :func:`frame_rates` (and ``frame_rates.csv``) for the default ``by=("origin",)``
+#: and a ``voice`` (``voice=None`` leaves the ``voice`` column out).
 FRAME_RATE_COLUMNS: tuple[str, ...] = (
     "origin",
+    "voice",
     "period",
     "frame",
     "marker",
@@ -214,8 +267,11 @@ INPUT_ROLES: tuple[str, ...] = tuple(COLUMN_ALIASES)
 #: :data:`FLOAT_COLUMNS` is a string).
 INT_COLUMNS = frozenset(
     {"n_tokens", "n_sentences", "count", "sent_id", "start", "end"}
-    | {"count_group", "count_reference", "n_docs", "rank"}
+    | {"count_group", "count_reference", "n_docs", "rank", "span_id"}
+    | {"n_tokens_narrator", "n_tokens_quote", "n_tokens_reported"}
 )
+#: Boolean columns of the output tables (``True``/``False`` in a CSV, as pandas writes them).
+BOOL_COLUMNS = frozenset({"mixed", "partial"})
 #: Float columns of the output tables (empty in a CSV = NaN).
 FLOAT_COLUMNS = frozenset(
     {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
@@ -258,4 +314,5 @@ DOC_TABLES: tuple[str, ...] = (
     "markers",
     "marker_sentiment",
     "actor_sentiment",
+    "quotes",
 )

@@ -22,6 +22,7 @@ TABLES = [
     "markers.csv",
     "matches.csv",
     "provenance.json",
+    "quotes.csv",
     "sentences.csv",
     "terms.csv",
 ]
@@ -47,16 +48,17 @@ def test_writes_every_table(seeds_out):
 HEADERS = {
     "documents.csv": "doc_id,file,outlet,origin,affiliation,title,date,n_tokens,n_sentences,"
     "sentiment,share_positive,share_negative,duplicate_of,sha256,date_precision,country,"
-    "outlet_source",
+    "outlet_source,n_tokens_narrator,n_tokens_quote,n_tokens_reported",
     "terms.csv": "doc_id,term,count",
-    "sentences.csv": "doc_id,sent_id,start,end,text,compound,pos,neu,neg",
-    "matches.csv": "doc_id,sent_id,frame,marker,start,end,text",
+    "sentences.csv": "doc_id,sent_id,start,end,text,compound,pos,neu,neg,voice,mixed,speaker",
+    "matches.csv": "doc_id,sent_id,frame,marker,start,end,text,voice,speaker",
     "markers.csv": "doc_id,frame,marker,count",
     "marker_sentiment.csv": "doc_id,sent_id,frame,marker,compound,compound_masked",
     "actor_sentiment.csv": "doc_id,sent_id,actor,compound",
     "keyness.csv": "comparison,group,reference,term,count_group,count_reference,rate_group,"
     "rate_reference,log_odds,z,g2,p,q",
-    "frame_rates.csv": "origin,period,frame,marker,count,n_tokens,rate,ci_low,ci_high,n_docs",
+    "frame_rates.csv": "origin,voice,period,frame,marker,count,n_tokens,rate,ci_low,ci_high,n_docs",
+    "quotes.csv": "doc_id,span_id,voice,partial,start,end,speaker,speaker_actor,cue,text",
 }
 
 

@@ -18,6 +18,9 @@ from analysis.stats.keyness import (
 )
 from analysis.stats.rates import FRAME_RATE_COLUMNS, frame_rates
 
+#: frame_rates() without a voice has no voice column
+NO_VOICE_COLUMNS = tuple(c for c in FRAME_RATE_COLUMNS if c != "voice")
+
 # --------------------------------------------------------------------------- toy tables
 
 # Two groups, one document each.
@@ -320,7 +323,7 @@ FR_MARKERS = pd.DataFrame(
 
 def test_frame_rates_toy_table():
     out = frame_rates(FR_MARKERS, FR_DOCS, n_resamples=200)
-    assert tuple(out.columns) == FRAME_RATE_COLUMNS
+    assert tuple(out.columns) == NO_VOICE_COLUMNS
     key = list(
         zip(out["origin"], out["period"].astype(str), out["frame"], out["marker"], strict=True)
     )
@@ -388,7 +391,7 @@ def test_frame_rates_document_without_marker_rows_counts_as_zero():
 def test_frame_rates_extra_by_and_period():
     docs = FR_DOCS.assign(outlet=["TASS", "TASS", "RIA", "Xinhua"])
     out = frame_rates(FR_MARKERS, docs, by=("outlet", "origin"), period="month", n_resamples=50)
-    assert tuple(out.columns) == ("outlet", *FRAME_RATE_COLUMNS)
+    assert tuple(out.columns) == ("outlet", *NO_VOICE_COLUMNS)
     assert out[["outlet", "origin"]].drop_duplicates().values.tolist() == [
         ["RIA", "russian"],
         ["TASS", "russian"],
@@ -438,7 +441,7 @@ def test_frame_rates_without_groups_has_one_cell_per_period_in_order():
     # c1 2022, r2 2023, r3 2024, r1 2025 (the documents are not given in that order)
     docs = FR_DOCS.assign(date=["2025-05-08", "2023-11-01", "2024-03-01", "2022-05-08"])
     out = frame_rates(FR_MARKERS, docs, by=(), n_resamples=50)
-    assert tuple(out.columns) == FRAME_RATE_COLUMNS[1:]
+    assert tuple(out.columns) == NO_VOICE_COLUMNS[1:]
     totals = out[out["marker"] == ""]
     assert totals["period"].tolist() == [
         "2022",

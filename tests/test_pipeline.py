@@ -128,7 +128,7 @@ def _written(results, out: Path) -> dict[str, bytes]:
 
 def test_outputs_identical_for_jobs_and_cache(tmp_path, seeds, lex_a, lex_b, small_batches):
     ref = _written(analyze(seeds, lexicon=lex_a, jobs=1), tmp_path / "ref")
-    assert len(ref) == 7 and b"friendship" in ref["matches.csv"]
+    assert len(ref) == 8 and b"friendship" in ref["matches.csv"]
     assert _written(analyze(seeds, lexicon=lex_a, jobs=2), tmp_path / "j2") == ref
 
     cache_dir = tmp_path / "cache"

@@ -7,6 +7,7 @@ cached (:mod:`analysis.runner.doc_cache`) and shipped between processes.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from analysis.document.nlp import (
     parse_many,
     term_counts,
 )
+from analysis.document.voice import match_voices, sentence_voices, voice_spans
 
 __all__ = [
     "DocResult",
@@ -30,6 +32,7 @@ __all__ = [
     "process_parsed",
     "sentences",
     "terms",
+    "voice_part",
 ]
 
 
@@ -39,7 +42,11 @@ class DocResult:
 
     ``sentences`` rows are ``(start, end, text, compound, pos, neu, neg)``; ``matches`` and
     ``actors`` rows are ``(sent_id, group, marker, start, end, text)``; ``masked`` holds the
-    masked compound of each frame match, in the order of ``matches``.
+    masked compound of each frame match, in the order of ``matches``. The voice results
+    (:func:`voice_part`): ``voices`` per sentence ``(voice, mixed, speaker)``,
+    ``match_voices`` per frame match ``(voice, speaker)``, ``quotes`` the non-narrator spans
+    ``(span_id, voice, partial, start, end, speaker, speaker_actor, cue, text)`` and
+    ``voice_tokens`` the word tokens ``(narrator, quote, reported)``.
     """
 
     n_tokens: int
@@ -48,6 +55,10 @@ class DocResult:
     matches: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
     masked: list[float] = field(default_factory=list)
     actors: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
+    voices: list[tuple[str, bool, str]] = field(default_factory=list)
+    match_voices: list[tuple[str, str]] = field(default_factory=list)
+    quotes: list[tuple] = field(default_factory=list)
+    voice_tokens: tuple[int, int, int] = (0, 0, 0)
 
 
 def terms(
@@ -105,6 +116,38 @@ def lexicon_part(
     )
 
 
+#: The voices of :attr:`DocResult.voice_tokens`, in order.
+TOKEN_VOICES = ("narrator", "quote", "reported")
+
+
+def voice_part(parsed: Parsed, compiled: mk.CompiledLexicon, matches: list[tuple]) -> dict:
+    """Whose words: the voice results of one document (see :class:`DocResult`).
+
+    The spans are computed once (:func:`analysis.document.voice.voice_spans`, with the
+    lexicon's actors, so the result belongs to the lexicon part of the cache). A word token
+    counts in the voice of the span holding its first character.
+
+    Returns:
+        ``{"voices": ..., "match_voices": ..., "quotes": ..., "voice_tokens": ...}``.
+    """
+    spans = voice_spans(parsed.text, actors=compiled.lexicon.actors)
+    starts = parsed.start
+    tokens = dict.fromkeys(TOKEN_VOICES, 0)
+    for s in spans:  # token starts are sorted: two bisections per span
+        tokens[s.voice] += bisect_left(starts, s.end) - bisect_left(starts, s.start)
+    return {
+        "voices": sentence_voices(spans, parsed.sentences),
+        "match_voices": match_voices(spans, [(m[3], m[4]) for m in matches]),
+        "quotes": [
+            (s.span_id, s.voice, s.partial, s.start, s.end, s.speaker, s.speaker_actor)
+            + (s.cue, s.text)
+            for s in spans
+            if s.voice != "narrator"
+        ],
+        "voice_tokens": tuple(tokens[v] for v in TOKEN_VOICES),
+    }
+
+
 def process_parsed(
     parsed: Parsed, compiled: mk.CompiledLexicon, *, terms_mode: TermMode = "lemma"
 ) -> DocResult:
@@ -119,6 +162,7 @@ def process_parsed(
         matches=matches,
         masked=masked,
         actors=actors,
+        **voice_part(parsed, compiled, matches),
     )
 
 

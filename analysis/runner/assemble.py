@@ -45,6 +45,7 @@ class Results:
     markers: pd.DataFrame
     marker_sentiment: pd.DataFrame
     actor_sentiment: pd.DataFrame
+    quotes: pd.DataFrame
     #: CSV rows already formatted by the pool workers, by table name (a list of chunks in
     #: table order, equal to what :func:`analysis.write.tables.write_csv` writes after the
     #: header); :func:`analysis.write.tables.write_tables` uses them instead of formatting again.
@@ -70,11 +71,12 @@ class BatchTables:
     """A batch of documents' rows of the :data:`DOC_TABLES`, column-wise (plain data).
 
     ``stats`` holds, per document, ``(n_tokens, n_sentences, sentiment, share_positive,
-    share_negative)``; ``csv`` (when formatted by a pool worker) the same rows of each table
+    share_negative, n_tokens_narrator, n_tokens_quote, n_tokens_reported)``; ``csv`` (when
+    formatted by a pool worker) the same rows of each table
     as :func:`analysis.write.tables.write_csv` writes them after the header.
     """
 
-    stats: list[tuple[int, int, float, float, float]]
+    stats: list[tuple]
     columns: dict[str, dict[str, list]]
     csv: dict[str, str] | None = None
 
@@ -107,7 +109,7 @@ def batch_tables(
 
 def _add_document(
     cols: dict[str, dict[str, list]], doc_id: str, r: DocResult, pairs: Sequence[tuple[str, str]]
-) -> tuple[int, int, float, float, float]:
+) -> tuple:
     """Append one document's rows to every table of ``cols``; its ``documents`` stats."""
     T, S, M = cols["terms"], cols["sentences"], cols["matches"]
     MS, A = cols["marker_sentiment"], cols["actor_sentiment"]
@@ -118,10 +120,13 @@ def _add_document(
         S["doc_id"].extend([doc_id] * n)
         S["sent_id"].extend(range(n))
         for c, values in zip(
-            TABLE_COLUMNS["sentences"][2:], zip(*r.sentences, strict=True), strict=True
+            TABLE_COLUMNS["sentences"][2:-3], zip(*r.sentences, strict=True), strict=True
         ):
             S[c].extend(values)
-    _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:])
+        _add_voices(S, ("voice", "mixed", "speaker"), r.voices, n, doc_id)
+    _extend(M, doc_id, r.matches, TABLE_COLUMNS["matches"][1:-2])
+    _add_voices(M, ("voice", "speaker"), r.match_voices, len(r.matches), doc_id)
+    _extend(cols["quotes"], doc_id, r.quotes, TABLE_COLUMNS["quotes"][1:])
     if pairs:
         _add_marker_counts(cols["markers"], doc_id, r.matches, pairs)
     if r.matches:
@@ -136,7 +141,19 @@ def _add_document(
     _extend(
         A, doc_id, [(sid, a, compounds[sid]) for sid, a in seen], ("sent_id", "actor", "compound")
     )
-    return (r.n_tokens, n, *summarize_compounds(compounds))
+    return (r.n_tokens, n, *summarize_compounds(compounds), *r.voice_tokens)
+
+
+def _add_voices(
+    table: dict[str, list], columns: Sequence[str], rows: list[tuple], n: int, doc_id: str
+) -> None:
+    """Append the voice columns of a document's ``n`` sentences or matches."""
+    if len(rows) != n:
+        raise ValueError(f"batch_tables: {doc_id!r} has {len(rows)} voices for {n} rows")
+    if not n:
+        return
+    for c, values in zip(columns, zip(*rows, strict=True), strict=True):
+        table[c].extend(values)
 
 
 def _add_marker_counts(
@@ -257,7 +274,8 @@ def assemble_batches(
             doc_ids.append(d.doc_id)
             meta = (d.doc_id, d.file, d.outlet, d.origin, d.affiliation, d.title, d.date)
             tail = (d.duplicate_of, d.sha256, d.date_precision, d.country, d.outlet_source)
-            for c, v in zip(TABLE_COLUMNS["documents"], (*meta, *stat, *tail), strict=True):
+            row = (*meta, *stat[:5], *tail, *stat[5:])
+            for c, v in zip(TABLE_COLUMNS["documents"], row, strict=True):
                 D[c].append(v)
     if next(docs, None) is not None:
         raise ValueError("assemble_batches: more documents than results")

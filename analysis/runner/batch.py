@@ -15,6 +15,7 @@ from analysis.document.process import (
     process,
     sentences,
     terms,
+    voice_part,
 )
 from analysis.runner.doc_cache import DocCache, text_key
 
@@ -29,6 +30,10 @@ def _from_cache(nlp: dict, lex: dict) -> DocResult:
         matches=[tuple(x) for x in lex["matches"]],
         masked=list(lex["masked"]),
         actors=[tuple(x) for x in lex["actors"]],
+        voices=[tuple(x) for x in lex["voices"]],
+        match_voices=[tuple(x) for x in lex["match_voices"]],
+        quotes=[tuple(x) for x in lex["quotes"]],
+        voice_tokens=tuple(lex["voice_tokens"]),
     )
 
 
@@ -70,6 +75,7 @@ def run_batch(
         matches, masked, actors = lexicon_part(parsed, compiled)
         moves = case_moves(parsed, compiled.case_sensitive_terms, terms=terms_mode)
         lex_parts[i] = {"matches": matches, "masked": masked, "actors": actors, "moves": moves}
+        lex_parts[i].update(voice_part(parsed, compiled, matches))
         cache.put_lex(keys[i], lex_parts[i])
     return [_from_cache(n, x) for n, x in zip(nlp_parts, lex_parts, strict=True)]
 

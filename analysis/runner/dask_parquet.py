@@ -302,7 +302,9 @@ class _ParquetJob:
 
     def _write_corpus_tables(self, tmp, docs, documents, parts, totals) -> None:
         """``keyness``, ``frame_rates`` and ``provenance.json``."""
-        from analysis.stats.rates import frame_rates
+        import pandas as pd
+
+        from analysis.stats.voice import frame_rates_by_voice
         from analysis.write.parquet import write_parquet
         from analysis.write.tables import write_json
 
@@ -310,7 +312,9 @@ class _ParquetJob:
         write_parquet(keyness_table, tmp / "keyness", rows_per_file=self.rows_per_file)
         del keyness_table
         markers = _markers_in_order(tmp / "markers", docs, parts, self.lexicon)
-        rates = frame_rates(markers, documents, period=self.period)
+        # the voice of each match (their order does not matter: they are counted)
+        matches = pd.read_parquet(tmp / "matches", columns=["doc_id", "frame", "marker", "voice"])
+        rates = frame_rates_by_voice(markers, matches, documents, period=self.period)
         write_parquet(rates, tmp / "frame_rates", rows_per_file=self.rows_per_file)
         if self.provenance is not None:
             prov = self.provenance(docs) if callable(self.provenance) else self.provenance

@@ -9,7 +9,8 @@ marker and actor matches — the lexicon. So each cleaned text gets two entries:
   :class:`~analysis.document.nlp.Parsed` token record, read only when the lexicon part must be
   recomputed.
 * ``lex``: keyed additionally by :attr:`~analysis.document.lexicon.Lexicon.fingerprint`:
-  frame matches, their masked compounds and actor matches.
+  frame matches, their masked compounds, actor matches and the voice results (whose speakers
+  map to the lexicon's actors; :mod:`analysis.document.voice` is lexicon-only code).
 
 A changed lexicon therefore re-runs only matching (no spaCy, one VADER call per frame match);
 an unchanged text is never parsed twice. Layout under the cache directory::
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: Bump when the stored results or their computation change (terms, sentence scoring).
-RESULTS_VERSION = "2"
+RESULTS_VERSION = "3"
 #: What the ``nlp`` part depends on besides the text, with the default spaCy pipeline (the
 #: source of the modules that compute it is hashed in too, and a ``$FRAMING_SPACY_MODEL``
 #: pipeline, see :func:`nlp_version`).
@@ -70,6 +71,9 @@ NLP_VERSION = f"{PIPELINE_VERSION};vader={version('vaderSentiment')};results={RE
 #: statistics, writers, plots or the CLI never invalidates an entry. The ``nlp`` part leaves
 #: out the lexicon-only modules (a changed matcher re-runs only matching).
 _LEX_ONLY_MODULES = ("analysis.document.lexicon", "analysis.document.markers")
+#: Packages whose every module is lexicon-only too: the voice spans name the lexicon's actors,
+#: so they are stored in the ``lex`` part.
+_LEX_ONLY_PACKAGES = ("analysis.document.voice",)
 _FORMAT_MODULES = ("analysis.runner.batch", "analysis.runner.doc_cache")
 #: Data files of ``analysis/data`` the per-document pass reads (the lexicon is keyed by its
 #: fingerprint instead).
@@ -138,8 +142,15 @@ def code_modules(part: str) -> tuple[str, ...]:
     """The modules whose source is part of the key of the ``nlp`` or ``lex`` part."""
     modules = document_modules()
     if part == "nlp":
-        modules = tuple(m for m in modules if m not in _LEX_ONLY_MODULES)
+        modules = tuple(m for m in modules if not _lex_only(m))
     return (*modules, *_FORMAT_MODULES)
+
+
+def _lex_only(module: str) -> bool:
+    """Whether ``module`` is part of the ``lex`` key only."""
+    return module in _LEX_ONLY_MODULES or any(
+        module == p or module.startswith(p + ".") for p in _LEX_ONLY_PACKAGES
+    )
 
 
 def _pass_version(part: str) -> str:
@@ -310,7 +321,11 @@ class DocCache:
         Returns:
             ``{"matches": [[sent_id, frame, marker, start, end, text], ...], "masked":
             [float, ...], "actors": [[sent_id, actor, name, start, end, text], ...], "moves":
-            [[from_term, to_term, count], ...]}`` (the case-sensitive names of the lexicon).
+            [[from_term, to_term, count], ...], "voices": [[voice, mixed, speaker], ...],
+            "match_voices": [[voice, speaker], ...], "quotes": [[span_id, voice, partial,
+            start, end, speaker, speaker_actor, cue, text], ...], "voice_tokens": [narrator,
+            quote, reported]}`` (the case-sensitive names of the lexicon; the voice results of
+            :func:`analysis.document.process.voice_part`).
         """
         return self._get_part(self.lex_path(key), key, self._lex_version, "lex")
 

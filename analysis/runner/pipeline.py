@@ -138,11 +138,11 @@ def corpus_tables(
     """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
 
     ``keyness`` compares origins one-vs-rest and pairwise
-    (:func:`analysis.stats.keyness`); ``frame_rates`` are by origin × ``period``
-    (:func:`analysis.stats.frame_rates`).
+    (:func:`analysis.stats.keyness`); ``frame_rates`` are by origin × voice × ``period``
+    (:func:`analysis.stats.voice.frame_rates_by_voice`).
     """
     from analysis.stats.keyness import keyness
-    from analysis.stats.rates import frame_rates
+    from analysis.stats.voice import frame_rates_by_voice
 
     tables = results.tables()
     tables["keyness"] = keyness(
@@ -152,5 +152,7 @@ def corpus_tables(
         min_count=min_count,
         stop_words=stop_words,
     )
-    tables["frame_rates"] = frame_rates(results.markers, results.documents, period=period)
+    tables["frame_rates"] = frame_rates_by_voice(
+        results.markers, results.matches, results.documents, period=period
+    )
     return tables

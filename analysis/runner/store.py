@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.schema import FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+from analysis.schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
 from analysis.write.outdir import PROVENANCE_NAME
 
 if TYPE_CHECKING:
@@ -30,10 +30,12 @@ class StoreError(ValueError):
 
 
 def _dtypes(columns) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """``read_csv`` dtypes and NA values: ints, floats (empty = NaN), strings (kept)."""
+    """``read_csv`` dtypes and NA values: ints, floats (empty = NaN), bools, strings (kept)."""
     dtype, na = {}, {}
     for c in columns:
-        if c in INT_COLUMNS:
+        if c in BOOL_COLUMNS:
+            dtype[c] = "bool"
+        elif c in INT_COLUMNS:
             dtype[c] = "int64"
         elif c in FLOAT_COLUMNS:
             dtype[c] = "float64"

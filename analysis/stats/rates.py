@@ -165,6 +165,8 @@ def frame_rates(
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
+    voice: str | None = None,
+    matches: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Marker and frame rates per 1,000 tokens by group × period, with bootstrap intervals.
 
@@ -185,10 +187,18 @@ def frame_rates(
         n_resamples: Bootstrap resamples.
         confidence: Interval coverage.
         seed: Base seed of the bootstrap.
+        voice: ``None`` (default): every token and marker. ``"all"``: the same numbers with a
+            ``voice`` column; ``"narrator"``, ``"quote"`` or ``"reported"``: the counts of the
+            ``matches`` of that voice per 1,000 word tokens of that voice
+            (``documents["n_tokens_<voice>"]``), with the same resamples as ``"all"``.
+        matches: ``doc_id,frame,marker,voice`` (the pipeline's ``matches``), for a ``voice``
+            other than ``"all"``; each match must have its (doc_id, frame, marker) row in
+            ``markers``.
 
     Returns:
         Columns ``*by, period, frame, marker, count, n_tokens, rate, ci_low, ci_high, n_docs``
-        (exactly ``origin,period,frame,marker,...`` for the default ``by``): one row per
+        (exactly ``origin,period,frame,marker,...`` for the default ``by``; with a ``voice``,
+        a ``voice`` column after the ``by`` columns): one row per
         group × period × frame × marker, plus one frame total per group × period × frame with
         ``marker == ""``. ``count``/``n_tokens``/``n_docs`` are ints, ``rate``/``ci_*`` floats.
         Sorted by ``*by``, period, frame, marker (the frame total first).
@@ -197,9 +207,45 @@ def frame_rates(
         CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
             marker) rows, bad counts, or a ``by`` column named like an output column.
     """
+    by = _check_options(period, by)
+    if voice is not None:
+        markers, documents = _voice_inputs(markers, documents, voice, matches)
+    out = _frame_rates(markers, documents, period, by, n_resamples, confidence, seed)
+    if voice is not None:
+        out.insert(len(by), "voice", pd.Series([voice] * len(out), dtype=object))
+    return out
+
+
+def _voice_inputs(
+    markers: pd.DataFrame, documents: pd.DataFrame, voice: str, matches: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``markers`` counting only the ``matches`` of ``voice``, and ``documents`` with the
+    word tokens of that voice as ``n_tokens`` (``"all"``: both unchanged)."""
+    from analysis.schema import RATE_VOICES
+
+    if voice not in RATE_VOICES:
+        raise CompareError(f"frame_rates: voice must be one of {list(RATE_VOICES)}, got {voice!r}")
+    if voice == "all":
+        return markers, documents
+    if matches is None:
+        raise CompareError(f"frame_rates: voice={voice!r} needs the matches table")
+    keys = ["doc_id", "frame", "marker"]
+    require_columns(matches, [*keys, "voice"], name="matches", error=CompareError)
+    require_columns(markers, keys, name="markers", error=CompareError)
+    column = f"n_tokens_{voice}"
+    require_columns(documents, [column], name="documents", error=CompareError)
+    found = matches.loc[matches["voice"] == voice, keys].value_counts()
+    rows = pd.MultiIndex.from_frame(markers[keys])
+    if not found.index.isin(rows).all():
+        raise CompareError("matches table: a match has no (doc_id, frame, marker) markers row")
+    counts = found.reindex(rows, fill_value=0).to_numpy(dtype="int64")
+    return markers.assign(count=counts), documents.assign(n_tokens=documents[column])
+
+
+def _frame_rates(markers, documents, period, by, n_resamples, confidence, seed) -> pd.DataFrame:
+    """:func:`frame_rates` without a voice (``by`` checked)."""
     from analysis.stats.periods import add_period
 
-    by = _check_options(period, by)
     docs, n_tokens, counts = _validated(markers, documents, by)
     codes = _marker_codes(markers, docs)
     docs = add_period(docs, freq=period, date_col="date")

@@ -42,13 +42,15 @@ def table_schema(name: str) -> pa.Schema:
     """The Arrow schema of a table of :data:`analysis.runner.pipeline.TABLE_COLUMNS`.
 
     The types pyarrow gives the (non-empty) pandas tables: ``large_string``, ``int64``,
-    ``double``. Every part file of a table has this schema, an empty part too.
+    ``double``, ``bool``. Every part file of a table has this schema, an empty part too.
     """
     import pyarrow as pa
 
-    from analysis.schema import FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+    from analysis.schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
 
     def arrow_type(column: str) -> pa.DataType:
+        if column in BOOL_COLUMNS:
+            return pa.bool_()
         if column in INT_COLUMNS:
             return pa.int64()
         if column in FLOAT_COLUMNS:

@@ -132,6 +132,8 @@ def _csv_values(col: pd.Series) -> list | None:
     dtype = col.dtype
     if dtype.kind in "iu":
         return col.tolist()
+    if dtype.kind == "b":  # as pandas writes them
+        return ["True" if v else "False" for v in col.tolist()]
     if dtype == "float64":
         # pandas writes numpy's str of each float64, which is Python's repr of the float
         # (shortest round trip); repr is several times faster on short columns
