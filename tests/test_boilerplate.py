@@ -180,3 +180,35 @@ def test_independent_of_document_order():
         ["A", "Follow  us on Telegram.", 30],  # the smallest form, whatever the order
         ["B", "Bye.", 30],
     ]
+
+
+def test_analyze_removes_an_outlets_boilerplate_and_lists_it(tmp_path):
+    """25 TASS articles ending in the same sign-off: the sign-off is removed from every text
+    and listed in boilerplate.csv; --keep-boilerplate keeps it and writes no list."""
+    import csv
+
+    from analysis.cli import main
+
+    rows = [
+        {
+            "id": f"t{i:02d}",
+            "outlet": "TASS",
+            "date": "2024-01-01",
+            "text": f"Talks number {i} were held in Moscow.\n\nSubscribe to our channel.",
+        }
+        for i in range(25)
+    ]
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert main(["analyze", str(path), "--out", str(tmp_path / "a"), "--no-cache"]) == 0
+    listed = (tmp_path / "a" / "boilerplate.csv").read_text(encoding="utf-8")
+    assert listed == "outlet,text,n_documents\nTASS,Subscribe to our channel.,25\n"
+    sentences = (tmp_path / "a" / "sentences.csv").read_text(encoding="utf-8")
+    assert "Subscribe" not in sentences and "Talks number 7 were held in Moscow." in sentences
+    args = ["analyze", str(path), "--out", str(tmp_path / "b"), "--no-cache", "--keep-boilerplate"]
+    assert main(args) == 0
+    assert not (tmp_path / "b" / "boilerplate.csv").exists()
+    assert "Subscribe to our channel." in (tmp_path / "b" / "sentences.csv").read_text("utf-8")

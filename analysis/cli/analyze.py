@@ -76,6 +76,26 @@ def _add_statistics(p: argparse.ArgumentParser) -> None:
         help="keyness: remove spaCy's English stop words first (terms.csv always keeps them)",
     )
     p.add_argument(
+        "--keep-boilerplate",
+        action="store_true",
+        help="keep lines and paragraphs that recur in many documents of one outlet (default: "
+        "remove them, listed in OUT/boilerplate.csv)",
+    )
+    p.add_argument(
+        "--boilerplate-min-docs",
+        type=int,
+        default=20,
+        metavar="N",
+        help="boilerplate: a line recurs in at least N documents of the outlet (default: 20)",
+    )
+    p.add_argument(
+        "--boilerplate-min-share",
+        type=float,
+        default=0.05,
+        metavar="F",
+        help="boilerplate: ... and in at least this share of them (default: 0.05)",
+    )
+    p.add_argument(
         "--terms",
         choices=("lemma", "form"),
         default="lemma",

@@ -58,6 +58,7 @@ import hashlib
 import math
 import re
 from array import array
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -65,11 +66,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOILERPLATE_COLUMNS",
-    "TAIL_CHARS",
-    "TAIL_WORDS",
     "Boilerplate",
     "BoilerplateCounter",
+    "StrippedCorpus",
+    "TAIL_CHARS",
+    "TAIL_WORDS",
     "normalise",
+    "remove_boilerplate",
 ]
 
 #: Columns of :meth:`Boilerplate.table`.
@@ -295,3 +298,52 @@ def _join(lines: list[str], drop: list[bool]) -> str:
         out.append(line)
         prev = k
     return "\n".join(out).strip()
+
+
+class StrippedCorpus(Sequence):
+    """Documents with their boilerplate removed (:func:`remove_boilerplate`); other
+    attributes (``skipped``, ``provenance()``, ``close()``) are the original corpus'."""
+
+    def __init__(self, docs: list, original: object, boilerplate: Boilerplate) -> None:
+        self._docs = docs
+        self._original = original
+        self.boilerplate = boilerplate
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getitem__(self, i):
+        return self._docs[i]
+
+    def __getattr__(self, name: str):
+        return getattr(self._original, name)
+
+
+def remove_boilerplate(docs: Sequence, *, min_docs: int = 20, min_share: float = 0.05):
+    """Find and remove the boilerplate of each outlet (two passes over ``docs``).
+
+    Returns:
+        ``(documents, boilerplate)``: ``docs`` itself when nothing recurs often enough (the
+        common case; nothing is copied), else a :class:`StrippedCorpus` of new documents
+        with the stripped text, its SHA-256 and ``duplicate_of`` recomputed (a text that was
+        only boilerplate is kept, empty).
+    """
+    import dataclasses
+
+    counter = BoilerplateCounter()
+    for d in docs:
+        counter.add(d.outlet, d.text)
+    bp = counter.finish(min_docs=min_docs, min_share=min_share)
+    if not len(bp):
+        return docs, bp
+    out, first = [], {}
+    for d in docs:
+        text, _ = bp.strip(d.outlet, d.text)
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        out.append(dataclasses.replace(d, text=text, sha256=sha, duplicate_of=""))
+    for d in sorted(out, key=lambda d: d.doc_id):
+        if d.sha256 in first:
+            d.duplicate_of = first[d.sha256]
+        else:
+            first[d.sha256] = d.doc_id
+    return StrippedCorpus(out, docs, bp), bp

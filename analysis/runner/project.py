@@ -52,6 +52,9 @@ class RunOptions:
     min_count: int = 0
     stop_words: bool = False
     terms: Literal["lemma", "form"] = "lemma"
+    keep_boilerplate: bool = False
+    boilerplate_min_docs: int = 20
+    boilerplate_min_share: float = 0.05
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
     partition_size: int | None = None
@@ -195,7 +198,9 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
         jobs=resolve_jobs(options.jobs),
         while_reading=prepare,
     )
+    docs, boilerplate = _strip_boilerplate(options, docs)
     prov = provenance(options, docs, lexicon)
+    prov["boilerplate"] = None if boilerplate is None else len(boilerplate)
     if not options.no_cache and cached is None:
         cached = RunCache(cache_dir, run_key(prov, key_options))
         if _restore(cached, options, warn_duplicates=False):
@@ -204,6 +209,18 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
     if cached is not None:
         cached.store(options.out)
     return RunSummary(options.out, len(docs))
+
+
+def _strip_boilerplate(options: RunOptions, docs):
+    """``docs`` without each outlet's boilerplate, and the boilerplate found (``None`` with
+    ``keep_boilerplate``); see :func:`analysis.read.boilerplate.remove_boilerplate`."""
+    if options.keep_boilerplate:
+        return docs, None
+    from analysis.read.boilerplate import remove_boilerplate
+
+    return remove_boilerplate(
+        docs, min_docs=options.boilerplate_min_docs, min_share=options.boilerplate_min_share
+    )
 
 
 def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
@@ -242,6 +259,9 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
             min_count=options.min_count,
             stop_words=options.stop_words,
         )
+        boilerplate = getattr(docs, "boilerplate", None)
+        if boilerplate is not None:  # written only when some was found and removed
+            tables["boilerplate"] = boilerplate.table()
         if options.on_bad_row == "skip" and hasattr(docs, "skipped"):
             tables["skipped"] = docs.skipped
         _warn_precision(tables["documents"], options.period)

@@ -61,6 +61,9 @@ SECTIONS: dict[str, dict[str, str]] = {
         "min_count": "min_count",
         "stop_words": "stop_words",
         "terms": "terms",
+        "keep_boilerplate": "keep_boilerplate",
+        "boilerplate_min_docs": "boilerplate_min_docs",
+        "boilerplate_min_share": "boilerplate_min_share",
     },
     "output": {"dir": "out", "format": "format"},
 }
@@ -95,6 +98,10 @@ def _typed(value: object, field: str, where: str) -> object:
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             raise ProjectError(f"{where}: must be a non-empty list of strings")
         return tuple(value)
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ProjectError(f"{where}: must be a number from 0 to 1")
+        return float(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ProjectError(f"{where}: must be true or false")

@@ -48,6 +48,7 @@ def provenance(options, docs, lexicon) -> dict:
             "min_count": options.min_count,
             "stop_words": options.stop_words,
             "terms": options.terms,
+            **_boilerplate_options(options),
             **_reading_options(options),
             # only when set, so that default outputs stay byte-identical
             **({"csv_safe": True} if getattr(options, "csv_safe", False) else {}),
@@ -72,6 +73,22 @@ def recorded_path(path: str | Path) -> str:
     if full.is_relative_to(cwd):
         return full.relative_to(cwd).as_posix() or "."
     return full.name
+
+
+def _boilerplate_options(options) -> dict:
+    """The boilerplate options, when boilerplate is removed with non-default thresholds or
+    kept (so the default provenance stays as before)."""
+    if getattr(options, "keep_boilerplate", False):
+        return {"keep_boilerplate": True}
+    docs, share = (
+        getattr(options, "boilerplate_min_docs", 20),
+        getattr(options, "boilerplate_min_share", 0.05),
+    )
+    return (
+        {}
+        if (docs, share) == (20, 0.05)
+        else {"boilerplate_min_docs": docs, "boilerplate_min_share": share}
+    )
 
 
 def code_fingerprint() -> str:
