@@ -124,3 +124,56 @@ def test_open_project_runs_only_when_the_store_is_missing_or_stale(tmp_path, mon
     assert open_project(options).stale() is None
     assert calls == [5, 5]
     assert isinstance(options, RunOptions)
+
+
+def test_init_writes_a_project_for_an_export_that_needs_options(tmp_path, monkeypatch):
+    """framing init → analyze --config → a notebook executed against the project."""
+    import csv
+
+    from tools.run_notebooks import execute_notebook
+
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["when", "paper", "story"])
+        w.writerow(["2022-03-01", "TASS", "Russia and China deepen their strategic partnership."])
+        w.writerow(["2022-04-01", "Xinhua", "China opposes unilateral sanctions and hegemony."])
+        w.writerow(["2023-05-02", "Reuters", "Officials met in Geneva to discuss trade."])
+    monkeypatch.chdir(tmp_path)
+    cols = ["--date-col", "when", "--outlet-col", "paper", "--text-col", "story"]
+    assert main(["init", str(path), *cols]) == 0
+    text = (tmp_path / "framing.toml").read_text(encoding="utf-8")
+    assert 'path = "export.csv"' in text and 'date_col = "when"' in text
+    assert main(["init", str(path), *cols]) == 2  # exists: never replaced without --force
+    assert main(["analyze", "--config", "framing.toml", "--no-cache"]) == 0
+    assert len(load_results(tmp_path / "framing.toml").documents) == 3
+    monkeypatch.setenv("FRAMING_CONFIG", str(tmp_path / "framing.toml"))
+    nb = Path(__file__).resolve().parent.parent / "notebooks" / "01_corpus.ipynb"
+    assert execute_notebook(nb, timeout=300, into=tmp_path / "nb") is True
+    assert "corpus 'export.csv': 3 documents" in (tmp_path / "nb" / nb.name).read_text("utf-8")
+
+
+def test_opening_a_stored_10000_document_run_does_not_run_the_pass(tmp_path, monkeypatch):
+    import csv
+
+    import analysis.runner.pipeline as pipeline
+
+    path = tmp_path / "headlines.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "date", "outlet", "text"])
+        for i in range(10_000):
+            outlet = ("TASS", "Xinhua", "Reuters")[i % 3]
+            w.writerow(
+                [f"h{i:05d}", f"2023-{1 + i % 12:02d}-01", outlet, f"Headline {i} on talks."]
+            )
+    project = _project(tmp_path, '[corpus]\npath = "../headlines.csv"\n')
+    options = load_project(project, cache_dir=tmp_path / "cache", keep_boilerplate=True, jobs=1)
+    calls = []
+    real = pipeline.run_tables
+    monkeypatch.setattr(
+        pipeline, "run_tables", lambda docs, *a, **k: calls.append(1) or real(docs, *a, **k)
+    )
+    assert len(open_project(options).documents) == 10_000 and calls == [1]
+    store = open_project(options)
+    assert calls == [1] and store.provenance["n_documents"] == 10_000

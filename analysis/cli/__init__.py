@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 
-from analysis.cli import analyze, audit, figures, inspect
+from analysis.cli import analyze, audit, figures, init, inspect
 
 __all__ = ["Terminated", "build_parser", "main"]
 
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     analyze.add_parser(sub)
     inspect.add_parser(sub)
+    init.add_parser(sub)
     audit.add_parser(sub)
     figures.add_parser(sub)
     return parser
