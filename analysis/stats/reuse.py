@@ -128,7 +128,7 @@ def find_reuse(
     its words changed (in runs of 1-6) keeps a Jaccard index of about 0.65, with 20 % about
     0.44, so at the default ``jaccard=0.8`` only light edits (about 5 %) are ``near``. On the
     planted corpus of ``bench/bench_reuse.py``, ``jaccard=0.3, containment=0.5`` finds all
-    of them, while pieces of different speeches of one country stay below a Jaccard index of
+    of them, while different pieces of one country's speeches stay below a Jaccard index of
     0.05 and a containment of 0.13 (maxima over sampled pairs).
 
     Args:
