@@ -124,6 +124,13 @@ def find_reuse(
     never the texts. Documents without a text in ``texts``, or whose text has no word, are in
     no cluster.
 
+    With 5-word shingles, every changed word breaks up to five shingles: a copy with 10 % of
+    its words changed (in runs of 1-6) keeps a Jaccard index of about 0.65, with 20 % about
+    0.44, so at the default ``jaccard=0.8`` only light edits (about 5 %) are ``near``. On the
+    planted corpus of ``bench/bench_reuse.py``, ``jaccard=0.3, containment=0.5`` finds all
+    of them, while different pieces of one country's speeches stay below a Jaccard index of
+    0.05 and a containment of 0.13 (maxima over sampled pairs).
+
     Args:
         documents: One row per document with :data:`INPUT_COLUMNS` (``date`` ``YYYY-MM-DD``).
         texts: ``(doc_id, cleaned_text)`` pairs, or ``(doc_id, Sketch)`` from
