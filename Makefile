@@ -45,6 +45,11 @@ figures: $(STAMP) ## Analyse $(CONFIG), write its figures, re-execute the notebo
 	$(BIN)/framing analyze --config $(CONFIG)
 	$(BIN)/framing figures --config $(CONFIG)
 	$(BIN)/python tools/run_notebooks.py --config $(CONFIG) notebooks/0[1-4]_*.ipynb
+	@# the UN General Debate example: its store, figures and notebook (with the seeds' project)
+	$(if $(filter $(abspath $(CONFIG)),$(abspath seeds/framing.toml)), \
+		$(BIN)/framing analyze --config examples/ungd/framing.toml && \
+		$(BIN)/framing figures --config examples/ungd/framing.toml --out figures/ungd && \
+		$(BIN)/python tools/run_notebooks.py notebooks/05_un_general_debate.ipynb)
 
 test: $(DASK_STAMP) lint ## Lint, pytest (Dask tests included, never skipped), then nbval
 	FRAMING_REQUIRE_DASK=1 $(BIN)/python -m pytest

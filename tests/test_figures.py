@@ -23,7 +23,7 @@ from analysis.config import FIGURES_DIR, PROJECT_ROOT, SEEDS_DIR
 from analysis.plots import catalogue as figures
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
-EXPECTED_NOTEBOOKS = ["01_corpus", "02_terms", "03_sentiment", "04_framing"]
+EXPECTED_NOTEBOOKS = ["01_corpus", "02_terms", "03_sentiment", "04_framing", "05_un_general_debate"]
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +59,11 @@ def test_committed_figure_is_up_to_date(rendered, name):
 
 def test_figures_dir_holds_exactly_the_figures():
     expected = {f"{n}.{ext}" for n in figures.FIGURES for ext in ("svg", "png")}
-    present = {p.name for p in FIGURES_DIR.iterdir() if not p.name.startswith(".")}
+    present = {p.name for p in FIGURES_DIR.iterdir() if p.is_file() and p.name[0] != "."}
     assert present == expected
+    # the UN General Debate project's figures (make figures) sit in figures/ungd/
+    ungd = {p.name for p in (FIGURES_DIR / "ungd").iterdir() if p.name[0] != "."}
+    assert ungd == expected
 
 
 def test_rendering_twice_is_byte_identical(rendered, tmp_path):
