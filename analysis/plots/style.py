@@ -38,7 +38,9 @@ __all__ = [
     "origin_style",
     "panel_axes",
     "save_figure",
+    "renderer",
     "style",
+    "text_overlaps",
 ]
 
 
@@ -406,3 +408,22 @@ def save_figure(fig, out: str | Path, name: str) -> list[Path]:
         fig.savefig(svg, format="svg", metadata={"Date": None})
         fig.savefig(png, format="png", metadata={"Software": None})
     return [svg, png]
+
+
+def renderer(fig):
+    """A renderer of ``fig`` after its final (constrained) layout."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    return canvas.get_renderer()
+
+
+def text_overlaps(texts, renderer) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` of visible, non-empty texts whose window extents overlap."""
+    boxes = [
+        (i, t.get_window_extent(renderer))
+        for i, t in enumerate(texts)
+        if t.get_visible() and t.get_text()
+    ]
+    return [(i, j) for k, (i, a) in enumerate(boxes) for j, b in boxes[k + 1 :] if a.overlaps(b)]
