@@ -182,6 +182,7 @@ DOCS = pd.DataFrame({"doc_id": ["a", "b", "c"], "date": ["2024-05-03", "2025-11-
         ("year", ["2024", "2025", "2024"]),
         ("quarter", ["2024Q2", "2025Q4", "2024Q1"]),
         ("month", ["2024-05", "2025-11", "2024-01"]),
+        ("week", ["2024-W18", "2025-W48", "2024-W01"]),
     ],
 )
 def test_add_period(freq, expected):
@@ -205,7 +206,7 @@ def test_add_period_bad_date_names_document(bad):
 
 def test_add_period_bad_options():
     with pytest.raises(ValueError, match="freq must be one of"):
-        add_period(DOCS, freq="week")
+        add_period(DOCS, freq="day")
     with pytest.raises(ValueError, match="missing column 'when'"):
         add_period(DOCS, date_col="when")
 

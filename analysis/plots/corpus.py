@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.plots.style import (
     PlotError,
     doc_count,
+    group_styles,
     new_figure,
     no_data,
     numeric,
@@ -40,22 +41,79 @@ def _dates(documents: pd.DataFrame, func: str) -> pd.Series:
     return dates
 
 
+def _timeline_bars(documents: pd.DataFrame, *, by: str, period: str | None, title: str | None):
+    """Documents per period as bars stacked by ``by`` (the timeline of a large corpus)."""
+    from analysis.stats.periods import PERIOD_NOUNS, add_period, choose_period
+
+    dates = _dates(documents, "timeline")
+    period = choose_period(dates, min_docs_per_cell=1, max_periods=60, period=period)
+    g = documents[by].astype(str).to_numpy()
+    labels = add_period(pd.DataFrame({"date": dates}), freq=period)["period"].to_numpy()
+    order = order_origins(g)
+    styles = group_styles(order)
+    span = pd.period_range(
+        dates.min(),
+        dates.max(),
+        freq={"year": "Y", "quarter": "Q", "month": "M", "week": "W"}[period],
+    )
+    starts = span.start_time
+    keys = add_period(pd.DataFrame({"date": starts}), freq=period)["period"].to_numpy()
+    width = 0.8 * (np.diff(starts).min() if len(starts) > 1 else pd.Timedelta(days=300))
+    counts = pd.crosstab(labels, g).reindex(index=keys, columns=order, fill_value=0)
+    fig = new_figure(7.0, 2.2 + 0.12 * len(order))
+    ax = fig.add_subplot()
+    bottom = np.zeros(len(keys))
+    for o in order:
+        c = counts[o].to_numpy(dtype="float64")
+        ax.bar(
+            starts,
+            c,
+            bottom=bottom,
+            width=width,
+            align="edge",
+            color=styles[o].color,
+            label=o,
+            linewidth=0,
+        )
+        bottom += c
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="x", visible=False)
+    ax.set_xlabel(f"Publication date ({PERIOD_NOUNS[period]})")
+    ax.set_ylabel(f"Documents per {PERIOD_NOUNS[period]}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
+    noun = PERIOD_NOUNS[period]
+    ax.set_title(title or f"Documents by {by} per {noun} (n = {len(documents)})", loc="left")
+    return fig
+
+
 def timeline(
     documents: pd.DataFrame,
     *,
     by: str = "origin",
     title: str | None = None,
+    max_dots: int = 200,
+    period: str | None = None,
 ):
     """Timeline of documents: one row per origin (or ``by`` value), one dot per document.
 
     Documents of the same row and calendar month are stacked upwards so none hides another.
+    Beyond ``max_dots`` documents dots would merge into a solid block: the timeline is then
+    drawn as documents per period, bars stacked by ``by`` (period from
+    :func:`analysis.stats.periods.choose_period`, at most 60 bars, or ``period``), every
+    period of the span shown (empty ones as gaps).
 
     Args:
         documents: ``doc_id``, ``date`` (ISO date or datetime) and the ``by`` column.
         by: Document column giving the rows and colours.
-        title: Figure title; default "Documents by <by> over time (n = N)".
+        title: Figure title; default "Documents by <by> over time (n = N)" (dots) or
+            "Documents by <by> per <period> (n = N)" (bars).
+        max_dots: Most documents drawn as dots.
+        period: Period of the bars (``year``, ``quarter``, ``month``, ``week``).
     """
     require_columns(documents, ["doc_id", "date", by], where="timeline", error=PlotError)
+    if len(documents) > max_dots:
+        with style():
+            return _timeline_bars(documents, by=by, period=period, title=title)
     width, height = 7.0, 1.2 + 0.45 * max(1, documents[by].nunique())
     with style():
         fig = new_figure(width, height)

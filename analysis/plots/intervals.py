@@ -11,12 +11,12 @@ from analysis.plots.style import (
     PlotError,
     errorbars,
     grid_shape,
+    group_styles,
     new_figure,
     no_data,
     numeric,
     order_origins,
     origin_handles,
-    origin_style,
     panel_axes,
     style,
 )
@@ -57,7 +57,7 @@ def _point_layout(
 
 
 def _draw_points(
-    ax, t: pd.DataFrame, cats: list[str], slots: list, *, first_style, dodge: bool
+    ax, t: pd.DataFrame, cats: list[str], slots: list, *, first_style, dodge: bool, styles
 ) -> bool:
     """One dot (and bar) per row × slot (hue, style); returns whether some has no interval.
 
@@ -72,7 +72,7 @@ def _draw_points(
             continue
         off = ((len(slots) - 1) / 2 - k) * step if dodge else 0.0
         y = s["_c"].map(ypos).to_numpy(dtype="float64") + off
-        c, m = origin_style(h)
+        c, m, _ = styles[h]
         any_missing |= errorbars(
             ax,
             s["_v"],
@@ -164,7 +164,15 @@ def point_ci(
             **_estimates(table, value, "point_ci"),
             _s=table[style_by].astype(str) if style_by else "",
         )
-        any_missing = _draw_points(ax, t, cats, slots, first_style=styles[0], dodge=category != hue)
+        any_missing = _draw_points(
+            ax,
+            t,
+            cats,
+            slots,
+            first_style=styles[0],
+            dodge=category != hue,
+            styles=group_styles(hues),
+        )
         ax.grid(axis="y", visible=False)
         if zero_line:
             ax.axvline(0, color="#666666", linewidth=0.6)
@@ -172,6 +180,7 @@ def point_ci(
         ax.set_ylabel(category)
         handles = origin_handles(
             hues if category != hue else [],
+            styles=group_styles(hues),
             no_interval=any_missing,
             extra=_style_handles(style_by, styles),
         )
@@ -180,6 +189,17 @@ def point_ci(
         if title:
             ax.set_title(title, loc="left")
     return fig
+
+
+def _period_start(label: str) -> pd.Timestamp:
+    """Start of a period label: ``"2024-W05"`` (ISO week: its Monday), else :class:`pd.Period`."""
+    import datetime as dt
+    import re
+
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", label)
+    if week:
+        return pd.Timestamp(dt.date.fromisocalendar(int(week[1]), int(week[2]), 1))
+    return pd.Period(label).start_time
 
 
 def _period_positions(periods: pd.Series) -> tuple[np.ndarray, bool]:
@@ -191,36 +211,53 @@ def _period_positions(periods: pd.Series) -> tuple[np.ndarray, bool]:
     if labels.str.fullmatch(r"\d{4}s").all():
         return labels.str[:4].astype(int).to_numpy(dtype="float64"), True
     try:
-        starts = [pd.Period(v).start_time for v in labels]
+        starts = [_period_start(v) for v in labels]
     except (ValueError, TypeError) as e:
         raise PlotError(f"over_time: cannot read period labels such as {labels.iloc[0]!r}") from e
     return np.array(starts, dtype="datetime64[ns]"), False
 
 
-def _draw_series(ax, sub: pd.DataFrame, hues: list[str], *, is_year: bool) -> bool:
-    """One dodged line of points with bars per hue; returns whether some has no interval."""
-    dodge = 0.1 if is_year else np.timedelta64(36, "D")
-    any_missing = False
+def _dodge(x_all: np.ndarray, is_year: bool, n_hues: int):
+    """Offset between two hues: 0.1 year; else about 0.3 period split among the hues."""
+    if is_year:
+        return 0.1
+    starts = np.unique(x_all)
+    step = np.diff(starts).min() if len(starts) > 1 else np.timedelta64(120, "D")
+    days = max(1.0, float(step / np.timedelta64(1, "D")))
+    return np.timedelta64(int(round(24 * days * min(0.3, 0.9 / max(1, n_hues)))), "h")
+
+
+def _draw_series(
+    ax, sub: pd.DataFrame, hues: list[str], *, is_year: bool, dodge, styles, few_docs
+) -> tuple[bool, bool]:
+    """One dodged line of points with bars per hue.
+
+    Returns whether some point has no interval, and whether some has fewer than ``few_docs``.
+    """
+    any_missing = any_few = False
     for k, h in enumerate(hues):
         s = sub[sub["_h"] == h].sort_values("_x", kind="mergesort")
         if s.empty:
             continue
         off = (k - (len(hues) - 1) / 2) * dodge
         x = s["_x"].to_numpy() + off
-        c, m = origin_style(h)
-        ax.plot(x, s["_v"], color=c, linewidth=0.8, alpha=0.5)
+        c, m, ls = styles[h]
+        ax.plot(x, s["_v"], color=c, linewidth=0.8, alpha=0.5, linestyle=ls)
+        n = s["n_docs"].to_numpy()
+        any_few |= bool(few_docs) and bool((n < few_docs).any())
         any_missing |= errorbars(
             ax,
             x if is_year else _date_num(pd.to_datetime(x)),
             s["_v"],
             s["_lo"],
             s["_hi"],
-            s["n_docs"].to_numpy(),
+            n,
             color=c,
             marker=m,
             horizontal=False,
+            few_docs=few_docs,
         )
-    return any_missing
+    return any_missing, any_few
 
 
 def _label_panels(axes, n_panels: int, ncols: int, *, ylabel: str, sharey: bool, is_year: bool):
@@ -256,6 +293,7 @@ def over_time(
     sharey: bool = True,
     ncols: int = 3,
     zero_line: bool = False,
+    few_docs: int | None = None,
 ):
     """Estimates by period with intervals, one line per origin, optionally one panel per facet.
 
@@ -277,6 +315,10 @@ def over_time(
         sharey: Share the y axis between panels.
         ncols: Panels per row.
         zero_line: Draw a line at y = 0.
+        few_docs: Draw a point of fewer than ``few_docs`` documents hollow and labelled
+            ``n=k`` (the legend says "hollow: n<5 documents") even when it has an interval,
+            so a thin cell reads as such; ``None``: only points without an interval are
+            labelled. Weeks (``"2024-W05"``) are placed at their Monday.
     """
     cols = [period, value, "ci_low", "ci_high", "n_docs", hue] + ([facet] if facet else [])
     require_columns(table, cols, where="over_time", error=PlotError)
@@ -299,10 +341,15 @@ def over_time(
             _f=table[facet].astype(str) if facet else "",
             **_estimates(table, value, "over_time"),
         )
-        any_missing = False
+        any_missing = any_few = False
+        styles = group_styles(hues)
+        dodge = _dodge(x_all, is_year, len(hues))
         for ax, f in zip(axes, facets, strict=False):
             sub = t if f is None else t[t["_f"] == f]
-            any_missing |= _draw_series(ax, sub, hues, is_year=is_year)
+            missing, few = _draw_series(
+                ax, sub, hues, is_year=is_year, dodge=dodge, styles=styles, few_docs=few_docs
+            )
+            any_missing, any_few = any_missing or missing, any_few or few
             if f is not None:
                 ax.set_title(f, loc="left", fontsize=9)
             if zero_line:
@@ -310,8 +357,10 @@ def over_time(
         _label_panels(axes, len(facets), nc, ylabel=ylabel, sharey=sharey, is_year=is_year)
         if is_year:
             _year_ticks(axes[: len(facets)], x_all)
-        handles = origin_handles(hues, no_interval=any_missing)
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+        handles = origin_handles(
+            hues, no_interval=any_missing, styles=styles, few_docs=few_docs if any_few else None
+        )
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5))
         if title:
             fig.suptitle(title)
     return fig

@@ -14,15 +14,21 @@ import pandas as pd
 
 __all__ = [
     "DEFAULT_ORIGIN_ORDER",
+    "FEW_DOCS_LABEL",
     "NO_INTERVAL_LABEL",
     "ORIGIN_COLORS",
     "ORIGIN_MARKERS",
     "OTHER_COLOR",
     "STYLE",
     "PlotError",
+    "GROUP_COLORS",
+    "GROUP_LINESTYLES",
+    "GROUP_MARKERS",
+    "GroupStyle",
     "doc_count",
     "errorbars",
     "grid_shape",
+    "group_styles",
     "isna",
     "new_figure",
     "no_data",
@@ -32,7 +38,9 @@ __all__ = [
     "origin_style",
     "panel_axes",
     "save_figure",
+    "renderer",
     "style",
+    "text_overlaps",
 ]
 
 
@@ -60,12 +68,41 @@ _EXTRA_COLORS = ("#E69F00", "#56B4E9", "#CC79A7", "#000000")
 _EXTRA_MARKERS = ("D", "v", "P", "X")
 
 
+#: Colours of up to 12 groups besides the three origins (outlets, countries, …): the rest of
+#: Okabe–Ito (without its yellow, too light on white) then Paul Tol's "muted" scheme (without
+#: its pale cyan, too close to sky blue); every one is distinct from the origin colours.
+GROUP_COLORS: tuple[str, ...] = (
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
+    "#000000",  # black
+    "#332288",  # indigo
+    "#44AA99",  # teal
+    "#117733",  # green
+    "#999933",  # olive
+    "#DDCC77",  # sand
+    "#CC6677",  # rose
+    "#882255",  # wine
+    "#AA4499",  # purple
+)
+
+#: Marker shapes of those groups (none is an origin's circle, square or triangle).
+GROUP_MARKERS: tuple[str, ...] = ("D", "v", "P", "X", "<", ">", "p", "h", "*", "d", "8", "H")
+
+#: Line styles of those groups, cycled (the origins keep solid lines).
+GROUP_LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":")
+
+
 #: Order of the default origins in legends and panels (others follow, sorted).
 DEFAULT_ORIGIN_ORDER: tuple[str, ...] = ("russian", "chinese", "third-party")
 
 
 #: Legend text for points drawn without an interval.
 NO_INTERVAL_LABEL = "n=k, no bar: fewer than 2 documents, no interval"
+
+
+#: Legend text for points drawn hollow because they rest on few documents (``{k}``: the bound).
+FEW_DOCS_LABEL = "hollow, n=k: fewer than {k} documents"
 
 
 #: Matplotlib settings applied while a figure is built and saved.
@@ -120,6 +157,53 @@ def origin_style(origin: str) -> tuple[str, str]:
         return OTHER_COLOR, "o"
     k = zlib.crc32(origin.encode("utf-8"))
     return _EXTRA_COLORS[k % len(_EXTRA_COLORS)], _EXTRA_MARKERS[k % len(_EXTRA_MARKERS)]
+
+
+class GroupStyle(tuple):
+    """``(color, marker, linestyle)`` of one group (a plain tuple with named fields)."""
+
+    __slots__ = ()
+
+    def __new__(cls, color: str, marker: str, linestyle: str = "-"):
+        return super().__new__(cls, (color, marker, linestyle))
+
+    color = property(lambda self: self[0])
+    marker = property(lambda self: self[1])
+    linestyle = property(lambda self: self[2])
+
+
+def group_styles(names: Iterable[object]) -> dict[str, GroupStyle]:
+    """A fixed, distinguishable style for each of up to 12 (+3 origin) groups.
+
+    The default origins keep :data:`ORIGIN_COLORS` / :data:`ORIGIN_MARKERS` with solid lines,
+    ``rest``/unknown stays grey. A combined group ``"origin / sub"`` (:func:`combined_group`)
+    takes its origin's colour and the next marker and line style within that origin. Any other
+    name takes the next entry of :data:`GROUP_COLORS`, :data:`GROUP_MARKERS` and
+    :data:`GROUP_LINESTYLES` in :func:`order_origins` order; past 12 the colours repeat (with
+    other markers). Deterministic for a given set of names (their order does not matter).
+    """
+    out: dict[str, GroupStyle] = {}
+    k = 0
+    within: dict[str, int] = {}
+    for name in order_origins(names):
+        head, sep, _ = name.partition(" / ")
+        if name in ORIGIN_COLORS:
+            out[name] = GroupStyle(ORIGIN_COLORS[name], ORIGIN_MARKERS[name], "-")
+        elif name in ("", "rest", "nan", "None", "unknown", "other"):
+            out[name] = GroupStyle(OTHER_COLOR, "o", "-")
+        elif sep and head in ORIGIN_COLORS:
+            j = within.get(head, 0)
+            within[head] = j + 1
+            marker = (ORIGIN_MARKERS[head], *GROUP_MARKERS)[j % (1 + len(GROUP_MARKERS))]
+            out[name] = GroupStyle(ORIGIN_COLORS[head], marker, GROUP_LINESTYLES[j % 4])
+        else:
+            out[name] = GroupStyle(
+                GROUP_COLORS[k % len(GROUP_COLORS)],
+                GROUP_MARKERS[(k + k // len(GROUP_COLORS)) % len(GROUP_MARKERS)],
+                GROUP_LINESTYLES[k % len(GROUP_LINESTYLES)],
+            )
+            k += 1
+    return out
 
 
 def order_origins(values: Iterable[object]) -> list[str]:
@@ -185,22 +269,84 @@ def numeric(df: pd.DataFrame, col: str, func: str) -> np.ndarray:
     return vals
 
 
-def origin_handles(origins: Sequence[str], *, no_interval: bool = False, extra=()):
+def origin_handles(
+    origins: Sequence[str],
+    *,
+    no_interval: bool = False,
+    extra=(),
+    styles: dict | None = None,
+    few_docs: int | None = None,
+):
+    """Legend entries: one per origin (``styles``: :func:`group_styles`), then ``extra``, the
+    hollow few-documents entry (``few_docs``) and the no-interval note."""
     from matplotlib.lines import Line2D
 
     handles = []
     for o in origins:
-        c, m = origin_style(o)
+        c, m = (styles[o][0], styles[o][1]) if styles else origin_style(o)
         handles.append(Line2D([], [], color=c, marker=m, linestyle="", label=o))
     handles.extend(extra)
+    if few_docs:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#555555",
+                marker="o",
+                markerfacecolor="white",
+                linestyle="",
+                label=FEW_DOCS_LABEL.format(k=few_docs),
+            )
+        )
     if no_interval:
         handles.append(Line2D([], [], marker="", linestyle="", label=NO_INTERVAL_LABEL))
     return handles
 
 
-def errorbars(ax, x, y, lo, hi, n, *, color, marker, horizontal: bool, filled=True, note=True):
+def _few_points(ax, x, y, n, ok, few_docs, *, color, marker) -> None:
+    """Hollow markers labelled ``n=k`` over the points with an interval but few documents."""
+    n = np.asarray(n, dtype="float64")
+    few = ok & (n < few_docs) & ~np.isnan(x) & ~np.isnan(y)
+    if not few.any():
+        return
+    ax.plot(
+        x[few],
+        y[few],
+        linestyle="",
+        marker=marker,
+        markersize=5,
+        markerfacecolor="white",
+        markeredgecolor=color,
+    )
+    for xi, yi, ni in zip(x[few], y[few], n[few], strict=True):
+        ax.annotate(
+            f"n={int(ni)}",
+            (xi, yi),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=7,
+            color=color,
+        )
+
+
+def errorbars(
+    ax,
+    x,
+    y,
+    lo,
+    hi,
+    n,
+    *,
+    color,
+    marker,
+    horizontal: bool,
+    filled=True,
+    note=True,
+    few_docs: int | None = None,
+):
     """Points with bars where the interval exists, annotated ``n=k`` where it does not.
 
+    ``few_docs``: points of fewer documents are drawn hollow and labelled ``n=k`` too.
     Returns whether some point has no interval (``note=False``: draw it, do not label it).
     """
     x, y, lo, hi = (np.asarray(a, dtype="float64") for a in (x, y, lo, hi))
@@ -217,6 +363,8 @@ def errorbars(ax, x, y, lo, hi, n, *, color, marker, horizontal: bool, filled=Tr
             ax.errorbar(x[ok], y[ok], xerr=err, **kw)
         else:
             ax.errorbar(x[ok], y[ok], yerr=err, **kw)
+        if few_docs and note:
+            _few_points(ax, x, y, n, ok, few_docs, color=color, marker=marker)
     missing = ~ok & ~np.isnan(x) & ~np.isnan(y)
     if missing.any():
         ax.plot(x[missing], y[missing], **{k: v for k, v in kw.items() if k in _PLOT_KEYS})
@@ -260,3 +408,22 @@ def save_figure(fig, out: str | Path, name: str) -> list[Path]:
         fig.savefig(svg, format="svg", metadata={"Date": None})
         fig.savefig(png, format="png", metadata={"Software": None})
     return [svg, png]
+
+
+def renderer(fig):
+    """A renderer of ``fig`` after its final (constrained) layout."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    return canvas.get_renderer()
+
+
+def text_overlaps(texts, renderer) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` of visible, non-empty texts whose window extents overlap."""
+    boxes = [
+        (i, t.get_window_extent(renderer))
+        for i, t in enumerate(texts)
+        if t.get_visible() and t.get_text()
+    ]
+    return [(i, j) for k, (i, a) in enumerate(boxes) for j, b in boxes[k + 1 :] if a.overlaps(b)]

@@ -10,9 +10,11 @@ import pandas as pd
 from analysis.schema import require_columns
 
 __all__ = [
+    "GROUP_SEPARATOR",
     "REST",
     "CompareError",
     "check_known",
+    "combined_group",
     "count_column",
     "document_groups",
     "empty_table",
@@ -22,6 +24,10 @@ __all__ = [
 
 #: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
 REST = "rest"
+
+
+#: Between the parts of a combined group label ("chinese / state").
+GROUP_SEPARATOR = " / "
 
 
 class CompareError(ValueError):
@@ -84,3 +90,44 @@ def check_known(ids: pd.Series, known: pd.Series, name: str) -> None:
 
 def empty_table(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def combined_group(
+    documents: pd.DataFrame,
+    by: Sequence[str] = ("origin", "affiliation"),
+    *,
+    column: str = "group",
+    missing: str = "unknown",
+) -> pd.DataFrame:
+    """Add a ``column`` combining several document columns: ``"chinese / state"``.
+
+    Use it to group by origin × affiliation (or any columns) with any function that takes a
+    ``by`` column; the figures give each ``"origin / …"`` group its origin's colour with its
+    own marker and line style (:func:`analysis.plots.style.group_styles`).
+
+    Args:
+        documents: The documents table with the ``by`` columns.
+        by: Columns to combine, in label order (at least one).
+        column: Name of the new column (replaced if present).
+        missing: Label of a missing or empty value (``"russian / unknown"``).
+
+    Returns:
+        A copy of ``documents`` with ``column`` (strings).
+
+    Raises:
+        CompareError: No ``by`` column, a missing one, or ``column`` named among ``by``.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    if not by or column in by:
+        raise CompareError(f"combined_group: bad by {by!r} for column {column!r}")
+    require_columns(documents, by, where="combined_group", error=CompareError)
+    parts = [
+        documents[c].astype(object).where(documents[c].notna(), missing).astype(str) for c in by
+    ]
+    parts = [p.where(p.str.strip() != "", missing) for p in parts]
+    label = parts[0]
+    for p in parts[1:]:
+        label = label + GROUP_SEPARATOR + p
+    out = documents.copy()
+    out[column] = label.to_numpy(dtype=object)
+    return out

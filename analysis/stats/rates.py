@@ -44,10 +44,9 @@ def _joined(parts: list) -> np.ndarray | list:
 
 def _check_options(period: str, by) -> list[str]:
     """Raise for a bad ``period`` or ``by``; return ``by`` as a list."""
+
     if period not in PERIODS:
-        raise CompareError(
-            f"frame_rates: period must be 'decade', 'year', 'quarter' or 'month', got {period!r}"
-        )
+        raise CompareError(f"frame_rates: period must be one of {PERIODS}, got {period!r}")
     by = [by] if isinstance(by, str) else list(by)
     clash = sorted(set(by) & {"doc_id", "date", "period", "frame", "marker", "count", "n_tokens"})
     if clash or len(set(by)) != len(by):
@@ -160,7 +159,7 @@ def frame_rates(
     markers: pd.DataFrame,
     documents: pd.DataFrame,
     *,
-    period: Literal["decade", "year", "quarter", "month"] = "year",
+    period: Literal["decade", "year", "quarter", "month", "week"] = "year",
     by: Sequence[str] = ("origin",),
     n_resamples: int = 2000,
     confidence: float = 0.95,

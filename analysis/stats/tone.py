@@ -91,7 +91,7 @@ def aggregate_sentiment(
     *,
     by: Sequence[str],
     value: str = "compound",
-    period: Literal["decade", "year", "quarter", "month"] | None = None,
+    period: Literal["decade", "year", "quarter", "month", "week"] | None = None,
     n_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
@@ -113,10 +113,9 @@ def aggregate_sentiment(
             columns present in ``table`` are taken from ``table``.
         by: Grouping columns, in output order; may name ``"period"``. ``[]`` = one group.
         value: The column averaged (e.g. ``"compound_masked"``).
-        period: Add a ``period`` column (``"2024"``, ``"2024Q2"``, ``"2024-05"``; see
-            :func:`~analysis.stats.periods.add_period`); it is appended to ``by`` if ``by``
-            does not
-            name it.
+        period: Add a ``period`` column (``"2024"``, ``"2024Q2"``, ``"2024-05"``,
+            ``"2024-W05"``; see :func:`~analysis.stats.periods.add_period`); it is appended to
+            ``by`` if ``by`` does not name it.
         n_resamples: Bootstrap resamples.
         confidence: Interval coverage.
         seed: Base seed of the bootstrap.
