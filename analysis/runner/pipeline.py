@@ -134,13 +134,19 @@ def corpus_tables(
     period: str = "year",
     min_count: int = 0,
     stop_words: bool = False,
+    keyness_ci: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
+    """Every output table: the per-document tables, ``keyness``, ``frame_rates`` and the
+    model tables.
 
     ``keyness`` compares origins one-vs-rest and pairwise
-    (:func:`analysis.stats.keyness`); ``frame_rates`` are by origin × ``period``
-    (:func:`analysis.stats.frame_rates`).
+    (:func:`analysis.stats.keyness`), with the document-bootstrap intervals (unless
+    ``keyness_ci`` is false) and doc shares of
+    :func:`analysis.runner.model_tables.keyness_with_intervals`; ``frame_rates`` are by
+    origin × ``period`` (:func:`analysis.stats.frame_rates`); ``rate_models`` and
+    ``rate_trends`` come from :func:`analysis.runner.model_tables.model_tables`.
     """
+    from analysis.runner.model_tables import keyness_with_intervals, model_tables
     from analysis.stats.keyness import keyness
     from analysis.stats.rates import frame_rates
 
@@ -152,5 +158,14 @@ def corpus_tables(
         min_count=min_count,
         stop_words=stop_words,
     )
+    tables["keyness"] = keyness_with_intervals(
+        tables["keyness"],
+        results.terms,
+        results.documents,
+        min_count=min_count,
+        stop_words=stop_words,
+        intervals=keyness_ci,
+    )
     tables["frame_rates"] = frame_rates(results.markers, results.documents, period=period)
+    tables.update(model_tables(results.markers, results.documents))
     return tables

@@ -51,6 +51,7 @@ class RunOptions:
     period: Literal["year", "quarter", "month"] = "year"
     min_count: int = 0
     stop_words: bool = False
+    keyness_ci: bool = True
     terms: Literal["lemma", "form"] = "lemma"
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
@@ -238,6 +239,7 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
             period=options.period,
             min_count=options.min_count,
             stop_words=options.stop_words,
+            keyness_ci=options.keyness_ci,
         )
         if options.on_bad_row == "skip" and hasattr(docs, "skipped"):
             tables["skipped"] = docs.skipped

@@ -44,6 +44,8 @@ def provenance(options, docs, lexicon) -> dict:
             "stop_words": options.stop_words,
             "terms": options.terms,
             **_reading_options(options),
+            # recorded only when off, so default runs keep their provenance
+            **({} if getattr(options, "keyness_ci", True) else {"keyness_ci": False}),
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),

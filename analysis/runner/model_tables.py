@@ -1,0 +1,109 @@
+"""The document-level models written with a run (issue 21): ``rate_models``, ``rate_trends``
+and the document-bootstrap columns of ``keyness``.
+
+- :func:`model_tables`: :func:`analysis.stats.models.rate_models` by origin over the whole
+  corpus (``period = "all"``) and within each year, and
+  :func:`analysis.stats.models.rate_trends` by origin and year. The models always use years,
+  whatever ``--period`` (which sets ``frame_rates``): a model per (frame, marker) and month
+  would rarely have the documents to say anything.
+- :func:`keyness_with_intervals`: ``keyness`` with
+  :func:`analysis.stats.keyness_ci.keyness_intervals` merged in by ``comparison, group,
+  reference, term`` (the columns of :data:`analysis.schema.KEYNESS_COLUMNS`). Without
+  intervals (``framing analyze --no-keyness-ci``) the doc shares are still computed and the
+  interval columns are empty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analysis.schema import KEYNESS_COLUMNS, MODEL_TABLE_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "KEYNESS_KEYS",
+    "KEYNESS_RESAMPLES",
+    "MODEL_PERIOD",
+    "keyness_with_intervals",
+    "model_tables",
+]
+
+#: The time unit of the by-period rate models and the trends.
+MODEL_PERIOD = "year"
+#: Document-bootstrap resamples of the keyness intervals.
+KEYNESS_RESAMPLES = 2000
+#: The columns identifying a keyness row (the merge keys).
+KEYNESS_KEYS: tuple[str, ...] = ("comparison", "group", "reference", "term")
+
+
+def model_tables(markers: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``rate_models`` (whole corpus, then by year) and ``rate_trends`` (by year) by origin.
+
+    Args:
+        markers: The run's ``markers`` table.
+        documents: The run's ``documents`` table (``origin``, ``outlet``, ``date``).
+
+    Returns:
+        ``{"rate_models": ..., "rate_trends": ...}`` with the columns of
+        :data:`analysis.schema.MODEL_TABLE_COLUMNS`; ``rate_models`` holds the
+        ``period = "all"`` rows first, then the years in order.
+    """
+    import pandas as pd
+
+    from analysis.stats.models import rate_models, rate_trends
+
+    whole = rate_models(markers, documents, by="origin", period=None)
+    yearly = rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
+    tables = {
+        "rate_models": pd.concat([whole, yearly], ignore_index=True),
+        "rate_trends": rate_trends(markers, documents, by="origin", period=MODEL_PERIOD),
+    }
+    return {name: tables[name][list(cols)] for name, cols in MODEL_TABLE_COLUMNS.items()}
+
+
+def keyness_with_intervals(
+    table: pd.DataFrame,
+    terms: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    min_count: int = 0,
+    stop_words: bool = False,
+    intervals: bool = True,
+) -> pd.DataFrame:
+    """``table`` (from :func:`analysis.stats.keyness.keyness` by origin) with the interval
+    and doc-share columns appended, its rows and their order unchanged.
+
+    Args:
+        table: The keyness table (:data:`analysis.schema.KEYNESS_WORD_COLUMNS`).
+        terms: ``doc_id,term,count`` of the run.
+        documents: ``doc_id,origin`` of the run.
+        min_count: As given to ``keyness``.
+        stop_words: As given to ``keyness``.
+        intervals: Run the bootstrap (:data:`KEYNESS_RESAMPLES` resamples); ``False``:
+            ``log_odds_ci_low``/``log_odds_ci_high`` empty (NaN), doc shares kept.
+
+    Returns:
+        :data:`analysis.schema.KEYNESS_COLUMNS`.
+    """
+    import numpy as np
+
+    from analysis.stats.keyness_ci import keyness_intervals
+
+    added = [c for c in KEYNESS_COLUMNS if c not in table.columns]
+    ci = keyness_intervals(
+        terms,
+        documents,
+        by="origin",
+        n_resamples=KEYNESS_RESAMPLES if intervals else 1,
+        min_count=min_count,
+        stop_words=stop_words,
+    )
+    keys = list(KEYNESS_KEYS)
+    ci = ci[[*keys, *added]].astype({c: "float64" for c in added})
+    out = table.merge(ci, on=keys, how="left", validate="one_to_one", sort=False)
+    if not intervals:
+        out["log_odds_ci_low"] = np.nan
+        out["log_odds_ci_high"] = np.nan
+    return out[list(KEYNESS_COLUMNS)].reset_index(drop=True)
