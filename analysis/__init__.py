@@ -41,6 +41,11 @@ _EXPORTS = {
     "frame_tone_table": "analysis.stats.tone",
     "TONE_VERSIONS": "analysis.stats.tone",
     "bootstrap_ratio": "analysis.stats.bootstrap",
+    # document-level models
+    "rate_models": "analysis.stats.models",
+    "rate_trends": "analysis.stats.models",
+    "before_after": "analysis.stats.models",
+    "keyness_intervals": "analysis.stats.keyness_ci",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -107,3 +107,47 @@ def keyness_with_intervals(
         out["log_odds_ci_low"] = np.nan
         out["log_odds_ci_high"] = np.nan
     return out[list(KEYNESS_COLUMNS)].reset_index(drop=True)
+
+
+def compare_store(
+    store,
+    *,
+    split: str,
+    window: int | None = None,
+    by: str = "origin",
+    min_count: int = 10,
+) -> pd.DataFrame:
+    """:func:`analysis.stats.models.before_after` on a results store, as ``framing compare``.
+
+    Args:
+        store: A :class:`~analysis.runner.store.StoredResults` (or anything with
+            ``markers`` and ``documents`` tables).
+        split: First day of *after*, ``YYYY-MM-DD``.
+        window: Days on each side of ``split``; ``None``: all documents.
+        by: Document column of the groups.
+        min_count: Fewest occurrences in a model's documents for a row.
+
+    Returns:
+        :data:`analysis.schema.BEFORE_AFTER_COLUMNS`, clustered by outlet.
+    """
+    from analysis.stats.models import before_after
+
+    columns = list(dict.fromkeys(["doc_id", "n_tokens", "date", "outlet", by]))
+    documents = store.table("documents", columns) if hasattr(store, "table") else store.documents
+    return before_after(
+        store.markers, documents, split=split, window=window, by=by, min_count=min_count
+    )
+
+
+def write_comparison(table: pd.DataFrame, out, *, store) -> None:
+    """Write ``table`` as CSV to ``out`` (replacing a file there), never over or inside the
+    results store ``store`` (:func:`analysis.write.outdir.check_output_file`).
+
+    Raises:
+        OutputError: ``out`` is the store, lies inside it, or is a directory.
+    """
+    from analysis.write.outdir import check_output_file
+    from analysis.write.tables import write_csv
+
+    check_output_file(out, inputs={"results store": store}, force=True)
+    write_csv(table, out)
