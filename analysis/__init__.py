@@ -46,6 +46,7 @@ _EXPORTS = {
     "rate_trends": "analysis.stats.models",
     "before_after": "analysis.stats.models",
     "keyness_intervals": "analysis.stats.keyness_ci",
+    "rate_ratio_points": "analysis.runner.model_tables",
 }
 
 __all__ = sorted(_EXPORTS)

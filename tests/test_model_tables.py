@@ -129,3 +129,32 @@ def test_compare_window_and_refusals(store, tmp_path):
     assert main(["compare", str(store.path), "--split", "24/02/2022"]) == 2
     with pytest.raises(SystemExit):
         main([*argv, "--window", "-3d"])
+
+
+def test_rate_ratio_points_exact():
+    from analysis.runner.model_tables import rate_ratio_points
+
+    rows = [
+        ("f", "", "one_vs_rest", "a", "rest", "all", 2.0, 1.0, 4.0, 0.01, 0.02, 3, 4),
+        ("f", "m", "one_vs_rest", "a", "rest", "all", 0.5, np.nan, np.nan, np.nan, np.nan, 1, 6),
+        ("f", "", "one_vs_rest", "b", "rest", "all", 0.0, np.nan, np.nan, np.nan, np.nan, 2, 5),
+        ("f", "", "one_vs_rest", "a", "rest", "2024", 8.0, 2.0, 32.0, 0.1, 0.1, 2, 2),
+        ("f", "", "pairwise", "a", "b", "all", 4.0, 2.0, 8.0, 0.1, 0.1, 3, 2),
+    ]
+    cols = RATE_MODEL_COLUMNS[:13]
+    models = pd.DataFrame(rows, columns=list(cols)).assign(model="nb2", se_type="hc1")
+    out = rate_ratio_points(models)
+    # b has no occurrence (ratio 0): left out; the marker row only without frames_only
+    assert out[["frame", "origin", "log2_rate_ratio", "ci_low", "ci_high", "n_docs"]].to_dict(
+        "records"
+    ) == [
+        {"frame": "f", "origin": "a", "log2_rate_ratio": 1.0, "ci_low": 0.0, "ci_high": 2.0,
+         "n_docs": 3}
+    ]  # fmt: skip
+    both = rate_ratio_points(models, frames_only=False)
+    assert list(both["frame"]) == ["f", "f: m"]
+    assert both["log2_rate_ratio"].iloc[1] == -1.0 and np.isnan(both["ci_low"].iloc[1])
+    year = rate_ratio_points(models, period="2024")
+    assert list(year["log2_rate_ratio"]) == [3.0] and list(year["ci_high"]) == [5.0]
+    pair = rate_ratio_points(models, contrast="pairwise")
+    assert list(pair["reference"]) == ["b"] and list(pair["log2_rate_ratio"]) == [2.0]

@@ -28,6 +28,7 @@ __all__ = [
     "MODEL_PERIOD",
     "keyness_with_intervals",
     "model_tables",
+    "rate_ratio_points",
 ]
 
 #: The time unit of the by-period rate models and the trends.
@@ -151,3 +152,50 @@ def write_comparison(table: pd.DataFrame, out, *, store) -> None:
 
     check_output_file(out, inputs={"results store": store}, force=True)
     write_csv(table, out)
+
+
+def rate_ratio_points(
+    models: pd.DataFrame,
+    *,
+    contrast: str = "one_vs_rest",
+    period: str = "all",
+    frames_only: bool = True,
+) -> pd.DataFrame:
+    """``rate_models`` rows as the input of :func:`analysis.plots.point_ci`, on a log2 scale.
+
+    Args:
+        models: A ``rate_models`` table.
+        contrast: The contrast kept (``one_vs_rest`` or ``pairwise``).
+        period: The period kept (``all`` or a year).
+        frames_only: Keep the frame totals only (``marker == ""``).
+
+    Returns:
+        ``frame`` (the frame, or ``frame: marker``), ``origin`` (the group), ``reference``,
+        ``rate_ratio``, ``log2_rate_ratio`` and ``ci_low``/``ci_high`` **in log2 units**
+        (0 = the same rate, 1 = twice, −1 = half; NaN without an interval), ``n_docs`` (the
+        group's documents), ``q``. Rows without a finite, positive ratio (a side with no
+        occurrence) are left out. Sorted by frame, origin.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rows = models[(models["contrast"] == contrast) & (models["period"].astype(str) == period)]
+    if frames_only:
+        rows = rows[rows["marker"] == ""]
+    ratio = rows["rate_ratio"].to_numpy(dtype="float64")
+    rows = rows[np.isfinite(ratio) & (ratio > 0)]
+    label = rows["frame"].where(rows["marker"] == "", rows["frame"] + ": " + rows["marker"])
+    out = pd.DataFrame(
+        {
+            "frame": label.to_numpy(dtype=object),
+            "origin": rows["group"].to_numpy(dtype=object),
+            "reference": rows["reference"].to_numpy(dtype=object),
+            "rate_ratio": rows["rate_ratio"].to_numpy(dtype="float64"),
+            "log2_rate_ratio": np.log2(rows["rate_ratio"].to_numpy(dtype="float64")),
+            "ci_low": np.log2(rows["ci_low"].to_numpy(dtype="float64")),
+            "ci_high": np.log2(rows["ci_high"].to_numpy(dtype="float64")),
+            "n_docs": rows["n_docs_group"].to_numpy(dtype="int64"),
+            "q": rows["q"].to_numpy(dtype="float64"),
+        }
+    )
+    return out.sort_values(["frame", "origin"], kind="stable").reset_index(drop=True)
