@@ -159,6 +159,7 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
             period=options.period,
             min_count=options.min_count,
             stop_words=options.stop_words,
+            keyness_ci=options.keyness_ci,
             provenance=lambda docs: provenance(options, docs, lexicon),
         )
         return RunSummary(options.out, len(docs))
