@@ -43,8 +43,12 @@ _EXPORTS = {
     "bootstrap_ratio": "analysis.stats.bootstrap",
     "add_period": "analysis.stats.periods",
     "add_era": "analysis.stats.periods",
+    # document-level models
     "rate_models": "analysis.stats.models",
+    "rate_trends": "analysis.stats.models",
     "before_after": "analysis.stats.models",
+    "keyness_intervals": "analysis.stats.keyness_ci",
+    "rate_ratio_points": "analysis.runner.model_tables",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -8,6 +8,7 @@ from typing import Literal
 __all__ = [
     "AUDIT_COLUMNS",
     "BOOL_COLUMNS",
+    "BEFORE_AFTER_COLUMNS",
     "BOOTSTRAP_COLUMNS",
     "COLUMN_ALIASES",
     "DOC_TABLES",
@@ -19,10 +20,14 @@ __all__ = [
     "KEYNESS_COLUMNS",
     "QUOTE_COLUMNS",
     "RATE_VOICES",
+    "KEYNESS_WORD_COLUMNS",
+    "MODEL_TABLE_COLUMNS",
+    "RATE_MODEL_COLUMNS",
     "SCORE_COLUMNS",
     "SKIPPED_COLUMNS",
     "TABLE_COLUMNS",
     "TOP_TERM_COLUMNS",
+    "TREND_COLUMNS",
     "Role",
     "require_columns",
 ]
@@ -121,7 +126,14 @@ KEYNESS_COLUMNS: tuple[str, ...] = (
     "g2",
     "p",
     "q",
+    "log_odds_ci_low",
+    "log_odds_ci_high",
+    "doc_share_group",
+    "doc_share_reference",
 )
+#: Columns of :func:`keyness` itself: ``keyness.csv`` appends the document-bootstrap
+#: interval and doc shares of :func:`analysis.stats.keyness_ci.keyness_intervals`.
+KEYNESS_WORD_COLUMNS: tuple[str, ...] = KEYNESS_COLUMNS[:13]
 
 
 #: Columns of :func:`top_terms`.
@@ -143,6 +155,67 @@ FRAME_RATE_COLUMNS: tuple[str, ...] = (
     "ci_high",
     "n_docs",
 )
+
+
+#: Columns of :func:`analysis.stats.models.rate_models` (and ``rate_models.csv``).
+RATE_MODEL_COLUMNS: tuple[str, ...] = (
+    "frame",
+    "marker",
+    "contrast",
+    "group",
+    "reference",
+    "period",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p",
+    "q",
+    "n_docs_group",
+    "n_docs_reference",
+    "model",
+    "se_type",
+)
+#: Columns of :func:`analysis.stats.models.rate_trends` (and ``rate_trends.csv``).
+TREND_COLUMNS: tuple[str, ...] = (
+    "frame",
+    "marker",
+    "group",
+    "period",
+    "reference_period",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p",
+    "q",
+    "n_docs_period",
+    "n_docs_reference_period",
+    "model",
+    "se_type",
+)
+#: Columns of :func:`analysis.stats.models.before_after` (and ``framing compare --out``).
+BEFORE_AFTER_COLUMNS: tuple[str, ...] = (
+    "frame",
+    "marker",
+    "contrast",
+    "group",
+    "reference",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p",
+    "q",
+    "n_docs_before",
+    "n_docs_after",
+    "n_docs_reference_before",
+    "n_docs_reference_after",
+    "model",
+    "se_type",
+)
+#: The model tables a run writes (``NAME.csv``) after ``keyness`` and ``frame_rates``.
+MODEL_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "rate_models": RATE_MODEL_COLUMNS,
+    "rate_trends": TREND_COLUMNS,
+}
 
 
 #: Columns of the audit sheet.
@@ -269,6 +342,8 @@ INT_COLUMNS = frozenset(
     {"n_tokens", "n_sentences", "count", "sent_id", "start", "end"}
     | {"count_group", "count_reference", "n_docs", "rank", "span_id"}
     | {"n_tokens_narrator", "n_tokens_quote", "n_tokens_reported"}
+    | {"n_docs_group", "n_docs_reference", "n_docs_period", "n_docs_reference_period"}
+    | {"n_docs_before", "n_docs_after", "n_docs_reference_before", "n_docs_reference_after"}
 )
 #: Boolean columns of the output tables (``True``/``False`` in a CSV, as pandas writes them).
 BOOL_COLUMNS = frozenset({"mixed", "partial"})
@@ -277,6 +352,8 @@ FLOAT_COLUMNS = frozenset(
     {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
     | {"compound_masked", "rate", "rate_group", "rate_reference", "log_odds", "z", "g2", "p", "q"}
     | {"ci_low", "ci_high"}
+    | {"rate_ratio", "log_odds_ci_low", "log_odds_ci_high", "doc_share_group"}
+    | {"doc_share_reference"}
 )
 
 

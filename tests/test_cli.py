@@ -23,6 +23,8 @@ TABLES = [
     "matches.csv",
     "provenance.json",
     "quotes.csv",
+    "rate_models.csv",
+    "rate_trends.csv",
     "sentences.csv",
     "terms.csv",
 ]
@@ -56,9 +58,14 @@ HEADERS = {
     "marker_sentiment.csv": "doc_id,sent_id,frame,marker,compound,compound_masked",
     "actor_sentiment.csv": "doc_id,sent_id,actor,compound",
     "keyness.csv": "comparison,group,reference,term,count_group,count_reference,rate_group,"
-    "rate_reference,log_odds,z,g2,p,q",
+    "rate_reference,log_odds,z,g2,p,q,log_odds_ci_low,log_odds_ci_high,doc_share_group,"
+    "doc_share_reference",
     "frame_rates.csv": "origin,voice,period,frame,marker,count,n_tokens,rate,ci_low,ci_high,n_docs",
     "quotes.csv": "doc_id,span_id,voice,partial,start,end,speaker,speaker_actor,cue,text",
+    "rate_models.csv": "frame,marker,contrast,group,reference,period,rate_ratio,ci_low,ci_high,"
+    "p,q,n_docs_group,n_docs_reference,model,se_type",
+    "rate_trends.csv": "frame,marker,group,period,reference_period,rate_ratio,ci_low,ci_high,p,"
+    "q,n_docs_period,n_docs_reference_period,model,se_type",
 }
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.stats.keyness import (
-    KEYNESS_COLUMNS,
+    KEYNESS_WORD_COLUMNS,
     CompareError,
     benjamini_hochberg,
     keyness,
@@ -66,7 +66,7 @@ RATE_B = {"x": 1000 / 6, "y": 2000 / 6, "z": 500.0}
 
 def test_keyness_two_groups_hand_computed():
     out = keyness(TERMS2, DOCS2, prior_strength=10.0)
-    assert tuple(out.columns) == KEYNESS_COLUMNS
+    assert tuple(out.columns) == KEYNESS_WORD_COLUMNS
     # one-vs-rest of a and b, and the single pair "a vs b"; sorted by comparison, z desc
     assert list(zip(out["comparison"], out["term"], strict=True)) == [
         ("a vs b", "x"),
@@ -242,7 +242,7 @@ def test_keyness_single_group_and_other_column():
     docs = DOCS2.assign(origin="a", outlet=["TASS", "Xinhua"])
     # one group: no rest, no pair -> no rows, right columns
     empty = keyness(TERMS2, docs)
-    assert empty.empty and tuple(empty.columns) == KEYNESS_COLUMNS
+    assert empty.empty and tuple(empty.columns) == KEYNESS_WORD_COLUMNS
     # any document column works
     by_outlet = keyness(TERMS2, docs, by="outlet", comparisons="pairwise")
     assert set(by_outlet["comparison"]) == {"TASS vs Xinhua"}

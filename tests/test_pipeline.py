@@ -15,7 +15,7 @@ from analysis.runner import pipeline, pool
 from analysis.runner.batch import process_batch
 from analysis.runner.doc_cache import DocCache, text_key
 from analysis.runner.pipeline import analyze
-from analysis.schema import TABLE_COLUMNS
+from analysis.schema import MODEL_TABLE_COLUMNS, TABLE_COLUMNS
 from analysis.write.tables import write_tables
 
 LEXICON_A = """
@@ -237,9 +237,9 @@ def test_corpus_tables_adds_keyness_and_frame_rates(seeds, lex_a):
 
     res = analyze(seeds, lexicon=lex_a)
     tables = corpus_tables(res, min_count=2, period="quarter")
-    assert list(tables) == [*TABLE_COLUMNS, "keyness", "frame_rates"]
+    assert list(tables) == [*TABLE_COLUMNS, "keyness", "frame_rates", *MODEL_TABLE_COLUMNS]
     key = keyness(res.terms, res.documents, min_count=2)
-    pd.testing.assert_frame_equal(tables["keyness"], key)
+    pd.testing.assert_frame_equal(tables["keyness"][list(key.columns)], key)
     assert (tables["keyness"]["count_group"] + tables["keyness"]["count_reference"] >= 2).all()
     assert sorted(set(tables["frame_rates"]["period"])) == ["2017Q4", "2024Q2", "2025Q2"]
 

@@ -1,6 +1,6 @@
 """Command line: ``framing analyze``, ``framing inspect``, ``framing audit`` and
 ``framing figures`` (also ``python -m analysis``). Argument parsing only: each command module
-turns its options into a call of the library."""
+turns its options into a call of the library. ``framing compare``: before/after models."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 
-from analysis.cli import analyze, audit, figures, init, inspect
+from analysis.cli import analyze, audit, compare, figures, init, inspect
 
 __all__ = ["Terminated", "build_parser", "main"]
 
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_parser(sub)
     audit.add_parser(sub)
     figures.add_parser(sub)
+    compare.add_parser(sub)
     return parser
 
 

@@ -25,7 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="analyse a corpus directory into tidy CSV tables",
         description="Read, validate and clean CORPUS, then write documents.csv, terms.csv, "
         "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
-        "keyness.csv, frame_rates.csv and provenance.json into OUT (all or nothing).",
+        "keyness.csv, frame_rates.csv, rate_models.csv, rate_trends.csv and provenance.json "
+        "into OUT (all or nothing).",
     )
     p.add_argument("corpus", type=Path, nargs="?", help=CORPUS_HELP)
     p.add_argument(
@@ -94,6 +95,13 @@ def _add_statistics(p: argparse.ArgumentParser) -> None:
         default=0.05,
         metavar="F",
         help="boilerplate: ... and in at least this share of them (default: 0.05)",
+    )
+    p.add_argument(
+        "--keyness-ci",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keyness.csv: document-bootstrap intervals of log_odds (2,000 resamples); "
+        "--no-keyness-ci leaves them empty, the doc shares stay (default: on)",
     )
     p.add_argument(
         "--terms",

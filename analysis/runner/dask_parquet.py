@@ -133,6 +133,7 @@ def analyze_to_parquet(
     stop_words: bool = False,
     provenance: Mapping | Callable[[list[Document]], Mapping] | None = None,
     rows_per_file: int | None = None,
+    keyness_ci: bool = True,
 ) -> list[Document]:
     """``framing analyze --engine dask --format parquet``: the workers write the tables.
 
@@ -148,6 +149,9 @@ def analyze_to_parquet(
     - ``keyness``: computed by the client from per-origin term totals that the tasks reduce;
     - ``frame_rates``: computed by the client from ``documents`` and the ``markers`` parts
       read back (its document bootstrap needs every document × marker count);
+    - the ``keyness`` intervals and doc shares, ``rate_models`` and ``rate_trends``
+      (:mod:`analysis.runner.model_tables`): computed by the client from the ``terms`` and
+      ``markers`` parts read back (the document bootstrap needs every document × term count);
     - ``provenance.json`` when ``provenance`` is given.
 
     Everything is written into a temporary sibling of ``out``, which replaces ``out`` only when
@@ -166,6 +170,7 @@ def analyze_to_parquet(
             only, in corpus order) returning them; ``None``: no ``provenance.json``.
         rows_per_file: Rows per file of ``keyness`` and ``frame_rates`` (default
             :data:`analysis.write.parquet.DEFAULT_ROWS_PER_FILE`).
+        keyness_ci: The keyness document-bootstrap intervals (``--no-keyness-ci``: empty).
 
     Returns:
         The documents in corpus order (metadata only, ``text`` empty).
@@ -195,6 +200,7 @@ def analyze_to_parquet(
         stop_words=stop_words,
         provenance=provenance,
         rows_per_file=rows_per_file or DEFAULT_ROWS_PER_FILE,
+        keyness_ci=keyness_ci,
     )
     if client is None:
         with dask_client(scheduler) as new:
@@ -218,6 +224,7 @@ class _ParquetJob:
     stop_words: bool
     provenance: Mapping | Callable[[list[Document]], Mapping] | None
     rows_per_file: int
+    keyness_ci: bool = True
 
     def run(self, client: Client) -> list[Document]:
         from analysis.write.outdir import atomic_dir
@@ -301,14 +308,25 @@ class _ParquetJob:
         return documents
 
     def _write_corpus_tables(self, tmp, docs, documents, parts, totals) -> None:
-        """``keyness``, ``frame_rates`` and ``provenance.json``."""
+        """``keyness``, ``frame_rates``, the model tables and ``provenance.json``."""
         import pandas as pd
 
+        from analysis.runner.model_tables import keyness_with_intervals, model_tables
         from analysis.stats.voice import frame_rates_by_voice
         from analysis.write.parquet import write_parquet
         from analysis.write.tables import write_json
 
         keyness_table = _keyness(totals.result(), documents, self.min_count, self.stop_words)
+        terms = pd.read_parquet(tmp / "terms", columns=["doc_id", "term", "count"])
+        keyness_table = keyness_with_intervals(
+            keyness_table,
+            terms,
+            documents,
+            min_count=self.min_count,
+            stop_words=self.stop_words,
+            intervals=self.keyness_ci,
+        )
+        del terms
         write_parquet(keyness_table, tmp / "keyness", rows_per_file=self.rows_per_file)
         del keyness_table
         markers = _markers_in_order(tmp / "markers", docs, parts, self.lexicon)
@@ -316,6 +334,8 @@ class _ParquetJob:
         matches = pd.read_parquet(tmp / "matches", columns=["doc_id", "frame", "marker", "voice"])
         rates = frame_rates_by_voice(markers, matches, documents, period=self.period)
         write_parquet(rates, tmp / "frame_rates", rows_per_file=self.rows_per_file)
+        for name, table in model_tables(markers, documents).items():
+            write_parquet(table, tmp / name, rows_per_file=self.rows_per_file)
         if self.provenance is not None:
             prov = self.provenance(docs) if callable(self.provenance) else self.provenance
             write_json(prov, tmp / "provenance.json")

@@ -134,13 +134,20 @@ def corpus_tables(
     period: str = "year",
     min_count: int = 0,
     stop_words: bool = False,
+    keyness_ci: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
+    """Every output table: the per-document tables, ``keyness``, ``frame_rates`` and the
+    model tables.
 
     ``keyness`` compares origins one-vs-rest and pairwise
-    (:func:`analysis.stats.keyness`); ``frame_rates`` are by origin × voice × ``period``
-    (:func:`analysis.stats.voice.frame_rates_by_voice`).
+    (:func:`analysis.stats.keyness`), with the document-bootstrap intervals (unless
+    ``keyness_ci`` is false) and doc shares of
+    :func:`analysis.runner.model_tables.keyness_with_intervals`; ``frame_rates`` are by
+    origin × voice × ``period`` (:func:`analysis.stats.voice.frame_rates_by_voice`);
+    ``rate_models`` and ``rate_trends`` come from
+    :func:`analysis.runner.model_tables.model_tables`.
     """
+    from analysis.runner.model_tables import keyness_with_intervals, model_tables
     from analysis.stats.keyness import keyness
     from analysis.stats.voice import frame_rates_by_voice
 
@@ -152,7 +159,16 @@ def corpus_tables(
         min_count=min_count,
         stop_words=stop_words,
     )
+    tables["keyness"] = keyness_with_intervals(
+        tables["keyness"],
+        results.terms,
+        results.documents,
+        min_count=min_count,
+        stop_words=stop_words,
+        intervals=keyness_ci,
+    )
     tables["frame_rates"] = frame_rates_by_voice(
         results.markers, results.matches, results.documents, period=period
     )
+    tables.update(model_tables(results.markers, results.documents))
     return tables

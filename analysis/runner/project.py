@@ -51,6 +51,7 @@ class RunOptions:
     period: Literal["year", "quarter", "month"] = "year"
     min_count: int = 0
     stop_words: bool = False
+    keyness_ci: bool = True
     terms: Literal["lemma", "form"] = "lemma"
     keep_boilerplate: bool = False
     boilerplate_min_docs: int = 20
@@ -162,6 +163,7 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
             period=options.period,
             min_count=options.min_count,
             stop_words=options.stop_words,
+            keyness_ci=options.keyness_ci,
             provenance=lambda docs: provenance(options, docs, lexicon),
         )
         return RunSummary(options.out, len(docs))
@@ -258,6 +260,7 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
             period=options.period,
             min_count=options.min_count,
             stop_words=options.stop_words,
+            keyness_ci=options.keyness_ci,
         )
         boilerplate = getattr(docs, "boilerplate", None)
         if boilerplate is not None:  # written only when some was found and removed

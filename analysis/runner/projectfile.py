@@ -60,6 +60,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "period": "period",
         "min_count": "min_count",
         "stop_words": "stop_words",
+        "keyness_ci": "keyness_ci",
         "terms": "terms",
         "keep_boilerplate": "keep_boilerplate",
         "boilerplate_min_docs": "boilerplate_min_docs",

@@ -52,6 +52,8 @@ def provenance(options, docs, lexicon) -> dict:
             **_reading_options(options),
             # only when set, so that default outputs stay byte-identical
             **({"csv_safe": True} if getattr(options, "csv_safe", False) else {}),
+            # recorded only when off, so default runs keep their provenance
+            **({} if getattr(options, "keyness_ci", True) else {"keyness_ci": False}),
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),

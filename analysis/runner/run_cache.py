@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from analysis.runner.doc_cache import NLP_VERSION, CacheWarning
-from analysis.schema import TABLE_COLUMNS
+from analysis.schema import MODEL_TABLE_COLUMNS, TABLE_COLUMNS
 
 __all__ = [
     "MAX_RUNS",
@@ -34,6 +34,7 @@ MAX_RUNS = 4
 #: The tables a run writes (``NAME.csv``, or the Parquet dataset ``NAME/part-*.parquet``):
 #: the only files, with ``provenance.json``, an entry may restore.
 OUTPUT_TABLES: tuple[str, ...] = (*TABLE_COLUMNS, "keyness", "frame_rates", "skipped")
+OUTPUT_TABLES += tuple(MODEL_TABLE_COLUMNS)  # rate_models, rate_trends
 
 _PART = re.compile(r"part-[0-9]{5,}\.parquet")
 _KEY = re.compile(r"[0-9a-f]{64}")

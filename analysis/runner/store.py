@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+from analysis.schema import (
+    BOOL_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    MODEL_TABLE_COLUMNS,
+    TABLE_COLUMNS,
+)
 from analysis.write.outdir import PROVENANCE_NAME
 
 if TYPE_CHECKING:
@@ -148,6 +154,8 @@ def _table_property(name: str) -> property:
 
 
 for _name in (*TABLE_COLUMNS, "keyness", "frame_rates"):
+    setattr(StoredResults, _name, _table_property(_name))
+for _name in MODEL_TABLE_COLUMNS:  # rate_models, rate_trends
     setattr(StoredResults, _name, _table_property(_name))
 
 

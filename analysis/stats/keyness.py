@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.schema import KEYNESS_COLUMNS, TOP_TERM_COLUMNS, require_columns
+from analysis.schema import KEYNESS_WORD_COLUMNS, TOP_TERM_COLUMNS, require_columns
 from analysis.stats.groups import (
     REST,
     CompareError,
@@ -29,7 +29,7 @@ from analysis.stats.groups import (
 )
 
 __all__ = [
-    "KEYNESS_COLUMNS",
+    "KEYNESS_WORD_COLUMNS",
     "REST",
     "TOP_TERM_COLUMNS",
     "CompareError",
@@ -241,9 +241,10 @@ def _keyness_table(parts: list[tuple[str, str, str, dict]], vocab: np.ndarray) -
         "reference": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
         "term": vocab[idx].astype(object),
     }
-    for c in KEYNESS_COLUMNS[4:]:
+    for c in KEYNESS_WORD_COLUMNS[4:]:
         columns[c] = np.concatenate([stats[c] for *_, stats in parts])
-    return pd.DataFrame({c: v[order] for c, v in columns.items()}, columns=list(KEYNESS_COLUMNS))
+    out = {c: v[order] for c, v in columns.items()}
+    return pd.DataFrame(out, columns=list(KEYNESS_WORD_COLUMNS))
 
 
 def keyness(
@@ -320,7 +321,7 @@ def keyness(
         )
     ]
     if not parts or not sum(len(stats["idx"]) for *_, stats in parts):
-        return empty_table(KEYNESS_COLUMNS)
+        return empty_table(KEYNESS_WORD_COLUMNS)
     return _keyness_table(parts, vocab)
 
 

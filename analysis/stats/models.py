@@ -36,6 +36,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.schema import BEFORE_AFTER_COLUMNS, RATE_MODEL_COLUMNS, TREND_COLUMNS
 from analysis.stats.countmodel import (
     check_options,
     choose_se,
@@ -59,60 +60,6 @@ __all__ = [
     "rate_trends",
 ]
 
-#: Columns of :func:`rate_models`.
-RATE_MODEL_COLUMNS: tuple[str, ...] = (
-    "frame",
-    "marker",
-    "contrast",
-    "group",
-    "reference",
-    "period",
-    "rate_ratio",
-    "ci_low",
-    "ci_high",
-    "p",
-    "q",
-    "n_docs_group",
-    "n_docs_reference",
-    "model",
-    "se_type",
-)
-#: Columns of :func:`rate_trends`.
-TREND_COLUMNS: tuple[str, ...] = (
-    "frame",
-    "marker",
-    "group",
-    "period",
-    "reference_period",
-    "rate_ratio",
-    "ci_low",
-    "ci_high",
-    "p",
-    "q",
-    "n_docs_period",
-    "n_docs_reference_period",
-    "model",
-    "se_type",
-)
-#: Columns of :func:`before_after`.
-BEFORE_AFTER_COLUMNS: tuple[str, ...] = (
-    "frame",
-    "marker",
-    "contrast",
-    "group",
-    "reference",
-    "rate_ratio",
-    "ci_low",
-    "ci_high",
-    "p",
-    "q",
-    "n_docs_before",
-    "n_docs_after",
-    "n_docs_reference_before",
-    "n_docs_reference_after",
-    "model",
-    "se_type",
-)
 #: The ``reference`` of one-vs-rest contrasts.
 REST = "rest"
 #: The ``period`` of :func:`rate_models` rows when ``period=None`` (all documents at once).
