@@ -87,68 +87,96 @@ def figure_tables(results) -> dict[str, pd.DataFrame]:
     }
 
 
+#: How each figure of :data:`FIGURES` is drawn: the :mod:`analysis.plots` function, the
+#: :func:`figure_tables` table passed to it and its options (``top_terms`` also gets the
+#: documents per origin, ``n_docs``).
+_DRAWN_BY: dict[str, tuple[str, str, dict[str, object]]] = {
+    "corpus_timeline": ("timeline", "documents", {}),
+    "corpus_overview": ("corpus_overview", "documents", {}),
+    "top_terms": ("top_terms", "top_terms", {"n": 10}),
+    "keyness_one_vs_rest": (
+        "keyness_scatter",
+        "keyness",
+        {
+            "comparisons": "one-vs-rest",
+            "title": "Keyness: each origin against all others (stop words removed)",
+        },
+    ),
+    "keyness_pairwise": (
+        "keyness_scatter",
+        "keyness",
+        {"comparisons": "pairwise", "title": "Keyness: pairs of origins (stop words removed)"},
+    ),
+    "sentiment_by_origin": (
+        "point_ci",
+        "sentiment_by_origin",
+        {
+            "category": "origin",
+            "title": "Sentence tone by origin (mean compound, 95 % document-bootstrap CI)",
+        },
+    ),
+    "sentiment_over_time": (
+        "over_time",
+        "sentiment_over_time",
+        {
+            "value": "mean",
+            "ylabel": "mean VADER compound (−1 … 1)",
+            "title": "Sentence tone by origin and year (95 % document-bootstrap CI)",
+            "zero_line": True,
+        },
+    ),
+    "actor_tone": (
+        "point_ci",
+        "actor_tone",
+        {"category": "actor", "title": "Tone of sentences mentioning each actor, by origin"},
+    ),
+    "frame_tone": (
+        "point_ci",
+        "frame_tone",
+        {
+            "category": "frame",
+            "style_by": "tone",
+            "style_order": TONE_VERSIONS,
+            "title": "Tone around each frame: whole sentence vs marker masked",
+        },
+    ),
+    "frame_rates_over_time": (
+        "over_time",
+        "frame_rates",
+        {
+            "value": "rate",
+            "facet": "frame",
+            "ncols": 2,
+            "ylabel": "per 1,000 word tokens",
+            "title": "Frame rates by origin and year (95 % document-bootstrap CI)",
+        },
+    ),
+    "marker_heatmap": (
+        "heatmap",
+        "marker_rates",
+        {
+            "row": "marker",
+            "col": "origin",
+            "value": "rate",
+            "row_group": "frame",
+            "drop_empty": True,
+            "title": "Marker rates per 1,000 word tokens, all years\n(markers found at least once)",
+        },
+    ),
+}
+
+
 def build_figures(tables: dict[str, pd.DataFrame]) -> dict:
     """Every figure of :data:`FIGURES` from :func:`figure_tables` output, by name."""
     from analysis import plots
 
-    docs = tables["documents"]
-    kn = tables["keyness"]
-    n_docs = docs.groupby("origin")["doc_id"].nunique().to_dict()
-    builders = {
-        "corpus_timeline": lambda: plots.timeline(docs),
-        "corpus_overview": lambda: plots.corpus_overview(docs),
-        "top_terms": lambda: plots.top_terms(tables["top_terms"], n=10, n_docs=n_docs),
-        "keyness_one_vs_rest": lambda: plots.keyness_scatter(
-            kn,
-            comparisons="one-vs-rest",
-            title="Keyness: each origin against all others (stop words removed)",
-        ),
-        "keyness_pairwise": lambda: plots.keyness_scatter(
-            kn, comparisons="pairwise", title="Keyness: pairs of origins (stop words removed)"
-        ),
-        "sentiment_by_origin": lambda: plots.point_ci(
-            tables["sentiment_by_origin"],
-            category="origin",
-            title="Sentence tone by origin (mean compound, 95 % document-bootstrap CI)",
-        ),
-        "sentiment_over_time": lambda: plots.over_time(
-            tables["sentiment_over_time"],
-            value="mean",
-            ylabel="mean VADER compound (−1 … 1)",
-            title="Sentence tone by origin and year (95 % document-bootstrap CI)",
-            zero_line=True,
-        ),
-        "actor_tone": lambda: plots.point_ci(
-            tables["actor_tone"],
-            category="actor",
-            title="Tone of sentences mentioning each actor, by origin",
-        ),
-        "frame_tone": lambda: plots.point_ci(
-            tables["frame_tone"],
-            category="frame",
-            style_by="tone",
-            style_order=TONE_VERSIONS,
-            title="Tone around each frame: whole sentence vs marker masked",
-        ),
-        "frame_rates_over_time": lambda: plots.over_time(
-            tables["frame_rates"],
-            value="rate",
-            facet="frame",
-            ncols=2,
-            ylabel="per 1,000 word tokens",
-            title="Frame rates by origin and year (95 % document-bootstrap CI)",
-        ),
-        "marker_heatmap": lambda: plots.heatmap(
-            tables["marker_rates"],
-            row="marker",
-            col="origin",
-            value="rate",
-            row_group="frame",
-            drop_empty=True,
-            title="Marker rates per 1,000 word tokens, all years\n(markers found at least once)",
-        ),
-    }
-    return {name: builders[name]() for name in FIGURES}
+    n_docs = tables["documents"].groupby("origin")["doc_id"].nunique().to_dict()
+    figures = {}
+    for name in FIGURES:
+        func, table, options = _DRAWN_BY[name]
+        extra = {"n_docs": n_docs} if name == "top_terms" else {}
+        figures[name] = getattr(plots, func)(tables[table], **options, **extra)
+    return figures
 
 
 def write_figures(results, out: str | Path) -> list[Path]:
