@@ -34,6 +34,17 @@ def _estimates(table: pd.DataFrame, value: str, func: str) -> dict[str, np.ndarr
     }
 
 
+def _bars(ax, s: pd.DataFrame, x, y, hue: str, **options) -> bool:
+    """:func:`~analysis.plots.style.errorbars` of the rows ``s`` in the style of ``hue``.
+
+    The interval is ``_lo``–``_hi`` and ``n`` the ``n_docs`` of ``s``; ``options`` go to
+    ``errorbars`` (``horizontal``, ``filled``, ``note``). Returns whether some has no interval.
+    """
+    c, m = origin_style(hue)
+    lo, hi, n = s["_lo"], s["_hi"], s["n_docs"].to_numpy()
+    return errorbars(ax, x, y, lo, hi, n, color=c, marker=m, **options)
+
+
 def _point_layout(
     table: pd.DataFrame, category: str, hue: str, style_by: str | None, style_order
 ) -> tuple[list[str], list[str], list]:
@@ -72,20 +83,9 @@ def _draw_points(
             continue
         off = ((len(slots) - 1) / 2 - k) * step if dodge else 0.0
         y = s["_c"].map(ypos).to_numpy(dtype="float64") + off
-        c, m = origin_style(h)
-        any_missing |= errorbars(
-            ax,
-            s["_v"],
-            y,
-            s["_lo"],
-            s["_hi"],
-            s["n_docs"].to_numpy(),
-            color=c,
-            marker=m,
-            horizontal=True,
-            filled=(st is None or st == first_style),
-            note=(st is None or st == first_style),  # same documents: label once per pair
-        )
+        first = st is None or st == first_style
+        # the second style is hollow and unlabelled: same documents, label once per pair
+        any_missing |= _bars(ax, s, s["_v"], y, h, horizontal=True, filled=first, note=first)
     ax.set_yticks([ypos[c] for c in cats], cats)
     ax.set_ylim(-0.6, len(cats) - 0.4)
     return any_missing
@@ -204,19 +204,9 @@ def _draw_series(ax, sub: pd.DataFrame, hues: list[str], *, is_year: bool) -> bo
             continue
         off = (k - (len(hues) - 1) / 2) * dodge
         x = s["_x"].to_numpy() + off
-        c, m = origin_style(h)
-        ax.plot(x, s["_v"], color=c, linewidth=0.8, alpha=0.5)
-        any_missing |= errorbars(
-            ax,
-            x if is_year else _date_num(pd.to_datetime(x)),
-            s["_v"],
-            s["_lo"],
-            s["_hi"],
-            s["n_docs"].to_numpy(),
-            color=c,
-            marker=m,
-            horizontal=False,
-        )
+        ax.plot(x, s["_v"], color=origin_style(h)[0], linewidth=0.8, alpha=0.5)
+        x_drawn = x if is_year else _date_num(pd.to_datetime(x))
+        any_missing |= _bars(ax, s, x_drawn, s["_v"], h, horizontal=False)
     return any_missing
 
 
