@@ -256,15 +256,19 @@ def _swap(out: Path, tmp: Path) -> None:
         if out.exists():
             old = _new_sibling(out, "old")
             os.replace(out, old)
-            claim(old)
         try:
+            if old is not None:
+                with contextlib.suppress(OSError):  # a read-only OUT: removed below anyway
+                    claim(old)
             os.replace(tmp, out)
         except BaseException:
             if old is not None:
                 os.replace(old, out)
-                release(out)
+                with contextlib.suppress(OSError):
+                    release(out)
             raise
-        release(out)
+        with contextlib.suppress(OSError):
+            release(out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
@@ -298,18 +302,25 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
     remove_stale(out.parent, f".{glob.escape(out.name)}.tmp-*")
     tmp = _new_sibling(out, "tmp")
     try:
-        tmp.mkdir()
-        claim(tmp)
         try:
-            yield tmp
+            tmp.mkdir()
+            claim(tmp)
         except OSError as e:
-            if e.errno in _NO_SPACE:
-                raise OutputError(
-                    f"no space left for output directory {out} ({e.strerror}); it is unchanged. "
-                    "Free some space or choose another --out"
-                ) from e
-            raise
+            raise OutputError(
+                f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
+                "another --out"
+            ) from e
+        yield tmp
         _swap(out, tmp)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
+        if e.errno in _NO_SPACE:
+            raise OutputError(
+                f"no space left for output directory {out} ({e.strerror}); it is unchanged. "
+                "Free some space or choose another --out"
+            ) from e
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         _remove_empty(created)

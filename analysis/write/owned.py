@@ -73,7 +73,7 @@ def remove_stale(parent: Path, pattern: str) -> list[Path]:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock named after ``path`` (``.NAME.lock`` beside it).
+    """Hold an exclusive lock named after ``path`` (``.NAME.framing-lock`` beside it).
 
     Blocks until no other process holds it. The lock file is removed on release; a waiter
     that locked a file removed meanwhile retries on the new one, so the lock stays exclusive.
@@ -84,7 +84,7 @@ def locked(path: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    lock = path.parent / f".{path.name}.lock"
+    lock = path.parent / f".{path.name}.framing-lock"
     while True:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
         try:

@@ -1,0 +1,184 @@
+"""Reliability (issue 16): nothing left behind (signals, killed runs, workers, races).
+
+Each test reproduces one reported break (it failed before the fix it pins), unless its
+docstring says it pins behaviour that was already right.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from reliability_helpers import a_run_output
+
+from analysis.cli import main
+from analysis.config import SEEDS_DIR
+from analysis.runner.run_cache import RunCache
+
+# ------------------------------------------------------------ nothing left behind
+
+
+@pytest.fixture(scope="module")
+def big_table(tmp_path_factory) -> Path:
+    """A CSV corpus of 400 articles (the seed texts, numbered), a few seconds of work."""
+    from analysis.read.corpus import read_corpus
+
+    texts = [d.text for d in read_corpus(SEEDS_DIR)]
+    path = tmp_path_factory.mktemp("big") / "big.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "date", "outlet"])
+        for i in range(400):
+            w.writerow([f"Article {i}. {texts[i % len(texts)]}", "2024-05-16", "TASS"])
+    return path
+
+
+def start_run(corpus: Path, out: Path, *extra: str):
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "analysis", "analyze", str(corpus), "--out", str(out)]
+    return subprocess.Popen(
+        [*argv, "--no-cache", "--no-progress", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def temporaries(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def children(pid: int) -> list[int]:
+    """Live (not zombie) child processes of ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_sigterm_cleans_up_like_ctrl_c(big_table, tmp_path):
+    import signal
+
+    out = tmp_path / "out"
+    run = start_run(big_table, out, "--jobs", "1")
+    wait_for(lambda: temporaries(out) != [] or run.poll() is not None)
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143
+    assert err.splitlines()[-1] == "framing: interrupted (SIGTERM)"
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_die_with_a_killed_parent_and_the_next_run_removes_its_folder(big_table, tmp_path):
+    import signal
+
+    out = tmp_path / "out"
+    run = start_run(big_table, out, "--jobs", "2")
+    wait_for(lambda: len(children(run.pid)) >= 2 or run.poll() is not None)
+    workers = children(run.pid)
+    assert len(workers) == 2 and run.poll() is None
+    os.kill(run.pid, signal.SIGKILL)
+    run.communicate(timeout=60)
+    try:
+        wait_for(lambda: not any(alive(w) for w in workers), timeout=5)
+    finally:  # never leave a failing test's workers running
+        for w in workers:
+            if alive(w):
+                os.kill(w, signal.SIGKILL)
+    left = temporaries(out)
+    assert len(left) == 1 and left[0].startswith(".out.tmp-")  # what kill -9 leaves
+    assert main(["analyze", str(SEEDS_DIR), "--out", str(out), "--no-cache"]) == 0
+    assert temporaries(out) == []
+
+
+def dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_stale_temporary_folders_of_dead_runs_only_are_removed(tmp_path):
+    import socket
+
+    from analysis.write.outdir import atomic_dir
+
+    out = tmp_path / "out"
+    host = socket.gethostname()
+    owners = {
+        ".out.tmp-dead0001": f"{host} {dead_pid()}\n",
+        ".out.tmp-live0001": f"{host} {os.getpid()}\n",  # a run still going
+        ".out.tmp-else0001": f"elsewhere {dead_pid()}\n",  # another host's run
+        ".out.tmp-mine0001": None,  # no owner file: not the toolkit's
+        ".other.tmp-dead0001": f"{host} {dead_pid()}\n",  # another OUT's
+    }
+    for name, owner in owners.items():
+        (tmp_path / name).mkdir()
+        if owner is not None:
+            (tmp_path / name / ".framing-owner").write_text(owner)
+    with atomic_dir(out) as tmp:
+        (tmp / "a.csv").write_text("a\n")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(set(owners) - {".out.tmp-dead0001"} | {"out"})
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv"]
+
+
+def test_concurrent_replacements_of_one_out_leave_one_complete_out(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.write.outdir import atomic_dir
+
+    out = tmp_path / "out"
+
+    def write(i: int) -> None:
+        with atomic_dir(out) as tmp:
+            for name in ("a", "b", "c"):
+                (tmp / f"{name}.csv").write_text(f"{i}\n")
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(200)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert len({(out / f"{n}.csv").read_text() for n in "abc"}) == 1
+
+
+def test_the_run_cache_removes_what_killed_runs_left_while_storing(tmp_path):
+    import socket
+
+    runs = tmp_path / "cache" / "runs"
+    for name, pid in ((".run-dead", dead_pid()), (".run-live", os.getpid())):
+        (runs / name / "files").mkdir(parents=True)
+        (runs / name / ".framing-owner").write_text(f"{socket.gethostname()} {pid}\n")
+    entry = RunCache(tmp_path / "cache", "k" * 64)
+    entry.store(a_run_output(tmp_path / "out"))
+    assert sorted(p.name for p in runs.iterdir()) == [".run-live", "k" * 64]
+    assert sorted(p.name for p in entry.path.iterdir()) == ["files", "manifest.json"]
