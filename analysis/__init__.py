@@ -41,6 +41,11 @@ _EXPORTS = {
     "frame_tone_table": "analysis.stats.tone",
     "TONE_VERSIONS": "analysis.stats.tone",
     "bootstrap_ratio": "analysis.stats.bootstrap",
+    # text reuse
+    "find_reuse": "analysis.stats.reuse",
+    "shared_passages": "analysis.stats.shingles",
+    "amplification": "analysis.stats.amplification",
+    "policy_effect": "analysis.stats.dedupe",
 }
 
 __all__ = sorted(_EXPORTS)

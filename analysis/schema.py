@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Literal
 
 __all__ = [
+    "AMPLIFICATION_TABLE_COLUMNS",
     "AUDIT_COLUMNS",
+    "BOOL_COLUMNS",
     "BOOTSTRAP_COLUMNS",
     "COLUMN_ALIASES",
     "DOC_TABLES",
@@ -16,6 +18,8 @@ __all__ = [
     "FRAME_RATE_COLUMNS",
     "INPUT_ROLES",
     "KEYNESS_COLUMNS",
+    "REUSE_DEFAULTS",
+    "REUSE_TABLE_COLUMNS",
     "SCORE_COLUMNS",
     "SKIPPED_COLUMNS",
     "TABLE_COLUMNS",
@@ -45,6 +49,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "date_precision",
         "country",
         "outlet_source",
+        "reuse_cluster",
+        "first_in_cluster",
     ),
     "terms": ("doc_id", "term", "count"),
     "sentences": ("doc_id", "sent_id", "start", "end", "text", "compound", "pos", "neu", "neg"),
@@ -89,6 +95,45 @@ FRAME_RATE_COLUMNS: tuple[str, ...] = (
     "ci_low",
     "ci_high",
     "n_docs",
+)
+
+
+#: The reuse columns of ``documents`` (:mod:`analysis.stats.reuse`) and their value for a
+#: document in no reuse cluster (also every document's value when the reuse pass is off):
+#: ``reuse_cluster`` is the doc_id of the cluster's first document (by date, then doc_id),
+#: ``first_in_cluster`` whether the document is that first one.
+REUSE_DEFAULTS: dict[str, object] = {"reuse_cluster": "", "first_in_cluster": True}
+
+
+#: Columns of ``reuse.csv``: one row per pair of reused texts (``doc_id < other_doc_id``),
+#: see :data:`analysis.stats.reuse.REUSE_COLUMNS`.
+REUSE_TABLE_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "other_doc_id",
+    "kind",
+    "jaccard",
+    "containment",
+    "earlier",
+    "lag_days",
+    "same_outlet",
+    "same_origin",
+    "link",
+)
+
+
+#: Columns of ``amplification.csv``: ``level`` (``origin`` or ``outlet``), then
+#: :data:`analysis.stats.amplification.AMPLIFICATION_COLUMNS`.
+AMPLIFICATION_TABLE_COLUMNS: tuple[str, ...] = (
+    "level",
+    "source",
+    "receiving",
+    "clusters_shared",
+    "source_first",
+    "same_day",
+    "median_lag_days",
+    "receiving_docs",
+    "reprints",
+    "share_reprints",
 )
 
 
@@ -215,13 +260,17 @@ INPUT_ROLES: tuple[str, ...] = tuple(COLUMN_ALIASES)
 INT_COLUMNS = frozenset(
     {"n_tokens", "n_sentences", "count", "sent_id", "start", "end"}
     | {"count_group", "count_reference", "n_docs", "rank"}
+    | {"lag_days", "clusters_shared", "source_first", "same_day", "receiving_docs", "reprints"}
 )
 #: Float columns of the output tables (empty in a CSV = NaN).
 FLOAT_COLUMNS = frozenset(
     {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
     | {"compound_masked", "rate", "rate_group", "rate_reference", "log_odds", "z", "g2", "p", "q"}
     | {"ci_low", "ci_high"}
+    | {"jaccard", "containment", "median_lag_days", "share_reprints"}
 )
+#: Boolean columns of the output tables (``True`` / ``False`` in a CSV).
+BOOL_COLUMNS = frozenset({"first_in_cluster", "same_outlet", "same_origin"})
 
 
 def require_columns(

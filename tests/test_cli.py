@@ -15,6 +15,7 @@ from analysis.config import SEEDS_DIR
 
 TABLES = [
     "actor_sentiment.csv",
+    "amplification.csv",
     "documents.csv",
     "frame_rates.csv",
     "keyness.csv",
@@ -22,6 +23,7 @@ TABLES = [
     "markers.csv",
     "matches.csv",
     "provenance.json",
+    "reuse.csv",
     "sentences.csv",
     "terms.csv",
 ]
@@ -47,7 +49,7 @@ def test_writes_every_table(seeds_out):
 HEADERS = {
     "documents.csv": "doc_id,file,outlet,origin,affiliation,title,date,n_tokens,n_sentences,"
     "sentiment,share_positive,share_negative,duplicate_of,sha256,date_precision,country,"
-    "outlet_source",
+    "outlet_source,reuse_cluster,first_in_cluster",
     "terms.csv": "doc_id,term,count",
     "sentences.csv": "doc_id,sent_id,start,end,text,compound,pos,neu,neg",
     "matches.csv": "doc_id,sent_id,frame,marker,start,end,text",
@@ -57,6 +59,10 @@ HEADERS = {
     "keyness.csv": "comparison,group,reference,term,count_group,count_reference,rate_group,"
     "rate_reference,log_odds,z,g2,p,q",
     "frame_rates.csv": "origin,period,frame,marker,count,n_tokens,rate,ci_low,ci_high,n_docs",
+    "reuse.csv": "doc_id,other_doc_id,kind,jaccard,containment,earlier,lag_days,same_outlet,"
+    "same_origin,link",
+    "amplification.csv": "level,source,receiving,clusters_shared,source_first,same_day,"
+    "median_lag_days,receiving_docs,reprints,share_reprints",
 }
 
 

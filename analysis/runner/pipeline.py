@@ -134,23 +134,36 @@ def corpus_tables(
     period: str = "year",
     min_count: int = 0,
     stop_words: bool = False,
+    reuse=None,
+    dedupe: str = "none",
 ) -> dict[str, pd.DataFrame]:
     """Every output table: the per-document tables, ``keyness`` and ``frame_rates``.
 
     ``keyness`` compares origins one-vs-rest and pairwise
     (:func:`analysis.stats.keyness`); ``frame_rates`` are by origin × ``period``
-    (:func:`analysis.stats.frame_rates`).
+    (:func:`analysis.stats.frame_rates`). With ``reuse`` (an
+    :class:`analysis.stats.reuse.Reuse` of the documents) the tables gain ``reuse`` and
+    ``amplification`` and the documents their reuse columns, and the ``dedupe`` policy
+    (``none``, ``exact``, ``near``) selects the documents keyness and frame rates count
+    (:func:`analysis.runner.reuse_pass.deduplicated`).
     """
+    from analysis.runner.reuse_pass import deduplicated, reuse_tables
     from analysis.stats.keyness import keyness
     from analysis.stats.rates import frame_rates
 
     tables = results.tables()
+    documents, terms, markers = results.documents, results.terms, results.markers
+    if reuse is not None:
+        tables.update(reuse_tables(documents, reuse))
+        documents, terms, markers = deduplicated(documents, terms, markers, reuse, dedupe)
+    elif dedupe != "none":
+        raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     tables["keyness"] = keyness(
-        results.terms,
-        results.documents,
+        terms,
+        documents,
         by="origin",
         min_count=min_count,
         stop_words=stop_words,
     )
-    tables["frame_rates"] = frame_rates(results.markers, results.documents, period=period)
+    tables["frame_rates"] = frame_rates(markers, documents, period=period)
     return tables

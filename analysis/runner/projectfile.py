@@ -17,6 +17,10 @@
     period = "quarter"
     min_count = 5
     stop_words = true
+    reuse = true                   # the text reuse pass (reuse.csv, amplification.csv)
+    reuse_jaccard = 0.8            # near-duplicates from this Jaccard index
+    reuse_containment = 0.9        # a text inside another from this containment
+    dedupe = "none"                # none | exact | near: documents keyness and rates count
 
     [output]
     dir = "out"                    # the results store (default: out beside this file)
@@ -61,6 +65,10 @@ SECTIONS: dict[str, dict[str, str]] = {
         "min_count": "min_count",
         "stop_words": "stop_words",
         "terms": "terms",
+        "reuse": "reuse",
+        "reuse_jaccard": "reuse_jaccard",
+        "reuse_containment": "reuse_containment",
+        "dedupe": "dedupe",
     },
     "output": {"dir": "out", "format": "format"},
 }
@@ -73,6 +81,7 @@ _CHOICES = {
     "format": ("csv", "parquet"),
     "terms": ("lemma", "form"),
     "date_order": ("dayfirst", "monthfirst"),
+    "dedupe": ("none", "exact", "near"),
 }
 
 
@@ -99,6 +108,10 @@ def _typed(value: object, field: str, where: str) -> object:
         if not isinstance(value, bool):
             raise ProjectError(f"{where}: must be true or false")
         return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise ProjectError(f"{where}: must be a number in (0, 1]")
+        return float(value)
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ProjectError(f"{where}: must be a whole number >= 0")

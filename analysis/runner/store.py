@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.schema import FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+from analysis.schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
 from analysis.write.outdir import PROVENANCE_NAME
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ def _dtypes(columns) -> tuple[dict[str, str], dict[str, list[str]]]:
     for c in columns:
         if c in INT_COLUMNS:
             dtype[c] = "int64"
+        elif c in BOOL_COLUMNS:
+            dtype[c] = "bool"
         elif c in FLOAT_COLUMNS:
             dtype[c] = "float64"
             na[c] = [""]
@@ -108,6 +110,23 @@ class StoredResults:
 
         return load_corpus(self.options.corpus, **self.options.corpus_options())[["doc_id", "text"]]
 
+    def shared_passages(
+        self, doc_id: str, other_doc_id: str, *, min_words: int = 8
+    ) -> list[tuple[int, int, int, int, str]]:
+        """The passages two documents share (e.g. a pair of ``reuse``), for display.
+
+        Reads both cleaned texts again from the project's corpus (:meth:`texts`) and returns
+        :func:`analysis.stats.shingles.shared_passages` of them: ``(start, end, other_start,
+        other_end, text)`` per passage of at least ``min_words`` words, offsets into each text.
+        """
+        from analysis.stats.shingles import shared_passages
+
+        texts = self.texts().set_index("doc_id")["text"]
+        missing = [d for d in (doc_id, other_doc_id) if d not in texts.index]
+        if missing:
+            raise StoreError(f"{self.path}: no document {missing[0]!r} in the corpus")
+        return shared_passages(texts[doc_id], texts[other_doc_id], min_words=min_words)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The per-document tables by name, in a fixed order (as ``Results.tables()``)."""
         return {name: self.table(name) for name in TABLE_COLUMNS}
@@ -137,7 +156,7 @@ def _table_property(name: str) -> property:
     return property(lambda self: self.table(name), doc=f"The ``{name}`` table.")
 
 
-for _name in (*TABLE_COLUMNS, "keyness", "frame_rates"):
+for _name in (*TABLE_COLUMNS, "keyness", "frame_rates", "reuse", "amplification"):
     setattr(StoredResults, _name, _table_property(_name))
 
 

@@ -46,9 +46,11 @@ def table_schema(name: str) -> pa.Schema:
     """
     import pyarrow as pa
 
-    from analysis.schema import FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
+    from analysis.schema import BOOL_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TABLE_COLUMNS
 
     def arrow_type(column: str) -> pa.DataType:
+        if column in BOOL_COLUMNS:
+            return pa.bool_()
         if column in INT_COLUMNS:
             return pa.int64()
         if column in FLOAT_COLUMNS:
