@@ -49,6 +49,11 @@ _EXPORTS = {
     "before_after": "analysis.stats.models",
     "keyness_intervals": "analysis.stats.keyness_ci",
     "rate_ratio_points": "analysis.runner.model_tables",
+    # text reuse
+    "find_reuse": "analysis.stats.reuse",
+    "shared_passages": "analysis.stats.shingles",
+    "amplification": "analysis.stats.amplification",
+    "policy_effect": "analysis.stats.dedupe",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 __all__ = [
+    "AMPLIFICATION_TABLE_COLUMNS",
     "AUDIT_COLUMNS",
     "BOOL_COLUMNS",
     "BEFORE_AFTER_COLUMNS",
@@ -23,6 +24,8 @@ __all__ = [
     "KEYNESS_WORD_COLUMNS",
     "MODEL_TABLE_COLUMNS",
     "RATE_MODEL_COLUMNS",
+    "REUSE_DEFAULTS",
+    "REUSE_TABLE_COLUMNS",
     "SCORE_COLUMNS",
     "SKIPPED_COLUMNS",
     "TABLE_COLUMNS",
@@ -75,6 +78,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "n_tokens_narrator",
         "n_tokens_quote",
         "n_tokens_reported",
+        "reuse_cluster",
+        "first_in_cluster",
     ),
     "terms": ("doc_id", "term", "count"),
     "sentences": (
@@ -216,6 +221,43 @@ MODEL_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "rate_models": RATE_MODEL_COLUMNS,
     "rate_trends": TREND_COLUMNS,
 }
+#: The reuse columns of ``documents`` (:mod:`analysis.stats.reuse`) and their value for a
+#: document in no reuse cluster (also every document's value when the reuse pass is off):
+#: ``reuse_cluster`` is the doc_id of the cluster's first document (by date, then doc_id),
+#: ``first_in_cluster`` whether the document is that first one.
+REUSE_DEFAULTS: dict[str, object] = {"reuse_cluster": "", "first_in_cluster": True}
+
+
+#: Columns of ``reuse.csv``: one row per pair of reused texts (``doc_id < other_doc_id``),
+#: see :data:`analysis.stats.reuse.REUSE_COLUMNS`.
+REUSE_TABLE_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "other_doc_id",
+    "kind",
+    "jaccard",
+    "containment",
+    "earlier",
+    "lag_days",
+    "same_outlet",
+    "same_origin",
+    "link",
+)
+
+
+#: Columns of ``amplification.csv``: ``level`` (``origin`` or ``outlet``), then
+#: :data:`analysis.stats.amplification.AMPLIFICATION_COLUMNS`.
+AMPLIFICATION_TABLE_COLUMNS: tuple[str, ...] = (
+    "level",
+    "source",
+    "receiving",
+    "clusters_shared",
+    "source_first",
+    "same_day",
+    "median_lag_days",
+    "receiving_docs",
+    "reprints",
+    "share_reprints",
+)
 
 
 #: Columns of the audit sheet.
@@ -344,9 +386,10 @@ INT_COLUMNS = frozenset(
     | {"n_tokens_narrator", "n_tokens_quote", "n_tokens_reported"}
     | {"n_docs_group", "n_docs_reference", "n_docs_period", "n_docs_reference_period"}
     | {"n_docs_before", "n_docs_after", "n_docs_reference_before", "n_docs_reference_after"}
+    | {"lag_days", "clusters_shared", "source_first", "same_day", "receiving_docs", "reprints"}
 )
 #: Boolean columns of the output tables (``True``/``False`` in a CSV, as pandas writes them).
-BOOL_COLUMNS = frozenset({"mixed", "partial"})
+BOOL_COLUMNS = frozenset({"mixed", "partial", "first_in_cluster", "same_outlet", "same_origin"})
 #: Float columns of the output tables (empty in a CSV = NaN).
 FLOAT_COLUMNS = frozenset(
     {"sentiment", "share_positive", "share_negative", "compound", "pos", "neu", "neg"}
@@ -354,6 +397,7 @@ FLOAT_COLUMNS = frozenset(
     | {"ci_low", "ci_high"}
     | {"rate_ratio", "log_odds_ci_low", "log_odds_ci_high", "doc_share_group"}
     | {"doc_share_reference"}
+    | {"jaccard", "containment", "median_lag_days", "share_reprints"}
 )
 
 

@@ -15,6 +15,7 @@ from analysis.config import SEEDS_DIR
 
 TABLES = [
     "actor_sentiment.csv",
+    "amplification.csv",
     "documents.csv",
     "frame_rates.csv",
     "keyness.csv",
@@ -25,6 +26,7 @@ TABLES = [
     "quotes.csv",
     "rate_models.csv",
     "rate_trends.csv",
+    "reuse.csv",
     "sentences.csv",
     "terms.csv",
 ]
@@ -50,7 +52,7 @@ def test_writes_every_table(seeds_out):
 HEADERS = {
     "documents.csv": "doc_id,file,outlet,origin,affiliation,title,date,n_tokens,n_sentences,"
     "sentiment,share_positive,share_negative,duplicate_of,sha256,date_precision,country,"
-    "outlet_source,n_tokens_narrator,n_tokens_quote,n_tokens_reported",
+    "outlet_source,n_tokens_narrator,n_tokens_quote,n_tokens_reported,reuse_cluster,first_in_cluster",
     "terms.csv": "doc_id,term,count",
     "sentences.csv": "doc_id,sent_id,start,end,text,compound,pos,neu,neg,voice,mixed,speaker",
     "matches.csv": "doc_id,sent_id,frame,marker,start,end,text,voice,speaker",
@@ -66,6 +68,10 @@ HEADERS = {
     "p,q,n_docs_group,n_docs_reference,model,se_type",
     "rate_trends.csv": "frame,marker,group,period,reference_period,rate_ratio,ci_low,ci_high,p,"
     "q,n_docs_period,n_docs_reference_period,model,se_type",
+    "reuse.csv": "doc_id,other_doc_id,kind,jaccard,containment,earlier,lag_days,same_outlet,"
+    "same_origin,link",
+    "amplification.csv": "level,source,receiving,clusters_shared,source_first,same_day,"
+    "median_lag_days,receiving_docs,reprints,share_reprints",
 }
 
 

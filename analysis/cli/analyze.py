@@ -13,6 +13,7 @@ from analysis.cli.options import (
     count_type,
     jobs_type,
     partition_size_type,
+    share_type,
 )
 
 __all__ = ["add_parser", "run"]
@@ -25,8 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="analyse a corpus directory into tidy CSV tables",
         description="Read, validate and clean CORPUS, then write documents.csv, terms.csv, "
         "sentences.csv, matches.csv, markers.csv, marker_sentiment.csv, actor_sentiment.csv, "
-        "keyness.csv, frame_rates.csv, rate_models.csv, rate_trends.csv and provenance.json "
-        "into OUT (all or nothing).",
+        "keyness.csv, frame_rates.csv, rate_models.csv, rate_trends.csv, reuse.csv, "
+        "amplification.csv and provenance.json into OUT (all or nothing).",
     )
     p.add_argument("corpus", type=Path, nargs="?", help=CORPUS_HELP)
     p.add_argument(
@@ -51,6 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lexicon", type=Path, help="framing lexicon TOML (default: the shipped one)")
     add_corpus_options(p)
     _add_statistics(p)
+    _add_reuse(p)
     _add_execution(p)
     from analysis.runner.project import RunOptions
 
@@ -109,6 +111,42 @@ def _add_statistics(p: argparse.ArgumentParser) -> None:
         default="lemma",
         help="terms of terms.csv and keyness: lookup lemmas, or lowercased word forms "
         "(default: lemma)",
+    )
+
+
+def _add_reuse(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reuse",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="run the text reuse pass (reuse.csv, amplification.csv and the documents' "
+        "reuse_cluster, first_in_cluster; needed by --dedupe exact|near); off by default: "
+        "its memory grows with the square of a cluster of near-identical texts "
+        "(see docs/statistics.md)",
+    )
+    p.add_argument(
+        "--reuse-jaccard",
+        type=share_type,
+        metavar="J",
+        default=0.8,
+        help="reuse: two texts are near-duplicates from this Jaccard index of their 5-word "
+        "shingles (default: 0.8)",
+    )
+    p.add_argument(
+        "--reuse-containment",
+        type=share_type,
+        metavar="C",
+        default=0.9,
+        help="reuse: a text is contained in another from this share of its shingles found "
+        "there (default: 0.9)",
+    )
+    p.add_argument(
+        "--dedupe",
+        choices=("none", "exact", "near"),
+        default="none",
+        help="documents keyness and frame_rates count: all (none), one per exact copy group "
+        "(exact), or one per reuse cluster (near); the per-document tables keep every "
+        "document (default: none)",
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "jobs_type",
     "origins_type",
     "partition_size_type",
+    "share_type",
 ]
 
 #: Help of the CORPUS argument of ``framing analyze`` and ``framing audit``.
@@ -67,6 +68,17 @@ def count_type(value: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
     return n
+
+
+def share_type(value: str) -> float:
+    """A number in (0, 1] (``--reuse-jaccard``, ``--reuse-containment``)."""
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value!r}")
+    return x
 
 
 def partition_size_type(value: str) -> int:

@@ -21,7 +21,7 @@ from analysis.document.lexicon import Lexicon
 from analysis.document.process import DocResult
 from analysis.document.tone import summarize_compounds
 from analysis.read.corpus import Document
-from analysis.schema import DOC_TABLES, TABLE_COLUMNS
+from analysis.schema import DOC_TABLES, REUSE_DEFAULTS, TABLE_COLUMNS
 
 __all__ = [
     "DOC_TABLES",
@@ -251,7 +251,9 @@ def assemble_batches(
     ``Results.rendered`` when every batch has them.
     """
     parts = {name: {c: _Column() for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
-    D = {c: [] for c in TABLE_COLUMNS["documents"]}
+    # the reuse columns need the whole corpus: "no cluster" here, filled by corpus_tables
+    doc_columns = [c for c in TABLE_COLUMNS["documents"] if c not in REUSE_DEFAULTS]
+    D = {c: [] for c in doc_columns}
     rendered: dict[str, list[str]] | None = {name: [] for name in DOC_TABLES}
     doc_ids: list[str] = []
     docs = iter(docs)
@@ -275,10 +277,12 @@ def assemble_batches(
             meta = (d.doc_id, d.file, d.outlet, d.origin, d.affiliation, d.title, d.date)
             tail = (d.duplicate_of, d.sha256, d.date_precision, d.country, d.outlet_source)
             row = (*meta, *stat[:5], *tail, *stat[5:])
-            for c, v in zip(TABLE_COLUMNS["documents"], row, strict=True):
+            for c, v in zip(doc_columns, row, strict=True):
                 D[c].append(v)
     if next(docs, None) is not None:
         raise ValueError("assemble_batches: more documents than results")
+    for c, v in REUSE_DEFAULTS.items():
+        D[c] = [v] * len(doc_ids)
     tables = {"documents": pd.DataFrame(D, columns=list(TABLE_COLUMNS["documents"]))}
     for name in DOC_TABLES:
         columns = {c: col.result() for c, col in parts[name].items()}

@@ -135,6 +135,8 @@ def corpus_tables(
     min_count: int = 0,
     stop_words: bool = False,
     keyness_ci: bool = True,
+    reuse=None,
+    dedupe: str = "none",
 ) -> dict[str, pd.DataFrame]:
     """Every output table: the per-document tables, ``keyness``, ``frame_rates`` and the
     model tables.
@@ -145,30 +147,42 @@ def corpus_tables(
     :func:`analysis.runner.model_tables.keyness_with_intervals`; ``frame_rates`` are by
     origin × voice × ``period`` (:func:`analysis.stats.voice.frame_rates_by_voice`);
     ``rate_models`` and ``rate_trends`` come from
-    :func:`analysis.runner.model_tables.model_tables`.
+    :func:`analysis.runner.model_tables.model_tables`. With ``reuse`` (an
+    :class:`analysis.stats.reuse.Reuse` of the documents) the tables gain ``reuse`` and
+    ``amplification`` and the documents their reuse columns, and the ``dedupe`` policy
+    (``none``, ``exact``, ``near``) selects the documents the corpus-level statistics count
+    (:func:`analysis.runner.reuse_pass.deduplicated`).
     """
     from analysis.runner.model_tables import keyness_with_intervals, model_tables
+    from analysis.runner.reuse_pass import deduplicated, reuse_tables
     from analysis.stats.keyness import keyness
     from analysis.stats.voice import frame_rates_by_voice
 
     tables = results.tables()
+    documents, terms, markers = results.documents, results.terms, results.markers
+    if reuse is not None:
+        tables.update(reuse_tables(documents, reuse))
+        documents, terms, markers = deduplicated(documents, terms, markers, reuse, dedupe)
+    elif dedupe != "none":
+        raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     tables["keyness"] = keyness(
-        results.terms,
-        results.documents,
+        terms,
+        documents,
         by="origin",
         min_count=min_count,
         stop_words=stop_words,
     )
     tables["keyness"] = keyness_with_intervals(
         tables["keyness"],
-        results.terms,
-        results.documents,
+        terms,
+        documents,
         min_count=min_count,
         stop_words=stop_words,
         intervals=keyness_ci,
     )
-    tables["frame_rates"] = frame_rates_by_voice(
-        results.markers, results.matches, results.documents, period=period
-    )
-    tables.update(model_tables(results.markers, results.documents))
+    matches = results.matches
+    if len(documents) != len(results.documents):  # deduplicated: the kept documents' matches
+        matches = matches[matches["doc_id"].isin(documents["doc_id"])]
+    tables["frame_rates"] = frame_rates_by_voice(markers, matches, documents, period=period)
+    tables.update(model_tables(markers, documents))
     return tables

@@ -56,6 +56,12 @@ class RunOptions:
     keep_boilerplate: bool = False
     boilerplate_min_docs: int = 20
     boilerplate_min_share: float = 0.05
+    #: The reuse pass (:mod:`analysis.runner.reuse_pass`): on by default; its thresholds;
+    #: and the dedupe policy applied before keyness and frame rates.
+    reuse: bool = False
+    reuse_jaccard: float = 0.8
+    reuse_containment: float = 0.9
+    dedupe: Literal["none", "exact", "near"] = "none"
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None
     partition_size: int | None = None
@@ -119,6 +125,7 @@ def run(options: RunOptions) -> RunSummary:
             output; nothing is written.
     """
     from analysis.document.lexicon import load_lexicon
+    from analysis.runner.reuse_pass import check_reuse_options
     from analysis.write.outdir import check_cache_dir, check_output_dir
 
     # before anything is read or written, for every engine
@@ -127,6 +134,7 @@ def run(options: RunOptions) -> RunSummary:
         check_cache_dir(
             options.cache_dir_or_default(), out=options.out, inputs=options.input_paths()
         )
+    check_reuse_options(options)
     lexicon = load_lexicon(options.lexicon)
     if options.engine == "dask":
         return _run_dask(options, lexicon)
@@ -168,7 +176,12 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
         )
         return RunSummary(options.out, len(docs))
     docs, results = dask_engine.analyze_corpus(options.corpus, **dask_options)
-    _write(options, docs, results, provenance(options, docs, lexicon))
+    reuse = None
+    if options.reuse:  # the client has no texts: the exact copies only
+        from analysis.runner.reuse_pass import digest_reuse
+
+        reuse = digest_reuse(results.documents)
+    _write(options, docs, results, provenance(options, docs, lexicon), reuse=reuse)
     return RunSummary(options.out, len(docs))
 
 
@@ -236,18 +249,25 @@ def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
         "cache": options.doc_cache(),
         "terms": options.terms,
     }
+    reuse = None
+    if options.reuse:
+        from analysis.runner.reuse_pass import document_reuse
+
+        reuse = document_reuse(
+            docs, jaccard=options.reuse_jaccard, containment=options.reuse_containment
+        )
     if options.format == "csv":
         # the rows the pool workers format go straight into the output files (not with
         # csv_safe: its cells are rewritten from the tables)
         with table_writer(options.out, csv_safe=options.csv_safe) as writer:
             sink = None if options.csv_safe else writer.stream
             results = analyze(docs, **analyze_options, sink=sink)
-            _write(options, docs, results, prov, writer)
+            _write(options, docs, results, prov, writer, reuse=reuse)
     else:
-        _write(options, docs, analyze(docs, **analyze_options), prov)
+        _write(options, docs, analyze(docs, **analyze_options), prov, reuse=reuse)
 
 
-def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
+def _write(options: RunOptions, docs, results, prov: dict, writer=None, reuse=None) -> None:
     """Compute the corpus-level tables and write everything into ``options.out`` (CSV with
     the :class:`~analysis.write.tables.TableWriter` of the run, if any, or Parquet)."""
     from analysis.runner import pipeline
@@ -261,6 +281,8 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None) -> None:
             min_count=options.min_count,
             stop_words=options.stop_words,
             keyness_ci=options.keyness_ci,
+            reuse=reuse,
+            dedupe=options.dedupe,
         )
         boilerplate = getattr(docs, "boilerplate", None)
         if boilerplate is not None:  # written only when some was found and removed

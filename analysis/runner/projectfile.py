@@ -17,6 +17,10 @@
     period = "quarter"
     min_count = 5
     stop_words = true
+    reuse = true                   # the text reuse pass (reuse.csv, amplification.csv)
+    reuse_jaccard = 0.8            # near-duplicates from this Jaccard index
+    reuse_containment = 0.9        # a text inside another from this containment
+    dedupe = "none"                # none | exact | near: documents keyness and rates count
 
     [output]
     dir = "out"                    # the results store (default: out beside this file)
@@ -65,6 +69,10 @@ SECTIONS: dict[str, dict[str, str]] = {
         "keep_boilerplate": "keep_boilerplate",
         "boilerplate_min_docs": "boilerplate_min_docs",
         "boilerplate_min_share": "boilerplate_min_share",
+        "reuse": "reuse",
+        "reuse_jaccard": "reuse_jaccard",
+        "reuse_containment": "reuse_containment",
+        "dedupe": "dedupe",
     },
     "output": {"dir": "out", "format": "format"},
 }
@@ -77,6 +85,7 @@ _CHOICES = {
     "format": ("csv", "parquet"),
     "terms": ("lemma", "form"),
     "date_order": ("dayfirst", "monthfirst"),
+    "dedupe": ("none", "exact", "near"),
 }
 
 
@@ -99,14 +108,14 @@ def _typed(value: object, field: str, where: str) -> object:
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             raise ProjectError(f"{where}: must be a non-empty list of strings")
         return tuple(value)
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise ProjectError(f"{where}: must be a number from 0 to 1")
-        return float(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ProjectError(f"{where}: must be true or false")
         return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise ProjectError(f"{where}: must be a number in (0, 1]")
+        return float(value)
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ProjectError(f"{where}: must be a whole number >= 0")

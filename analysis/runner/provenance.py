@@ -54,6 +54,7 @@ def provenance(options, docs, lexicon) -> dict:
             **({"csv_safe": True} if getattr(options, "csv_safe", False) else {}),
             # recorded only when off, so default runs keep their provenance
             **({} if getattr(options, "keyness_ci", True) else {"keyness_ci": False}),
+            **_reuse_options(options),
         },
         "n_documents": len(docs),
         **({"table": docs.provenance()} if hasattr(docs, "provenance") else {}),
@@ -110,6 +111,13 @@ def input_hashes(root: Path, docs) -> dict[str, str]:
         else:  # a document read from a file carries the hash of the bytes read
             hashes[d.file] = d.file_sha256 or file_sha256(root / d.file)
     return hashes
+
+
+def _reuse_options(options) -> dict:
+    """The reuse pass (``None`` when off) and the dedupe policy (:mod:`.reuse_pass`)."""
+    from analysis.runner.reuse_pass import reuse_setting
+
+    return {"reuse": reuse_setting(options), "dedupe": getattr(options, "dedupe", "none")}
 
 
 def _reading_options(options) -> dict:

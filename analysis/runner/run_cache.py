@@ -33,7 +33,14 @@ MAX_RUNS = 4
 
 #: The tables a run writes (``NAME.csv``, or the Parquet dataset ``NAME/part-*.parquet``):
 #: the only files, with ``provenance.json``, an entry may restore.
-OUTPUT_TABLES: tuple[str, ...] = (*TABLE_COLUMNS, "keyness", "frame_rates", "skipped")
+OUTPUT_TABLES: tuple[str, ...] = (
+    *TABLE_COLUMNS,
+    "keyness",
+    "frame_rates",
+    "skipped",
+    "reuse",
+    "amplification",
+)
 OUTPUT_TABLES += tuple(MODEL_TABLE_COLUMNS)  # rate_models, rate_trends
 
 _PART = re.compile(r"part-[0-9]{5,}\.parquet")

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.schema import (
+    AMPLIFICATION_TABLE_COLUMNS,
     BOOL_COLUMNS,
     FLOAT_COLUMNS,
     INT_COLUMNS,
     MODEL_TABLE_COLUMNS,
+    REUSE_TABLE_COLUMNS,
     TABLE_COLUMNS,
 )
 from analysis.write.outdir import PROVENANCE_NAME
@@ -80,6 +82,9 @@ class StoredResults:
         if key not in self._cache:
             if self.format == "csv":
                 path = self.path / f"{name}.csv"
+                if not path.is_file() and name in _OPTIONAL:
+                    self._cache[key] = _empty(_OPTIONAL[name], columns)
+                    return self._cache[key]
                 if not path.is_file():
                     raise StoreError(f"{self.path}: no table {name!r} ({path.name} is missing)")
                 header = pd.read_csv(path, nrows=0).columns
@@ -94,6 +99,9 @@ class StoredResults:
                 )
             else:
                 path = self.path / name
+                if not path.is_dir() and name in _OPTIONAL:
+                    self._cache[key] = _empty(_OPTIONAL[name], columns)
+                    return self._cache[key]
                 if not path.is_dir():
                     raise StoreError(f"{self.path}: no table {name!r} ({name}/ is missing)")
                 self._cache[key] = pd.read_parquet(path, columns=columns)
@@ -115,6 +123,23 @@ class StoredResults:
         from analysis.read.corpus import load_corpus
 
         return load_corpus(self.options.corpus, **self.options.corpus_options())[["doc_id", "text"]]
+
+    def shared_passages(
+        self, doc_id: str, other_doc_id: str, *, min_words: int = 8
+    ) -> list[tuple[int, int, int, int, str]]:
+        """The passages two documents share (e.g. a pair of ``reuse``), for display.
+
+        Reads both cleaned texts again from the project's corpus (:meth:`texts`) and returns
+        :func:`analysis.stats.shingles.shared_passages` of them: ``(start, end, other_start,
+        other_end, text)`` per passage of at least ``min_words`` words, offsets into each text.
+        """
+        from analysis.stats.shingles import shared_passages
+
+        texts = self.texts().set_index("doc_id")["text"]
+        missing = [d for d in (doc_id, other_doc_id) if d not in texts.index]
+        if missing:
+            raise StoreError(f"{self.path}: no document {missing[0]!r} in the corpus")
+        return shared_passages(texts[doc_id], texts[other_doc_id], min_words=min_words)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The per-document tables by name, in a fixed order (as ``Results.tables()``)."""
@@ -142,6 +167,16 @@ class StoredResults:
         return None
 
 
+#: Tables a run writes only with an option (the reuse pass): read as empty tables otherwise.
+_OPTIONAL = {"reuse": REUSE_TABLE_COLUMNS, "amplification": AMPLIFICATION_TABLE_COLUMNS}
+
+
+def _empty(columns: tuple[str, ...], subset: list[str] | None) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in (subset or columns)})
+
+
 def _hashes(value: object) -> object:
     """A provenance entry without its recorded paths (``path`` keys)."""
     if isinstance(value, dict):
@@ -153,7 +188,7 @@ def _table_property(name: str) -> property:
     return property(lambda self: self.table(name), doc=f"The ``{name}`` table.")
 
 
-for _name in (*TABLE_COLUMNS, "keyness", "frame_rates"):
+for _name in (*TABLE_COLUMNS, "keyness", "frame_rates", "reuse", "amplification"):
     setattr(StoredResults, _name, _table_property(_name))
 for _name in MODEL_TABLE_COLUMNS:  # rate_models, rate_trends
     setattr(StoredResults, _name, _table_property(_name))

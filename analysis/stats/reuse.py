@@ -41,6 +41,7 @@ __all__ = [
     "REUSE_DOC_COLUMNS",
     "Reuse",
     "classify",
+    "exact_reuse",
     "find_reuse",
 ]
 
@@ -161,6 +162,38 @@ def find_reuse(
     edges, comps = _verified_edges(groups, sketches, opts)
     clusters = _clusters(groups, comps, order)
     rows = _pair_rows(clusters, groups, edges, sketches, opts)
+    return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
+
+
+def exact_reuse(
+    documents: pd.DataFrame, digests: Iterable[tuple[str, str]], *, max_cluster: int = 50
+) -> Reuse:
+    """The exact-copy part of :func:`find_reuse` from text digests alone (no text, no LSH).
+
+    Documents with the same digest (e.g. the ``sha256`` of the cleaned text) form an exact
+    group, which is also their reuse cluster; pairs are ``exact`` rows as in
+    :func:`find_reuse` (``to_earliest`` above ``max_cluster`` documents). Used where the
+    texts are not at hand (``--engine dask``). Unlike :func:`find_reuse`, a text without a
+    word is not told apart (the readers reject empty texts).
+
+    Args:
+        documents: One row per document with :data:`INPUT_COLUMNS`.
+        digests: ``(doc_id, digest)`` pairs; documents without one are in no group.
+        max_cluster: As in :func:`find_reuse`.
+    """
+    meta = _metadata(documents)
+    order = {d: (meta[d][0], d) for d in meta}
+    by_digest: dict[str, list[str]] = {}
+    for doc_id, digest in digests:
+        if str(doc_id) not in meta:
+            raise ValueError(f"digest of unknown doc_id {doc_id!r} (not in documents)")
+        by_digest.setdefault(str(digest), []).append(str(doc_id))
+    groups = sorted(
+        (sorted(g, key=order.__getitem__) for g in by_digest.values()), key=lambda g: order[g[0]]
+    )
+    clusters = [g for g in groups if len(g) > 1]
+    opts = _Options(1.0, 1.0, 0, 0.0, max_cluster, 0)
+    rows = _pair_rows(clusters, groups, {}, {}, opts)
     return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
 
 

@@ -1,0 +1,163 @@
+"""Text reuse in a run (issue 22): the reuse pass, its tables and the dedupe policy.
+
+The local engine runs :func:`analysis.stats.reuse.find_reuse` over the cleaned texts of the
+documents just read (:func:`document_reuse`: ``(doc_id, text)`` streamed from the documents,
+no copy of the texts is kept); ``--engine dask``, whose client never holds the texts, runs only
+its exact-copy part from the documents' ``sha256`` (:func:`digest_reuse`) and refuses
+``--dedupe near``. :func:`reuse_tables` turns the result into ``reuse``, ``amplification``
+and the ``reuse_cluster`` / ``first_in_cluster`` columns of ``documents``;
+:func:`deduplicated` applies the dedupe policy to what keyness and frame rates read (the
+per-document tables stay complete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from analysis.schema import AMPLIFICATION_TABLE_COLUMNS, REUSE_DEFAULTS, REUSE_TABLE_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.read.corpus import Document
+    from analysis.stats.reuse import Reuse
+
+__all__ = [
+    "AMPLIFICATION_LEVELS",
+    "check_reuse_options",
+    "deduplicated",
+    "digest_reuse",
+    "document_reuse",
+    "reuse_setting",
+    "reuse_tables",
+]
+
+#: Values of ``level`` in ``amplification.csv``, in row order.
+AMPLIFICATION_LEVELS = ("origin", "outlet")
+
+
+def check_reuse_options(options) -> None:
+    """Check the reuse options of :class:`~analysis.runner.project.RunOptions` ``options``.
+
+    Raises:
+        ProjectError: A threshold outside (0, 1], or a dedupe policy without the reuse pass.
+        EngineError: ``--dedupe near`` with ``--engine dask`` (whose client has no texts), or
+            any dedupe policy with ``--engine dask --format parquet`` (no reuse pass there).
+    """
+    from analysis.runner.engines import EngineError
+    from analysis.runner.projectfile import ProjectError
+
+    for name in ("reuse_jaccard", "reuse_containment"):
+        value = getattr(options, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise ProjectError(f"{name} must be a number in (0, 1], got {value!r}")
+    if options.dedupe == "none":
+        return
+    if not options.reuse:
+        raise ProjectError(f"--dedupe {options.dedupe} needs the reuse pass (drop --no-reuse)")
+    if options.engine == "dask" and options.format == "parquet":
+        raise EngineError(
+            f"--dedupe {options.dedupe} runs with --format csv or the local engine only "
+            "(--engine dask --format parquet has no reuse pass)"
+        )
+    if options.engine == "dask" and options.dedupe == "near":
+        raise EngineError(
+            "--dedupe near needs the texts, which --engine dask keeps on the workers: use the "
+            "local engine, or --dedupe exact (exact copies are found from the documents' sha256)"
+        )
+
+
+def reuse_setting(options) -> dict | None:
+    """The reuse pass a run does, as its provenance records it (``None``: no pass).
+
+    ``kinds`` is ``exact,near,contained`` with the local engine (thresholds given) and
+    ``exact`` with ``--engine dask`` (CSV); ``--engine dask --format parquet`` has none.
+    """
+    if not options.reuse or (options.engine == "dask" and options.format == "parquet"):
+        return None
+    if options.engine == "dask":
+        return {"kinds": "exact"}
+    return {
+        "kinds": "exact,near,contained",
+        "jaccard": float(options.reuse_jaccard),
+        "containment": float(options.reuse_containment),
+    }
+
+
+def _metadata(docs: Sequence[Document]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "doc_id": [d.doc_id for d in docs],
+            "date": [d.date for d in docs],
+            "outlet": [d.outlet for d in docs],
+            "origin": [d.origin for d in docs],
+        }
+    )
+
+
+def document_reuse(
+    docs: Sequence[Document], *, jaccard: float = 0.8, containment: float = 0.9
+) -> Reuse:
+    """:func:`~analysis.stats.reuse.find_reuse` over the documents' cleaned texts.
+
+    The texts are streamed from ``docs`` (only each text's sketch is held); the result does
+    not depend on the order of ``docs``.
+    """
+    from analysis.stats.reuse import find_reuse
+
+    texts = ((d.doc_id, d.text) for d in docs)
+    return find_reuse(_metadata(docs), texts, jaccard=jaccard, containment=containment)
+
+
+def digest_reuse(documents: pd.DataFrame) -> Reuse:
+    """The exact-copy part of the reuse pass from the ``sha256`` of a documents table."""
+    from analysis.stats.reuse import exact_reuse
+
+    digests = zip(documents["doc_id"].astype(str), documents["sha256"].astype(str), strict=True)
+    return exact_reuse(documents, digests)
+
+
+def reuse_tables(documents: pd.DataFrame, reuse: Reuse) -> dict[str, pd.DataFrame]:
+    """``documents`` with its reuse columns filled, ``reuse`` and ``amplification``.
+
+    ``amplification`` stacks :func:`analysis.stats.amplification.amplification` by origin,
+    then by outlet, with a ``level`` column first.
+    """
+    import pandas as pd
+
+    from analysis.stats.amplification import amplification
+
+    docs = documents.copy()
+    found = reuse.documents.set_index("doc_id")
+    ids = docs["doc_id"].astype(str)
+    for column, default in REUSE_DEFAULTS.items():
+        values = ids.map(found[column]).fillna(default)
+        docs[column] = values.astype(type(default))
+    levels = [
+        amplification(documents, reuse.documents, by=level).assign(level=level)
+        for level in AMPLIFICATION_LEVELS
+    ]
+    amp = pd.concat(levels, ignore_index=True)[list(AMPLIFICATION_TABLE_COLUMNS)]
+    pairs = reuse.pairs[list(REUSE_TABLE_COLUMNS)].reset_index(drop=True)
+    return {"documents": docs, "reuse": pairs, "amplification": amp}
+
+
+def deduplicated(
+    documents: pd.DataFrame,
+    terms: pd.DataFrame,
+    markers: pd.DataFrame,
+    reuse: Reuse,
+    policy: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``documents``, ``terms`` and ``markers`` of the documents a dedupe ``policy`` keeps
+    (:func:`analysis.stats.amplification.dedupe`); unchanged for ``none``."""
+    from analysis.stats.amplification import dedupe
+
+    if policy == "none":
+        return documents, terms, markers
+    kept = dedupe(documents, reuse.documents, policy)
+    ids = set(kept["doc_id"])
+    return kept, terms[terms["doc_id"].isin(ids)], markers[markers["doc_id"].isin(ids)]
