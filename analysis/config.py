@@ -107,6 +107,41 @@ def process_context():
     return mp.get_context("fork" if "fork" in methods else methods[0])
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when its parent ``parent`` (a pid) ends, however it ends
+    (``kill -9`` too); for the ``initializer`` of the toolkit's process pools, with
+    ``initargs=(os.getpid(),)``.
+
+    Linux: the kernel sends SIGTERM on the parent's death (``prctl(PR_SET_PDEATHSIG)``; it
+    fires when the thread that started the worker ends, so start and use a pool in one call);
+    elsewhere a daemon thread polls the parent's pid. SIGTERM gets its default action (not a
+    handler inherited through fork) and Ctrl-C is ignored: the terminal signals the whole
+    process group, and the parent stops the pool.
+    """
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1  # linux/prctl.h
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    else:  # pragma: no cover - not Linux
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def resolve_jobs(jobs: int | None) -> int:
     """Worker processes to use: ``None`` or ``0`` means one per available CPU core.
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import signal
-import sys
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
-from analysis.config import process_context
+from analysis.config import die_with_parent, process_context
 from analysis.document import markers as mk
 from analysis.document import tone as st
 from analysis.document.lexicon import Lexicon
@@ -32,42 +30,10 @@ __all__ = ["BATCH_CHARS", "BATCH_DOCS", "gc_paused", "prepare", "run_batches", "
 _WORKER: dict = {}
 
 
-def _die_with_parent(parent: int) -> None:
-    """End this worker when its parent process ends, however it ends (``kill -9`` too).
-
-    Linux: the kernel sends SIGTERM on the parent's death (``prctl(PR_SET_PDEATHSIG)``);
-    elsewhere a daemon thread polls the parent's pid. Ctrl-C goes to the parent alone (the
-    terminal signals the whole process group; the parent then stops the pool).
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (analysis.cli)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    else:  # pragma: no cover - not Linux
-        import threading
-        import time
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1.0)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
-#: ``prctl`` option: the signal sent to this process when its parent dies (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
-
-
 def _init_worker(
     compiled: mk.CompiledLexicon, cache_dir: str | None, terms_mode: str, parent: int
 ) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _WORKER["compiled"] = compiled
     _WORKER["terms"] = terms_mode
     _WORKER["pairs"] = mk.marker_pairs(compiled)

@@ -9,6 +9,7 @@ import json
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -107,12 +108,16 @@ def _check_replaceable(out: Path) -> None:
         )
     if out.name in ("", ".", ".."):
         raise OutputError(f"output directory {out}: name the directory itself, not '.' or '..'")
-    if out.is_symlink():
+    try:  # one lstat: another run may rename OUT meanwhile (see _swap)
+        mode = os.lstat(out).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISLNK(mode):
         raise OutputError(
             f"output directory {out} is a symbolic link; give the directory it points to "
             f"({target}) instead"
         )
-    if out.exists() and not out.is_dir():
+    if mode is not None and not stat.S_ISDIR(mode):
         raise OutputError(
             f"output directory {out} exists and is not a directory; choose another output path"
         )
@@ -144,7 +149,11 @@ def check_output_dir(
     _check_replaceable(out)
     if force or not out.is_dir() or is_framing_output(out):
         return
-    if any(out.iterdir()):
+    try:
+        nonempty = any(out.iterdir())
+    except FileNotFoundError:  # just renamed by a concurrent run replacing it
+        return
+    if nonempty:
         raise OutputError(
             f"output directory {out} is not empty and is not a previous framing output (it has "
             f"no {PROVENANCE_NAME}); the output directory is replaced as a whole, which would "
