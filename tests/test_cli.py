@@ -15,7 +15,6 @@ from analysis.config import SEEDS_DIR
 
 TABLES = [
     "actor_sentiment.csv",
-    "amplification.csv",
     "documents.csv",
     "frame_rates.csv",
     "keyness.csv",
@@ -26,7 +25,6 @@ TABLES = [
     "quotes.csv",
     "rate_models.csv",
     "rate_trends.csv",
-    "reuse.csv",
     "sentences.csv",
     "terms.csv",
 ]
@@ -68,6 +66,9 @@ HEADERS = {
     "p,q,n_docs_group,n_docs_reference,model,se_type",
     "rate_trends.csv": "frame,marker,group,period,reference_period,rate_ratio,ci_low,ci_high,p,"
     "q,n_docs_period,n_docs_reference_period,model,se_type",
+}
+# with --reuse (tests/test_reuse_run.py runs it)
+REUSE_HEADERS = {
     "reuse.csv": "doc_id,other_doc_id,kind,jaccard,containment,earlier,lag_days,same_outlet,"
     "same_origin,link",
     "amplification.csv": "level,source,receiving,clusters_shared,source_first,same_day,"
@@ -339,3 +340,11 @@ def test_narrower_origins_name_the_seed_file_outside_them(tmp_path, capsys):
         "'004_08d902e5f25b5a72.txt' is not allowed (allowed: russian, chinese)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reuse_tables_have_their_documented_headers(tmp_path):
+    out = tmp_path / "out"
+    assert main(["analyze", str(SEEDS_DIR), "--out", str(out), "--no-cache", "--reuse"]) == 0
+    for name, header in REUSE_HEADERS.items():
+        with open(out / name, encoding="utf-8") as f:
+            assert f.readline() == header + "\n", name

@@ -160,7 +160,7 @@ def test_dask_outputs_are_byte_identical(name, size, cluster, local_outputs, rep
     out = tmp_path / "dask"
     assert _run_dask(corpus, out, cluster, "--partition-size", str(size)) == 0
     expected = _files(local_outputs[name])
-    assert len(expected) == 10
+    assert len(expected) == 13  # 12 tables and provenance.json
     assert _files(out) == expected
 
 

@@ -441,7 +441,7 @@ def test_the_runs_tone_tables_equal_the_reference_implementations():
 
     res = analyze(SEEDS_DIR, progress=False, jobs=1)
     scored = score_sentences(res.sentences[["doc_id", "sent_id", "start", "end", "text"]])
-    pd.testing.assert_frame_equal(scored, res.sentences)
+    pd.testing.assert_frame_equal(scored, res.sentences[list(scored.columns)])
     tone = document_sentiment(scored, doc_ids=list(res.documents["doc_id"]))
     cols = list(ref.DOCUMENT_SENTIMENT_COLUMNS)
     pd.testing.assert_frame_equal(tone, res.documents[cols])

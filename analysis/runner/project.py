@@ -215,7 +215,8 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
     )
     docs, boilerplate = _strip_boilerplate(options, docs)
     prov = provenance(options, docs, lexicon)
-    prov["boilerplate"] = None if boilerplate is None else len(boilerplate)
+    if boilerplate is not None and len(boilerplate):  # the texts removed (boilerplate.csv)
+        prov["boilerplate"] = len(boilerplate)
     if not options.no_cache and cached is None:
         cached = RunCache(cache_dir, run_key(prov, key_options))
         if _restore(cached, options, warn_duplicates=False):
