@@ -55,26 +55,33 @@ QUOTE_COLUMNS: tuple[str, ...] = (
 RATE_VOICES: tuple[str, ...] = ("all", "narrator", "quote", "reported")
 
 
+#: Metadata columns of a loaded corpus (``load_corpus`` adds ``text``).
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "file",
+    "outlet",
+    "origin",
+    "affiliation",
+    "title",
+    "date",
+    "duplicate_of",
+    "sha256",
+    "date_precision",
+    "country",
+    "outlet_source",
+)
+
+
 #: Columns of every table :func:`analyze` produces (also the CSV headers).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": (
-        "doc_id",
-        "file",
-        "outlet",
-        "origin",
-        "affiliation",
-        "title",
-        "date",
+        *DOCUMENT_COLUMNS[:7],  # doc_id ... date
         "n_tokens",
         "n_sentences",
         "sentiment",
         "share_positive",
         "share_negative",
-        "duplicate_of",
-        "sha256",
-        "date_precision",
-        "country",
-        "outlet_source",
+        *DOCUMENT_COLUMNS[7:],  # duplicate_of ... outlet_source
         "n_tokens_narrator",
         "n_tokens_quote",
         "n_tokens_reported",
@@ -287,23 +294,6 @@ SCORE_COLUMNS = (
     "precision",
     "ci_low",
     "ci_high",
-)
-
-
-#: Metadata columns of a loaded corpus (``load_corpus`` adds ``text``).
-DOCUMENT_COLUMNS = (
-    "doc_id",
-    "file",
-    "outlet",
-    "origin",
-    "affiliation",
-    "title",
-    "date",
-    "duplicate_of",
-    "sha256",
-    "date_precision",
-    "country",
-    "outlet_source",
 )
 
 

@@ -141,7 +141,7 @@ def test_notebook_is_committed_executed_and_clean(path):
     assert str(PROJECT_ROOT) not in raw, f"{path.name} contains a machine path"
     assert sorted(nb.metadata) == ["kernelspec", "language_info"]
     # the one place the project comes from, and the one setup call every notebook shares
-    assert "results = analysis.open_project()" in code[0].source
+    assert "results = analysis.open_project(" in code[0].source
 
 
 def test_runner_normalize_exact():

@@ -30,20 +30,12 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
+from analysis.schema import AMPLIFICATION_TABLE_COLUMNS
+
 __all__ = ["AMPLIFICATION_COLUMNS", "POLICIES", "amplification", "dedupe"]
 
 #: Columns of :func:`amplification` (see the module docstring).
-AMPLIFICATION_COLUMNS = (
-    "source",
-    "receiving",
-    "clusters_shared",
-    "source_first",
-    "same_day",
-    "median_lag_days",
-    "receiving_docs",
-    "reprints",
-    "share_reprints",
-)
+AMPLIFICATION_COLUMNS = AMPLIFICATION_TABLE_COLUMNS[1:]  # without ``level``
 #: Values of ``policy`` in :func:`dedupe`.
 POLICIES = ("none", "exact", "near")
 

@@ -33,6 +33,8 @@ from analysis.stats.shingles import Sketch, similarity, sketch_text
 if TYPE_CHECKING:
     import pandas as pd
 
+from analysis.schema import REUSE_TABLE_COLUMNS
+
 __all__ = [
     "INPUT_COLUMNS",
     "KINDS",
@@ -51,18 +53,7 @@ INPUT_COLUMNS = ("doc_id", "date", "outlet", "origin")
 #: ``kind`` (:data:`KINDS`), exact ``jaccard`` and ``containment`` of the shingle sets,
 #: ``earlier`` (doc_id of the earlier document, by date then doc_id), ``lag_days`` (≥ 0),
 #: ``same_outlet``, ``same_origin`` and ``link`` (:data:`LINKS`).
-REUSE_COLUMNS = (
-    "doc_id",
-    "other_doc_id",
-    "kind",
-    "jaccard",
-    "containment",
-    "earlier",
-    "lag_days",
-    "same_outlet",
-    "same_origin",
-    "link",
-)
+REUSE_COLUMNS = REUSE_TABLE_COLUMNS
 #: Columns of the per-document table (:attr:`Reuse.documents`), one row per document:
 #: ``reuse_cluster`` (doc_id of the cluster's first document, ``""`` when in no cluster),
 #: ``first_in_cluster`` (earliest by date then doc_id; ``True`` for a document in no cluster),
