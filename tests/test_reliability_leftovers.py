@@ -182,3 +182,89 @@ def test_the_run_cache_removes_what_killed_runs_left_while_storing(tmp_path):
     entry.store(a_run_output(tmp_path / "out"))
     assert sorted(p.name for p in runs.iterdir()) == [".run-live", "k" * 64]
     assert sorted(p.name for p in entry.path.iterdir()) == ["files", "manifest.json"]
+
+
+def test_jsonl_cells_that_are_not_strings_are_bad_rows(tmp_path):
+    """Issue 16 item 7: a list, an object, a number or a boolean in a text, title, outlet or
+    id cell is a bad row naming the row, never its Python repr (an integer id is fine)."""
+    import json
+
+    from analysis.read.corpus import CorpusError
+    from analysis.read.table import read_table
+
+    rows = [
+        {"id": 1, "date": "2024-01-01", "outlet": "TASS", "text": "Fine text."},
+        {"id": "b", "date": "2024-01-01", "outlet": "TASS", "text": ["a", "friendship"]},
+        {"id": True, "date": "2024-01-01", "outlet": "TASS", "text": "Boolean id."},
+        {"id": "d", "date": "2024-01-01", "outlet": 5, "text": "Numeric outlet."},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(CorpusError) as e:
+        read_table(path)
+    message = str(e.value)
+    assert "the text cell must be a string, not list" in message
+    assert "the id cell must be a string or an integer, not bool" in message
+    assert "the outlet cell must be a string, not int" in message
+    table = read_table(path, on_bad_row="skip")
+    assert [d.doc_id for d in table] == ["1"]
+    assert sorted(table.skipped["reason"]) == ["bad_cell", "bad_cell", "bad_cell"]
+
+
+def test_an_unreadable_folder_of_the_corpus_is_an_error(tmp_path, monkeypatch):
+    """Issue 16 item 8: a folder that cannot be listed stops the run, naming it."""
+    import os
+
+    from analysis.read.corpus import CorpusError
+    from analysis.read.directory import relative_files
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(" date 2024-01-01 Text.", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(CorpusError, match=r"sub: cannot read this folder of the corpus"):
+        relative_files(tmp_path)
+
+
+def test_csv_rows_with_more_or_fewer_fields_than_the_header_are_bad_rows(tmp_path):
+    """Issue 16 item 6: an unquoted comma in the last column lost its tail silently."""
+    from analysis.read.corpus import CorpusError
+    from analysis.read.table import read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "id,date,outlet,text\n"
+        "a,2024-01-01,TASS,hello, world\n"
+        "b,2024-01-01,TASS\n"
+        "\n"
+        'c,2024-01-01,TASS,"quoted, fine"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CorpusError) as e:
+        read_table(path)
+    assert "row 1 (id 'a'): 5 fields, but the header has 4" in str(e.value)
+    assert "row 2 (id 'b'): 3 fields, but the header has 4" in str(e.value)
+    table = read_table(path, on_bad_row="skip")
+    assert [(d.doc_id, d.text) for d in table] == [("c", "quoted, fine")]
+
+
+@pytest.mark.parametrize("marker", [" ", "e", "TASS", "()"])
+def test_a_dateline_marker_must_look_like_one(tmp_path, marker):
+    """Issue 16 item 9: datelines = [" "] reassigned every document and cut its text."""
+    from analysis.read.outlets import RegistryError, load_outlets
+
+    path = tmp_path / "o.toml"
+    path.write_text(
+        f'[outlets.Mine]\ncountry = "RU"\ndomains = ["mine.ru"]\ndatelines = ["{marker}"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RegistryError, match="dateline .* must hold a letter, a delimiter"):
+        load_outlets(path)
+    path.write_text(path.read_text().replace(f'["{marker}"]', '["/MINE/"]'), encoding="utf-8")
+    assert load_outlets(path).lookup("Mine").datelines == ("/MINE/",)

@@ -17,6 +17,7 @@ from analysis.schema import COLUMN_ALIASES
 _UNNAMED = re.compile(r"Unnamed: \d+(?:_level_\d+)?")
 
 __all__ = [
+    "ragged_rows",
     "ColumnMapping",
     "column_key",
     "is_unnamed",
@@ -223,6 +224,25 @@ def table_columns(path: str | Path) -> list[str]:
         return []
     except Exception as e:  # noqa: BLE001 - any reader failure is a bad input file
         raise read_error(path, e) from e
+
+
+def ragged_rows(path: Path) -> tuple[int, dict[int, int]]:
+    """The header's width and the 1-based data rows of a CSV with another number of fields
+    (``{row: fields}``): an unquoted comma in the last column, or a cut line. Blank lines are
+    not rows (as when the table is read)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = csv.reader(f)
+        width = len(next(rows, []))
+        ragged, n = {}, 0
+        for row in rows:
+            if not row:
+                continue
+            n += 1
+            if len(row) != width:
+                ragged[n] = len(row)
+    return width, ragged
 
 
 def iter_chunks(

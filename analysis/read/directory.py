@@ -204,8 +204,10 @@ def relative_files(root: str | Path) -> list[str]:
         directory, parts = stack.pop()
         try:
             entries = list(os.scandir(directory))
-        except OSError:
-            continue
+        except OSError as e:  # never skip part of a corpus silently
+            reason = e.strerror or type(e).__name__
+            message = f"{directory}: cannot read this folder of the corpus ({reason})"
+            raise CorpusError([message]) from e
         for e in entries:
             if e.is_dir(follow_symlinks=False):
                 stack.append((e.path, (*parts, e.name)))

@@ -584,6 +584,8 @@ def _entry(name: str, entry: object, where: str) -> _Entry:
     lists = {key: _strings(entry.get(key, []), key, where) for key in _KEYS[3:]}
     for d in lists["domains"]:
         _check_domain(d, where)
+    for d in lists["datelines"]:
+        _check_dateline(d, where)
     return _Entry(
         name,
         country or "",
@@ -593,6 +595,26 @@ def _entry(name: str, entry: object, where: str) -> _Entry:
         lists["variants"],
         lists["datelines"],
     )
+
+
+#: Characters of which a dateline marker must hold one ("/TASS/", "(Xinhua)", "[AFP]").
+_DATELINE_DELIMITERS = "/()[]-–—:|"
+
+
+def _check_dateline(marker: str, where: str) -> None:
+    """A dateline marker is cut from the start of a paragraph wherever it is found: it must
+    hold a letter, a delimiter and at least 3 non-space characters (not " " or "e")."""
+    shown = marker.strip()
+    ok = (
+        len(shown.replace(" ", "")) >= 3
+        and any(c.isalpha() for c in shown)
+        and any(c in _DATELINE_DELIMITERS for c in shown)
+    )
+    if not ok:
+        raise RegistryError(
+            f"{where}: dateline {marker!r} must hold a letter, a delimiter such as / or ( and "
+            "at least 3 characters, like '/TASS/' or '(Xinhua)'"
+        )
 
 
 def _strings(value: object, key: str, where: str) -> tuple[str, ...]:

@@ -30,6 +30,16 @@ def cell(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _is_text_cell(value: object, *, ids: bool = False) -> bool:
+    """Whether a JSONL/Parquet cell may be read as text: a string, empty (``None``/NaN), or,
+    for an id, an integer (never a list, an object, a float, a boolean or bytes)."""
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN: an empty cell
+    return ids and isinstance(value, int) and not isinstance(value, bool)
+
+
 class RowReader:
     """Validates and cleans rows one at a time; collects problems.
 
@@ -59,6 +69,8 @@ class RowReader:
         self.keep_text = keep_text  # False: spill "" instead of the text (counting only)
         self.seen: dict[str, int] = {}  # id → first row, for the ids of the current chunk
         self.new_ids: list[tuple[str, int]] = []
+        #: CSV rows with another number of fields than the header (:func:`ragged_rows`).
+        self.width, self.ragged = 0, {}
         self._role_column = {"outlet": columns.outlet or "", "origin": columns.origin or ""}
 
     def begin_chunk(self, values: Sequence[object]) -> None:
@@ -79,6 +91,18 @@ class RowReader:
             url = cell(values[cols.url]).strip() if cols.url else ""
             problems.append(RowProblem(rowno, doc_id, column or "", reason, detail, value, url))
 
+        if rowno in self.ragged:
+            n = self.ragged[rowno]
+            bad(None, "ragged_row", f"{n} fields, but the header has {self.width}")
+        for role in ("text", "title", "outlet", "origin", "id"):
+            column = getattr(cols, role)
+            if column is not None and not _is_text_cell(values[column], ids=role == "id"):
+                kind = type(values[column]).__name__
+                expected = "a string or an integer" if role == "id" else "a string"
+                bad(column, "bad_cell", f"the {role} cell must be {expected}, not {kind}")
+        if problems:
+            self.problems.add(problems)
+            return None
         raw = cell(values[cols.text]).replace("\r\n", "\n").replace("\r", "\n")
         header_date, body = split_header(raw)
         if header_date is not None and parse_iso_date(header_date) is None:

@@ -30,6 +30,7 @@ from analysis.read import spill
 from analysis.read.columns import (
     ColumnMapping,
     iter_chunks,
+    ragged_rows,
     read_error,
     resolve_columns,
     table_columns,
@@ -304,6 +305,8 @@ def _read_rows(
     n_rows = 0
     used = mapping.used()
     try:
+        if fmt == "csv":
+            reader.width, reader.ragged = ragged_rows(path)
         for chunk in iter_chunks(path, fmt, used, chunksize):
             n = len(chunk[used[0]])
             if mapping.id is not None:
