@@ -38,6 +38,9 @@ clock times                 10:30am, 17:00gmt ("9am" is split: "9" + "am")
 
 Tokens mixing digits with other letters are **not** numbers: names such as "G20", "F-16",
 "COVID-19", "S-400", "MH17", "4x4" stay terms, and so do roman numerals ("World War II").
+
+Longer than ~400 lines because the single spaCy pass with its token rules, number rule, lemma
+overrides and term counting, which share the token record.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The look shared by every figure: fixed origin colours and markers, the style sheet,
-honest error bars, and deterministic SVG + PNG files (:func:`save_figure`)."""
+honest error bars, and deterministic SVG + PNG files (:func:`save_figure`).
+
+Longer than ~400 lines because the shared look of every figure: palettes, group styles, error
+bars, saving.
+"""
 
 from __future__ import annotations
 

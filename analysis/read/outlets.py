@@ -10,6 +10,9 @@ Outlets are found by name (:meth:`OutletRegistry.lookup`: exact spellings and va
 then their normalised form, :func:`outlet_key`) or by the registered domain of a URL
 (:meth:`OutletRegistry.lookup_domain`, with ``tldextract`` and its bundled public-suffix list,
 never the network).
+
+Longer than ~400 lines because the registry with its validation, name normalisation and domain
+lookup, which share the loaded entries.
 """
 
 from __future__ import annotations

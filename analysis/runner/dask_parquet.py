@@ -1,6 +1,10 @@
 """``--engine dask --format parquet``: the workers write the per-document tables as Parquet
 parts; the client writes ``documents``, ``keyness`` and ``frame_rates`` (see
-:func:`analyze_to_parquet`)."""
+:func:`analyze_to_parquet`).
+
+Longer than ~400 lines because one job (the workers' parts and the client's tables) of the
+Parquet output.
+"""
 
 from __future__ import annotations
 

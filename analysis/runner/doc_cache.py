@@ -23,6 +23,8 @@ version and the part, so a truncated, garbled, misplaced or stale entry is detec
 :class:`CacheStats` ``corrupt``, ignored and rewritten — never trusted. Entries are written
 atomically (temporary file + ``os.replace``), so concurrent workers and interrupted runs never
 leave half-written entries. Deleting the directory is always safe.
+
+Longer than ~400 lines because the entry format, its versions and the cache key in one place.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ percentile interval of those resampled ratios. A group of one document has no in
 
 :func:`add_period` (year / quarter / month labels of ISO dates, used for grouping) lives in
 :mod:`analysis.stats.periods` and is re-exported here.
+
+Longer than ~400 lines because the resampling primitives and the bootstrap they serve.
 """
 
 from __future__ import annotations

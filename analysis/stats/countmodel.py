@@ -20,6 +20,9 @@ orthogonal, so the sandwich of β (HC1 from statsmodels, CR2 here with weights �
 at the estimated α is valid. Newton steps can leave the admissible region (α ≤ 0) on
 under-dispersed counts: the fit is then rejected and quasi-Poisson used, the appropriate
 model when there is no over-dispersion.
+
+Longer than ~400 lines because the fitting, standard-error choice and result rows of one count
+model.
 """
 
 from __future__ import annotations

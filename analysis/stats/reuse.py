@@ -18,6 +18,8 @@ when A and C are not alike). Clusters and "first" go by date, then doc_id.
 Results do not depend on the order of the documents or texts, nor on where the sketches were
 computed (:func:`~analysis.stats.shingles.sketch_text` in worker batches, or here): indexes are
 filled in doc_id order, candidates verified in sorted order, tables sorted by doc_id.
+
+Longer than ~400 lines because one pass: sketches, verification, clusters and the two tables.
 """
 
 from __future__ import annotations
