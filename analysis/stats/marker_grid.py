@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.stats.groups import CompareError, count_column
+
 __all__ = [
     "MarkerGrid",
     "ModelError",
@@ -60,16 +62,12 @@ def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
 
 
 def _whole(values: pd.Series, name: str, column: str) -> np.ndarray:
-    """A column of non-negative whole numbers as int64 (ModelError otherwise)."""
-    arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ModelError(
-            f"{name} table: column {column!r} must hold non-negative whole numbers; "
-            f"{int(bad.sum())} bad value(s), first {values.iloc[i]!r} in row {i}"
-        )
-    return arr.astype("int64")
+    """A column of non-negative whole numbers as a new int64 array (ModelError otherwise):
+    :func:`analysis.stats.groups.count_column`'s check, raised as this module's error."""
+    try:
+        return np.array(count_column(values, name, column), dtype="int64")
+    except CompareError as e:
+        raise ModelError(str(e)) from None
 
 
 def _documents(documents: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
