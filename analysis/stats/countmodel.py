@@ -227,8 +227,9 @@ def fit_rate_ratios(
     Pischke (2009, §8.1) against the downward bias of sandwich estimators in small samples:
     a few documents that happen to agree must not yield a near-zero variance. CR2 is not
     floored: its Bell–McCaffrey degrees of freedom already model the noise of a variance
-    from few clusters, and flooring it on top over-covers (``bench/bench_calibration.py``:
-    97.4 % for 95 % intervals at 50 documents per origin with the floor, 94.6 % without).
+    from few clusters, and flooring it on top over-covers (``bench/bench_calibration.py``,
+    1,000 corpora of 3 origins × 3 outlets, 50 documents per origin: 95 % intervals cover
+    97.4 % with the floor, 94.8 % without).
 
     Convergence and Hessian-inversion warnings of statsmodels make the fit fail (the next
     model is tried; :attr:`Fit.model` says which one was used); numpy floating-point

@@ -2,14 +2,16 @@
 
 With a handful of outlets per group, the usual cluster-robust (CR1) variance is biased
 downwards and normal (or t with G − 1 degrees of freedom) intervals cover far less than they
-claim (``bench/bench_calibration.py``: about 84 % and 91 % for 95 % intervals with 3 outlets
-per origin). The bias-reduced linearisation CR2 (Bell & McCaffrey 2002) rescales each
-cluster's residuals by ``(I − H_gg)^(-1/2)``, and the Satterthwaite degrees of freedom of
-each contrast (Bell & McCaffrey; Imbens & Kolesár 2016) account for how few clusters carry
-it. Here it is computed for a generalized linear model at its estimate, in the metric of the
-working weights: ``U = W^(1/2) X``, Pearson residuals ``ũ = W^(1/2) (y − μ) / μ`` (log link),
-bread ``(U'U)^(-1)``. Every cluster block is handled in its low-rank form (a thin SVD of its
-rows of ``U``), so no ``n × n`` matrix is ever built.
+claim (simulated corpora of ``bench/bench_calibration.py``, 3 outlets and 500 documents per
+origin, 100 corpora: 84 % and 91 % for 95 % intervals; HC1, ignoring the outlets, 44 %; CR2
+with the degrees of freedom below 94.8 % over 1,000 corpora). The bias-reduced
+linearisation CR2 (Bell & McCaffrey 2002) rescales each cluster's residuals by
+``(I − H_gg)^(-1/2)``, and the Satterthwaite degrees of freedom of each contrast (Bell &
+McCaffrey; Imbens & Kolesár 2016) account for how few clusters carry it. Here it is computed
+for a generalized linear model at its estimate, in the metric of the working weights:
+``U = W^(1/2) X``, Pearson residuals ``ũ = W^(1/2) (y − μ) / μ`` (log link), bread
+``(U'U)^(-1)``. Every cluster block is handled in its low-rank form (a thin SVD of its rows
+of ``U``), so no ``n × n`` matrix is ever built.
 """
 
 from __future__ import annotations

@@ -8,8 +8,17 @@ estimate and adds a percentile interval from resampling **documents**: the group
 and the reference's documents are each drawn with replacement, the counts of every term are
 summed over the drawn documents and the log-odds ratio is recomputed, with the prior fixed at
 the full corpus's (it is a prior, not an estimate). The resampled counts of all terms come
-from one sparse document × term matrix product per block of resamples, so 20,000 terms ×
-20,000 documents take seconds (``bench/bench_keyness_ci.py``).
+from one sparse document × term matrix product per block of resamples (20,000 terms ×
+20,000 documents, 6 comparisons, 2,000 resamples: about 30 s, ``bench/bench_keyness_ci.py``).
+
+What the interval covers (``bench/bench_calibration.py``, 1,000 simulated corpora of 3
+origins × 3 outlets with gamma-Poisson documents and outlet effects): the log-odds ratio of
+*these outlets'* documents — 94–95 % of 95 % intervals with 50 or 500 documents per group,
+but only 86–87 % with 5 (a percentile bootstrap of 5 documents is too narrow, and the prior
+shrinks small groups). It does not cover the differences *between outlets* of a group: as a
+statement about origins in general (other outlets) it covers 85 % at 50 documents and 61 % at
+500. The word-level ``z`` of ``keyness`` is far worse: |z| > 1.96 for 25–46 % of terms whose
+true ratio is 1.
 """
 
 from __future__ import annotations
