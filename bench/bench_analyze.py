@@ -135,7 +135,7 @@ def time_analyze(corpus: Path, out: Path, *opts: str) -> float:
 # --------------------------------------------------------------------------- subprocess timing
 
 
-def _tree_rss(pid: int) -> int:
+def tree_rss(pid: int) -> int:
     """Resident set size (bytes) of a process and all its descendants."""
     total = 0
     stack = [pid]
@@ -166,7 +166,7 @@ def run_cli(corpus: Path, out: Path, *opts: str) -> tuple[float, int]:
     def poll() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, tree_rss(proc.pid))
             time.sleep(0.05)
 
     th = threading.Thread(target=poll, daemon=True)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from analysis.read.corpus import TABLE_FORMATS, CorpusError
 from analysis.schema import COLUMN_ALIASES
 
+_ROWS_TOLD = 10_000  # ragged_rows reports its progress every this many rows
 _UNNAMED = re.compile(r"Unnamed: \d+(?:_level_\d+)?")
 
 __all__ = [
@@ -226,10 +227,12 @@ def table_columns(path: str | Path) -> list[str]:
         raise read_error(path, e) from e
 
 
-def ragged_rows(path: Path) -> tuple[int, dict[int, int]]:
+def ragged_rows(
+    path: Path, on_rows: Callable[[int], object] | None = None
+) -> tuple[int, dict[int, int]]:
     """The header's width and the 1-based data rows of a CSV with another number of fields
     (``{row: fields}``): an unquoted comma in the last column, or a cut line. Blank lines are
-    not rows (as when the table is read)."""
+    not rows (as when the table is read). ``on_rows(n)`` is told of every 10,000 rows."""
     import csv
 
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -242,6 +245,10 @@ def ragged_rows(path: Path) -> tuple[int, dict[int, int]]:
             n += 1
             if len(row) != width:
                 ragged[n] = len(row)
+            if on_rows is not None and n % _ROWS_TOLD == 0:
+                on_rows(_ROWS_TOLD)
+    if on_rows is not None:
+        on_rows(n % _ROWS_TOLD)
     return width, ragged
 
 

@@ -20,8 +20,9 @@ unparsable date, unknown outlet without origin, bad origin, empty or duplicate i
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -85,6 +86,7 @@ def read_table(
     date_order: DateOrder | None = None,
     date_format: str | None = None,
     chunksize: int = 5000,
+    on_rows: Callable[[str, int], object] | None = None,
 ) -> TableCorpus:
     """Read, validate and clean a CSV, JSONL/NDJSON or Parquet table of articles.
 
@@ -120,6 +122,8 @@ def read_table(
             pass over the date column only).
         date_format: A ``strptime`` format for every date (replaces every other date rule).
         chunksize: Rows read at a time.
+        on_rows: Told ``(stage, n)`` as rows are read: ``"checking rows"`` (a CSV's fields
+            counted), ``"reading dates"`` (the date order decided), ``"reading rows"``.
 
     Returns:
         A :class:`~analysis.read.spill.TableCorpus` (documents sorted by ``doc_id``).
@@ -139,7 +143,7 @@ def read_table(
     )
     resolver = table_resolver(path, mapping, origins, outlets, parse_origin_map(origin_map))
     if date_order is None and date_format is None:
-        date_order = survey_dates(path, fmt, mapping.date, chunksize).order(str(path))
+        date_order = survey_dates(path, fmt, mapping.date, chunksize, on_rows).order(str(path))
     dates = DateParser(order=date_order, date_format=date_format)
     scan = scan_table(
         path,
@@ -149,6 +153,7 @@ def read_table(
         include_title=include_title,
         on_bad_row=on_bad_row,
         chunksize=chunksize,
+        on_rows=on_rows,
     )
     report = scan.report(str(path), show_ids=mapping.id is not None)
     if scan.corpus is None:  # stopped at the bad rows
@@ -223,6 +228,7 @@ def scan_table(
     include_title: bool = False,
     on_bad_row: OnBadRow | Literal["count"] = "error",
     chunksize: int = 5000,
+    on_rows: Callable[[str, int], object] | None = None,
 ) -> TableScan:
     """Read, validate and spill every row of a table (the work of :func:`read_table`).
 
@@ -235,6 +241,7 @@ def scan_table(
             ``count``: count documents, outlets and duplicates without keeping the texts
             (``framing inspect``).
         chunksize: Rows read at a time.
+        on_rows: As :func:`read_table`.
 
     Raises:
         CorpusError: an unreadable or empty table.
@@ -252,7 +259,7 @@ def scan_table(
     )
     scan = TableScan(None, problems, resolver.registry)
     try:
-        scan.n_rows = _read_rows(path, table_format(path), mapping, reader, chunksize)
+        scan.n_rows = _read_rows(path, table_format(path), mapping, reader, chunksize, on_rows)
         if scan.n_rows == 0:
             raise CorpusError([f"{path}: empty table (no rows)"])
         if on_bad_row == "count" or (problems and on_bad_row == "error"):
@@ -281,9 +288,15 @@ def scan_table(
     return scan
 
 
-def survey_dates(path: Path, fmt: str, column: str, chunksize: int = 5000) -> DateSurvey:
+def survey_dates(
+    path: Path,
+    fmt: str,
+    column: str,
+    chunksize: int = 5000,
+    on_rows: Callable[[str, int], object] | None = None,
+) -> DateSurvey:
     """A first pass over the date column of a table only (see
-    :class:`~analysis.read.dateorder.DateSurvey`)."""
+    :class:`~analysis.read.dateorder.DateSurvey`); ``on_rows`` as :func:`read_table`."""
     survey = DateSurvey(column)
     row = 0
     try:
@@ -291,6 +304,8 @@ def survey_dates(path: Path, fmt: str, column: str, chunksize: int = 5000) -> Da
             for value in chunk[column]:
                 row += 1
                 survey.add(row, value)
+            if on_rows is not None:
+                on_rows("reading dates", len(chunk[column]))
     except CorpusError:
         raise
     except Exception as e:  # noqa: BLE001 - any reader failure is a bad input file
@@ -299,14 +314,21 @@ def survey_dates(path: Path, fmt: str, column: str, chunksize: int = 5000) -> Da
 
 
 def _read_rows(
-    path: Path, fmt: str, mapping: ColumnMapping, reader: RowReader, chunksize: int
+    path: Path,
+    fmt: str,
+    mapping: ColumnMapping,
+    reader: RowReader,
+    chunksize: int,
+    on_rows: Callable[[str, int], object] | None = None,
 ) -> int:
     """Read, validate and spill every row; returns the number of rows read."""
     n_rows = 0
     used = mapping.used()
     try:
         if fmt == "csv":
-            reader.width, reader.ragged = ragged_rows(path)
+            reader.width, reader.ragged = ragged_rows(
+                path, None if on_rows is None else partial(on_rows, "checking rows")
+            )
         for chunk in iter_chunks(path, fmt, used, chunksize):
             n = len(chunk[used[0]])
             if mapping.id is not None:
@@ -319,6 +341,8 @@ def _read_rows(
                     rows.append(doc)
             spill.insert_rows(reader.conn, rows)
             reader.end_chunk()
+            if on_rows is not None:
+                on_rows("reading rows", n)
     except CorpusError:
         raise
     except Exception as e:  # noqa: BLE001 - any reader failure is a bad input file

@@ -27,8 +27,12 @@ from analysis.runner import pool
 from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
 from analysis.runner.doc_cache import DocCache
 from analysis.runner.pool import gc_paused, prepare, run_tables
+from analysis.runner.progress import progress_shown
 
-__all__ = ["analyze", "corpus_tables"]
+__all__ = ["TABLE_STEPS", "analyze", "corpus_tables"]
+
+#: The steps after the per-document pass, as a run's progress names them.
+TABLE_STEPS: tuple[str, ...] = ("keyness", "keyness intervals", "frame rates", "models", "writing")
 
 
 def analyze(
@@ -114,7 +118,7 @@ def _doc_cache(
 def _progress(total: int, show: bool | None):
     """A progress bar on stderr (default: only on a terminal); yields a function that
     passes batches through and counts their documents."""
-    disable = not sys.stderr.isatty() if show is None else not show
+    disable = not progress_shown(show)
     with tqdm(total=total, desc="documents", unit="doc", disable=disable, file=sys.stderr) as bar:
 
         def counted(batches: Iterable[BatchTables]) -> Iterator[BatchTables]:
@@ -137,6 +141,7 @@ def corpus_tables(
     keyness_ci: bool = True,
     reuse=None,
     dedupe: str = "none",
+    step: Callable[[str], object] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every output table: the per-document tables, ``keyness``, ``frame_rates`` and the
     model tables.
@@ -151,7 +156,8 @@ def corpus_tables(
     :class:`analysis.stats.reuse.Reuse` of the documents) the tables gain ``reuse`` and
     ``amplification`` and the documents their reuse columns, and the ``dedupe`` policy
     (``none``, ``exact``, ``near``) selects the documents the corpus-level statistics count
-    (:func:`analysis.runner.reuse_pass.deduplicated`).
+    (:func:`analysis.runner.reuse_pass.deduplicated`). ``step`` is told the name of each
+    step as it starts (:data:`TABLE_STEPS`, the last one, ``writing``, is the caller's).
     """
     from analysis.runner.model_tables import keyness_with_intervals, model_tables
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
@@ -165,6 +171,8 @@ def corpus_tables(
         documents, terms, markers = deduplicated(documents, terms, markers, reuse, dedupe)
     elif dedupe != "none":
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
+    step = step or (lambda name: None)
+    step(TABLE_STEPS[0])
     tables["keyness"] = keyness(
         terms,
         documents,
@@ -172,6 +180,7 @@ def corpus_tables(
         min_count=min_count,
         stop_words=stop_words,
     )
+    step(TABLE_STEPS[1])
     tables["keyness"] = keyness_with_intervals(
         tables["keyness"],
         terms,
@@ -183,6 +192,8 @@ def corpus_tables(
     matches = results.matches
     if len(documents) != len(results.documents):  # deduplicated: the kept documents' matches
         matches = matches[matches["doc_id"].isin(documents["doc_id"])]
+    step(TABLE_STEPS[2])
     tables["frame_rates"] = frame_rates_by_voice(markers, matches, documents, period=period)
+    step(TABLE_STEPS[3])
     tables.update(model_tables(markers, documents))
     return tables

@@ -10,10 +10,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from analysis.config import DEFAULT_ORIGINS, resolve_jobs
+from analysis.runner.progress import RunProgress
 from analysis.runner.provenance import provenance
 from analysis.schema import INPUT_ROLES
 
@@ -181,7 +183,9 @@ def _run_dask(options: RunOptions, lexicon) -> RunSummary:
         from analysis.runner.reuse_pass import digest_reuse
 
         reuse = digest_reuse(results.documents)
-    _write(options, docs, results, provenance(options, docs, lexicon), reuse=reuse)
+    progress = RunProgress(options.progress)
+    _write(options, docs, results, provenance(options, docs, lexicon), progress, reuse=reuse)
+    progress.close()
     return RunSummary(options.out, len(docs))
 
 
@@ -207,12 +211,15 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
 
         prepare(lexicon)
 
+    progress = RunProgress(options.progress)
     docs = read_corpus(
         options.corpus,
         **options.corpus_options(),
         jobs=resolve_jobs(options.jobs),
         while_reading=prepare,
+        on_rows=progress.rows,
     )
+    progress.step("preparing", "boilerplate", total=2)
     docs, boilerplate = _strip_boilerplate(options, docs)
     prov = provenance(options, docs, lexicon)
     if boilerplate is not None and len(boilerplate):  # the texts removed (boilerplate.csv)
@@ -220,8 +227,10 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
     if not options.no_cache and cached is None:
         cached = RunCache(cache_dir, run_key(prov, key_options))
         if _restore(cached, options, warn_duplicates=False):
+            progress.close()
             return RunSummary(options.out, len(docs), restored=True)
-    _analyze_and_write(options, lexicon, docs, prov)
+    _analyze_and_write(options, lexicon, docs, prov, progress)
+    progress.close()
     if cached is not None:
         cached.store(options.out)
     return RunSummary(options.out, len(docs))
@@ -239,7 +248,9 @@ def _strip_boilerplate(options: RunOptions, docs):
     )
 
 
-def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
+def _analyze_and_write(
+    options: RunOptions, lexicon, docs, prov: dict, progress: RunProgress
+) -> None:
     from analysis.runner.pipeline import analyze
     from analysis.write.tables import table_writer
 
@@ -254,6 +265,7 @@ def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
     if options.reuse:
         from analysis.runner.reuse_pass import document_reuse
 
+        progress.step("preparing", "reuse", total=2)
         reuse = document_reuse(
             docs, jaccard=options.reuse_jaccard, containment=options.reuse_containment
         )
@@ -262,16 +274,22 @@ def _analyze_and_write(options: RunOptions, lexicon, docs, prov: dict) -> None:
         # csv_safe: its cells are rewritten from the tables)
         with table_writer(options.out, csv_safe=options.csv_safe) as writer:
             sink = None if options.csv_safe else writer.stream
+            progress.close()  # the pass shows its own bar of documents
             results = analyze(docs, **analyze_options, sink=sink)
-            _write(options, docs, results, prov, writer, reuse=reuse)
+            _write(options, docs, results, prov, progress, writer, reuse=reuse)
     else:
-        _write(options, docs, analyze(docs, **analyze_options), prov, reuse=reuse)
+        progress.close()
+        results = analyze(docs, **analyze_options)
+        _write(options, docs, results, prov, progress, reuse=reuse)
 
 
-def _write(options: RunOptions, docs, results, prov: dict, writer=None, reuse=None) -> None:
+def _write(
+    options: RunOptions, docs, results, prov: dict, progress: RunProgress, writer=None, reuse=None
+) -> None:
     """Compute the corpus-level tables and write everything into ``options.out`` (CSV with
     the :class:`~analysis.write.tables.TableWriter` of the run, if any, or Parquet)."""
     from analysis.runner import pipeline
+    from analysis.runner.pipeline import TABLE_STEPS
     from analysis.runner.pool import gc_paused
     from analysis.write.tables import write_tables
 
@@ -284,7 +302,9 @@ def _write(options: RunOptions, docs, results, prov: dict, writer=None, reuse=No
             keyness_ci=options.keyness_ci,
             reuse=reuse,
             dedupe=options.dedupe,
+            step=partial(progress.step, "tables", total=len(TABLE_STEPS)),
         )
+        progress.step("tables", "writing", total=len(TABLE_STEPS))
         boilerplate = getattr(docs, "boilerplate", None)
         if boilerplate is not None:  # written only when some was found and removed
             tables["boilerplate"] = boilerplate.table()
