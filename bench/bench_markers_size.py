@@ -61,7 +61,7 @@ def measure(corpus: Path, tmp: Path, fmt: str) -> dict:
     total = tree_bytes(out)
     return {
         "docs": store.provenance["n_documents"],
-        "pairs": len(store.marker_pairs()),
+        "pairs": len(store.marker_pairs),
         "rows": len(store.markers),
         "sparse": sparse,
         "dense": dense,

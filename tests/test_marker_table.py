@@ -102,6 +102,7 @@ def test_the_dense_reconstruction_equals_the_dense_marker_counts(tmp_path):
     assert len(dense) == 5 * len(marker_pairs(lexicon)) and (dense["count"] == 0).mean() > 0.8
     expected = dense[dense["count"] > 0].reset_index(drop=True)
     assert results.markers.astype(object).equals(expected.astype(object))
+    assert results.marker_pairs == tuple(marker_pairs(lexicon))
     assert results.markers_dense().equals(dense)
     assert dense_markers(sparse_markers(dense), ids, marker_pairs(lexicon)).equals(dense)
     assert dense_markers(dense, ids[::-1], marker_pairs(lexicon)[::-1]).equals(dense)
@@ -161,5 +162,5 @@ def test_a_version_1_store_is_stale_and_read_as_sparse(small, tmp_path):
     assert old.version == 1
     assert old.stale() == "the store's format changed (version 1, now 2)"
     pd.testing.assert_frame_equal(old.markers, new.markers)
-    assert old.marker_pairs() == new.marker_pairs() == marker_pairs(load_lexicon(lexicon))
+    assert old.marker_pairs == new.marker_pairs == tuple(marker_pairs(load_lexicon(lexicon)))
     pd.testing.assert_frame_equal(old.markers_dense(), dense)

@@ -127,25 +127,26 @@ class StoredResults:
         """The store's format (:data:`STORE_VERSION` when written by this code)."""
         return int(self.provenance.get("store_version", 1))
 
-    def marker_pairs(self) -> list[tuple[str, str]]:
-        """The lexicon's ``(frame, marker)`` pairs of the run, sorted (recorded in
-        ``provenance.json``; a version 1 store: the pairs of its markers rows, which were
-        all there)."""
+    @property
+    def marker_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The lexicon's ``(frame, marker)`` pairs of the run, sorted, as
+        ``Results.marker_pairs`` (recorded in ``provenance.json``; a version 1 store: the
+        pairs of its markers rows, which were all there)."""
         recorded = (self.provenance.get("lexicon") or {}).get("markers")
         if recorded is None:
             rows = self.table("markers", ["frame", "marker"])
             recorded = zip(rows["frame"], rows["marker"], strict=True)
-        return sorted({(str(f), str(m)) for f, m in recorded})
+        return tuple(sorted({(str(f), str(m)) for f, m in recorded}))
 
     def markers_dense(self) -> pd.DataFrame:
         """The dense markers table: every document × marker pair of the lexicon, zeros
         included, sorted by ``doc_id`` then ``(frame, marker)``
         (:func:`analysis.stats.marker_table.dense_markers` of ``markers``, the documents and
-        :meth:`marker_pairs`)."""
+        :attr:`marker_pairs`)."""
         from analysis.stats.marker_table import dense_markers
 
         docs = self.table("documents", ["doc_id"])
-        return dense_markers(self.markers, docs["doc_id"], self.marker_pairs())
+        return dense_markers(self.markers, docs["doc_id"], self.marker_pairs)
 
     def summary(self) -> str:
         """One line: the corpus, its documents and word tokens."""
