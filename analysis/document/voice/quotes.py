@@ -197,8 +197,12 @@ _ABBREVIATIONS = _words(
     jan feb mar apr jun jul aug sep sept oct nov dec
     """
 )
+#: A sentence end (written ``[.!?…][.!?…]*`` rather than ``[.!?…]+``: a pattern opening with a
+#: character set lets the regex engine skip to candidate positions).
 _SENT_END = re.compile(
-    "[.!?\u2026]+[" + re.escape(DOUBLE_MARKS + SINGLE_MARKS) + r")\]]*[ \t]+(?=[\"“‘'«(\[A-Z0-9])"
+    "[.!?\u2026][.!?\u2026]*["
+    + re.escape(DOUBLE_MARKS + SINGLE_MARKS)
+    + r")\]]*[ \t]+(?=[\"“‘'«(\[A-Z0-9])"
 )
 
 

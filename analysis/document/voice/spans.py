@@ -39,8 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from analysis.document.voice.attribution import Claim, find_claims
 from analysis.document.voice.cues import speaker_head
@@ -68,24 +67,10 @@ Voice = Literal["narrator", "quote", "reported"]
 VOICES: tuple[str, ...] = ("quote", "reported", "narrator")
 #: A quote of fewer words than this is partial.
 FULL_QUOTE_WORDS = 4
-#: Columns of :func:`spans_frame` (the fields of :class:`Span`).
-SPAN_COLUMNS: tuple[str, ...] = (
-    "span_id",
-    "voice",
-    "partial",
-    "start",
-    "end",
-    "speaker",
-    "speaker_head",
-    "speaker_actor",
-    "cue",
-    "text",
-)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of text in one voice.
+class Span(NamedTuple):
+    """A run of text in one voice (an immutable named tuple, in :data:`SPAN_COLUMNS` order).
 
     Attributes:
         span_id: Position of the span in the document (0, 1, 2, …).
@@ -112,6 +97,9 @@ class Span:
     cue: str
     text: str
 
+
+#: Columns of :func:`spans_frame` (the fields of :class:`Span`).
+SPAN_COLUMNS: tuple[str, ...] = Span._fields
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -228,31 +216,20 @@ def _assemble(text: str, claims: list[Claim]) -> list[Span]:
             pieces[-1] = (pieces[-1][0], b, owner)
         else:
             pieces.append((a, b, owner))
-    partial = {
-        id(c): not c.cue or _word_count(text[c.start : min(c.end, c.start + 80)]) < FULL_QUOTE_WORDS
-        for c in claims
-        if c.voice == "quote"
-    }
+    partial: dict[int, bool] = {}
     spans = []
     for i, (a, b, c) in enumerate(pieces):
         if c is None:
             spans.append(Span(i, "narrator", False, a, b, "", "", "", "", text[a:b]))
-        else:
-            voice: Voice = "quote" if c.voice == "quote" else "reported"
-            spans.append(
-                Span(
-                    i,
-                    voice,
-                    partial.get(id(c), False),
-                    a,
-                    b,
-                    c.speaker,
-                    c.head,
-                    c.actor,
-                    c.cue,
-                    text[a:b],
-                )  # fmt: skip
-            )
+            continue
+        short = False
+        if c.voice == "quote":
+            short = partial.get(id(c))
+            if short is None:
+                head = text[c.start : min(c.end, c.start + 80)]
+                short = partial[id(c)] = not c.cue or _word_count(head) < FULL_QUOTE_WORDS
+        voice: Voice = "quote" if c.voice == "quote" else "reported"
+        spans.append(Span(i, voice, short, a, b, c.speaker, c.head, c.actor, c.cue, text[a:b]))
     return spans
 
 
@@ -343,8 +320,7 @@ def spans_frame(spans: Sequence[Span], *, doc_id: str | None = None) -> pd.DataF
     """The spans as a table with :data:`SPAN_COLUMNS` (and ``doc_id`` first when given)."""
     import pandas as pd
 
-    rows = [tuple(getattr(s, c) for c in SPAN_COLUMNS) for s in spans]
-    df = pd.DataFrame(rows, columns=list(SPAN_COLUMNS))
+    df = pd.DataFrame([tuple(s) for s in spans], columns=list(SPAN_COLUMNS))
     if doc_id is not None:
         df.insert(0, "doc_id", doc_id)
     return df
