@@ -268,3 +268,41 @@ def test_a_dateline_marker_must_look_like_one(tmp_path, marker):
         load_outlets(path)
     path.write_text(path.read_text().replace(f'["{marker}"]', '["/MINE/"]'), encoding="utf-8")
     assert load_outlets(path).lookup("Mine").datelines == ("/MINE/",)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_the_workers_reading_a_folder_die_with_a_killed_parent(tmp_path):
+    """The directory reader's pool (a folder of more than READ_CHUNK files, jobs > 1)."""
+    import signal
+    import subprocess
+    import sys
+
+    from analysis.read.directory import READ_CHUNK
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(2 * READ_CHUNK + 1):
+        (corpus / f"{i:04d}.txt").write_text(f" date 2024-01-01 (MENAFN) Text {i}.")
+    script = (
+        "import sys, time\n"
+        "from analysis.read.directory import read_documents\n"
+        "def hold():\n"
+        "    print('reading', flush=True)\n"
+        "    time.sleep(600)\n"
+        "read_documents(sys.argv[1], jobs=3, while_reading=hold)\n"
+    )
+    run = subprocess.Popen(
+        [sys.executable, "-c", script, str(corpus)], stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout.readline() == "reading\n"
+    wait_for(lambda: len(children(run.pid)) >= 2)
+    workers = children(run.pid)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=60)  # (not communicate: live workers hold the pipe open)
+    run.stdout.close()
+    try:
+        wait_for(lambda: not any(alive(w) for w in workers), timeout=5)
+    finally:  # never leave a failing test's workers running
+        for w in workers:
+            if alive(w):
+                os.kill(w, signal.SIGKILL)

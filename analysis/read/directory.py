@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, process_context
+from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, die_with_parent, process_context
 from analysis.read.clean import clean_text, find_dateline, split_header
 from analysis.read.corpus import (
     NO_SUCH_FILE,
@@ -368,7 +368,13 @@ def _read_in_processes(chunks, registry, origins, jobs: int, while_reading):
     results: list = [None] * len(chunks)
     front, back = 0, len(chunks)  # chunks[front:back] are not handed out yet
     inflight: dict[int, object] = {}
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=process_context()) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs - 1,
+        mp_context=process_context(),
+        initializer=die_with_parent,  # workers end with this process, even after kill -9
+        initargs=(os.getpid(),),
+    )
+    with pool:
 
         def hand_out() -> None:
             nonlocal front
