@@ -206,6 +206,7 @@ def read_corpus(
     include_title: bool = False,
     jobs: int = 1,
     while_reading: Callable[[], object] | None = None,
+    spill_dir: str | Path | None = None,
     **table_options: str | None,
 ) -> Sequence[Document]:
     """Read a corpus directory or a table file (CSV, JSONL/NDJSON, Parquet).
@@ -223,6 +224,8 @@ def read_corpus(
             :func:`~analysis.read.directory.read_documents`).
         while_reading: Called once during reading (see
             :func:`~analysis.read.directory.read_documents`; for a table, after it is read).
+        spill_dir: Tables only: the folder of the table's temporary file (a run's
+            temporary folder; see :func:`~analysis.read.table.read_table`).
         **table_options: Tables only (:data:`TABLE_ONLY`): ``text_col``, ``date_col``,
             ``outlet_col``, ``origin_col``, ``id_col``, ``url_col``, ``title_col``,
             ``file_col``, ``date_order``, ``date_format``.
@@ -245,7 +248,12 @@ def read_corpus(
 
         options = {k: v for k, v in table_options.items() if v is not None}
         table = read_table(
-            path, **shared, on_bad_row=on_bad_row, include_title=include_title, **options
+            path,
+            **shared,
+            on_bad_row=on_bad_row,
+            include_title=include_title,
+            spill_dir=spill_dir,
+            **options,
         )
         if while_reading is not None:
             while_reading()

@@ -22,6 +22,7 @@ __all__ = [
     "check_output_file",
     "is_framing_output",
     "resolved",
+    "scratch_dir",
 ]
 
 
@@ -295,6 +296,45 @@ def _swap(out: Path, tmp: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _make_owned(tmp: Path, out: Path) -> None:
+    """Create the temporary folder ``tmp`` of ``out``, marked with its owner's pid."""
+    from analysis.write.owned import claim
+
+    try:
+        tmp.mkdir()
+        claim(tmp)
+    except OSError as e:
+        raise OutputError(
+            f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
+            "another --out"
+        ) from e
+
+
+@contextlib.contextmanager
+def scratch_dir(out: str | Path) -> Iterator[Path]:
+    """A temporary folder for what a run writing ``out`` keeps on disk while it runs (a
+    table corpus's spill file, :func:`analysis.read.spill.open_spill`).
+
+    It is a sibling of ``out`` named like :func:`atomic_dir`'s (``.NAME.tmp-XXXXXXXX``) and
+    carries its owner's process id, so the same cleanup removes it after a ``kill -9``: the
+    next run writing ``out``. It is removed when the block ends, however it ends, and so are
+    the parent folders of ``out`` it created if they are still empty (a failed run leaves
+    none).
+
+    Raises:
+        OutputError: its folder cannot be created.
+    """
+    out = Path(out)
+    created = _make_parents(out)
+    tmp = _new_sibling(out, "tmp")
+    try:
+        _make_owned(tmp, out)
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
+
+
 @contextlib.contextmanager
 def atomic_dir(out: str | Path) -> Iterator[Path]:
     """Yield a temporary directory that replaces ``out`` only if the block succeeds.
@@ -316,7 +356,7 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
             folder cannot be created; when the disk (or quota) is full while the block
             writes (``ENOSPC``, ``EDQUOT``).
     """
-    from analysis.write.owned import claim, remove_stale
+    from analysis.write.owned import remove_stale
 
     out = Path(out)
     _check_replaceable(out)
@@ -324,14 +364,7 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
     remove_stale(out.parent, f".{glob.escape(out.name)}.tmp-*")
     tmp = _new_sibling(out, "tmp")
     try:
-        try:
-            tmp.mkdir()
-            claim(tmp)
-        except OSError as e:
-            raise OutputError(
-                f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
-                "another --out"
-            ) from e
+        _make_owned(tmp, out)
         yield tmp
         _swap(out, tmp)
     except OSError as e:
