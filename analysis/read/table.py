@@ -85,6 +85,7 @@ def read_table(
     date_order: DateOrder | None = None,
     date_format: str | None = None,
     chunksize: int = 5000,
+    spill_dir: str | Path | None = None,
 ) -> TableCorpus:
     """Read, validate and clean a CSV, JSONL/NDJSON or Parquet table of articles.
 
@@ -120,6 +121,9 @@ def read_table(
             pass over the date column only).
         date_format: A ``strptime`` format for every date (replaces every other date rule).
         chunksize: Rows read at a time.
+        spill_dir: Where the cleaned documents are spilled (a run's temporary folder;
+            default: the system's temporary directory, see
+            :func:`~analysis.read.spill.open_spill`).
 
     Returns:
         A :class:`~analysis.read.spill.TableCorpus` (documents sorted by ``doc_id``).
@@ -149,6 +153,7 @@ def read_table(
         include_title=include_title,
         on_bad_row=on_bad_row,
         chunksize=chunksize,
+        spill_dir=spill_dir,
     )
     report = scan.report(str(path), show_ids=mapping.id is not None)
     if scan.corpus is None:  # stopped at the bad rows
@@ -223,6 +228,7 @@ def scan_table(
     include_title: bool = False,
     on_bad_row: OnBadRow | Literal["count"] = "error",
     chunksize: int = 5000,
+    spill_dir: str | Path | None = None,
 ) -> TableScan:
     """Read, validate and spill every row of a table (the work of :func:`read_table`).
 
@@ -235,11 +241,12 @@ def scan_table(
             ``count``: count documents, outlets and duplicates without keeping the texts
             (``framing inspect``).
         chunksize: Rows read at a time.
+        spill_dir: As :func:`read_table`.
 
     Raises:
         CorpusError: an unreadable or empty table.
     """
-    conn, tmp = spill.open_spill()
+    conn, tmp = spill.open_spill(spill_dir)
     problems = BadRows(keep_rows=on_bad_row == "skip")
     reader = RowReader(
         mapping,

@@ -136,7 +136,7 @@ def _cell_columns(
     if n >= 2:
         bounds = shared_intervals(
             cell.astype("float64"),
-            np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
+            cell_tokens.astype("float64")[:, None],  # one denominator for every label
             key=key,
             n_resamples=n_resamples,
             confidence=confidence,
