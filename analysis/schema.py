@@ -117,6 +117,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "voice",
         "speaker",
     ),
+    #: Sparse: one row per document × (frame, marker) with a non-zero ``count`` (absent = 0;
+    #: a document without markers has no row), sorted by ``doc_id`` then (frame, marker); the
+    #: dense table is ``markers_dense()`` (:mod:`analysis.stats.marker_table`).
     "markers": ("doc_id", "frame", "marker", "count"),
     "marker_sentiment": ("doc_id", "sent_id", "frame", "marker", "compound", "compound_masked"),
     "actor_sentiment": ("doc_id", "sent_id", "actor", "compound"),

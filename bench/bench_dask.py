@@ -114,7 +114,7 @@ def parquet_driver(mode: str, corpus: str, out: str, scheduler: str) -> None:
         _, results = dask_engine.analyze_corpus(corpus, scheduler=scheduler, progress=False)
         tables = results.tables()
         tables["keyness"] = keyness(results.terms, results.documents, by="origin")
-        tables["frame_rates"] = frame_rates(results.markers, results.documents)
+        tables["frame_rates"] = frame_rates(results.markers_dense(), results.documents)
         write_parquet_tables(out, tables)
     else:
         dask_parquet.analyze_to_parquet(corpus, out, scheduler=scheduler, progress=False)

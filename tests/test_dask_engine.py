@@ -502,6 +502,12 @@ def test_parquet_markers_follow_doc_id_not_file_order(size, client, odd_names, t
     _assert_holds_the_csv_tables(out, local)
     markers = pd.read_parquet(out / "markers")
     assert markers["doc_id"].is_monotonic_increasing
+    # (sparse rows) part i holds the markers of the i-th slice of the sorted documents
+    parts = [pd.read_parquet(p) for p in sorted((out / "documents").iterdir())]
+    ids, start = sorted(pd.concat(parts)["doc_id"]), 0
+    for part, rows in zip(parts, sorted((out / "markers").iterdir()), strict=True):
+        assert set(pd.read_parquet(rows)["doc_id"]) <= set(ids[start : start + len(part)])
+        start += len(part)
 
 
 def test_parquet_from_workers_keyness_and_frame_rate_options(client, tmp_path):

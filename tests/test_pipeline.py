@@ -303,20 +303,27 @@ def test_python_floats_are_written_as_numpy_writes_them():
     assert [repr(float(v)) for v in values] == values.astype(str).tolist()
 
 
-def test_markers_rows_of_the_batches_equal_marker_counts(seeds, lex_a, small_batches):
+def test_markers_rows_of_the_batches_are_the_non_zero_marker_counts(seeds, lex_a, small_batches):
     from analysis.document.markers import marker_counts
     from analysis.document.process import compiled_lexicon
     from analysis.runner.assemble import assemble_batches
     from analysis.runner.pool import run_tables
 
     docs = list(seeds)
-    expected = marker_counts(analyze(docs, lexicon=lex_a).matches, [d.doc_id for d in docs], lex_a)
-    assert len(expected) == 5 * 2 and expected["count"].sum() > 0  # 2 markers in lex_a
+    dense = marker_counts(analyze(docs, lexicon=lex_a).matches, [d.doc_id for d in docs], lex_a)
+    assert len(dense) == 5 * 2  # 2 markers in lex_a
+    expected = dense[dense["count"] > 0].reset_index(drop=True)
+    assert expected[["doc_id", "marker", "count"]].values.tolist() == [
+        ["000_b1957c8600ddd4d8", "friendship", 1],
+        ["002_0ff1c1c90e3f4af4", "friendship", 2],
+        ["002_0ff1c1c90e3f4af4", "win-win", 1],
+    ]
     for order in (docs, docs[::-1]):  # sorted by doc_id (the batches' rows), and not
         for jobs in (1, 2):
             batches = list(run_tables(order, compiled_lexicon(lex_a), jobs=jobs))
             got = assemble_batches(order, batches, lex_a)
             assert got.markers.astype(object).equals(expected.astype(object)), (order, jobs)
+            assert got.markers_dense().astype(object).equals(dense.astype(object))
             # the workers' rows are used only when they are the table
             assert ("markers" in got.rendered) == (jobs == 2 and order is docs)
 

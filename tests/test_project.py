@@ -57,6 +57,7 @@ def test_a_project_file_gives_run_options_with_paths_relative_to_it(tmp_path):
         ('[corpus]\npath = "x"\norigins = []\n', "non-empty list of strings"),
         ('[corpus]\npath = "x"\ninclude_title = "yes"\n', "must be true or false"),
         ('[corpus\npath = "x"\n', "not a valid TOML project file"),
+        ('[corpus]\npath = "x"\noutlets = 5\n', r"\[corpus\] outlets: must be a non-empty string"),
     ],
 )
 def test_a_bad_project_file_is_an_error_naming_the_file_and_key(tmp_path, body, message):

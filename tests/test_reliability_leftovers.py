@@ -113,8 +113,11 @@ def test_workers_die_with_a_killed_parent_and_the_next_run_removes_its_folder(bi
         for w in workers:
             if alive(w):
                 os.kill(w, signal.SIGKILL)
-    left = temporaries(out)
-    assert len(left) == 1 and left[0].startswith(".out.tmp-")  # what kill -9 leaves
+    left = temporaries(out)  # what kill -9 leaves: the output folder, the spill's folder
+    assert len(left) == 2 and all(name.startswith(".out.tmp-") for name in left)
+    assert [p.name[:14] for p in out.parent.glob(".out.tmp-*/framing-table-*")] == [
+        "framing-table-"
+    ]
     assert main(["analyze", str(SEEDS_DIR), "--out", str(out), "--no-cache"]) == 0
     assert temporaries(out) == []
 
@@ -268,3 +271,91 @@ def test_a_dateline_marker_must_look_like_one(tmp_path, marker):
         load_outlets(path)
     path.write_text(path.read_text().replace(f'["{marker}"]', '["/MINE/"]'), encoding="utf-8")
     assert load_outlets(path).lookup("Mine").datelines == ("/MINE/",)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_the_workers_reading_a_folder_die_with_a_killed_parent(tmp_path):
+    """The directory reader's pool (a folder of more than READ_CHUNK files, jobs > 1)."""
+    import signal
+    import subprocess
+    import sys
+
+    from analysis.read.directory import READ_CHUNK
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(2 * READ_CHUNK + 1):
+        (corpus / f"{i:04d}.txt").write_text(f" date 2024-01-01 (MENAFN) Text {i}.")
+    script = (
+        "import sys, time\n"
+        "from analysis.read.directory import read_documents\n"
+        "def hold():\n"
+        "    print('reading', flush=True)\n"
+        "    time.sleep(600)\n"
+        "read_documents(sys.argv[1], jobs=3, while_reading=hold)\n"
+    )
+    run = subprocess.Popen(
+        [sys.executable, "-c", script, str(corpus)], stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout.readline() == "reading\n"
+    wait_for(lambda: len(children(run.pid)) >= 2)
+    workers = children(run.pid)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=60)  # (not communicate: live workers hold the pipe open)
+    run.stdout.close()
+    try:
+        wait_for(lambda: not any(alive(w) for w in workers), timeout=5)
+    finally:  # never leave a failing test's workers running
+        for w in workers:
+            if alive(w):
+                os.kill(w, signal.SIGKILL)
+
+
+def test_a_run_spills_a_table_into_its_temporary_folder(tmp_path, monkeypatch):
+    """The spill file of a table corpus lived in /tmp/framing-table-* (left after a kill)."""
+    import sqlite3
+
+    from analysis.read import spill
+
+    connect, opened = sqlite3.connect, []
+
+    def recorded(path, *args, **kwargs):
+        opened.append(Path(path))
+        return connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(spill.sqlite3, "connect", recorded)
+    table = tmp_path / "t.csv"
+    table.write_text("text,date,outlet\nA text.,2024-01-01,TASS\n", encoding="utf-8")
+    out = tmp_path / "new" / "out"
+    assert main(["analyze", str(table), "--out", str(out), "--no-cache", "--no-progress"]) == 0
+    (db,) = opened
+    assert db.name == "docs.sqlite" and db.parent.name.startswith("framing-table-")
+    assert db.parent.parent.parent == out.parent
+    assert db.parent.parent.name.startswith(".out.tmp-")
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
+
+
+def test_the_spill_of_the_python_api_is_removed_and_cleaned_when_stale(tmp_path, monkeypatch):
+    import socket
+    import tempfile
+
+    from analysis.read.table import read_table
+    from analysis.write.owned import OWNER_NAME
+
+    system = tmp_path / "tmp"
+    system.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system))
+    for name, pid in (("framing-table-dead", dead_pid()), ("framing-table-live", os.getpid())):
+        (system / name).mkdir()
+        (system / name / OWNER_NAME).write_text(f"{socket.gethostname()} {pid}\n")
+    (system / "framing-table-other").mkdir()  # no owner file: never touched
+    table = tmp_path / "t.csv"
+    table.write_text("text,date,outlet\nA text.,2024-01-01,TASS\n", encoding="utf-8")
+    with read_table(table) as corpus:
+        (mine,) = set(system.iterdir()) - {
+            system / "framing-table-live",
+            system / "framing-table-other",
+        }
+        assert (mine / OWNER_NAME).read_text() == f"{socket.gethostname()} {os.getpid()}\n"
+        assert [d.text for d in corpus] == ["A text."]
+    assert sorted(p.name for p in system.iterdir()) == ["framing-table-live", "framing-table-other"]

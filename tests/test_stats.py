@@ -278,3 +278,41 @@ def test_matrix_resampling_equals_gather_resampling():
 def test_resample_by_must_lead_by():
     with pytest.raises(ValueError, match="must be the first column"):
         bootstrap_ratio(_cell_table(), by=["o", "k"], numerator="count", resample_by=["k"])
+
+
+def _marker_cell(n_docs: int, n_groups: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Per-document marker counts (``n_docs × n_groups``) and tokens (``n_docs × 1``)."""
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(0.3, size=(n_docs, n_groups)).astype("float64")
+    return counts, rng.integers(100, 1000, size=(n_docs, 1)).astype("float64")
+
+
+def test_shared_intervals_of_many_groups_are_those_of_each_group_alone():
+    """Blocks of groups (issue 16, bounded memory) draw the same resamples for every block
+    (it held before the blocks too: it pins that they change no interval)."""
+    from analysis.stats.bootstrap import shared_intervals
+
+    num, den = _marker_cell(6, 2500)  # 3 blocks of groups at 2,000 resamples
+    options = {"key": ("russian", "2024"), "n_resamples": 2000, "confidence": 0.95, "seed": 0}
+    both = shared_intervals(num, np.repeat(den, 2500, axis=1), **options)
+    assert np.array_equal(shared_intervals(num, den, **options), both, equal_nan=True)
+    for g in (0, 999, 1000, 2499):
+        alone = shared_intervals(num[:, [g]], den, **options)
+        assert np.array_equal(alone[0], both[g], equal_nan=True)
+    num[:, 7] = 0  # a group without hits: the interval is (0, 0)
+    assert shared_intervals(num, den, **options)[7].tolist() == [0.0, 0.0]
+
+
+def test_the_memory_of_shared_intervals_does_not_grow_with_the_groups():
+    """Issue 16: 100 frames x 1,000 markers peaked at 6.9 GB (n_resamples x n_groups floats
+    several times over); bench/bench_bootstrap_memory.py measures the whole frame_rates."""
+    import tracemalloc
+
+    from analysis.stats.bootstrap import shared_intervals
+
+    num, den = _marker_cell(20, 10_000)
+    tracemalloc.start()
+    shared_intervals(num, den, key=("a",), n_resamples=2000, confidence=0.95, seed=0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 * 2**20  # 2,000 x 10,000 float64 alone would be 160 MB

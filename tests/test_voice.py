@@ -402,7 +402,7 @@ def test_spans_frame_has_the_documented_columns():
     assert list(df.columns) == ["doc_id", *SPAN_COLUMNS]
     assert df["voice"].tolist() == ["narrator", "quote", "narrator"]
     assert df["speaker_actor"].tolist() == ["", "russia", ""]
-    assert list(SPAN_COLUMNS) == list(Span.__dataclass_fields__)
+    assert list(SPAN_COLUMNS) == list(Span._fields)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -30,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``framing inspect``; returns the exit status (0: analyze would run, 2: not)."""
     from analysis.read.inspect import inspect_corpus
+    from analysis.read.rows import escaped
 
     inspection = inspect_corpus(args.corpus, **corpus_options(args))
-    print(inspection.to_text())
+    print(escaped(inspection.to_text()))  # sample cells may hold lone surrogates
     return 0 if inspection.runnable else 2

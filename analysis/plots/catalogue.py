@@ -90,7 +90,8 @@ def figure_tables(
     """The tables the figures are drawn from (the notebooks make the same calls).
 
     Args:
-        results: :class:`analysis.runner.pipeline.Results` of :func:`analysis.analyze`.
+        results: :class:`analysis.runner.pipeline.Results` of :func:`analysis.analyze` or a
+            :class:`analysis.runner.store.StoredResults`.
         by: Document column to group by (``origin``, ``outlet``, ``affiliation``,
             ``country``), or several (``("origin", "affiliation")``: a ``group`` column
             ``"chinese / state"``). The tables keep their names (``sentiment_by_origin``).
@@ -109,7 +110,9 @@ def figure_tables(
 
     docs, by = _grouped(results.documents, by)
     period = choose_period(docs["date"], groups=docs[by], period=period)
-    rates = frame_rates(results.markers, docs, period=period, by=(by,))
+    # every marker of the lexicon, zeros included (a plain namespace of tables: its markers)
+    markers = results.markers_dense() if hasattr(results, "markers_dense") else results.markers
+    rates = frame_rates(markers, docs, period=period, by=(by,))
     return {
         "documents": docs,
         "top_terms": top_terms(results.terms, docs, by=by, n=10, stop_words=True),
@@ -121,7 +124,7 @@ def figure_tables(
         "actor_tone": aggregate_sentiment(results.actor_sentiment, docs, by=["actor", by]),
         "frame_tone": frame_tone_table(results.marker_sentiment, docs, by=("frame", by)),
         "frame_rates": rates[rates["marker"] == ""].reset_index(drop=True),
-        "marker_rates": marker_rates(results.markers, docs, by=by),
+        "marker_rates": marker_rates(markers, docs, by=by),
     }
 
 

@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis.read.corpus import TABLE_FORMATS, CorpusError
+from analysis.read.corpus import (
+    NOT_UTF8_NAME,
+    TABLE_FORMATS,
+    CorpusError,
+    is_utf8_name,
+    not_a_file,
+    shown_path,
+)
 from analysis.schema import COLUMN_ALIASES
 
 _ROWS_TOLD = 10_000  # ragged_rows reports its progress every this many rows
@@ -157,15 +164,17 @@ def table_format(path: Path) -> str:
     """``csv``, ``jsonl`` or ``parquet``: the format of a table file, by its suffix.
 
     Raises:
-        CorpusError: not a table suffix, or no such file.
+        CorpusError: not a table suffix, or not a regular file (:func:`not_a_file`: missing,
+            a named pipe, a device, a symbolic link loop, a name that is not UTF-8).
     """
     fmt = TABLE_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise CorpusError(
             [f"{path}: not a table file (expected one of {', '.join(sorted(TABLE_FORMATS))})"]
         )
-    if not path.is_file():
-        raise CorpusError([f"{path}: no such file"])
+    problem = not_a_file(path) or (None if is_utf8_name(path.name) else NOT_UTF8_NAME)
+    if problem is not None:
+        raise CorpusError([f"{shown_path(path)}: {problem}"])
     return fmt
 
 

@@ -4,6 +4,8 @@ directory to :mod:`analysis.read.directory` and a table file to :mod:`analysis.r
 
 from __future__ import annotations
 
+import errno
+import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DOCUMENT_COLUMNS",
+    "NOT_UTF8_NAME",
+    "NO_SUCH_FILE",
     "TABLE_FORMATS",
     "CorpusError",
     "SHOWN_DUPLICATES",
@@ -29,9 +33,12 @@ __all__ = [
     "documents_frame",
     "duplicates_warning",
     "is_table",
+    "is_utf8_name",
     "load_corpus",
     "mark_duplicates",
+    "not_a_file",
     "read_corpus",
+    "shown_path",
 ]
 
 
@@ -48,6 +55,55 @@ def is_table(path: str | Path) -> bool:
     """Whether ``path`` is a file with a table suffix (see :data:`TABLE_FORMATS`)."""
     p = Path(path)
     return p.suffix.lower() in TABLE_FORMATS and not p.is_dir()
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as it can be printed: bytes of a name that is not UTF-8 as ``\\xNN``."""
+    text = str(path)
+    if text.isascii():
+        return text
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def not_a_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as an input file, or ``None`` for a regular file (or a
+    symbolic link to one): ``no such file``, a symbolic link loop, a named pipe, a device
+    (reading them would block or never end), a socket, a directory, or the operating
+    system's reason."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return NO_SUCH_FILE
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "a symbolic link loop (it points back to itself); fix or remove the link"
+        return f"cannot read it ({e.strerror or type(e).__name__})"
+    kinds = {
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISDIR: "a directory",
+    }
+    for test, kind in kinds.items():
+        if test(mode):
+            return f"{kind}, not a regular file; give a file of text"
+    return None
+
+
+#: What :func:`not_a_file` says of a missing file (or a symbolic link to one).
+NO_SUCH_FILE = "no such file"
+
+#: The problem of a file whose name is not UTF-8 (:func:`is_utf8_name`).
+NOT_UTF8_NAME = "the file name is not valid UTF-8; rename it (e.g. with convmv)"
+
+
+def is_utf8_name(name: str) -> bool:
+    """Whether a file name (as ``os`` decodes it) was valid UTF-8, so that it can be written
+    to the output tables."""
+    return name.isascii() or shown_path(name) == name
 
 
 class CorpusError(ValueError):
@@ -151,6 +207,7 @@ def read_corpus(
     jobs: int = 1,
     while_reading: Callable[[], object] | None = None,
     on_rows: Callable[[str, int], object] | None = None,
+    spill_dir: str | Path | None = None,
     **table_options: str | None,
 ) -> Sequence[Document]:
     """Read a corpus directory or a table file (CSV, JSONL/NDJSON, Parquet).
@@ -170,6 +227,8 @@ def read_corpus(
             :func:`~analysis.read.directory.read_documents`; for a table, after it is read).
         on_rows: Tables only: told ``(stage, n)`` as rows are read (see
             :func:`~analysis.read.table.read_table`).
+        spill_dir: Tables only: the folder of the table's temporary file (a run's
+            temporary folder; see :func:`~analysis.read.table.read_table`).
         **table_options: Tables only (:data:`TABLE_ONLY`): ``text_col``, ``date_col``,
             ``outlet_col``, ``origin_col``, ``id_col``, ``url_col``, ``title_col``,
             ``file_col``, ``date_order``, ``date_format``.
@@ -197,6 +256,7 @@ def read_corpus(
             on_bad_row=on_bad_row,
             include_title=include_title,
             on_rows=on_rows,
+            spill_dir=spill_dir,
             **options,
         )
         if while_reading is not None:

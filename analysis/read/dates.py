@@ -46,6 +46,7 @@ __all__ = [
     "parse_moment",
     "strip_labels",
     "two_digit_year",
+    "utc_date",
 ]
 
 DatePrecision = Literal["day", "month", "year"]
@@ -86,6 +87,22 @@ class ParsedDate(NamedTuple):
     precision: DatePrecision = "day"
 
 
+def utc_date(moment: datetime) -> str:
+    """The ISO calendar date in UTC of a date-time (one without a zone is taken as UTC).
+
+    Raises:
+        DateError: the UTC date falls before year 1 or after year 9999
+            (``0001-01-01T00:00:00+05:00``), which Python's dates cannot hold.
+    """
+    if moment.tzinfo is None:
+        return moment.date().isoformat()
+    try:
+        return moment.astimezone(UTC).date().isoformat()
+    except OverflowError:
+        side = "before" if moment.year == 1 else "after"
+        raise DateError(f"its UTC date falls {side} the years 1–9999") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Moment:
     """A date as written, before conversion to UTC (``tz``: its zone, if it has one)."""
@@ -107,7 +124,7 @@ class Moment:
         if self.tz is None:
             return ParsedDate(Date(self.year, self.month, self.day).isoformat())
         moment = datetime(self.year, self.month, self.day, self.hour, self.minute, tzinfo=self.tz)
-        return ParsedDate(moment.astimezone(UTC).date().isoformat())
+        return ParsedDate(utc_date(moment))
 
 
 def is_iso_date(value: str) -> bool:
@@ -130,10 +147,12 @@ def parse_iso_date(value: object) -> str | None:
 
     Returns:
         The ISO date, or ``None`` when ``value`` is empty or not an ISO date/date-time.
+
+    Raises:
+        DateError: a date-time whose UTC date leaves the years 1–9999 (:func:`utc_date`).
     """
     if isinstance(value, datetime):
-        moment = value if value.tzinfo is None else value.astimezone(UTC)
-        return moment.date().isoformat()
+        return utc_date(value)
     if isinstance(value, Date):
         return value.isoformat()
     if not isinstance(value, str):

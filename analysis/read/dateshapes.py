@@ -27,6 +27,7 @@ from analysis.read.dates import (
     parse_iso_date,
     parse_moment,
     two_digit_year,
+    utc_date,
 )
 
 __all__ = ["MAX_CACHED", "DateParser", "Template", "shape"]
@@ -120,7 +121,7 @@ class Template:
             tz = _zone(self.offset_sign * (value // 100 * 60 + value % 100))
         if not isinstance(tz, timezone) or hour > 23 or minute > 59:
             moment = datetime(year, month, day, hour, minute, tzinfo=tz)
-            return ParsedDate(moment.astimezone(UTC).date().isoformat())
+            return ParsedDate(utc_date(moment))
         offset = tz.utcoffset(None) // _MINUTE
         shift = (hour * 60 + minute - offset) // 1440  # -1, 0 or 1: the UTC day
         found = self._days.get((year, month, day, shift))
@@ -335,4 +336,7 @@ def _strptime(text: str, fmt: str) -> ParsedDate | DateError:
         month = any(d in fmt for d in ("%m", "%b", "%B"))
         first = Date(moment.year, moment.month if month else 1, 1).isoformat()
         return ParsedDate(first, "month" if month else "year")
-    return ParsedDate(parse_iso_date(moment))  # type: ignore[arg-type]
+    try:
+        return ParsedDate(parse_iso_date(moment))  # type: ignore[arg-type]
+    except DateError as e:
+        return e

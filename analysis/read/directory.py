@@ -8,14 +8,24 @@ follow on the same line).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, process_context
+from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, die_with_parent, process_context
 from analysis.read.clean import clean_text, find_dateline, split_header
-from analysis.read.corpus import CorpusError, Document, mark_duplicates
+from analysis.read.corpus import (
+    NO_SUCH_FILE,
+    NOT_UTF8_NAME,
+    CorpusError,
+    Document,
+    is_utf8_name,
+    mark_duplicates,
+    not_a_file,
+    shown_path,
+)
 from analysis.read.dates import is_iso_date
 from analysis.read.manifest import read_manifest
 from analysis.read.outlets import OutletRegistry, load_outlets
@@ -197,8 +207,15 @@ def relative_files(root: str | Path) -> list[str]:
 
     The same files as ``root.rglob("*.txt")`` filtered by ``is_file()``, from one
     ``os.scandir`` per directory (no ``stat`` per regular file).
+
+    Raises:
+        CorpusError: naming every folder that cannot be listed and every ``.txt`` entry that
+            cannot be read as a file (:func:`~analysis.read.corpus.not_a_file`: a named
+            pipe, a device, a symbolic link loop, a name that is not UTF-8); a symbolic link
+            to a missing file or to a directory is not a corpus file.
     """
     found: list[tuple[str, ...]] = []
+    problems: list[str] = []
     stack: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
     while stack:
         directory, parts = stack.pop()
@@ -206,15 +223,36 @@ def relative_files(root: str | Path) -> list[str]:
             entries = list(os.scandir(directory))
         except OSError as e:  # never skip part of a corpus silently
             reason = e.strerror or type(e).__name__
-            message = f"{directory}: cannot read this folder of the corpus ({reason})"
+            message = f"{shown_path(directory)}: cannot read this folder of the corpus ({reason})"
             raise CorpusError([message]) from e
         for e in entries:
             if e.is_dir(follow_symlinks=False):
                 stack.append((e.path, (*parts, e.name)))
-            elif e.name.endswith(".txt") and e.is_file():
-                found.append((*parts, e.name))
+            elif e.name.endswith(".txt") and _is_corpus_file(e, problems):
+                if is_utf8_name(e.name) and all(map(is_utf8_name, parts)):
+                    found.append((*parts, e.name))
+                else:
+                    problems.append(f"{shown_path(e.path)}: {NOT_UTF8_NAME}")
+    if problems:
+        raise CorpusError(summarise_problems(sorted(problems)))
     found.sort()
     return ["/".join(parts) for parts in found]
+
+
+def _is_corpus_file(entry: os.DirEntry, problems: list[str]) -> bool:
+    """Whether a ``.txt`` entry is a file to read; a problem is appended for one that cannot
+    be read as a file (a broken link or a link to a directory is skipped)."""
+    if entry.is_file(follow_symlinks=False):
+        return True  # the common case: no stat
+    with contextlib.suppress(OSError):
+        if entry.is_dir():  # a symbolic link to a directory: not entered
+            return False
+    problem = not_a_file(entry.path)
+    if problem is None:
+        return True
+    if problem != NO_SUCH_FILE:
+        problems.append(f"{shown_path(entry.path)}: {problem}")
+    return False
 
 
 def read_documents(
@@ -330,7 +368,13 @@ def _read_in_processes(chunks, registry, origins, jobs: int, while_reading):
     results: list = [None] * len(chunks)
     front, back = 0, len(chunks)  # chunks[front:back] are not handed out yet
     inflight: dict[int, object] = {}
-    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=process_context()) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs - 1,
+        mp_context=process_context(),
+        initializer=die_with_parent,  # workers end with this process, even after kill -9
+        initargs=(os.getpid(),),
+    )
+    with pool:
 
         def hand_out() -> None:
             nonlocal front

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from analysis.config import MANIFEST_NAME
+from analysis.read.corpus import NO_SUCH_FILE, not_a_file
 from analysis.read.dates import is_iso_date
 
 __all__ = ["read_manifest"]
@@ -80,7 +81,10 @@ def read_manifest(
     """
     rejected = set() if rejected is None else rejected
     path = root / MANIFEST_NAME
-    rows = _manifest_rows(path, problems) if path.exists() else []
+    unreadable = not_a_file(path)  # a named pipe would block reading
+    if unreadable not in (None, NO_SUCH_FILE):
+        problems.append(f"{path}: {unreadable}")
+    rows = _manifest_rows(path, problems) if unreadable is None else []
     manifest: dict[str, dict] = {}
     seen: set[str] = set()
     for lineno, row in enumerate(rows, start=2):

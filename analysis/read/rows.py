@@ -14,7 +14,7 @@ from analysis.read.outlets import OutletRegistry
 from analysis.read.problems import BadRows, RowProblem
 from analysis.read.resolve import OutletResolver, Resolved
 
-__all__ = ["ROW_ID_WIDTH", "RowReader", "cell"]
+__all__ = ["ROW_ID_WIDTH", "RowReader", "cell", "escaped", "lone_surrogate"]
 
 
 #: Width of the zero-padded row number used as ``doc_id`` when the table has no id column.
@@ -28,6 +28,29 @@ def cell(value: object) -> str:
     if isinstance(value, float) and value != value:  # NaN
         return ""
     return value if isinstance(value, str) else str(value)
+
+
+#: The roles whose JSONL/Parquet cells must be strings (ids: strings or integers).
+_TEXT_ROLES = frozenset({"text", "title", "outlet", "origin", "id"})
+
+
+def lone_surrogate(value: str) -> str | None:
+    """The first lone surrogate (U+D800–U+DFFF) of ``value``, or ``None`` when it is valid
+    Unicode text (what JSON's ``"\\ud800"`` escapes decode to, and UTF-8 cannot encode)."""
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return value[e.start]
+    return None
+
+
+def escaped(value: str) -> str:
+    """``value`` with its lone surrogates written as ``\\udXXX`` escapes (printable)."""
+    if lone_surrogate(value) is None:
+        return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _is_text_cell(value: object, *, ids: bool = False) -> bool:
@@ -75,7 +98,8 @@ class RowReader:
 
     def begin_chunk(self, values: Sequence[object]) -> None:
         """Look up which ids of the next chunk (its id cells) earlier chunks already had."""
-        self.seen = spill.seen_ids(self.conn, list({cell(v).strip() for v in values}))
+        ids = {cell(v).strip() for v in values}
+        self.seen = spill.seen_ids(self.conn, [i for i in ids if lone_surrogate(i) is None])
 
     def end_chunk(self) -> None:
         spill.add_ids(self.conn, self.new_ids)
@@ -88,18 +112,13 @@ class RowReader:
         doc_id = self._doc_id(rowno, values, problems)
 
         def bad(column: str | None, reason: str, detail: str, value: str = "") -> None:
-            url = cell(values[cols.url]).strip() if cols.url else ""
+            url = escaped(cell(values[cols.url]).strip()) if cols.url else ""
             problems.append(RowProblem(rowno, doc_id, column or "", reason, detail, value, url))
 
         if rowno in self.ragged:
             n = self.ragged[rowno]
             bad(None, "ragged_row", f"{n} fields, but the header has {self.width}")
-        for role in ("text", "title", "outlet", "origin", "id"):
-            column = getattr(cols, role)
-            if column is not None and not _is_text_cell(values[column], ids=role == "id"):
-                kind = type(values[column]).__name__
-                expected = "a string or an integer" if role == "id" else "a string"
-                bad(column, "bad_cell", f"the {role} cell must be {expected}, not {kind}")
+        self._check_cells(values, bad)
         if problems:
             self.problems.add(problems)
             return None
@@ -126,12 +145,36 @@ class RowReader:
         meta = (found.outlet, found.origin, found.affiliation, date, title, file, stored, sha)
         return (doc_id, rowno, *meta, precision, found.country, found.source)
 
+    def _check_cells(self, values: Mapping[str, object], bad) -> None:
+        """Record a ``bad_cell`` problem for each cell that is not text (a list, a number…
+        where a string is expected) or holds a lone surrogate (``"\\ud800"`` in JSON: not
+        Unicode, so it cannot be written)."""
+        cols = self.columns
+        for role in ("text", "title", "outlet", "origin", "id", "url", "file", "date"):
+            column = getattr(cols, role)
+            if column is None:
+                continue
+            value = values[column]
+            if role in _TEXT_ROLES and not _is_text_cell(value, ids=role == "id"):
+                kind = type(value).__name__
+                expected = "a string or an integer" if role == "id" else "a string"
+                bad(column, "bad_cell", f"the {role} cell must be {expected}, not {kind}")
+            elif isinstance(value, str) and (found := lone_surrogate(value)) is not None:
+                bad(
+                    column,
+                    "bad_cell",
+                    f"the {role} cell holds a lone surrogate (U+{ord(found):04X}), which is "
+                    "not Unicode text; fix the escape in the export",
+                )
+
     def _doc_id(self, rowno: int, values: Mapping[str, object], problems: list) -> str:
         """The row's id (empty and repeated ids are problems)."""
         cols = self.columns
         if cols.id is None:
             return f"{rowno:0{ROW_ID_WIDTH}d}"
         doc_id = cell(values[cols.id]).strip()
+        if lone_surrogate(doc_id) is not None:  # a bad cell (_check_cells), shown escaped
+            return escaped(doc_id)
         if not doc_id:
             problems.append(RowProblem(rowno, doc_id, cols.id, "empty_id", "empty id"))
         elif doc_id in self.seen:

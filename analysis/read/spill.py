@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import tempfile
 import weakref
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROW_FIELDS",
+    "SPILL_PREFIX",
     "TableCorpus",
     "add_ids",
     "close_spill",
@@ -63,30 +65,55 @@ CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
 _DOC_FIELDS = ", ".join((*ROW_FIELDS, "duplicate_of"))
 
 
-def open_spill() -> tuple[sqlite3.Connection, tempfile.TemporaryDirectory]:
-    """A new spill file with its (empty) tables, and the temporary directory holding it."""
-    tmp = tempfile.TemporaryDirectory(prefix="framing-table-")
-    conn = sqlite3.connect(Path(tmp.name) / "docs.sqlite", check_same_thread=False)
+#: The prefix of a spill folder (``framing-table-XXXXXXXX``).
+SPILL_PREFIX = "framing-table-"
+
+
+def open_spill(where: str | Path | None = None) -> tuple[sqlite3.Connection, Path]:
+    """A new spill file with its (empty) tables, and the folder holding it.
+
+    The folder carries its owner's process id (:mod:`analysis.write.owned`), so that one
+    left by a killed process is removed later.
+
+    Args:
+        where: The folder to create it in: a run's temporary folder
+            (:func:`analysis.write.outdir.scratch_dir`), removed with it and by the same
+            cleanup of dead runs; ``None``: the system's temporary directory, where spill
+            folders of dead processes are removed first.
+    """
+    from analysis.write.owned import claim, remove_stale
+
+    if where is None:
+        where = Path(tempfile.gettempdir())
+        remove_stale(where, f"{SPILL_PREFIX}*")
+    folder = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=where))
+    try:
+        claim(folder)
+        conn = sqlite3.connect(folder / "docs.sqlite", check_same_thread=False)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         conn.executescript(_SCHEMA)
     except BaseException:
-        close_spill(conn, tmp)
+        close_spill(conn, folder)
         raise
-    return conn, tmp
+    return conn, folder
 
 
-def close_spill(conn: sqlite3.Connection, tmp: tempfile.TemporaryDirectory) -> None:
-    """Close the spill file and remove its directory."""
+def close_spill(conn: sqlite3.Connection, folder: Path) -> None:
+    """Close the spill file and remove its folder."""
     with contextlib.suppress(Exception):
         conn.close()
-    tmp.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class TableCorpus(Sequence[Document]):
     """The validated, cleaned documents of a table, sorted by ``doc_id``, streamed from disk.
 
     Iterating reads the documents lazily from a temporary SQLite file (removed by
-    :meth:`close`, at exit of a ``with`` block, or when the object is garbage-collected).
+    :meth:`close`, at exit of a ``with`` block, when the object is garbage-collected or at
+    the interpreter's exit; after a ``kill -9``, by the next reading, see :func:`open_spill`).
     ``Document.file`` is ``"<table file name>#<row>"``.
 
     Attributes:
@@ -117,7 +144,7 @@ class TableCorpus(Sequence[Document]):
         include_title: bool,
         skipped: pd.DataFrame,
         conn: sqlite3.Connection,
-        tmp: tempfile.TemporaryDirectory,
+        tmp: Path,
         reading: Mapping[str, object] | None = None,
     ):
         self.path = path

@@ -87,6 +87,7 @@ def read_table(
     date_format: str | None = None,
     chunksize: int = 5000,
     on_rows: Callable[[str, int], object] | None = None,
+    spill_dir: str | Path | None = None,
 ) -> TableCorpus:
     """Read, validate and clean a CSV, JSONL/NDJSON or Parquet table of articles.
 
@@ -124,6 +125,9 @@ def read_table(
         chunksize: Rows read at a time.
         on_rows: Told ``(stage, n)`` as rows are read: ``"checking rows"`` (a CSV's fields
             counted), ``"reading dates"`` (the date order decided), ``"reading rows"``.
+        spill_dir: Where the cleaned documents are spilled (a run's temporary folder;
+            default: the system's temporary directory, see
+            :func:`~analysis.read.spill.open_spill`).
 
     Returns:
         A :class:`~analysis.read.spill.TableCorpus` (documents sorted by ``doc_id``).
@@ -154,6 +158,7 @@ def read_table(
         on_bad_row=on_bad_row,
         chunksize=chunksize,
         on_rows=on_rows,
+        spill_dir=spill_dir,
     )
     report = scan.report(str(path), show_ids=mapping.id is not None)
     if scan.corpus is None:  # stopped at the bad rows
@@ -229,6 +234,7 @@ def scan_table(
     on_bad_row: OnBadRow | Literal["count"] = "error",
     chunksize: int = 5000,
     on_rows: Callable[[str, int], object] | None = None,
+    spill_dir: str | Path | None = None,
 ) -> TableScan:
     """Read, validate and spill every row of a table (the work of :func:`read_table`).
 
@@ -242,11 +248,12 @@ def scan_table(
             (``framing inspect``).
         chunksize: Rows read at a time.
         on_rows: As :func:`read_table`.
+        spill_dir: As :func:`read_table`.
 
     Raises:
         CorpusError: an unreadable or empty table.
     """
-    conn, tmp = spill.open_spill()
+    conn, tmp = spill.open_spill(spill_dir)
     problems = BadRows(keep_rows=on_bad_row == "skip")
     reader = RowReader(
         mapping,

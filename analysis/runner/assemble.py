@@ -22,6 +22,7 @@ from analysis.document.process import DocResult
 from analysis.document.tone import summarize_compounds
 from analysis.read.corpus import Document
 from analysis.schema import DOC_TABLES, REUSE_DEFAULTS, TABLE_COLUMNS
+from analysis.stats.marker_table import dense_markers, sparse_markers
 
 __all__ = [
     "DOC_TABLES",
@@ -46,6 +47,9 @@ class Results:
     marker_sentiment: pd.DataFrame
     actor_sentiment: pd.DataFrame
     quotes: pd.DataFrame
+    #: The lexicon's ``(frame, marker)`` pairs, sorted (``markers`` holds only the non-zero
+    #: counts, see :meth:`markers_dense`); ``None``: the pairs of the ``markers`` rows.
+    marker_pairs: tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
     #: CSV rows already formatted by the pool workers, by table name (a list of chunks in
     #: table order, equal to what :func:`analysis.write.tables.write_csv` writes after the
     #: header); :func:`analysis.write.tables.write_tables` uses them instead of formatting again.
@@ -58,6 +62,14 @@ class Results:
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in a fixed order."""
         return {name: getattr(self, name) for name in TABLE_COLUMNS}
+
+    def markers_dense(self) -> pd.DataFrame:
+        """The dense markers table: every document × marker pair of the lexicon, zeros
+        included (:func:`analysis.stats.marker_table.dense_markers`)."""
+        pairs = self.marker_pairs
+        if pairs is None:
+            pairs = zip(self.markers["frame"], self.markers["marker"], strict=True)
+        return dense_markers(self.markers, self.documents["doc_id"], pairs)
 
 
 #: The tables :func:`corpus_tables` reads (and ``matches``, from which ``markers`` is
@@ -94,7 +106,7 @@ def batch_tables(
     Columns are filled directly (one list per column, extended per document), so the cost
     per row is a few C-level list operations. ``pairs`` are the lexicon's sorted marker
     pairs (:func:`analysis.document.markers.marker_pairs`): each document gets one ``markers`` row
-    per pair, as :func:`analysis.document.markers.marker_counts` counts them (no pairs: no rows).
+    per pair it holds, in pair order, with its non-zero count (no pairs: no rows).
     With ``render``, ``keep`` (if given) names the tables whose columns are also returned;
     the others have only their CSV rows.
     """
@@ -159,15 +171,18 @@ def _add_voices(
 def _add_marker_counts(
     K: dict[str, list], doc_id: str, matches: list[tuple], pairs: Sequence[tuple[str, str]]
 ) -> None:
-    """One ``markers`` row per marker pair of the lexicon (zeros included)."""
+    """The ``markers`` rows of one document: its marker pairs with a non-zero count, in the
+    order of ``pairs`` (absent = 0)."""
+    if not matches:
+        return
     found = Counter((m[1], m[2]) for m in matches)
-    counts = [found.get(p, 0) for p in pairs]
-    if sum(counts) != len(matches):
+    rows = [(p, found[p]) for p in pairs if p in found]
+    if sum(c for _, c in rows) != len(matches):
         raise ValueError(f"batch_tables: a match of {doc_id!r} is not in the lexicon")
-    K["doc_id"].extend([doc_id] * len(pairs))
-    K["frame"].extend(f for f, _ in pairs)
-    K["marker"].extend(m for _, m in pairs)
-    K["count"].extend(counts)
+    K["doc_id"].extend([doc_id] * len(rows))
+    K["frame"].extend(f for (f, _), _ in rows)
+    K["marker"].extend(m for (_, m), _ in rows)
+    K["count"].extend(c for _, c in rows)
 
 
 def _render(
@@ -287,16 +302,18 @@ def assemble_batches(
     for name in DOC_TABLES:
         columns = {c: col.result() for c, col in parts[name].items()}
         tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]))
-    pairs = mk.marker_pairs(lexicon)
     in_order = all(a < b for a, b in pairwise(doc_ids))
-    if not (in_order and len(tables["markers"]) == len(doc_ids) * len(pairs)):
-        # the batches' rows are the table only when the documents come sorted by doc_id
-        tables["markers"] = mk.marker_counts(tables["matches"], doc_ids, lexicon)
+    # the batches' rows are the table only when the documents come sorted by doc_id and the
+    # batches counted every match (made with the lexicon's pairs)
+    counted = int(np.sum(tables["markers"]["count"])) == len(tables["matches"])
+    if not (in_order and counted):
+        tables["markers"] = sparse_markers(mk.marker_counts(tables["matches"], doc_ids, lexicon))
         if rendered is not None:
             rendered.pop("markers")
     complete = rendered is not None and bool(doc_ids)
     return Results(
         **{name: tables[name] for name in TABLE_COLUMNS},
+        marker_pairs=tuple(mk.marker_pairs(lexicon)),
         rendered=rendered if complete and sink is None else {},
         streamed=frozenset(rendered) if complete and sink is not None else frozenset(),
     )

@@ -76,11 +76,11 @@ def write_partition(
 
     Like :func:`process_partition`, then writes ``OUT_DIR/NAME/part-NNNNN.parquet`` (part
     ``index`` of ``n_parts``, :func:`analysis.write.parquet.part_name`) for each table of
-    :data:`WORKER_TABLES`, rows in the order the local engine gives them (``markers``: sorted
-    by ``doc_id`` within the partition). A file is written under a temporary name and renamed,
-    so a task re-run after its worker died replaces whatever the lost attempt left. The table
-    directories must exist: they are never created here. A partition with invalid files writes
-    nothing.
+    :data:`WORKER_TABLES`, rows in the order the local engine gives them (``markers``: its
+    non-zero counts, sorted by ``doc_id`` within the partition). A file is written under a
+    temporary name and renamed, so a task re-run after its worker died replaces whatever the
+    lost attempt left. The table directories must exist: they are never created here. A
+    partition with invalid files writes nothing.
 
     Returns:
         The :class:`PartitionSummary` (no per-document table besides ``documents``).
@@ -152,7 +152,8 @@ def analyze_to_parquet(
       every document's hash);
     - ``keyness``: computed by the client from per-origin term totals that the tasks reduce;
     - ``frame_rates``: computed by the client from ``documents`` and the ``markers`` parts
-      read back (its document bootstrap needs every document × marker count);
+      read back (its document bootstrap needs every document × marker count: the dense
+      table, :func:`analysis.stats.marker_table.dense_markers`);
     - the ``keyness`` intervals and doc shares, ``rate_models`` and ``rate_trends``
       (:mod:`analysis.runner.model_tables`): computed by the client from the ``terms`` and
       ``markers`` parts read back (the document bootstrap needs every document × term count);
@@ -315,7 +316,9 @@ class _ParquetJob:
         """``keyness``, ``frame_rates``, the model tables and ``provenance.json``."""
         import pandas as pd
 
+        from analysis.document.markers import marker_pairs
         from analysis.runner.model_tables import keyness_with_intervals, model_tables
+        from analysis.stats.marker_table import dense_markers
         from analysis.stats.voice import frame_rates_by_voice
         from analysis.write.parquet import write_parquet
         from analysis.write.tables import write_json
@@ -333,7 +336,12 @@ class _ParquetJob:
         del terms
         write_parquet(keyness_table, tmp / "keyness", rows_per_file=self.rows_per_file)
         del keyness_table
-        markers = _markers_in_order(tmp / "markers", docs, parts, self.lexicon)
+        # the statistics give a row to every marker of the lexicon, also one never found
+        markers = dense_markers(
+            _markers_in_order(tmp / "markers", docs, parts),
+            documents["doc_id"],
+            marker_pairs(self.lexicon),
+        )
         # the voice of each match (their order does not matter: they are counted)
         matches = pd.read_parquet(tmp / "matches", columns=["doc_id", "frame", "marker", "voice"])
         rates = frame_rates_by_voice(markers, matches, documents, period=self.period)
@@ -386,15 +394,16 @@ def _keyness(
     return keyness(terms, pseudo_docs, by="origin", min_count=min_count, stop_words=stop_words)
 
 
-def _markers_in_order(
-    directory: Path, docs: list[Document], parts: list, lexicon: Lexicon
-) -> pd.DataFrame:
-    """The ``markers`` table read back from its parts, sorted by ``doc_id`` as the local one.
+def _markers_in_order(directory: Path, docs: list[Document], parts: list) -> pd.DataFrame:
+    """The (sparse) ``markers`` table read back from its parts, sorted by ``doc_id`` as the
+    local one.
 
     Each part is sorted by ``doc_id``; parts follow the corpus (file) order, which is the
     ``doc_id`` order unless a name sorts differently without ``.txt`` (``a-b.txt`` comes
-    before ``a.txt``, ``a`` before ``a-b``). Then the rows are put in ``doc_id`` order (each
-    document has one row per lexicon marker) and the parts are rewritten.
+    before ``a.txt``, ``a`` before ``a-b``). Then the rows are put in ``doc_id`` order (a
+    stable sort: each document's rows stay in pair order) and the parts are rewritten, part
+    ``i`` with the rows of the ``i``-th slice of the sorted documents (as many as partition
+    ``i`` has).
     """
     import numpy as np
     import pandas as pd
@@ -405,25 +414,22 @@ def _markers_in_order(
     paths = [directory / part_name(i, n_parts) for i in range(n_parts)]
     markers = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
     ids: list[str] = []
-    sizes = []
+    ends = []
     start = 0
     for part in parts:
         ids.extend(sorted(d.doc_id for d in docs[start : start + len(part)]))
-        sizes.append(len(part))
         start += len(part)
+        ends.append(start)
     if all(a < b for a, b in zip(ids, ids[1:], strict=False)):
         return markers
-    n_pairs = len(set(lexicon.markers))
-    if len(markers) != len(ids) * n_pairs:  # pragma: no cover - marker_counts' contract
-        raise EngineError(f"markers: {len(markers)} rows, expected {len(ids)} × {n_pairs}")
-    order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype="int64")
-    rows = (order[:, None] * n_pairs + np.arange(n_pairs)).ravel()
-    markers = markers.iloc[rows].reset_index(drop=True)
+    markers = markers.sort_values("doc_id", kind="stable", ignore_index=True)
+    ids.sort()
+    row_ids = markers["doc_id"].to_numpy(dtype=object)
+    bounds = [0, *(int(np.searchsorted(row_ids, ids[e], side="left")) for e in ends[:-1])]
+    bounds.append(len(markers))
     schema = table_schema("markers")
-    start = 0
-    for path, n_docs in zip(paths, sizes, strict=True):
-        write_part(markers.iloc[start : start + n_docs * n_pairs], path, schema)
-        start += n_docs * n_pairs
+    for path, lo, hi in zip(paths, bounds[:-1], bounds[1:], strict=True):
+        write_part(markers.iloc[lo:hi], path, schema)
     return markers
 
 

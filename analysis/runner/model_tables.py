@@ -121,8 +121,9 @@ def compare_store(
     """:func:`analysis.stats.models.before_after` on a results store, as ``framing compare``.
 
     Args:
-        store: A :class:`~analysis.runner.store.StoredResults` (or anything with
-            ``markers`` and ``documents`` tables).
+        store: A :class:`~analysis.runner.store.StoredResults` or
+            :class:`~analysis.runner.assemble.Results` (or anything with ``markers`` and
+            ``documents`` tables; ``markers_dense()`` is used when it has one).
         split: First day of *after*, ``YYYY-MM-DD``.
         window: Days on each side of ``split``; ``None``: all documents.
         by: Document column of the groups.
@@ -135,9 +136,9 @@ def compare_store(
 
     columns = list(dict.fromkeys(["doc_id", "n_tokens", "date", "outlet", by]))
     documents = store.table("documents", columns) if hasattr(store, "table") else store.documents
-    return before_after(
-        store.markers, documents, split=split, window=window, by=by, min_count=min_count
-    )
+    # the dense table: a marker never found still counts its zeros
+    markers = store.markers_dense() if hasattr(store, "markers_dense") else store.markers
+    return before_after(markers, documents, split=split, window=window, by=by, min_count=min_count)
 
 
 def write_comparison(table: pd.DataFrame, out, *, store) -> None:

@@ -165,7 +165,8 @@ def corpus_tables(
     from analysis.stats.voice import frame_rates_by_voice
 
     tables = results.tables()
-    documents, terms, markers = results.documents, results.terms, results.markers
+    # the statistics give a row to every marker of the lexicon, also one never found
+    documents, terms, markers = results.documents, results.terms, results.markers_dense()
     if reuse is not None:
         tables.update(reuse_tables(documents, reuse))
         documents, terms, markers = deduplicated(documents, terms, markers, reuse, dedupe)

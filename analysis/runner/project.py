@@ -193,6 +193,7 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
     from analysis.read.corpus import read_corpus
     from analysis.read.directory import relative_files
     from analysis.runner.run_cache import RunCache, run_key
+    from analysis.write.outdir import scratch_dir
 
     # unchanged inputs, options and code: copy the stored outputs. A directory is keyed by its
     # files' hashes alone, so an unchanged one is restored without reading it (that key equals
@@ -211,29 +212,42 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
 
         prepare(lexicon)
 
+    # a table's spill file lives in the run's temporary folder: removed with it, and by the
+    # next run writing OUT after a kill -9
     progress = RunProgress(options.progress)
-    docs = read_corpus(
-        options.corpus,
-        **options.corpus_options(),
-        jobs=resolve_jobs(options.jobs),
-        while_reading=prepare,
-        on_rows=progress.rows,
-    )
-    progress.step("preparing", "boilerplate", total=2)
-    docs, boilerplate = _strip_boilerplate(options, docs)
-    prov = provenance(options, docs, lexicon)
-    if boilerplate is not None and len(boilerplate):  # the texts removed (boilerplate.csv)
-        prov["boilerplate"] = len(boilerplate)
-    if not options.no_cache and cached is None:
-        cached = RunCache(cache_dir, run_key(prov, key_options))
-        if _restore(cached, options, warn_duplicates=False):
+    with scratch_dir(options.out) as scratch:
+        docs = read_corpus(
+            options.corpus,
+            **options.corpus_options(),
+            jobs=resolve_jobs(options.jobs),
+            while_reading=prepare,
+            spill_dir=scratch,
+            on_rows=progress.rows,
+        )
+        try:
+            progress.step("preparing", "boilerplate", total=2)
+            docs, boilerplate = _strip_boilerplate(options, docs)
+            prov = provenance(options, docs, lexicon)
+            if boilerplate is not None and len(boilerplate):  # the texts removed
+                prov["boilerplate"] = len(boilerplate)
+            if not options.no_cache and cached is None:
+                cached = RunCache(cache_dir, run_key(prov, key_options))
+                if _restore(cached, options, warn_duplicates=False):
+                    return RunSummary(options.out, len(docs), restored=True)
+            _analyze_and_write(options, lexicon, docs, prov, progress)
+        finally:
             progress.close()
-            return RunSummary(options.out, len(docs), restored=True)
-    _analyze_and_write(options, lexicon, docs, prov, progress)
-    progress.close()
+            _close(docs)
     if cached is not None:
         cached.store(options.out)
     return RunSummary(options.out, len(docs))
+
+
+def _close(docs) -> None:
+    """Close a corpus that holds a temporary file (a table corpus, also behind boilerplate
+    removal, which passes ``close`` on); a list of documents needs nothing."""
+    if hasattr(docs, "close"):
+        docs.close()
 
 
 def _strip_boilerplate(options: RunOptions, docs):

@@ -7,6 +7,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from analysis.config import MANIFEST_NAME, pipeline_version
+from analysis.runner.store import STORE_VERSION
 from analysis.write.tables import file_sha256
 
 __all__ = ["code_fingerprint", "input_hashes", "provenance", "recorded_path"]
@@ -27,6 +28,7 @@ def provenance(options, docs, lexicon) -> dict:
     return {
         "package": "framing",
         "version": version("framing"),
+        "store_version": STORE_VERSION,
         "pipeline": pipeline_version(),
         "code": code_fingerprint(),
         "corpus": recorded_path(options.corpus),
@@ -36,6 +38,8 @@ def provenance(options, docs, lexicon) -> dict:
             "path": recorded_path(options.lexicon) if options.lexicon else "(default)",
             "sha256": file_sha256(lexicon.source),
             "version": lexicon.version,
+            # the pairs of the dense markers table (StoredResults.markers_dense)
+            "markers": [list(p) for p in sorted(set(lexicon.markers))],
         },
         "outlets": (
             {"path": recorded_path(options.outlets), "sha256": file_sha256(options.outlets)}

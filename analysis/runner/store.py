@@ -3,8 +3,11 @@
 :func:`load_results` opens an output directory (or the one a project file names) and returns
 :class:`StoredResults`: the same tables as :class:`~analysis.runner.assemble.Results`, read
 from CSV or Parquet on first use (only the columns asked for, with :meth:`StoredResults.table`),
-plus the run's provenance and options. :meth:`StoredResults.stale` says whether the corpus,
-lexicon, outlet registry or options changed since the run.
+plus the run's provenance and options. :meth:`StoredResults.stale` says whether the store's
+format, the corpus, lexicon, outlet registry or options changed since the run.
+
+The ``markers`` table holds only the non-zero counts (absent = 0);
+:meth:`StoredResults.markers_dense` rebuilds the full document × marker table.
 """
 
 from __future__ import annotations
@@ -30,7 +33,14 @@ if TYPE_CHECKING:
 
     from analysis.runner.project import RunOptions
 
-__all__ = ["StoreError", "StoredResults", "load_results"]
+__all__ = ["STORE_VERSION", "StoreError", "StoredResults", "load_results"]
+
+#: The format of the tables a run writes, recorded in ``provenance.json`` as
+#: ``store_version`` (a store without it is version 1). Bump it when a table's rows change
+#: meaning, so that an older store is stale (:meth:`StoredResults.stale`), never misread.
+#: 2: ``markers`` holds only the non-zero counts, and ``provenance.json`` the lexicon's
+#: marker pairs (``lexicon.markers``).
+STORE_VERSION = 2
 
 
 class StoreError(ValueError):
@@ -105,7 +115,38 @@ class StoredResults:
                 if not path.is_dir():
                     raise StoreError(f"{self.path}: no table {name!r} ({name}/ is missing)")
                 self._cache[key] = pd.read_parquet(path, columns=columns)
+            if name == "markers" and self.version < 2 and "count" in self._cache[key]:
+                from analysis.stats.marker_table import sparse_markers
+
+                # version 1 wrote every document × marker: the zeros are left out here
+                self._cache[key] = sparse_markers(self._cache[key])
         return self._cache[key]
+
+    @property
+    def version(self) -> int:
+        """The store's format (:data:`STORE_VERSION` when written by this code)."""
+        return int(self.provenance.get("store_version", 1))
+
+    @property
+    def marker_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The lexicon's ``(frame, marker)`` pairs of the run, sorted, as
+        ``Results.marker_pairs`` (recorded in ``provenance.json``; a version 1 store: the
+        pairs of its markers rows, which were all there)."""
+        recorded = (self.provenance.get("lexicon") or {}).get("markers")
+        if recorded is None:
+            rows = self.table("markers", ["frame", "marker"])
+            recorded = zip(rows["frame"], rows["marker"], strict=True)
+        return tuple(sorted({(str(f), str(m)) for f, m in recorded}))
+
+    def markers_dense(self) -> pd.DataFrame:
+        """The dense markers table: every document × marker pair of the lexicon, zeros
+        included, sorted by ``doc_id`` then ``(frame, marker)``
+        (:func:`analysis.stats.marker_table.dense_markers` of ``markers``, the documents and
+        :attr:`marker_pairs`)."""
+        from analysis.stats.marker_table import dense_markers
+
+        docs = self.table("documents", ["doc_id"])
+        return dense_markers(self.markers, docs["doc_id"], self.marker_pairs)
 
     def summary(self) -> str:
         """One line: the corpus, its documents and word tokens."""
@@ -151,7 +192,10 @@ class StoredResults:
         Compares the hashes of the input files, the lexicon and the outlet registry, the
         options and the code recorded in ``provenance.json`` with the project's current ones
         (hashes only: the same project opened from another working directory is not stale).
+        A store of another format (:data:`STORE_VERSION`) is stale, with a project or not.
         """
+        if self.version != STORE_VERSION:
+            return f"the store's format changed (version {self.version}, now {STORE_VERSION})"
         if self.options is None:
             return None
         from analysis.document.lexicon import load_lexicon

@@ -79,20 +79,34 @@ def resampled_ratio_matrix(
 ) -> np.ndarray:
     """Like :func:`resampled_ratios` for several groups over the same documents at once.
 
-    ``num``/``den`` are ``n_docs × n_groups``; every resample draws one set of documents
-    (one row of the index matrix) and applies it to all groups, as a matrix product of the
-    resample's document multiplicities with ``num`` and ``den``. The same ``rng`` draws the
-    same documents as :func:`resampled_ratios`. Returns ``n_resamples × n_groups`` ratios.
+    ``num`` is ``n_docs × n_groups``, ``den`` the same or ``n_docs × 1`` (one denominator
+    shared by every group); every resample draws one set of documents (one row of the index
+    matrix) and applies it to all groups, as a matrix product of the resample's document
+    multiplicities with ``num`` and ``den``. The same ``rng`` draws the same documents as
+    :func:`resampled_ratios`. Returns ``n_resamples × n_groups`` ratios.
     """
-    n, n_groups = num.shape
-    rows = max(1, _BLOCK_CELLS // n)
-    out = np.empty((n_resamples, n_groups), dtype="float64")
+    return _ratio_rows(_weight_blocks(rng, len(num), n_resamples), num, den, n_resamples)
+
+
+def _weight_blocks(
+    rng: np.random.Generator, n_docs: int, n_resamples: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``(start, weights)``: the float64 document multiplicities of blocks of resamples
+    (the draws of :func:`resample_weights`; a block holds at most ``_BLOCK_CELLS`` cells)."""
+    rows = max(1, _BLOCK_CELLS // n_docs)
     for lo in range(0, n_resamples, rows):
         hi = min(n_resamples, lo + rows)
-        idx = rng.integers(0, n, size=(hi - lo, n))
-        flat = (idx + n * np.arange(hi - lo)[:, None]).ravel()
-        weights = np.bincount(flat, minlength=(hi - lo) * n).reshape(hi - lo, n)
-        weights = weights.astype("float64")
+        idx = rng.integers(0, n_docs, size=(hi - lo, n_docs))
+        flat = (idx + n_docs * np.arange(hi - lo)[:, None]).ravel()
+        weights = np.bincount(flat, minlength=(hi - lo) * n_docs).reshape(hi - lo, n_docs)
+        yield lo, weights.astype("float64")
+
+
+def _ratio_rows(blocks, num: np.ndarray, den: np.ndarray, n_resamples: int) -> np.ndarray:
+    """``Σnum/Σden`` of every resample (rows) and group (columns) from weight ``blocks``."""
+    out = np.empty((n_resamples, num.shape[1]), dtype="float64")
+    for lo, weights in blocks:
+        hi = lo + len(weights)
         s_num = weights @ num
         s_den = weights @ den
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -135,21 +149,48 @@ def shared_intervals(
 ) -> np.ndarray:
     """Percentile intervals of several ratios over the same documents, from one bootstrap.
 
-    ``num``/``den`` are ``n_docs × n_groups`` per-document sums (documents in a fixed order,
-    e.g. sorted by id); the generator is seeded from ``seed`` and the cell ``key``
-    (:func:`_group_rng`). This is the ``resample_by`` path of :func:`bootstrap_ratio`, for
-    callers that hold the matrices already.
+    ``num`` is ``n_docs × n_groups`` per-document sums (documents in a fixed order, e.g.
+    sorted by id), ``den`` the same or ``n_docs × 1`` (a denominator shared by every group,
+    e.g. the tokens of each document); the generator is seeded from ``seed`` and the cell
+    ``key`` (:func:`_group_rng`). This is the ``resample_by`` path of
+    :func:`bootstrap_ratio`, for callers that hold the matrices already.
+
+    Memory stays bounded whatever the number of groups (a lexicon of 100,000 markers): the
+    groups are taken in blocks of ``_BLOCK_CELLS / n_resamples`` columns, each block on the
+    same resamples (drawn once when they fit in one block, else drawn again from a new
+    generator with the same seed), so no ``n_resamples × n_groups`` matrix is ever held.
 
     Returns:
         ``n_groups × 2`` unscaled ``(low, high)`` bounds; NaN for a group none of whose
         resamples had a non-zero denominator.
     """
-    bounds = np.full((num.shape[1], 2), np.nan)
-    rng = _group_rng(seed, key)
-    ratios = resampled_ratio_matrix(num, den, n_resamples=n_resamples, rng=rng)
-    some = ~np.isnan(ratios).all(axis=0)  # all-NaN: no resample had a denominator
+    n_docs, n_groups = num.shape
+    bounds = np.full((n_groups, 2), np.nan)
+    q = 50.0 * (1.0 - confidence)
+    width = max(1, _BLOCK_CELLS // n_resamples)
+    stored = None  # the resamples, when they fit in one block and several blocks use them
+    if n_groups > width and n_resamples * n_docs <= _BLOCK_CELLS:
+        stored = list(_weight_blocks(_group_rng(seed, key), n_docs, n_resamples))
+    for lo in range(0, n_groups, width):
+        cols = slice(lo, min(n_groups, lo + width))
+        blocks = stored or _weight_blocks(_group_rng(seed, key), n_docs, n_resamples)
+        shared_den = den if den.shape[1] == 1 else den[:, cols]
+        ratios = _ratio_rows(blocks, num[:, cols], shared_den, n_resamples)
+        bounds[cols] = _percentiles(ratios, q)
+    return bounds
+
+
+def _percentiles(ratios: np.ndarray, q: float) -> np.ndarray:
+    """``(q, 100 - q)`` percentiles of each column ignoring NaN (all NaN: NaN), computed at
+    once for the columns without NaN (the same numbers as ``nanpercentile``, which goes
+    column by column)."""
+    bounds = np.full((ratios.shape[1], 2), np.nan)
+    nan = np.isnan(ratios)
+    full = ~nan.any(axis=0)
+    if full.any():
+        bounds[full] = np.percentile(ratios[:, full], [q, 100.0 - q], axis=0).T
+    some = ~full & ~nan.all(axis=0)  # all-NaN: no resample had a denominator
     if some.any():
-        q = 50.0 * (1.0 - confidence)
         bounds[some] = np.nanpercentile(ratios[:, some], [q, 100.0 - q], axis=0).T
     return bounds
 

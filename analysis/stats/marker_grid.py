@@ -91,7 +91,9 @@ def marker_grid(
     """The document × (frame, marker) count matrix of ``markers`` over ``documents``.
 
     Args:
-        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        markers: ``doc_id,frame,marker,count``, sparse (absent = 0: the run's table) or
+            dense; a (frame, marker) without any row gets no output row, so pass
+            ``results.markers_dense()`` for rows of markers never found.
         documents: ``doc_id,n_tokens`` and ``columns``; every document counts, also one
             without rows in ``markers``.
         columns: Document columns to keep in :attr:`MarkerGrid.docs` (must not be empty).

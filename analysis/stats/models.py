@@ -107,7 +107,9 @@ def rate_models(
     all documents at once (``period = "all"``). Edge cases: see the module docstring.
 
     Args:
-        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        markers: ``doc_id,frame,marker,count``, sparse (absent = 0: the run's table) or
+            dense; a (frame, marker) without any row gets no output row, so pass
+            ``results.markers_dense()`` for rows of markers never found.
         documents: ``doc_id,n_tokens``, the ``by`` and ``cluster`` columns (and ``date``
             with ``period``).
         by: Document column defining the groups.

@@ -136,7 +136,7 @@ def _cell_columns(
     if n >= 2:
         bounds = shared_intervals(
             cell.astype("float64"),
-            np.repeat(cell_tokens.astype("float64")[:, None], n_labels, axis=1),
+            cell_tokens.astype("float64")[:, None],  # one denominator for every label
             key=key,
             n_resamples=n_resamples,
             confidence=confidence,
@@ -179,7 +179,9 @@ def frame_rates(
     also one with no rows in ``markers`` (its counts are 0).
 
     Args:
-        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        markers: ``doc_id,frame,marker,count``, sparse (absent = 0: the run's table) or
+            dense; a (frame, marker) without any row gets no output row, so pass
+            ``results.markers_dense()`` for rows of markers never found.
         documents: ``doc_id,date,n_tokens`` and the ``by`` columns.
         period: Time unit of ``period`` (see :func:`analysis.stats.periods.add_period`).
         by: Document columns defining the groups, in output order.
@@ -283,7 +285,9 @@ def marker_rates(
     """Marker rates per 1,000 word tokens by group over the whole period (no interval).
 
     Args:
-        markers: ``doc_id,frame,marker,count`` (every document × marker, zeros included).
+        markers: ``doc_id,frame,marker,count``, sparse (absent = 0: the run's table) or
+            dense; a (frame, marker) without any row gets no output row, so pass
+            ``results.markers_dense()`` for rows of markers never found.
         documents: ``doc_id,n_tokens`` and the ``by`` column.
         by: Document column defining the groups.
 

@@ -21,6 +21,8 @@ __all__ = [
     "check_output_dir",
     "check_output_file",
     "is_framing_output",
+    "resolved",
+    "scratch_dir",
 ]
 
 
@@ -45,6 +47,18 @@ def is_framing_output(path: str | Path) -> bool:
     return isinstance(data, dict) and data.get("package") == "framing"
 
 
+def resolved(path: str | Path, what: str) -> Path:
+    """``Path(path).resolve()``; a symbolic link loop is an :class:`OutputError` naming the
+    path (``what``: its role, e.g. ``corpus``)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as e:  # RuntimeError: Python 3.11's "Symlink loop"
+        raise OutputError(
+            f"{what} {path}: cannot resolve it, a symbolic link loop (it points back to itself); "
+            "fix or remove the link"
+        ) from e
+
+
 def _within(path: Path, other: Path) -> bool:
     return path == other or path.is_relative_to(other)
 
@@ -53,11 +67,11 @@ def _check_against_inputs(
     out: Path, inputs: Mapping[str, str | Path | None], kind: str = "output directory"
 ) -> None:
     """Refuse an output path that is, contains or lies inside one of ``inputs``."""
-    target = out.resolve()
+    target = resolved(out, kind)
     for role, given in inputs.items():
         if given is None:
             continue
-        source = Path(given).resolve()
+        source = resolved(given, role)
         if target == source:
             raise OutputError(
                 f"{kind} {out} is the {role} itself ({given}); choose another output path"
@@ -85,22 +99,22 @@ def _check_links(out: Path, target: Path, root: Path, role: str, kind: str) -> N
     for link in [*corpus_files(root), root / MANIFEST_NAME]:
         if not link.is_symlink():
             continue
-        resolved = link.resolve()
-        if resolved == target:
+        found = resolved(link, f"symbolic link of the {role}")
+        if found == target:
             raise OutputError(
                 f"{kind} {out} is the target of {link}, a symbolic link of the {role}; "
                 "choose another output path"
             )
-        if resolved.is_relative_to(target):
+        if found.is_relative_to(target):
             raise OutputError(
-                f"{kind} {out} contains {resolved}, the target of {link}, a symbolic link of "
+                f"{kind} {out} contains {found}, the target of {link}, a symbolic link of "
                 f"the {role}, which writing the output would delete; choose another output path"
             )
 
 
 def _check_replaceable(out: Path) -> None:
     """Refuse an output directory that cannot be replaced as a whole by :func:`atomic_dir`."""
-    target = out.resolve()
+    target = resolved(out, "output directory")
     if _within(Path.cwd().resolve(), target):
         raise OutputError(
             f"output directory {out} is the current directory or contains it, and the output "
@@ -173,8 +187,8 @@ def check_cache_dir(
             directory (the corpus).
     """
     cache = Path(cache)
-    target = cache.resolve()
-    where = Path(out).resolve()
+    target = resolved(cache, "cache directory")
+    where = resolved(out, "output directory")
     if target == where:
         problem = f"is the output directory ({out}), which the run replaces as a whole"
     elif target.is_relative_to(where):
@@ -182,7 +196,7 @@ def check_cache_dir(
     else:
         problem = None
         for role, given in (inputs or {}).items():
-            source = Path(given).resolve() if given is not None else None
+            source = resolved(given, role) if given is not None else None
             if source is not None and source.is_dir() and target.is_relative_to(source):
                 verb = "is" if target == source else "lies inside"
                 problem = f"{verb} the {role} directory ({given}), which the run reads"
@@ -282,6 +296,45 @@ def _swap(out: Path, tmp: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _make_owned(tmp: Path, out: Path) -> None:
+    """Create the temporary folder ``tmp`` of ``out``, marked with its owner's pid."""
+    from analysis.write.owned import claim
+
+    try:
+        tmp.mkdir()
+        claim(tmp)
+    except OSError as e:
+        raise OutputError(
+            f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
+            "another --out"
+        ) from e
+
+
+@contextlib.contextmanager
+def scratch_dir(out: str | Path) -> Iterator[Path]:
+    """A temporary folder for what a run writing ``out`` keeps on disk while it runs (a
+    table corpus's spill file, :func:`analysis.read.spill.open_spill`).
+
+    It is a sibling of ``out`` named like :func:`atomic_dir`'s (``.NAME.tmp-XXXXXXXX``) and
+    carries its owner's process id, so the same cleanup removes it after a ``kill -9``: the
+    next run writing ``out``. It is removed when the block ends, however it ends, and so are
+    the parent folders of ``out`` it created if they are still empty (a failed run leaves
+    none).
+
+    Raises:
+        OutputError: its folder cannot be created.
+    """
+    out = Path(out)
+    created = _make_parents(out)
+    tmp = _new_sibling(out, "tmp")
+    try:
+        _make_owned(tmp, out)
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
+
+
 @contextlib.contextmanager
 def atomic_dir(out: str | Path) -> Iterator[Path]:
     """Yield a temporary directory that replaces ``out`` only if the block succeeds.
@@ -303,7 +356,7 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
             folder cannot be created; when the disk (or quota) is full while the block
             writes (``ENOSPC``, ``EDQUOT``).
     """
-    from analysis.write.owned import claim, remove_stale
+    from analysis.write.owned import remove_stale
 
     out = Path(out)
     _check_replaceable(out)
@@ -311,14 +364,7 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
     remove_stale(out.parent, f".{glob.escape(out.name)}.tmp-*")
     tmp = _new_sibling(out, "tmp")
     try:
-        try:
-            tmp.mkdir()
-            claim(tmp)
-        except OSError as e:
-            raise OutputError(
-                f"cannot create output directory {out}: {e.strerror} ({e.filename}); choose "
-                "another --out"
-            ) from e
+        _make_owned(tmp, out)
         yield tmp
         _swap(out, tmp)
     except OSError as e:

@@ -92,7 +92,9 @@ _NAMING_SET = frozenset(NAMING_VERBS)
 _CUE_BODY = trie_pattern(sorted(set(SPEECH_VERBS) | _NAMING_SET))
 #: Cues after a whitespace character (a charset prefix lets the regex engine skip fast); the
 #: text is searched with a space in front, so a cue may open it.
-_CUE_LOWER = re.compile(r"\s(" + _CUE_BODY + r")(?![\w’'-])")
+#: A lookahead on the cues' first letters rejects most words before the trie is tried.
+_CUE_FIRST = "".join(sorted({c[0] for c in set(SPEECH_VERBS) | _NAMING_SET}))
+_CUE_LOWER = re.compile(r"\s(?=[" + _CUE_FIRST + "])(" + _CUE_BODY + r")(?![\w’'-])")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _WORD = re.compile(r"[^\W_]")
 _PUNCT_GAP = set(",.:;–—-")

@@ -180,13 +180,24 @@ _NOT_NOUN = word_set(
 
 #: A word token ``(start, end, text)``.
 Token = tuple[int, int, str]
-_TOKEN = re.compile(r"\w+(?:[’'\-‐]\w+)*(?:\.(?:[A-Z]\.)+)?|[^\w\s]")
+_TOKEN = r"\w+(?:[’'\-‐]\w+)*(?:\.(?:[A-Z]\.)+)?|[^\w\s]"
+#: A token with the whitespace before it: every character that is not whitespace starts a
+#: token, so the whitespace groups and tokens tile the text and offsets are running sums.
+_SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")
 
 
 def word_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word and punctuation tokens of ``text[start:end]`` with absolute offsets."""
     end = len(text) if end is None else end
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    out: list[Token] = []
+    append = out.append
+    pos = start
+    for space, word in _SPACED_TOKEN.findall(text, start, end):
+        pos += len(space)
+        after = pos + len(word)
+        append((pos, after, word))
+        pos = after
+    return out
 
 
 def _bare(word: str) -> str:

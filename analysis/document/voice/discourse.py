@@ -33,7 +33,8 @@ _REPORT = re.compile(
     r"(?P<pro>it|this) (?:is|was|has been|had been)(?: also| further| now| unanimously)?"
     r" (?P<verb>reported|noted|claimed|alleged|said|stated|agreed|announced)(?P<how> that| by|\b)"
 )
-_NAME_RUN = re.compile(r"(?:[A-Z][\w’'\-]+\s+)+[A-Z][\w’'\-]+")
+#: Two capitalised words or more (opening with a character set, for the engine's fast scan).
+_NAME_RUN = re.compile(r"[A-Z][\w’'\-]+\s+(?:[A-Z][\w’'\-]+\s+)*[A-Z][\w’'\-]+")
 _STOP_READOUT = frozenset({"he", "she", "they", "we", "i"})
 
 
@@ -97,16 +98,16 @@ def _labels(f: ClaimFinder) -> None:
     transcript = sum(lab is not None for lab in labels) >= 2
     current: Claim | None = None
     for p, (a, b) in enumerate(f.paras):
-        s = f.sentences[f.sentence_of(a)]
         lab = labels[p]
         if lab is None:
             if transcript and current is not None:
-                c = f.claim(s, a, b, ":", (), a)
+                c = f.claim(f.sentences[f.sentence_of(a)], a, b, ":", (), a)
                 if c is not None:
                     c.same_as = current
             else:
-                _headline(f, s, a, b, f.heads[p])
+                _headline(f, a, b, f.heads[p])
             continue
+        s = f.sentences[f.sentence_of(a)]
         words = tuple(t[2] for t in word_tokens(f.text, lab[0], lab[1]))
         qi = f.quote_at(lab[2])
         if qi >= 0 and f.quotes[qi].start == lab[2]:
@@ -117,10 +118,10 @@ def _labels(f: ClaimFinder) -> None:
         current = f.claim(s, lab[2], end, ":", words, lab[0])
 
 
-def _headline(f: ClaimFinder, s: Sentence, a: int, b: int, src) -> None:
+def _headline(f: ClaimFinder, a: int, b: int, src) -> None:
     if src is not None:
         words = tuple(t[2] for t in word_tokens(f.text, src[1], src[2]))
-        f.claim(s, a, src[0], "—", words, src[1])
+        f.claim(f.sentences[f.sentence_of(a)], a, src[0], "—", words, src[1])
         return
     qh = quote_headline(f.text, a, b, f.quotes, f.quote_at(a))
     if qh is not None:

@@ -47,6 +47,7 @@ DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 #: Single quotation marks (straight, curly, low-9, single guillemets).
 SINGLE_MARKS = "'\u2018\u2019\u201a\u2039\u203a"
 _MARK = re.compile(f"[{re.escape(DOUBLE_MARKS + SINGLE_MARKS)}\n]")
+_PARAGRAPH = re.compile(r"[^\s](?:[^\n]*[^\s])?")
 _CLOSING_PUNCT = set(",.;:!?)]}")
 _TYPO_CLOSE = set(",.!?")
 
@@ -183,7 +184,7 @@ def find_quotes(text: str) -> list[Quote]:
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each non-blank line (paragraph), surrounding spaces trimmed."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\s](?:[^\n]*[^\s])?", text)]
+    return [m.span() for m in _PARAGRAPH.finditer(text)]
 
 
 def _words(words: str) -> frozenset[str]:
@@ -196,8 +197,12 @@ _ABBREVIATIONS = _words(
     jan feb mar apr jun jul aug sep sept oct nov dec
     """
 )
+#: A sentence end (written ``[.!?…][.!?…]*`` rather than ``[.!?…]+``: a pattern opening with a
+#: character set lets the regex engine skip to candidate positions).
 _SENT_END = re.compile(
-    "[.!?\u2026]+[" + re.escape(DOUBLE_MARKS + SINGLE_MARKS) + r")\]]*[ \t]+(?=[\"“‘'«(\[A-Z0-9])"
+    "[.!?\u2026][.!?\u2026]*["
+    + re.escape(DOUBLE_MARKS + SINGLE_MARKS)
+    + r")\]]*[ \t]+(?=[\"“‘'«(\[A-Z0-9])"
 )
 
 
@@ -213,13 +218,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence (see the module docstring), whitespace trimmed."""
+def sentence_bounds(
+    text: str, paragraphs: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence (see the module docstring), whitespace trimmed;
+    ``paragraphs`` are the text's :func:`paragraph_bounds` when already known."""
     out = []
     ends = [m for m in _SENT_END.finditer(text)
             if text[m.start()] != "." or not _is_abbreviation(text, m.start())]  # fmt: skip
     k = 0
-    for a, b in paragraph_bounds(text):
+    for a, b in paragraph_bounds(text) if paragraphs is None else paragraphs:
         start = a
         while k < len(ends) and ends[k].start() < a:
             k += 1

@@ -39,8 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from analysis.document.voice.attribution import Claim, find_claims
 from analysis.document.voice.cues import speaker_head
@@ -68,24 +67,10 @@ Voice = Literal["narrator", "quote", "reported"]
 VOICES: tuple[str, ...] = ("quote", "reported", "narrator")
 #: A quote of fewer words than this is partial.
 FULL_QUOTE_WORDS = 4
-#: Columns of :func:`spans_frame` (the fields of :class:`Span`).
-SPAN_COLUMNS: tuple[str, ...] = (
-    "span_id",
-    "voice",
-    "partial",
-    "start",
-    "end",
-    "speaker",
-    "speaker_head",
-    "speaker_actor",
-    "cue",
-    "text",
-)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of text in one voice.
+class Span(NamedTuple):
+    """A run of text in one voice (an immutable named tuple, in :data:`SPAN_COLUMNS` order).
 
     Attributes:
         span_id: Position of the span in the document (0, 1, 2, …).
@@ -112,6 +97,9 @@ class Span:
     cue: str
     text: str
 
+
+#: Columns of :func:`spans_frame` (the fields of :class:`Span`).
+SPAN_COLUMNS: tuple[str, ...] = Span._fields
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -198,7 +186,8 @@ def voice_spans(text: str, *, actors: Mapping[str, object] | None = None) -> lis
     if not text:
         return []
     quotes = find_quotes(text)
-    claims = find_claims(text, quotes, sentence_bounds(text), paragraph_bounds(text))
+    paragraphs = paragraph_bounds(text)
+    claims = find_claims(text, quotes, sentence_bounds(text, paragraphs), paragraphs)
     _resolve(text, claims, _matcher(actors))
     _inherit(claims)
     return _assemble(text, claims)
@@ -227,31 +216,20 @@ def _assemble(text: str, claims: list[Claim]) -> list[Span]:
             pieces[-1] = (pieces[-1][0], b, owner)
         else:
             pieces.append((a, b, owner))
-    partial = {
-        id(c): not c.cue or _word_count(text[c.start : min(c.end, c.start + 80)]) < FULL_QUOTE_WORDS
-        for c in claims
-        if c.voice == "quote"
-    }
+    partial: dict[int, bool] = {}
     spans = []
     for i, (a, b, c) in enumerate(pieces):
         if c is None:
             spans.append(Span(i, "narrator", False, a, b, "", "", "", "", text[a:b]))
-        else:
-            voice: Voice = "quote" if c.voice == "quote" else "reported"
-            spans.append(
-                Span(
-                    i,
-                    voice,
-                    partial.get(id(c), False),
-                    a,
-                    b,
-                    c.speaker,
-                    c.head,
-                    c.actor,
-                    c.cue,
-                    text[a:b],
-                )  # fmt: skip
-            )
+            continue
+        short = False
+        if c.voice == "quote":
+            short = partial.get(id(c))
+            if short is None:
+                head = text[c.start : min(c.end, c.start + 80)]
+                short = partial[id(c)] = not c.cue or _word_count(head) < FULL_QUOTE_WORDS
+        voice: Voice = "quote" if c.voice == "quote" else "reported"
+        spans.append(Span(i, voice, short, a, b, c.speaker, c.head, c.actor, c.cue, text[a:b]))
     return spans
 
 
@@ -275,34 +253,39 @@ def _alnum(chunk: str) -> int:
     return len(chunk) - sum(map(len, _NOT_ALNUM.findall(chunk)))
 
 
-def _overlaps(spans: Sequence[Span], starts: list[int], a: int, b: int) -> dict[int, int]:
-    """Letters and digits of ``[a, b)`` per span index (all characters if there are none)."""
-    counts: dict[int, int] = {}
-    k = max(bisect_right(starts, a) - 1, 0)
-    if k < len(spans) and spans[k].end >= b:  # inside one span: nothing to count
-        return {k: 1}
-    while k < len(spans) and spans[k].start < b:
+def _mixed(spans: Sequence[Span], k: int, a: int, b: int) -> tuple[str, bool, str]:
+    """The majority voice of ``[a, b)``, which starts in span ``k`` and crosses its end.
+
+    Each overlapped span counts its letters and digits in ``[a, b)`` (all its characters
+    there when no span has any); ties go to the voice first in :data:`VOICES`, then to the
+    first span.
+    """
+    pieces: list[tuple[int, int]] = []  # (span index, letters and digits)
+    chars: list[tuple[int, int]] = []  # (span index, characters) in case no span has letters
+    n = len(spans)
+    while k < n and spans[k].start < b:
         s = spans[k]
         lo, hi = max(a, s.start), min(b, s.end)
         if hi > lo:
-            chunk = s.text[lo - s.start : hi - s.start]
-            counts[k] = _alnum(chunk) or -(hi - lo)
+            count = _alnum(s.text[lo - s.start : hi - s.start])
+            if count:
+                pieces.append((k, count))
+            elif not pieces:
+                chars.append((k, hi - lo))
         k += 1
-    if any(v > 0 for v in counts.values()):
-        return {k: v for k, v in counts.items() if v > 0}
-    return {k: -v for k, v in counts.items()}
-
-
-def _majority(spans: Sequence[Span], counts: dict[int, int]) -> tuple[str, bool, str]:
-    if not counts:
+    pieces = pieces or chars
+    if not pieces:
         return "narrator", False, ""
-    per_voice: dict[str, int] = {}
-    for k, n in counts.items():
-        per_voice[spans[k].voice] = per_voice.get(spans[k].voice, 0) + n
-    voice = max(VOICES, key=lambda v: (per_voice.get(v, 0), -VOICES.index(v)))
-    mine = [k for k in counts if spans[k].voice == voice]
-    best = max(mine, key=lambda k: (counts[k], -k))
-    return voice, len(per_voice) > 1, spans[best].speaker
+    per_voice = {"quote": 0, "reported": 0, "narrator": 0}
+    for i, count in pieces:
+        per_voice[spans[i].voice] += count
+    voice = max(VOICES, key=per_voice.__getitem__)  # max keeps the first of equal counts
+    best, most = -1, 0
+    for i, count in pieces:
+        if count > most and spans[i].voice == voice:
+            best, most = i, count
+    mixed = sum(1 for v in per_voice.values() if v) > 1
+    return voice, mixed, spans[best].speaker
 
 
 def sentence_voices(
@@ -312,10 +295,18 @@ def sentence_voices(
 
     The voice is the one with the most letters and digits in the sentence (ties: quote,
     reported, narrator); ``mixed`` is true when the sentence has letters in two voices;
-    ``speaker`` is the speaker of the largest span of that voice ("" for narrator).
+    ``speaker`` is the speaker of the largest span of that voice ("" for narrator). A
+    sentence inside one span (the usual case) costs one bisection.
     """
+    if not spans:
+        return [("narrator", False, "")] * len(sentence_spans)
     starts = [s.start for s in spans]
-    return [_majority(spans, _overlaps(spans, starts, a, b)) for a, b in sentence_spans]
+    out: list[tuple[str, bool, str]] = []
+    for a, b in sentence_spans:
+        k = max(bisect_right(starts, a) - 1, 0)
+        s = spans[k]
+        out.append((s.voice, False, s.speaker) if s.end >= b else _mixed(spans, k, a, b))
+    return out
 
 
 def match_voices(
@@ -329,8 +320,7 @@ def spans_frame(spans: Sequence[Span], *, doc_id: str | None = None) -> pd.DataF
     """The spans as a table with :data:`SPAN_COLUMNS` (and ``doc_id`` first when given)."""
     import pandas as pd
 
-    rows = [tuple(getattr(s, c) for c in SPAN_COLUMNS) for s in spans]
-    df = pd.DataFrame(rows, columns=list(SPAN_COLUMNS))
+    df = pd.DataFrame([tuple(s) for s in spans], columns=list(SPAN_COLUMNS))
     if doc_id is not None:
         df.insert(0, "doc_id", doc_id)
     return df
