@@ -142,10 +142,18 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     """Start a new sentence after a blank line (headlines and datelines have no full stop)."""
     if len(doc) < 2:
         return doc
-    # Only whitespace tokens can hold a blank line: find them in one array pass.
-    for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():
-        if doc[i].text.count("\n") >= 2:
-            doc[i + 1].is_sent_start = True
+    # Only whitespace tokens can hold a blank line: find them in one array pass. The flags
+    # are written back in one from_array: spaCy's is_sent_start setter scans the whole
+    # document on every call (quadratic in paragraphs).
+    starts = [
+        i + 1
+        for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist()
+        if doc[i].text.count("\n") >= 2
+    ]
+    if starts:
+        flags = doc.to_array(SENT_START)
+        flags[starts] = 1
+        doc.from_array([SENT_START], flags)
     return doc
 
 
