@@ -163,24 +163,66 @@ def test_normal_approximation_by_hand():
     # N = (4, 1, 3): Σc 3, Σc² 5, Σc·N 11, ΣN 8, ΣN² 26: 5 - 9/3 = 2, 11 - 3·8/3 = 3,
     # 26 - 64/3 = 14/3. f = log(y + α) - log(n + α0 - y - α): a: y 6, n 10, f_y = 1/11 + 1/9,
     # f_n = -1/9; b: y 3, n 8, f_y = 1/8 + 1/10, f_n = -1/10.
-    delta = np.log(11 / 9) - np.log(8 / 10)
+    def f_a(y):
+        return np.log(y + 5) - np.log(10 + 10 - y - 5)
+
+    def f_b(y):
+        return np.log(y + 5) - np.log(8 + 10 - y - 5)
+
+    delta = f_a(6) - f_b(3)
     var_a = (1 / 11 + 1 / 9) ** 2 * 2 + 2 * (1 / 11 + 1 / 9) * (-1 / 9) * 0 + (1 / 81) * 8 / 3
     var_b = (9 / 40) ** 2 * 2 + 2 * (9 / 40) * (-1 / 10) * 3 + (1 / 100) * 14 / 3
-    se = np.sqrt(var_a + var_b)
-    out = keyness_intervals(
-        NORMAL_TERMS, NORMAL_DOCS, prior_strength=10.0, comparisons="pairwise",
-        bootstrap_max_docs=0,
-    )  # fmt: skip
-    x = out.set_index("term").loc["x"]
+    s_a, s_b = np.sqrt(var_a) / (1 / 11 + 1 / 9), np.sqrt(var_b) / (9 / 40)  # as counts
+    options = {"prior_strength": 10.0, "comparisons": "pairwise", "bootstrap_max_docs": 0}
+    x = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, **options).set_index("term").loc["x"]
     assert x["ci_method"] == "normal" and x["log_odds"] == pytest.approx(delta, rel=1e-12)
-    assert x["log_odds_ci_low"] == pytest.approx(delta - 1.959963984540054 * se, rel=1e-12)
-    assert x["log_odds_ci_high"] == pytest.approx(delta + 1.959963984540054 * se, rel=1e-12)
-    # 90 %: z = 1.6448536269514722
-    ninety = keyness_intervals(
-        NORMAL_TERMS, NORMAL_DOCS, prior_strength=10.0, comparisons="pairwise",
-        bootstrap_max_docs=0, confidence=0.9,
-    ).set_index("term").loc["x"]  # fmt: skip
-    assert ninety["log_odds_ci_high"] == pytest.approx(delta + 1.6448536269514722 * se, rel=1e-12)
+    # 95 %, z = 1.959963984540054: a uses x in all 3 documents, a resample always draws
+    # one; b in 2 of 3, a resample misses both with probability (1/3)³ = 1/27 ≥ 2.5 %: b's
+    # lower end is the count 0
+    z = 1.959963984540054
+    assert 6 - z * s_a > 1 and (1 / 3) ** 3 >= 0.025
+    low = delta - np.hypot(f_a(6) - f_a(6 - z * s_a), f_b(3 + z * s_b) - f_b(3))
+    high = delta + np.hypot(f_a(6 + z * s_a) - f_a(6), f_b(3) - f_b(0))
+    assert x["log_odds_ci_low"] == pytest.approx(low, rel=1e-12)
+    assert x["log_odds_ci_high"] == pytest.approx(high, rel=1e-12)
+    # 90 %, z = 1.6448536269514722: 1/27 < 5 %, so b's lower end is 3 - z·s_b (> 1)
+    z = 1.6448536269514722
+    ninety = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, confidence=0.9, **options)
+    x = ninety.set_index("term").loc["x"]
+    high = delta + np.hypot(f_a(6 + z * s_a) - f_a(6), f_b(3) - f_b(3 - z * s_b))
+    assert 3 - z * s_b > 1 and x["log_odds_ci_high"] == pytest.approx(high, rel=1e-12)
+
+
+def test_normal_approximation_of_a_frequent_term_is_the_delta_method():
+    # 2 x 2,000 documents of 10 tokens: a uses x once in every document, b once in every
+    # other document (so Var y_a = 0, and f is close to linear around y): the interval
+    # is δ ± z·se with the delta-method se of b alone
+    docs = pd.DataFrame({"doc_id": [f"{g}{k}" for g in "ab" for k in range(2000)]})
+    docs["origin"] = docs["doc_id"].str[0]
+    x_b = [f"b{k}" for k in range(0, 2000, 2)]
+    terms = pd.concat(
+        [
+            pd.DataFrame({"doc_id": [f"a{k}" for k in range(2000)], "term": "x", "count": 1}),
+            pd.DataFrame({"doc_id": docs["doc_id"], "term": "y", "count": 9}),
+            pd.DataFrame({"doc_id": x_b, "term": "x", "count": 1}),
+            pd.DataFrame({"doc_id": [f"b{k}" for k in range(1, 2000, 2)], "term": "y", "count": 1}),
+        ]
+    )  # a: (x 1, y 9); b: (x 1, y 9) in even documents, (y 10) in odd ones
+    out = keyness_intervals(terms, docs, comparisons="pairwise", bootstrap_max_docs=0)
+    x = out.set_index("term").loc["x"]
+
+    # α_x = 1000 · 3,000 / 40,000 = 75; b: y 1,000, n 20,000, m·var(c) = 2000·1/4 = 500,
+    # m·cov(c, N) = 0, m·var(N) = 0, so s = √500 as a count; a: Var = 0
+    def f_b(y):
+        return np.log(y + 75) - np.log(20000 + 1000 - y - 75)
+
+    z, s = 1.959963984540054, np.sqrt(500)
+    assert x["log_odds_ci_low"] == pytest.approx(x["log_odds"] - (f_b(1000 + z * s) - f_b(1000)))
+    assert x["log_odds_ci_high"] == pytest.approx(x["log_odds"] + (f_b(1000) - f_b(1000 - z * s)))
+    # and the half-widths average to z·se of the delta method within 0.1 %
+    se = (1 / (1000 + 75) + 1 / (20000 + 1000 - 1000 - 75)) * s
+    half = (x["log_odds_ci_high"] - x["log_odds_ci_low"]) / 2
+    assert half == pytest.approx(z * se, rel=1e-3)
 
 
 def test_the_threshold_is_the_smaller_side():
