@@ -10,6 +10,10 @@ summed over the drawn documents and the log-odds ratio is recomputed, with the p
 the full corpus's (it is a prior, not an estimate). The resampled counts of all terms come
 from one sparse document × term matrix product per block of resamples (20,000 terms ×
 20,000 documents, 6 comparisons, 2,000 resamples: about 30 s, ``bench/bench_keyness_ci.py``).
+Above :data:`BOOTSTRAP_MAX_DOCS` documents on both sides a comparison uses the bootstrap's
+normal approximation instead (:mod:`analysis.stats.keyness_normal`, one pass over the counts;
+``ci_method``), 38 times faster on 20,000 headlines, bounds within a median 0.7 % of the
+bootstrap's width (``bench/bench_keyness_normal.py``).
 
 What the interval covers (``bench/bench_calibration.py``, 1,000 simulated corpora of 3
 origins × 3 outlets with gamma-Poisson documents and outlet effects): the log-odds ratio of
