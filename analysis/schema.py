@@ -146,6 +146,7 @@ KEYNESS_COLUMNS: tuple[str, ...] = (
     "q",
     "log_odds_ci_low",
     "log_odds_ci_high",
+    "ci_method",
     "doc_share_group",
     "doc_share_reference",
 )

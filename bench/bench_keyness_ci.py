@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     base = keyness(terms, documents)
     t_keyness = time.perf_counter() - t0
     t0 = time.perf_counter()
-    out = keyness_intervals(terms, documents, n_resamples=args.resamples)
+    out = keyness_intervals(
+        terms, documents, n_resamples=args.resamples, bootstrap_max_docs=None
+    )  # the bootstrap itself, whatever the sizes
     t_ci = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     same = np.array_equal(

@@ -58,8 +58,8 @@ HEADERS = {
     "marker_sentiment.csv": "doc_id,sent_id,frame,marker,compound,compound_masked",
     "actor_sentiment.csv": "doc_id,sent_id,actor,compound",
     "keyness.csv": "comparison,group,reference,term,count_group,count_reference,rate_group,"
-    "rate_reference,log_odds,z,g2,p,q,log_odds_ci_low,log_odds_ci_high,doc_share_group,"
-    "doc_share_reference",
+    "rate_reference,log_odds,z,g2,p,q,log_odds_ci_low,log_odds_ci_high,ci_method,"
+    "doc_share_group,doc_share_reference",
     "frame_rates.csv": "origin,voice,period,frame,marker,count,n_tokens,rate,ci_low,ci_high,n_docs",
     "quotes.csv": "doc_id,span_id,voice,partial,start,end,speaker,speaker_actor,cue,text",
     "rate_models.csv": "frame,marker,contrast,group,reference,period,rate_ratio,ci_low,ci_high,"

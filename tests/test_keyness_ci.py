@@ -141,3 +141,145 @@ def test_bad_input():
         keyness_intervals(TERMS, DOCS, n_resamples=0)
     with pytest.raises(CompareError, match="named 'rest'"):
         keyness_intervals(TERMS, DOCS.assign(origin=["rest"] * 3 + ["b"] * 3))
+
+
+# a: a1 (x 1, y 3), a2 (x 3, y 1), a3 (x 2); b: b1 (x 2, y 2), b2 (y 1), b3 (x 1, y 2)
+NORMAL_TERMS = pd.DataFrame(
+    {
+        "doc_id": ["a1", "a1", "a2", "a2", "a3", "b1", "b1", "b2", "b3", "b3"],
+        "term": ["x", "y", "x", "y", "x", "x", "y", "y", "x", "y"],
+        "count": [1, 3, 3, 1, 2, 2, 2, 1, 1, 2],
+    }
+)
+NORMAL_DOCS = pd.DataFrame(
+    {"doc_id": ["a1", "a2", "a3", "b1", "b2", "b3"], "origin": ["a"] * 3 + ["b"] * 3}
+)
+
+
+def test_normal_approximation_by_hand():
+    # prior α0 = 10; x 9 and y 9 of C = 18 tokens: α_x = 5. Term x, side a: c = (1, 3, 2),
+    # N = (4, 4, 2), m = 3: Σc 6, Σc² 14, Σc·N 20, ΣN 10, ΣN² 36, so m·var(c) = 14 - 36/3 = 2,
+    # m·cov(c, N) = 20 - 6·10/3 = 0, m·var(N) = 36 - 100/3 = 8/3. Side b: c = (2, 0, 1),
+    # N = (4, 1, 3): Σc 3, Σc² 5, Σc·N 11, ΣN 8, ΣN² 26: 5 - 9/3 = 2, 11 - 3·8/3 = 3,
+    # 26 - 64/3 = 14/3. f = log(y + α) - log(n + α0 - y - α): a: y 6, n 10, f_y = 1/11 + 1/9,
+    # f_n = -1/9; b: y 3, n 8, f_y = 1/8 + 1/10, f_n = -1/10.
+    def f_a(y):
+        return np.log(y + 5) - np.log(10 + 10 - y - 5)
+
+    def f_b(y):
+        return np.log(y + 5) - np.log(8 + 10 - y - 5)
+
+    delta = f_a(6) - f_b(3)
+    var_a = (1 / 11 + 1 / 9) ** 2 * 2 + 2 * (1 / 11 + 1 / 9) * (-1 / 9) * 0 + (1 / 81) * 8 / 3
+    var_b = (9 / 40) ** 2 * 2 + 2 * (9 / 40) * (-1 / 10) * 3 + (1 / 100) * 14 / 3
+    s_a, s_b = np.sqrt(var_a) / (1 / 11 + 1 / 9), np.sqrt(var_b) / (9 / 40)  # as counts
+    options = {"prior_strength": 10.0, "comparisons": "pairwise", "bootstrap_max_docs": 0}
+    x = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, **options).set_index("term").loc["x"]
+    assert x["ci_method"] == "normal" and x["log_odds"] == pytest.approx(delta, rel=1e-12)
+    # 95 %, z = 1.959963984540054: a uses x in all 3 documents, a resample always draws
+    # one; b in 2 of 3, a resample misses both with probability (1/3)³ = 1/27 ≥ 2.5 %: b's
+    # lower end is the count 0
+    z = 1.959963984540054
+    assert 6 - z * s_a > 1 and (1 / 3) ** 3 >= 0.025
+    low = delta - np.hypot(f_a(6) - f_a(6 - z * s_a), f_b(3 + z * s_b) - f_b(3))
+    high = delta + np.hypot(f_a(6 + z * s_a) - f_a(6), f_b(3) - f_b(0))
+    assert x["log_odds_ci_low"] == pytest.approx(low, rel=1e-12)
+    assert x["log_odds_ci_high"] == pytest.approx(high, rel=1e-12)
+    # 90 %, z = 1.6448536269514722: 1/27 < 5 %, so b's lower end is 3 - z·s_b (> 1)
+    z = 1.6448536269514722
+    ninety = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, confidence=0.9, **options)
+    x = ninety.set_index("term").loc["x"]
+    high = delta + np.hypot(f_a(6 + z * s_a) - f_a(6), f_b(3) - f_b(3 - z * s_b))
+    assert 3 - z * s_b > 1 and x["log_odds_ci_high"] == pytest.approx(high, rel=1e-12)
+
+
+def test_normal_approximation_of_a_frequent_term_is_the_delta_method():
+    # 2 x 2,000 documents of 10 tokens: a uses x once in every document, b once in every
+    # other document (so Var y_a = 0, and f is close to linear around y): the interval
+    # is δ ± z·se with the delta-method se of b alone
+    docs = pd.DataFrame({"doc_id": [f"{g}{k}" for g in "ab" for k in range(2000)]})
+    docs["origin"] = docs["doc_id"].str[0]
+    x_b = [f"b{k}" for k in range(0, 2000, 2)]
+    terms = pd.concat(
+        [
+            pd.DataFrame({"doc_id": [f"a{k}" for k in range(2000)], "term": "x", "count": 1}),
+            pd.DataFrame({"doc_id": docs["doc_id"], "term": "y", "count": 9}),
+            pd.DataFrame({"doc_id": x_b, "term": "x", "count": 1}),
+            pd.DataFrame({"doc_id": [f"b{k}" for k in range(1, 2000, 2)], "term": "y", "count": 1}),
+        ]
+    )  # a: (x 1, y 9); b: (x 1, y 9) in even documents, (y 10) in odd ones
+    out = keyness_intervals(terms, docs, comparisons="pairwise", bootstrap_max_docs=0)
+    x = out.set_index("term").loc["x"]
+
+    # α_x = 1000 · 3,000 / 40,000 = 75; b: y 1,000, n 20,000, m·var(c) = 2000·1/4 = 500,
+    # m·cov(c, N) = 0, m·var(N) = 0, so s = √500 as a count; a: Var = 0
+    def f_b(y):
+        return np.log(y + 75) - np.log(20000 + 1000 - y - 75)
+
+    z, s = 1.959963984540054, np.sqrt(500)
+    assert x["log_odds_ci_low"] == pytest.approx(x["log_odds"] - (f_b(1000 + z * s) - f_b(1000)))
+    assert x["log_odds_ci_high"] == pytest.approx(x["log_odds"] + (f_b(1000) - f_b(1000 - z * s)))
+    # and the half-widths average to z·se of the delta method within 0.1 %
+    se = (1 / (1000 + 75) + 1 / (20000 + 1000 - 1000 - 75)) * s
+    half = (x["log_odds_ci_high"] - x["log_odds_ci_low"]) / 2
+    assert half == pytest.approx(z * se, rel=1e-3)
+
+
+def test_the_threshold_is_the_smaller_side():
+    # both sides have 3 documents: 3 is still the bootstrap (byte for byte), 2 the normal one
+    boot = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, n_resamples=300, bootstrap_max_docs=None)
+    at = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, n_resamples=300, bootstrap_max_docs=3)
+    pd.testing.assert_frame_equal(at, boot)
+    assert set(boot["ci_method"]) == {"bootstrap"}
+    above = keyness_intervals(NORMAL_TERMS, NORMAL_DOCS, n_resamples=300, bootstrap_max_docs=2)
+    assert set(above["ci_method"]) == {"normal"}
+    same = [c for c in KEYNESS_CI_COLUMNS if not c.startswith("log_odds_ci") and c != "ci_method"]
+    pd.testing.assert_frame_equal(above[same], boot[same])
+    assert not np.allclose(above["log_odds_ci_low"], boot["log_odds_ci_low"])
+
+
+def test_methods_per_comparison_and_one_document_sides():
+    # a 3 documents, b 2, c 1: with 2, "a vs rest" (3 and 3) is normal, "b vs rest" (2 and 4)
+    # and "a vs b" (3 and 2) keep their bootstrap exactly, c's comparisons have no interval
+    base = keyness_intervals(TERMS, DOCS, n_resamples=200)
+    mixed = keyness_intervals(TERMS, DOCS, n_resamples=200, bootstrap_max_docs=2)
+    methods = mixed.groupby("comparison")["ci_method"].unique().map(list).to_dict()
+    assert methods == {
+        "a vs b": ["bootstrap"], "a vs c": [""], "a vs rest": ["normal"], "b vs c": [""],
+        "b vs rest": ["bootstrap"], "c vs rest": [""],
+    }  # fmt: skip
+    assert base["ci_method"].isin(["bootstrap", ""]).all()
+    kept = ~mixed["comparison"].eq("a vs rest")
+    pd.testing.assert_frame_equal(mixed[kept], base[kept])
+    always = keyness_intervals(TERMS, DOCS, bootstrap_max_docs=0)
+    single = always[always["group"].eq("c") | always["reference"].eq("c")]
+    assert single[["log_odds_ci_low", "log_odds_ci_high"]].isna().all().all()
+    assert set(single["ci_method"]) == {""}
+    assert set(always.loc[~always.index.isin(single.index), "ci_method"]) == {"normal"}
+
+
+def test_normal_approximation_agrees_with_a_converged_bootstrap():
+    # 400 documents a side, 6 common terms with Poisson counts and documents of varying
+    # length: the bootstrap's 95 % bounds and the normal ones differ by < 5 % of the width
+    rng = np.random.default_rng(7)
+    rows = []
+    for g, rates in (("a", [3, 2, 1, 1, 0.5, 4]), ("b", [2, 2, 1.5, 0.5, 0.5, 3])):
+        for k in range(400):
+            scale = rng.gamma(2.0, 0.5)
+            counts = rng.poisson(np.array(rates) * scale)
+            rows += [(f"{g}{k}", f"t{t}", int(c)) for t, c in enumerate(counts) if c]
+    terms = pd.DataFrame(rows, columns=["doc_id", "term", "count"])
+    docs = pd.DataFrame({"doc_id": [f"{g}{k}" for g in "ab" for k in range(400)]})
+    docs["origin"] = docs["doc_id"].str[0]
+    options = {"comparisons": "pairwise", "n_resamples": 4000}
+    boot = keyness_intervals(terms, docs, bootstrap_max_docs=None, **options)
+    normal = keyness_intervals(terms, docs, bootstrap_max_docs=0, **options)
+    width = boot["log_odds_ci_high"] - boot["log_odds_ci_low"]
+    for bound in ("log_odds_ci_low", "log_odds_ci_high"):
+        assert ((normal[bound] - boot[bound]).abs() / width).max() < 0.05
+
+
+def test_bad_threshold():
+    for bad in (-1, 2.5, True):
+        with pytest.raises(CompareError, match="bootstrap_max_docs"):
+            keyness_intervals(TERMS, DOCS, bootstrap_max_docs=bad)

@@ -84,6 +84,8 @@ def test_seeds_keyness_gains_intervals_and_doc_shares(store):
     assert (rus["log_odds_ci_low"] <= rus["log_odds"] + 1e-12).all()
     assert (rus["log_odds"] <= rus["log_odds_ci_high"] + 1e-12).all()
     assert set(np.round(rus["doc_share_group"] * 3, 9)) <= {0.0, 1.0, 2.0, 3.0}
+    # every side is far below BOOTSTRAP_MAX_DOCS: the bootstrap, or nothing for chinese
+    assert set(rus["ci_method"]) == {"bootstrap"} and set(chinese["ci_method"]) == {""}
 
 
 def test_without_keyness_ci_the_intervals_are_empty_and_the_rest_is_equal(store):
@@ -91,7 +93,8 @@ def test_without_keyness_ci_the_intervals_are_empty_and_the_rest_is_equal(store)
     word = store.keyness[list(KEYNESS_COLUMNS[:13])]
     off = keyness_with_intervals(word, terms, docs, intervals=False)
     assert off[["log_odds_ci_low", "log_odds_ci_high"]].isna().all().all()
-    keep = [c for c in KEYNESS_COLUMNS if not c.startswith("log_odds_ci")]
+    assert set(off["ci_method"]) == {""}
+    keep = [c for c in KEYNESS_COLUMNS if not c.startswith("log_odds_ci") and c != "ci_method"]
     pd.testing.assert_frame_equal(off[keep], store.keyness[keep])
 
 

@@ -82,8 +82,11 @@ def keyness_with_intervals(
         documents: ``doc_id,origin`` of the run.
         min_count: As given to ``keyness``.
         stop_words: As given to ``keyness``.
-        intervals: Run the bootstrap (:data:`KEYNESS_RESAMPLES` resamples); ``False``:
-            ``log_odds_ci_low``/``log_odds_ci_high`` empty (NaN), doc shares kept.
+        intervals: Run the bootstrap (:data:`KEYNESS_RESAMPLES` resamples; its normal
+            approximation for comparisons with more than
+            :data:`analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents on both sides);
+            ``False``: ``log_odds_ci_low``/``log_odds_ci_high`` empty (NaN) and
+            ``ci_method`` empty, doc shares kept.
 
     Returns:
         :data:`analysis.schema.KEYNESS_COLUMNS`.
@@ -102,11 +105,12 @@ def keyness_with_intervals(
         stop_words=stop_words,
     )
     keys = list(KEYNESS_KEYS)
-    ci = ci[[*keys, *added]].astype({c: "float64" for c in added})
+    ci = ci[[*keys, *added]].astype({c: "float64" for c in added if c != "ci_method"})
     out = table.merge(ci, on=keys, how="left", validate="one_to_one", sort=False)
     if not intervals:
         out["log_odds_ci_low"] = np.nan
         out["log_odds_ci_high"] = np.nan
+        out["ci_method"] = ""
     return out[list(KEYNESS_COLUMNS)].reset_index(drop=True)
 
 
