@@ -107,6 +107,25 @@ def process_context():
     return mp.get_context("fork" if "fork" in methods else methods[0])
 
 
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere a
+    no-op).
+
+    Thousands of model fits over a large corpus allocate and free design-sized arrays; glibc
+    keeps the freed pages, and the resident memory of a 100,000-document run grew by about
+    12 MB per fit (to 7.8 GB). Called between fits, it stays at the size of what is alive.
+    """
+    import sys
+
+    if not sys.platform.startswith("linux"):  # pragma: no cover - not Linux
+        return
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def die_with_parent(parent: int) -> None:
     """Make this worker process end when its parent ``parent`` (a pid) ends, however it ends
     (``kill -9`` too); for the ``initializer`` of the toolkit's process pools, with

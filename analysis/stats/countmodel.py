@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.config import release_free_memory
 from analysis.stats.marker_grid import MarkerGrid, ModelError
 
 __all__ = [
@@ -253,6 +254,7 @@ def fit_rate_ratios(
         PerfectSeparationWarning,
     )
 
+    release_free_memory()  # what the previous fit freed (see analysis.config)
     y = np.asarray(y, dtype="float64")
     test = list(test)
     for name, fit in (("nb2", _fit_nb2), ("quasi-poisson", _fit_quasi_poisson)):
