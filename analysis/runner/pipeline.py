@@ -162,11 +162,11 @@ def corpus_tables(
     from analysis.runner.model_tables import keyness_with_intervals, model_tables
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
     from analysis.stats.keyness import keyness
+    from analysis.stats.marker_table import every_pair
     from analysis.stats.voice import frame_rates_by_voice
 
     tables = results.tables()
-    # the statistics give a row to every marker of the lexicon, also one never found
-    documents, terms, markers = results.documents, results.terms, results.markers_dense()
+    documents, terms, markers = results.documents, results.terms, results.markers  # sparse
     if reuse is not None:
         tables.update(reuse_tables(documents, reuse))
         documents, terms, markers = deduplicated(documents, terms, markers, reuse, dedupe)
@@ -194,7 +194,12 @@ def corpus_tables(
     if len(documents) != len(results.documents):  # deduplicated: the kept documents' matches
         matches = matches[matches["doc_id"].isin(documents["doc_id"])]
     step(TABLE_STEPS[2])
-    tables["frame_rates"] = frame_rates_by_voice(markers, matches, documents, period=period)
+    # frame rates give a row to every marker of the lexicon, also one never found (a zero
+    # row each, not the dense documents x markers table); the models skip those anyway
+    listed = markers
+    if len(documents) and results.marker_pairs is not None:
+        listed = every_pair(markers, results.marker_pairs, doc_id=documents["doc_id"].iloc[0])
+    tables["frame_rates"] = frame_rates_by_voice(listed, matches, documents, period=period)
     step(TABLE_STEPS[3])
     tables.update(model_tables(markers, documents))
     return tables

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.schema import TABLE_COLUMNS, require_columns
 
-__all__ = ["dense_markers", "sparse_markers"]
+__all__ = ["dense_markers", "every_pair", "sparse_markers"]
 
 #: ``doc_id, frame, marker, count``.
 COLUMNS: tuple[str, ...] = TABLE_COLUMNS["markers"]
@@ -28,6 +28,33 @@ def sparse_markers(markers: pd.DataFrame) -> pd.DataFrame:
     """The rows of a (dense or sparse) markers table with a non-zero ``count``, in order."""
     require_columns(markers, COLUMNS, where="sparse_markers", name="markers")
     return markers[markers["count"].to_numpy() != 0].reset_index(drop=True)
+
+
+def every_pair(
+    markers: pd.DataFrame, pairs: Iterable[tuple[str, str]], *, doc_id: str
+) -> pd.DataFrame:
+    """Sparse ``markers`` rows plus one zero-count row for each pair of ``pairs`` without any.
+
+    For the statistics that give a row to every marker of the lexicon, also one never found
+    (:func:`analysis.stats.rates.frame_rates`), at the cost of one row per missing pair
+    instead of the dense table's documents × markers (a million documents × 56 markers is
+    56 million rows). Each added row is on the document ``doc_id`` (one of the documents the
+    statistic counts); a zero count changes no sum.
+    """
+    require_columns(markers, COLUMNS, where="every_pair", name="markers")
+    found = set(zip(markers["frame"].astype(str), markers["marker"].astype(str), strict=True))
+    missing = [p for p in dict.fromkeys(pairs) if p not in found]
+    if not missing:
+        return markers
+    zeros = pd.DataFrame(
+        {
+            "doc_id": [doc_id] * len(missing),
+            "frame": [f for f, _ in missing],
+            "marker": [m for _, m in missing],
+            "count": np.zeros(len(missing), dtype="int64"),
+        }
+    )
+    return pd.concat([markers[list(COLUMNS)], zeros], ignore_index=True)
 
 
 def dense_markers(

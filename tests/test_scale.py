@@ -1,0 +1,72 @@
+"""Issue 23 (scale): progress from the first second, the sparse markers of the statistics."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from analysis.read.columns import ragged_rows
+from analysis.runner.progress import RunProgress
+from analysis.stats.marker_table import every_pair
+
+
+def _table(path, n: int):
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "date", "outlet", "origin", "text"])
+        for i in range(n):
+            w.writerow([f"d{i}", "2024-01-02", "TASS", "russian", f"Friendship number {i}."])
+    return path
+
+
+def test_ragged_rows_tells_every_ten_thousand_rows_and_the_rest(tmp_path):
+    told = []
+    width, ragged = ragged_rows(_table(tmp_path / "t.csv", 25_003), told.append)
+    assert (width, ragged) == (5, {})
+    assert told == [10_000, 10_000, 5_003]
+
+
+def test_every_pair_adds_one_zero_row_per_pair_never_found():
+    sparse = pd.DataFrame(
+        {"doc_id": ["b", "c"], "frame": ["f", "f"], "marker": ["x", "x"], "count": [2, 1]}
+    )
+    out = every_pair(sparse, [("f", "x"), ("f", "y"), ("g", "z"), ("f", "y")], doc_id="a")
+    assert out.to_dict("list") == {
+        "doc_id": ["b", "c", "a", "a"],
+        "frame": ["f", "f", "f", "g"],
+        "marker": ["x", "x", "y", "z"],
+        "count": [2, 1, 0, 0],
+    }
+    assert every_pair(sparse, [("f", "x")], doc_id="a") is sparse
+
+
+def test_run_progress_shows_each_stage_only_when_asked(capsys):
+    quiet = RunProgress(False)
+    quiet.rows("reading rows", 5)
+    quiet.step("tables", "keyness", total=2)
+    quiet.close()
+    assert capsys.readouterr().err == ""
+    shown = RunProgress(True)
+    shown.rows("reading rows", 5)
+    shown.rows("reading rows", 2)
+    shown.step("tables", "keyness", total=2)
+    shown.step("tables", "models", total=2)
+    shown.close()
+    err = capsys.readouterr().err
+    assert "reading rows: 7row" in err
+    assert "tables: 100%" in err and "2/2" in err and "models" in err
+
+
+@pytest.mark.parametrize("show", [True, False])
+def test_a_run_shows_its_reading_and_table_steps(tmp_path, capsys, show):
+    from analysis.runner.project import RunOptions, run
+
+    corpus = _table(tmp_path / "c.csv", 40)
+    run(RunOptions(corpus=corpus, out=tmp_path / "out", no_cache=True, progress=show, jobs=1))
+    err = capsys.readouterr().err
+    stages = ("checking rows", "reading dates", "reading rows", "documents", "tables")
+    assert [f"{s}:" in err for s in stages] == [show] * len(stages)
+    if show:
+        assert "checking rows: 40row" in err and "writing" in err
