@@ -15,7 +15,8 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dask analyze figures notebooks test lint format bench bench-dask lock \
+.PHONY: help setup setup-dask analyze figures notebooks test lint format bench bench-dask \
+	bench-peers lock \
 	clean
 
 help: ## List the targets
@@ -63,9 +64,14 @@ format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix analysis tests bench tools
 	$(BIN)/ruff format analysis tests bench tools
 
-bench: $(STAMP) ## Benchmarks: bench_analyze.py, then bench-dask (not part of `make test`)
+bench: $(STAMP) ## Benchmarks: bench_analyze.py, bench_scale.py, then bench-dask (not in `make test`)
 	$(BIN)/python bench/bench_analyze.py
+	$(BIN)/python bench/bench_scale.py
 	$(MAKE) --no-print-directory bench-dask
+
+bench-peers: ## The bench environment .venv-bench with scattertext (bench/requirements-peers.txt)
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -r bench/requirements-peers.txt
 
 bench-dask: $(DASK_STAMP) ## Dask engine benchmark, bench/bench_dask.py (not part of `make test`)
 	$(BIN)/python bench/bench_dask.py

@@ -26,11 +26,14 @@ from analysis.read.corpus import Document, read_corpus
 from analysis.runner import pool
 from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
 from analysis.runner.doc_cache import DocCache
-from analysis.runner.pool import gc_paused, prepare, run_tables
+from analysis.runner.pool import gc_paused, prepare, run_tables, side_process
 from analysis.runner.progress import progress_shown
 
-__all__ = ["TABLE_STEPS", "analyze", "corpus_tables"]
+__all__ = ["SIDE_MIN_DOCS", "TABLE_STEPS", "analyze", "corpus_tables"]
 
+#: Fewest documents for which :func:`corpus_tables` computes the models in a second process
+#: (below, forking costs about what it saves).
+SIDE_MIN_DOCS = 200
 #: The steps after the per-document pass, as a run's progress names them.
 TABLE_STEPS: tuple[str, ...] = ("keyness", "keyness intervals", "frame rates", "models", "writing")
 
@@ -142,6 +145,7 @@ def corpus_tables(
     reuse=None,
     dedupe: str = "none",
     step: Callable[[str], object] | None = None,
+    jobs: int = 1,
 ) -> dict[str, pd.DataFrame]:
     """Every output table: the per-document tables, ``keyness``, ``frame_rates`` and the
     model tables.
@@ -158,12 +162,12 @@ def corpus_tables(
     (``none``, ``exact``, ``near``) selects the documents the corpus-level statistics count
     (:func:`analysis.runner.reuse_pass.deduplicated`). ``step`` is told the name of each
     step as it starts (:data:`TABLE_STEPS`, the last one, ``writing``, is the caller's).
+    With ``jobs`` ≥ 2 and at least :data:`SIDE_MIN_DOCS` documents, the model tables are
+    computed in a second process while this one computes keyness and the frame rates (the
+    same numbers; :func:`analysis.runner.pool.side_process`).
     """
-    from analysis.runner.model_tables import keyness_with_intervals, model_tables
+    from analysis.runner.model_tables import model_tables
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
-    from analysis.stats.keyness import keyness
-    from analysis.stats.marker_table import every_pair
-    from analysis.stats.voice import frame_rates_by_voice
 
     tables = results.tables()
     documents, terms, markers = results.documents, results.terms, results.markers  # sparse
@@ -173,6 +177,27 @@ def corpus_tables(
     elif dedupe != "none":
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     step = step or (lambda name: None)
+    with side_process(jobs >= 2 and len(documents) >= SIDE_MIN_DOCS) as side:
+        models = side.submit(model_tables, markers, documents) if side else None
+        options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
+        tables.update(
+            _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
+        )
+        step(TABLE_STEPS[3])
+        tables.update(models.result() if models else model_tables(markers, documents))
+    return tables
+
+
+def _keyness_and_rates(
+    results, documents, terms, markers, step, *, period, min_count, stop_words, keyness_ci
+) -> dict[str, pd.DataFrame]:
+    """``keyness`` (with its intervals) and ``frame_rates`` of :func:`corpus_tables`."""
+    from analysis.runner.model_tables import keyness_with_intervals
+    from analysis.stats.keyness import keyness
+    from analysis.stats.marker_table import every_pair
+    from analysis.stats.voice import frame_rates_by_voice
+
+    tables = {}
     step(TABLE_STEPS[0])
     tables["keyness"] = keyness(
         terms,
@@ -200,6 +225,4 @@ def corpus_tables(
     if len(documents) and results.marker_pairs is not None:
         listed = every_pair(markers, results.marker_pairs, doc_id=documents["doc_id"].iloc[0])
     tables["frame_rates"] = frame_rates_by_voice(listed, matches, documents, period=period)
-    step(TABLE_STEPS[3])
-    tables.update(model_tables(markers, documents))
     return tables

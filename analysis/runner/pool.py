@@ -23,7 +23,15 @@ from analysis.runner.assemble import BatchTables, batch_tables
 from analysis.runner.batch import run_batch
 from analysis.runner.doc_cache import CacheStats, DocCache
 
-__all__ = ["BATCH_CHARS", "BATCH_DOCS", "gc_paused", "prepare", "run_batches", "run_tables"]
+__all__ = [
+    "BATCH_CHARS",
+    "BATCH_DOCS",
+    "gc_paused",
+    "prepare",
+    "run_batches",
+    "run_tables",
+    "side_process",
+]
 
 
 # Worker-process state of the local pool (set by _init_worker).
@@ -266,3 +274,23 @@ def run_tables(
         cache=cache,
         terms_mode=terms_mode,
     )
+
+
+@contextlib.contextmanager
+def side_process(enabled: bool) -> Iterator[ProcessPoolExecutor | None]:
+    """A second worker process for one task while this process does others (``None`` when
+    not ``enabled``: the caller does the task itself).
+
+    Forked where possible (the loaded modules and tables are shared, the task's arguments
+    are pickled); it ends with its parent, however the parent ends (:func:`die_with_parent`).
+    """
+    if not enabled:
+        yield None
+        return
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=process_context(),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as side:
+        yield side

@@ -317,6 +317,7 @@ def _write(
             reuse=reuse,
             dedupe=options.dedupe,
             step=partial(progress.step, "tables", total=len(TABLE_STEPS)),
+            jobs=resolve_jobs(options.jobs),
         )
         progress.step("tables", "writing", total=len(TABLE_STEPS))
         boilerplate = getattr(docs, "boilerplate", None)
