@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Literal
 
-from analysis.stats.candidates import candidate_pairs
+from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
+from analysis.stats.candidates import Components, contained_ratio, link
 from analysis.stats.shingles import Sketch, similarity, sketch_text
 
 if TYPE_CHECKING:
@@ -102,8 +103,8 @@ def find_reuse(
     documents: pd.DataFrame,
     texts: Iterable[tuple[str, str | Sketch]],
     *,
-    jaccard: float = 0.8,
-    containment: float = 0.9,
+    jaccard: float = REUSE_JACCARD,
+    containment: float = REUSE_CONTAINMENT,
     shingle: int = 5,
     num_perm: int = 128,
     seed: int = 1,
@@ -234,8 +235,8 @@ def classify(
     containment: float,
     smaller: int,
     *,
-    near_at: float = 0.8,
-    contained_at: float = 0.9,
+    near_at: float = REUSE_JACCARD,
+    contained_at: float = REUSE_CONTAINMENT,
     min_contained: int = 10,
 ) -> Literal["near", "contained"] | None:
     """The kind of a pair of different texts from its exact measures, or ``None``.
@@ -268,55 +269,33 @@ def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, floa
     return kind, j, c
 
 
-class _Components:
-    """Union-find over the exact groups' first documents, counting documents per component."""
-
-    def __init__(self, groups: list[list[str]]):
-        self.parent = {g[0]: g[0] for g in groups}
-        self.docs = {g[0]: len(g) for g in groups}
-
-    def root(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.root(a), self.root(b)
-        if ra != rb:
-            keep, drop = min(ra, rb), max(ra, rb)
-            self.parent[drop] = keep
-            self.docs[keep] += self.docs.pop(drop)
-
-
-def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, _Components]:
+def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, Components]:
     """``(a, b) -> (kind, jaccard, containment)`` of the verified candidates, and components.
 
-    A candidate already joined inside a component of more than ``max_cluster`` documents is
-    not verified: such a cluster's rows go to its earliest document (``to_earliest``), so the
-    pair would not be listed, and joining it again changes nothing.
+    One key per exact group (its first document, standing for the group's documents). Pairs
+    inside a component of more than ``max_cluster`` documents are not verified
+    (:func:`~analysis.stats.candidates.link`): such a cluster's rows go to its earliest
+    document (``to_earliest``), so the pair would not be listed.
     """
-    comps = _Components(groups)
-    found = candidate_pairs(
+
+    def verify(a: str, b: str) -> tuple | None:
+        kind, j, c = _kind(sketches[a], sketches[b], opts)
+        return None if kind is None else (kind, j, c)
+
+    return link(
         sketches,
-        [g[0] for g in groups],
+        {g[0]: len(g) for g in groups},
+        verify,
         near_at=opts.jaccard - opts.margin,
         contained_at=opts.containment - opts.margin,
+        ratio=contained_ratio(opts.jaccard, opts.containment),
+        min_contained=opts.min_contained,
+        max_cluster=opts.max_cluster,
         num_perm=opts.num_perm,
     )
-    edges = {}
-    for a, b in found:
-        root = comps.root(a)
-        if root == comps.root(b) and comps.docs[root] > opts.max_cluster:
-            continue
-        kind, j, c = _kind(sketches[a], sketches[b], opts)
-        if kind is not None:
-            edges[(a, b)] = (kind, j, c)
-            comps.union(a, b)
-    return edges, comps
 
 
-def _clusters(groups: list[list[str]], comps: _Components, order: dict) -> list[list[str]]:
+def _clusters(groups: list[list[str]], comps: Components, order: dict) -> list[list[str]]:
     """Reuse clusters of two or more documents, members sorted by (date, doc_id)."""
     members: dict[str, list[str]] = {}
     for g in groups:
