@@ -18,12 +18,6 @@ REUSE_CONTAINMENT = 0.9
 
 #: Environment variable that points the notebooks at another corpus.
 CORPUS_ENV = "FRAMING_CORPUS"
-#: Default thresholds of the text reuse pass (``--reuse-jaccard``, ``--reuse-containment``):
-#: near-duplicates from this Jaccard index of the 5-word shingle sets, a text inside another
-#: from this containment; why these values: :func:`analysis.stats.reuse.find_reuse`.
-REUSE_JACCARD = 0.35
-REUSE_CONTAINMENT = 0.9
-
 #: Environment variable that points the notebooks at another analysis output directory.
 OUT_ENV = "FRAMING_OUT"
 #: Environment variable naming the project file the notebooks open.

@@ -40,17 +40,30 @@ import numpy as np
 if TYPE_CHECKING:
     from analysis.stats.shingles import Sketch
 
-__all__ = ["CONTAINED_WEIGHTS", "Components", "contained_ratio", "link", "lsh_params"]
+__all__ = [
+    "CONTAINED_WEIGHTS",
+    "NEAR_WEIGHTS",
+    "Components",
+    "contained_ratio",
+    "link",
+    "lsh_params",
+]
 
-#: False positive / negative weights of the containment bands: with datasketch's LSH Ensemble
-#: at 0.5 / 0.5, bench/bench_reuse.py found 84 % of the contained pairs, at 0.2 / 0.8 99.9 %.
+#: False positive / negative weights of the containment bands, as datasketch's LSH Ensemble was
+#: run here before (bench/bench_reuse.py at 10,000 documents: 84 % of the contained pairs
+#: found at 0.5 / 0.5, 99.9 % at 0.2 / 0.8; the bands here find 99.5 %, bench/RESULTS.md).
 CONTAINED_WEIGHTS = (0.2, 0.8)
+#: The same weights for the near bands: at equal weights (b = 42 bands of r = 3 at Jaccard
+#: 0.25) the LSH missed 9 % of the pairs at Jaccard 0.38 (copies with 20 % of the words
+#: changed); at 0.2 / 0.8 (35 bands of 2) 0.4 %.
+NEAR_WEIGHTS = (0.2, 0.8)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
 @lru_cache(maxsize=256)
 def lsh_params(threshold: float, num_perm: int, weights=(0.5, 0.5)) -> tuple[int, int]:
-    """``(b, r)`` of ``datasketch.MinHashLSH`` for a Jaccard ``threshold`` (bands, rows)."""
+    """``(b, r)`` (bands, rows) ``datasketch.MinHashLSH`` picks for a Jaccard ``threshold``,
+    minimising its false positive and negative probabilities weighted by ``weights``."""
     from datasketch import MinHashLSH
 
     state = random.getstate()  # datasketch names its storage with the global random
@@ -182,7 +195,7 @@ def link(
     if len(keys) < 2:
         return linker.edges, linker.comps
     values = np.stack([np.asarray(sketches[k].minhash.hashvalues, dtype=np.uint64) for k in keys])
-    b, r = lsh_params(max(near_at, 0.01), num_perm)
+    b, r = lsh_params(max(near_at, 0.01), num_perm, NEAR_WEIGHTS)
     for bucket in _buckets(values, b, r):
         linker.bucket([keys[i] for i in bucket])
     sizes = np.array([sketches[k].size for k in keys])
