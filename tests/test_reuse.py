@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.stats.amplification import AMPLIFICATION_COLUMNS, amplification, dedupe
+from analysis.stats.candidates import contained_ratio
 from analysis.stats.reuse import REUSE_COLUMNS, REUSE_DOC_COLUMNS, find_reuse
 from analysis.stats.shingles import shared_passages, similarity, sketch_text, words
 
@@ -346,3 +347,22 @@ def test_large_cluster_of_near_identical_texts_is_linked_without_all_pairs(monke
     assert len(calls) < 2000
     reordered = find_reuse(_docs(rows[::-1]), texts[::-1])
     assert reordered.pairs.to_csv(index=False) == result.pairs.to_csv(index=False)
+
+
+def test_contained_bands_find_a_short_text_the_near_bands_cannot():
+    # 12 bigrams wholly inside 79: containment 1, Jaccard 12/79. At jaccard=1.0 (margin 0)
+    # the near bands (2 bands of 64 rows) cannot join them: only the containment bands can
+    docs = _docs([("long", "2024-02-01", "TASS", "russian"), ("s", "2024-02-03", "X", "chinese")])
+    texts = [("long", _words(0, 80)), ("s", _words(30, 43))]
+    result = find_reuse(docs, texts, shingle=2, jaccard=1.0, margin=0.0)
+    assert _pairs(result) == [("long", "s", "contained", 12 / 79, 1.0, "verified")]
+
+
+def test_contained_ratio_is_the_size_ratio_below_which_a_pair_is_near():
+    # contained: c >= 0.9 and j < 0.35, j = c s / (s + l - c s): l / s > 0.9 / 0.35 - 1 + 0.9
+    assert contained_ratio(0.35, 0.9) == pytest.approx(0.9 / 0.35 - 0.1)
+    assert contained_ratio(0.8, 0.9) == pytest.approx(1.025)
+    assert contained_ratio(1.0, 0.5) == 1.0  # never below 1: the query is the smaller text
+    # 90 of 100 shingles inside a text of ratio x 100: Jaccard 90 / (100 + 100 r - 90) = 0.35
+    r = contained_ratio(0.35, 0.9)
+    assert 90 / (100 + 100 * r - 90) == pytest.approx(0.35)

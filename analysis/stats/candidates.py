@@ -63,8 +63,13 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 @lru_cache(maxsize=256)
 def lsh_params(threshold: float, num_perm: int, weights=(0.5, 0.5)) -> tuple[int, int]:
     """``(b, r)`` (bands, rows) ``datasketch.MinHashLSH`` picks for a Jaccard ``threshold``,
-    minimising its false positive and negative probabilities weighted by ``weights``."""
+    minimising its false positive and negative probabilities weighted by ``weights``.
+
+    ``threshold`` is kept within [0.01, 0.95]: above 0.95 datasketch would pick a single band,
+    which it refuses (a lower threshold only adds candidates, which are verified)."""
     from datasketch import MinHashLSH
+
+    threshold = min(max(threshold, 0.01), 0.95)
 
     state = random.getstate()  # datasketch names its storage with the global random
     try:
@@ -195,11 +200,11 @@ def link(
     if len(keys) < 2:
         return linker.edges, linker.comps
     values = np.stack([np.asarray(sketches[k].minhash.hashvalues, dtype=np.uint64) for k in keys])
-    b, r = lsh_params(max(near_at, 0.01), num_perm, NEAR_WEIGHTS)
+    b, r = lsh_params(near_at, num_perm, NEAR_WEIGHTS)
     for bucket in _buckets(values, b, r):
         linker.bucket([keys[i] for i in bucket])
     sizes = np.array([sketches[k].size for k in keys])
-    blocks = _contained_blocks(sizes, max(contained_at, 0.01), ratio, min_contained)
+    blocks = _contained_blocks(sizes, min(max(contained_at, 0.01), 1.0), ratio, min_contained)
     for queries, members, jaccard in blocks:
         rows = np.concatenate([queries, members])
         sides = [True] * len(queries) + [False] * len(members)
