@@ -5,18 +5,19 @@ near-duplicate of one of 5 texts, the worst case for clusters: 5 clusters of ``c
 documents, each above ``max_cluster`` when ``copies`` > 50, so their rows go to the earliest
 document), then measures:
 
-* ``framing analyze --jobs 1 --no-cache`` as a fresh process, with ``--no-reuse`` and with the
-  reuse pass (the default), interleaved ``--repeat`` times: the best wall and CPU time of each
-  and the highest peak resident memory of the process tree (sampled every 50 ms); the goal
-  (issue 22, at 10,000 documents): the pass adds at most 20 % to the time (judged on CPU time,
-  which a shared machine's waits do not inflate) and 300 MB;
+* ``framing analyze --jobs 1 --no-cache`` (or ``--jobs N``) as a fresh process, with
+  ``--no-reuse`` and with the reuse pass (the default), interleaved ``--repeat`` times: the
+  best wall and CPU time (of all its processes) of each and the highest peak resident memory
+  of the process tree (sampled every 50 ms); the goal (issue 22, at 10,000 documents): the
+  pass adds at most 20 % to the time (judged on CPU time, which a shared machine's waits do
+  not inflate) and 300 MB;
 * the reuse pass alone in this process
   (:func:`analysis.runner.reuse_pass.document_reuse` over the documents read): CPU time, then
   the peak traced memory (``tracemalloc``) in a second run.
 
 Usage: ``python bench/bench_reuse_run.py`` (200 copies, 1,000 documents, about 1 minute);
 ``nice -n 10 python bench/bench_reuse_run.py --copies 2000 --repeat 1`` for the 10,000-document
-goal (about 3 minutes).
+goal (about 5 minutes on the shared machine).
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _analyze(corpus: Path, out: Path, *opts: str) -> tuple[float, float, int]:
+def _analyze(corpus: Path, out: Path, jobs: int, *opts: str) -> tuple[float, float, int]:
     """``(wall s, CPU s, peak RSS bytes of the process tree)`` of one ``framing analyze``."""
     before = _children_cpu()
-    wall, rss = run_cli(corpus, out, "--jobs", "1", "--no-cache", "--no-progress", *opts)
+    wall, rss = run_cli(corpus, out, "--jobs", str(jobs), "--no-cache", "--no-progress", *opts)
     return wall, _children_cpu() - before, rss
 
 
@@ -70,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=200, help="replicas of each seed")
     parser.add_argument("--repeat", type=int, default=2, help="interleaved runs of each")
+    parser.add_argument("--jobs", type=int, default=1, help="framing analyze --jobs")
     args = parser.parse_args()
     runs: dict[str, list[tuple[float, float, int]]] = {"--no-reuse": [], "reuse": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,7 +79,8 @@ def main() -> None:
         for k in range(args.repeat):
             for name in runs:
                 opts = ("--no-reuse",) if name == "--no-reuse" else ()
-                runs[name].append(_analyze(corpus, Path(tmp) / f"out-{name}-{k}", *opts))
+                out = Path(tmp) / f"out-{name}-{k}"
+                runs[name].append(_analyze(corpus, out, args.jobs, *opts))
         cpu, peak, reuse = _pass_alone(corpus)
     best = {
         name: (min(r[0] for r in rs), min(r[1] for r in rs), max(r[2] for r in rs) / 2**20)
@@ -86,7 +89,10 @@ def main() -> None:
     sizes = reuse.documents.groupby("reuse_cluster").size()
     print(f"documents: {len(reuse.documents)}, clusters: {(sizes.index != '').sum()}")
     print(f"pairs: {len(reuse.pairs)} ({reuse.pairs['link'].value_counts().to_dict()})")
-    print(f"framing analyze --jobs 1 --no-cache, best of {args.repeat} (wall, CPU, peak RSS):")
+    print(
+        f"framing analyze --jobs {args.jobs} --no-cache, best of {args.repeat}"
+        " (wall, CPU of all processes, peak RSS of the process tree):"
+    )
     for name, (wall, cpu_s, rss) in best.items():
         print(f"  {name:12s} {wall:7.1f} s {cpu_s:7.1f} s CPU {rss:7.0f} MiB")
     (w0, c0, m0), (w1, c1, m1) = best["--no-reuse"], best["reuse"]
