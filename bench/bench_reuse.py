@@ -27,6 +27,8 @@ Usage: ``python bench/bench_reuse.py [--sizes 1000,10000] [--jaccard J] [--conta
 first size again at ``--also`` (default 0.8:0.9, the defaults before: edits of 10 % and more
 are missed); ``--big N`` adds one run of N documents (run it with ``nice -n 10``). The
 default run takes about 50 s of CPU.
+
+Longer than ~400 lines because one script: the planted corpus, its truth and the report.
 """
 
 from __future__ import annotations
