@@ -10,6 +10,12 @@ from pathlib import Path
 #: The origins a document may have unless the user configures others (``--origins``).
 DEFAULT_ORIGINS: tuple[str, ...] = ("russian", "chinese", "third-party")
 
+#: Default thresholds of the text reuse pass (``--reuse-jaccard``, ``--reuse-containment``):
+#: near-duplicates from this Jaccard index of the 5-word shingle sets, a text inside another
+#: from this containment; why these values: :func:`analysis.stats.reuse.find_reuse`.
+REUSE_JACCARD = 0.35
+REUSE_CONTAINMENT = 0.9
+
 #: Environment variable that points the notebooks at another corpus.
 CORPUS_ENV = "FRAMING_CORPUS"
 #: Environment variable that points the notebooks at another analysis output directory.

@@ -15,6 +15,7 @@ from analysis.config import SEEDS_DIR
 
 TABLES = [
     "actor_sentiment.csv",
+    "amplification.csv",
     "documents.csv",
     "frame_rates.csv",
     "keyness.csv",
@@ -25,6 +26,7 @@ TABLES = [
     "quotes.csv",
     "rate_models.csv",
     "rate_trends.csv",
+    "reuse.csv",
     "sentences.csv",
     "terms.csv",
 ]
@@ -66,9 +68,7 @@ HEADERS = {
     "p,q,n_docs_group,n_docs_reference,model,se_type",
     "rate_trends.csv": "frame,marker,group,period,reference_period,rate_ratio,ci_low,ci_high,p,"
     "q,n_docs_period,n_docs_reference_period,model,se_type",
-}
-# with --reuse (tests/test_reuse_run.py runs it)
-REUSE_HEADERS = {
+    # the reuse pass (on by default; tests/test_reuse_run.py checks the rows)
     "reuse.csv": "doc_id,other_doc_id,kind,jaccard,containment,earlier,lag_days,same_outlet,"
     "same_origin,link",
     "amplification.csv": "level,source,receiving,clusters_shared,source_first,same_day,"
@@ -150,6 +150,11 @@ def test_provenance(seeds_out):
     assert sorted(prov["inputs"]) == sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
     assert prov["manifest"] is not None
     assert prov["n_documents"] == 5
+    assert prov["options"]["reuse"] == {
+        "kinds": "exact,near,contained",
+        "jaccard": 0.35,
+        "containment": 0.9,
+    }
 
 
 def test_bad_input_exits_nonzero_and_leaves_out_untouched(tmp_path, capsys):
@@ -340,11 +345,3 @@ def test_narrower_origins_name_the_seed_file_outside_them(tmp_path, capsys):
         "'004_08d902e5f25b5a72.txt' is not allowed (allowed: russian, chinese)\n"
     )
     assert list(tmp_path.iterdir()) == []
-
-
-def test_reuse_tables_have_their_documented_headers(tmp_path):
-    out = tmp_path / "out"
-    assert main(["analyze", str(SEEDS_DIR), "--out", str(out), "--no-cache", "--reuse"]) == 0
-    for name, header in REUSE_HEADERS.items():
-        with open(out / name, encoding="utf-8") as f:
-            assert f.readline() == header + "\n", name

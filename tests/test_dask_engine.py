@@ -56,6 +56,9 @@ else:
     dask = pytest.importorskip("dask")
 
 N_COPIES = 20
+# The engines agree byte for byte without the reuse pass: --engine dask finds only exact
+# copies (from sha256), the local engine near and contained texts too
+NO_REUSE = "--no-reuse"
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -139,7 +142,7 @@ def local_outputs(tmp_path_factory, replicated) -> dict[str, Path]:
     for name, corpus in (("seeds", SEEDS_DIR), ("replicated", replicated)):
         out = tmp_path_factory.mktemp("local") / name
         argv = ["analyze", str(corpus), "--out", str(out), "--no-progress", "--no-cache"]
-        assert main(argv) == 0
+        assert main([*argv, NO_REUSE]) == 0
         outs[name] = out
     return outs
 
@@ -147,7 +150,7 @@ def local_outputs(tmp_path_factory, replicated) -> dict[str, Path]:
 def _run_dask(corpus: Path, out: Path, cluster, *extra: str) -> int:
     argv = ["analyze", str(corpus), "--out", str(out), "--no-progress", "--engine", "dask"]
     cache = [] if "--cache-dir" in extra else ["--no-cache"]
-    return main([*argv, "--scheduler", cluster.scheduler_address, *cache, *extra])
+    return main([*argv, NO_REUSE, "--scheduler", cluster.scheduler_address, *cache, *extra])
 
 
 # --------------------------------------------------------------------------- byte-identical
@@ -380,7 +383,7 @@ def test_parquet_output_holds_the_csv_tables(cluster, local_outputs, tmp_path):
 def test_cli_starts_its_own_local_cluster(local_outputs, tmp_path, capsys):
     out = tmp_path / "dask"
     argv = ["analyze", str(SEEDS_DIR), "--out", str(out), "--no-progress", "--engine", "dask"]
-    assert main([*argv, "--no-cache"]) == 0
+    assert main([*argv, NO_REUSE, "--no-cache"]) == 0
     assert _files(out) == _files(local_outputs["seeds"])
     assert capsys.readouterr().err == f"framing: analysed 5 documents into {out}\n"
 
@@ -433,7 +436,8 @@ def _provenance(corpus: Path, out: Path, *options: str):
     from analysis.document.lexicon import load_lexicon
     from analysis.runner.provenance import provenance
 
-    args = build_parser().parse_args(["analyze", str(corpus), "--out", str(out), *options])
+    argv = ["analyze", str(corpus), "--out", str(out), NO_REUSE, *options]
+    args = build_parser().parse_args(argv)
     lexicon = load_lexicon(args.lexicon)
     return lambda docs: provenance(args, docs, lexicon)
 
@@ -496,7 +500,7 @@ def test_parquet_markers_follow_doc_id_not_file_order(size, client, odd_names, t
     assert files != sorted(files)  # s0-x.txt sorts before s0.txt, doc_id s0 before s0-x
     local = tmp_path / "local"
     argv = ["analyze", str(odd_names), "--out", str(local), "--no-progress", "--no-cache"]
-    assert main(argv) == 0
+    assert main([*argv, NO_REUSE]) == 0
     out = tmp_path / "pq"
     analyze_to_parquet(odd_names, out, client=client, partition_size=size, progress=False)
     _assert_holds_the_csv_tables(out, local)
@@ -514,7 +518,7 @@ def test_parquet_from_workers_keyness_and_frame_rate_options(client, tmp_path):
     options = ["--min-count", "3", "--stop-words", "--period", "month"]
     local = tmp_path / "local"
     argv = ["analyze", str(SEEDS_DIR), "--out", str(local), "--no-progress", "--no-cache"]
-    assert main([*argv, *options]) == 0
+    assert main([*argv, NO_REUSE, *options]) == 0
     out = tmp_path / "pq"
     analyze_to_parquet(
         SEEDS_DIR,

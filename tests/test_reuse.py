@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.stats.amplification import AMPLIFICATION_COLUMNS, amplification, dedupe
+from analysis.stats.candidates import contained_ratio
 from analysis.stats.reuse import REUSE_COLUMNS, REUSE_DOC_COLUMNS, find_reuse
 from analysis.stats.shingles import shared_passages, similarity, sketch_text, words
 
@@ -69,12 +70,12 @@ def test_near_duplicate_with_one_word_changed():
 
 
 def test_contained_short_text_inside_a_longer_one():
-    # the short text w10..w24 has 14 bigrams, all in the 39 bigrams of w0..w39:
-    # containment 14/14 = 1, Jaccard 14/39
+    # the short text w10..w22 has 12 bigrams, all in the 39 bigrams of w0..w39:
+    # containment 12/12 = 1, Jaccard 12/39 (below 0.35: not near)
     docs = _docs([("long", "2024-02-01", "TASS", "russian"), ("s", "2024-02-03", "X", "chinese")])
-    texts = [("long", _words(0, 40)), ("s", _words(10, 25))]
+    texts = [("long", _words(0, 40)), ("s", _words(10, 23))]
     result = find_reuse(docs, texts, shingle=2)
-    assert _pairs(result) == [("long", "s", "contained", 14 / 39, 1.0, "verified")]
+    assert _pairs(result) == [("long", "s", "contained", 12 / 39, 1.0, "verified")]
     assert result.pairs["earlier"].tolist() == ["long"]
     # a contained text needs min_contained shingles
     assert find_reuse(docs, texts, shingle=2, min_contained=15).pairs.empty
@@ -112,7 +113,7 @@ def test_cluster_id_and_first_with_ties_on_date():
 
 def test_chain_and_large_cluster_rows_to_the_earliest():
     # b = a with w10 changed, c = b with w5 changed as well: a~b and b~c (17/21) but a and c
-    # share only 15 of 19 bigrams: Jaccard 15/23, containment 15/19 -> not alike
+    # share only 15 of 19 bigrams: Jaccard 15/23, containment 15/19 -> not alike at 0.8
     docs = _docs(
         [
             ("a", "2024-01-01", "A", "russian"),
@@ -125,13 +126,13 @@ def test_chain_and_large_cluster_rows_to_the_earliest():
         ("b", _words(0, 20, w10="zulu")),
         ("c", _words(0, 20, w10="zulu", w5="yankee")),
     ]
-    full = find_reuse(docs, texts, shingle=2)
+    full = find_reuse(docs, texts, shingle=2, jaccard=0.8)
     assert _pairs(full) == [
         ("a", "b", "near", 17 / 21, 17 / 19, "verified"),
         ("b", "c", "near", 17 / 21, 17 / 19, "verified"),
     ]
     assert full.documents["reuse_cluster"].tolist() == ["a", "a", "a"]
-    star = find_reuse(docs, texts, shingle=2, max_cluster=2)
+    star = find_reuse(docs, texts, shingle=2, jaccard=0.8, max_cluster=2)
     assert _pairs(star) == [
         ("a", "b", "near", 17 / 21, 17 / 19, "to_earliest"),
         ("a", "c", "linked", 15 / 23, 15 / 19, "to_earliest"),
@@ -280,15 +281,6 @@ def test_shared_passages_offsets():
     assert shared_passages(a, b, min_words=11) == []
 
 
-def test_size_groups_of_the_ensemble_find_the_same_pairs(monkeypatch):
-    docs, texts = _mixed_corpus()
-    whole = find_reuse(docs, texts, shingle=3)
-    # index the 25 texts in size groups of 4 (7 groups, one partition each)
-    monkeypatch.setattr("analysis.stats.candidates._GROUP_DOCS", 4)
-    grouped = find_reuse(docs, texts, shingle=3)
-    assert grouped.pairs.to_csv(index=False) == whole.pairs.to_csv(index=False)
-
-
 def test_callers_random_stream_is_left_alone():
     docs, texts = _mixed_corpus()
     random.seed(11)
@@ -317,3 +309,60 @@ def test_cluster_above_max_cluster_lists_members_to_its_first():
     ]
     assert star.documents["reuse_cluster"].tolist() == ["a"] * 7
     assert star.documents["cluster_size"].tolist() == [7] * 7
+
+
+def test_large_cluster_of_near_identical_texts_is_linked_without_all_pairs(monkeypatch):
+    # 200 texts "note{i} w0 ... w39": 41 tokens, 37 five-word shingles, all but the first
+    # shared by any two (near: jaccard 36/38, containment 36/37); c0 is d000's exact copy;
+    # three unrelated texts u0-u2 are a small cluster of their own (a two-word change each)
+    base = _words(0, 40)
+    rows, texts = [], []
+    for i in range(200):
+        rows.append((f"d{i:03d}", "2024-01-01", "A", "r"))
+        texts.append((f"d{i:03d}", f"note{i} {base}"))
+    rows.append(("c0", "2024-01-02", "B", "c"))
+    texts.append(("c0", f"note0 {base}"))
+    for k in range(3):
+        rows.append((f"u{k}", "2024-02-01", "B", "c"))
+        texts.append((f"u{k}", _words(100, 160, **{f"w{110 + 20 * k}": "x"})))
+    calls = []
+
+    def counted(a, b):
+        calls.append(1)
+        return similarity(a, b)
+
+    monkeypatch.setattr("analysis.stats.reuse.similarity", counted)
+    result = find_reuse(_docs(rows), texts)
+    # c0 and d001..d199 to d000 (201 documents > 50), then the small cluster's three pairs
+    big = [("c0", "d000", "exact", 1.0, 1.0, "to_earliest")] + [
+        ("d000", f"d{i:03d}", "near", 36 / 38, 36 / 37, "to_earliest") for i in range(1, 200)
+    ]
+    small = [(f"u{a}", f"u{b}", "near") for a, b in ((0, 1), (0, 2), (1, 2))]
+    got = _pairs(result)
+    assert got[:200] == big
+    assert [p[:3] for p in got[200:]] == small
+    assert [p[5] for p in got[200:]] == ["verified"] * 3
+    assert result.documents["cluster_size"].tolist() == [201] * 201 + [3] * 3
+    # pairs inside the closed cluster are not verified: all pairs would be 19,900
+    assert len(calls) < 2000
+    reordered = find_reuse(_docs(rows[::-1]), texts[::-1])
+    assert reordered.pairs.to_csv(index=False) == result.pairs.to_csv(index=False)
+
+
+def test_contained_bands_find_a_short_text_the_near_bands_cannot():
+    # 12 bigrams wholly inside 79: containment 1, Jaccard 12/79. At jaccard=1.0 (margin 0)
+    # the near bands (2 bands of 64 rows) cannot join them: only the containment bands can
+    docs = _docs([("long", "2024-02-01", "TASS", "russian"), ("s", "2024-02-03", "X", "chinese")])
+    texts = [("long", _words(0, 80)), ("s", _words(30, 43))]
+    result = find_reuse(docs, texts, shingle=2, jaccard=1.0, margin=0.0)
+    assert _pairs(result) == [("long", "s", "contained", 12 / 79, 1.0, "verified")]
+
+
+def test_contained_ratio_is_the_size_ratio_below_which_a_pair_is_near():
+    # contained: c >= 0.9 and j < 0.35, j = c s / (s + l - c s): l / s > 0.9 / 0.35 - 1 + 0.9
+    assert contained_ratio(0.35, 0.9) == pytest.approx(0.9 / 0.35 - 0.1)
+    assert contained_ratio(0.8, 0.9) == pytest.approx(1.025)
+    assert contained_ratio(1.0, 0.5) == 1.0  # never below 1: the query is the smaller text
+    # 90 of 100 shingles inside a text of ratio x 100: Jaccard 90 / (100 + 100 r - 90) = 0.35
+    r = contained_ratio(0.35, 0.9)
+    assert 90 / (100 + 100 * r - 90) == pytest.approx(0.35)

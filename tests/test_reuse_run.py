@@ -188,7 +188,7 @@ def test_provenance_records_reuse_and_policy(runs):
     assert prov["options"]["dedupe"] == "near"
     assert prov["options"]["reuse"] == {
         "kinds": "exact,near,contained",
-        "jaccard": 0.8,
+        "jaccard": 0.35,
         "containment": 0.9,
     }
 
@@ -233,12 +233,19 @@ def test_cli_and_project_file_options(tmp_path):
     assert (o.reuse, o.reuse_jaccard, o.reuse_containment, o.dedupe) == (True, 0.7, 0.9, "exact")
     with pytest.raises(SystemExit):
         build_parser().parse_args(["analyze", "c", "--reuse-containment", "0"])
+    # the pass is on by default, at Jaccard 0.35 and containment 0.9; --no-reuse turns it off
+    o = run_options(build_parser().parse_args(["analyze", "c"]))
+    assert (o.reuse, o.reuse_jaccard, o.reuse_containment) == (True, 0.35, 0.9)
+    assert RunOptions(corpus=Path("c")).reuse is True
+    assert run_options(build_parser().parse_args(["analyze", "c", "--no-reuse"])).reuse is False
     toml = tmp_path / "framing.toml"
     toml.write_text(
         '[corpus]\npath = "c"\n[analysis]\nreuse = true\nreuse_jaccard = 0.75\ndedupe = "near"\n'
     )
     o = load_project(toml)
     assert (o.reuse, o.reuse_jaccard, o.dedupe) == (True, 0.75, "near")
+    toml.write_text('[corpus]\npath = "c"\n[analysis]\nreuse = false\n')
+    assert load_project(toml).reuse is False
     toml.write_text('[corpus]\npath = "c"\n[analysis]\nreuse_containment = 2\n')
     with pytest.raises(ProjectError, match=r"reuse_containment: must be a number in \(0, 1\]"):
         load_project(toml)

@@ -15,6 +15,7 @@ from analysis.cli.options import (
     partition_size_type,
     share_type,
 )
+from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
 
 __all__ = ["add_parser", "run"]
 
@@ -118,27 +119,26 @@ def _add_reuse(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--reuse",
         action=argparse.BooleanOptionalAction,
-        default=False,
-        help="run the text reuse pass (reuse.csv, amplification.csv and the documents' "
-        "reuse_cluster, first_in_cluster; needed by --dedupe exact|near); off by default: "
-        "its memory grows with the square of a cluster of near-identical texts "
-        "(see docs/statistics.md)",
+        default=True,
+        help="the text reuse pass: reuse.csv, amplification.csv and the documents' "
+        "reuse_cluster, first_in_cluster; needed by --dedupe exact|near; --no-reuse skips it "
+        "(default: on)",
     )
     p.add_argument(
         "--reuse-jaccard",
         type=share_type,
         metavar="J",
-        default=0.8,
+        default=REUSE_JACCARD,
         help="reuse: two texts are near-duplicates from this Jaccard index of their 5-word "
-        "shingles (default: 0.8)",
+        f"shingles (default: {REUSE_JACCARD}: copies with up to 20%% of the words changed)",
     )
     p.add_argument(
         "--reuse-containment",
         type=share_type,
         metavar="C",
-        default=0.9,
+        default=REUSE_CONTAINMENT,
         help="reuse: a text is contained in another from this share of its shingles found "
-        "there (default: 0.9)",
+        f"there (default: {REUSE_CONTAINMENT})",
     )
     p.add_argument(
         "--dedupe",

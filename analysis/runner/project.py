@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from analysis.config import DEFAULT_ORIGINS, resolve_jobs
+from analysis.config import DEFAULT_ORIGINS, REUSE_CONTAINMENT, REUSE_JACCARD, resolve_jobs
 from analysis.runner.progress import RunProgress
 from analysis.runner.provenance import provenance
 from analysis.schema import INPUT_ROLES
@@ -60,9 +60,9 @@ class RunOptions:
     boilerplate_min_share: float = 0.05
     #: The reuse pass (:mod:`analysis.runner.reuse_pass`): on by default; its thresholds;
     #: and the dedupe policy applied before keyness and frame rates.
-    reuse: bool = False
-    reuse_jaccard: float = 0.8
-    reuse_containment: float = 0.9
+    reuse: bool = True
+    reuse_jaccard: float = REUSE_JACCARD
+    reuse_containment: float = REUSE_CONTAINMENT
     dedupe: Literal["none", "exact", "near"] = "none"
     engine: Literal["local", "dask"] = "local"
     scheduler: str | None = None

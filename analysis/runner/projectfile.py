@@ -18,7 +18,7 @@
     min_count = 5
     stop_words = true
     reuse = true                   # the text reuse pass (reuse.csv, amplification.csv)
-    reuse_jaccard = 0.8            # near-duplicates from this Jaccard index
+    reuse_jaccard = 0.35           # near-duplicates from this Jaccard index
     reuse_containment = 0.9        # a text inside another from this containment
     dedupe = "none"                # none | exact | near: documents keyness and rates count
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
 from analysis.schema import AMPLIFICATION_TABLE_COLUMNS, REUSE_DEFAULTS, REUSE_TABLE_COLUMNS
 
 if TYPE_CHECKING:
@@ -99,7 +100,10 @@ def _metadata(docs: Sequence[Document]) -> pd.DataFrame:
 
 
 def document_reuse(
-    docs: Sequence[Document], *, jaccard: float = 0.8, containment: float = 0.9
+    docs: Sequence[Document],
+    *,
+    jaccard: float = REUSE_JACCARD,
+    containment: float = REUSE_CONTAINMENT,
 ) -> Reuse:
     """:func:`~analysis.stats.reuse.find_reuse` over the documents' cleaned texts.
 

@@ -1,124 +1,266 @@
-"""Candidate pairs of similar texts from MinHash LSH indexes (``datasketch``), for :mod:`.reuse`.
+"""Candidate pairs of similar texts from MinHash LSH, verified into components (for :mod:`.reuse`).
 
-Two kinds of index, never a comparison of all pairs:
+Two kinds of candidates, never a comparison of all pairs. Both band the texts' MinHashes with
+the numbers of bands ``b`` and rows ``r`` that ``datasketch.MinHashLSH`` picks for a Jaccard
+threshold; the buckets are formed here with numpy (texts whose ``r`` values of a band are
+equal), which is what ``MinHashLSH`` stores in dictionaries, at 8 bytes per text and band
+instead of a few hundred and without a query per text:
 
-* ``MinHashLSH`` at a Jaccard threshold, for near-duplicates;
-* ``MinHashLSHEnsemble`` at a containment threshold, for a short text inside a long one. A
-  Jaccard LSH at a lower threshold cannot do this: the Jaccard index of a text wholly inside
-  one three times as long is 1/3, inside one ten times as long 1/10, so no Jaccard threshold
-  bounds containment; the ensemble partitions its index by set size and picks each
-  partition's bands for the containment threshold.
+* **near**: one LSH at the Jaccard threshold (equal false positive / negative weights);
+* **contained**: a short text inside a long one, as the LSH Ensemble (Zhu et al., VLDB 2016)
+  does it: texts are partitioned by size (one doubling each), and a partition of smaller texts
+  is banded against one of larger texts at the Jaccard index a containment ``t`` implies for
+  the extreme sizes, ``t·s / (s + u − t·s)`` (``s`` the smallest query, ``u`` the largest
+  text), weighting false negatives 0.8. A Jaccard LSH at one lower threshold cannot do this:
+  a text wholly inside one three times as long has a Jaccard index of 1/3, inside one ten
+  times as long 1/10. Only texts at least ``ratio`` times as large as the query are searched
+  (:func:`contained_ratio`): smaller pairs are ``near`` or nothing.
 
-Candidates are approximate both ways (the caller verifies them on the exact sets). Keys are
-indexed in sorted order and the result is sorted, so it does not depend on the input order.
+Candidates are verified as they come (the caller's ``verify``) and joined into components with
+union-find (:class:`Components`): nothing holds the candidate pairs. Once a component has more
+than ``max_cluster`` documents it is *closed*: its rows go to its earliest document, so pairs of
+two of its members are neither verified nor generated (a bucket's members are grouped by
+component first). Memory therefore grows with documents, not pairs: a bucket of 2,000
+near-identical texts costs about 2,000 verifications, not 2,000²/2.
+
+The result does not depend on the order of work: the components are those of the graph of
+verified candidates, and a component that ends at most ``max_cluster`` documents large was
+never closed, so every candidate pair inside it was verified.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from analysis.stats.shingles import Sketch
 
-__all__ = ["candidate_pairs", "size_class"]
+__all__ = [
+    "CONTAINED_WEIGHTS",
+    "NEAR_WEIGHTS",
+    "Components",
+    "contained_ratio",
+    "link",
+    "lsh_params",
+]
 
-# LSH Ensemble settings, from bench/bench_reuse.py at 10,000 documents: with datasketch's
-# defaults (16 partitions, false positive / negative weights 0.5 / 0.5) the ensemble found 84 %
-# of the contained pairs; weighting false negatives 0.8 finds 99.9 %. The 8 partitions are
-# shared among the size groups of at most _GROUP_DOCS documents indexed one after the other.
-_ENSEMBLE_PARTS = 8
-_ENSEMBLE_WEIGHTS = (0.2, 0.8)
-_GROUP_DOCS = 2500
+#: False positive / negative weights of the containment bands, as datasketch's LSH Ensemble was
+#: run here before (bench/bench_reuse.py at 10,000 documents: 84 % of the contained pairs
+#: found at 0.5 / 0.5, 99.9 % at 0.2 / 0.8; the bands here find 99.5 %, bench/RESULTS.md).
+CONTAINED_WEIGHTS = (0.2, 0.8)
+#: The same weights for the near bands: at equal weights (b = 42 bands of r = 3 at Jaccard
+#: 0.25) the LSH missed 9 % of the pairs at Jaccard 0.38 (copies with 20 % of the words
+#: changed); at 0.2 / 0.8 (35 bands of 2) 0.4 %.
+NEAR_WEIGHTS = (0.2, 0.8)
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
-@contextmanager
-def _random_state_kept() -> Iterator[None]:
-    """datasketch names its storage with the global ``random``: leave the caller's stream."""
-    state = random.getstate()
+@lru_cache(maxsize=256)
+def lsh_params(threshold: float, num_perm: int, weights=(0.5, 0.5)) -> tuple[int, int]:
+    """``(b, r)`` (bands, rows) ``datasketch.MinHashLSH`` picks for a Jaccard ``threshold``,
+    minimising its false positive and negative probabilities weighted by ``weights``.
+
+    ``threshold`` is kept within [0.01, 0.95]: above 0.95 datasketch would pick a single band,
+    which it refuses (a lower threshold only adds candidates, which are verified)."""
+    from datasketch import MinHashLSH
+
+    threshold = min(max(threshold, 0.01), 0.95)
+
+    state = random.getstate()  # datasketch names its storage with the global random
     try:
-        yield
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
     finally:
         random.setstate(state)
+    return lsh.b, lsh.r
 
 
-def candidate_pairs(
+class Components:
+    """Union-find over keys, counting documents per component (a key may stand for several).
+
+    Args:
+        docs: Documents each key stands for (its exact-copy group).
+        max_cluster: A component of more documents is closed (see the module docstring).
+    """
+
+    def __init__(self, docs: Mapping[str, int], max_cluster: int):
+        self.parent = {k: k for k in docs}
+        self.docs = dict(docs)
+        self.max_cluster = max_cluster
+
+    def root(self, x: str) -> str:
+        """The component's representative (the smallest key joined so far at its root)."""
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> str:
+        """Join the components of ``a`` and ``b``; return the root."""
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return ra
+        keep, drop = min(ra, rb), max(ra, rb)
+        self.parent[drop] = keep
+        self.docs[keep] += self.docs.pop(drop)
+        return keep
+
+    def closed(self, root: str) -> bool:
+        """Whether the component of ``root`` has more than ``max_cluster`` documents."""
+        return self.docs[root] > self.max_cluster
+
+
+class _Linker:
+    """Verifies candidates into :class:`Components` and keeps the edges of open components."""
+
+    def __init__(self, comps: Components, verify: Callable[[str, str], object | None]):
+        self.comps, self.verify, self.edges = comps, verify, {}
+
+    def pair(self, a: str, b: str) -> None:
+        """Verify ``a``, ``b`` unless known (an edge, or inside one closed component)."""
+        if a == b:
+            return
+        a, b = min(a, b), max(a, b)
+        comps = self.comps
+        root = comps.root(a)
+        if (root == comps.root(b) and comps.closed(root)) or (a, b) in self.edges:
+            return
+        value = self.verify(a, b)
+        if value is not None and not comps.closed(comps.union(a, b)):
+            self.edges[(a, b)] = value
+
+    def bucket(self, keys: Sequence[str], sides: Sequence[bool] | None = None) -> None:
+        """Every pair of ``keys`` (of different ``sides`` if given) but those inside one closed
+        component, in about ``len(keys)`` steps when all are alike (keys seen are grouped by
+        component, and a key stops at the first member of a closed component it joins)."""
+        comps = self.comps
+        roots = {comps.root(k) for k in keys}
+        if len(roots) == 1 and comps.closed(roots.pop()):
+            return
+        groups: dict[int, list[int]] = {}  # positions seen, by component (first one names it)
+        for i, k in enumerate(keys):
+            hit = []
+            for name, members in groups.items():
+                joined = comps.root(keys[members[0]]) == comps.root(k)
+                if not (joined and comps.closed(comps.root(k))):
+                    for m in members:
+                        if sides is None or sides[m] != sides[i]:
+                            self.pair(keys[m], k)
+                            if comps.closed(comps.root(k)) and comps.root(keys[m]) == comps.root(k):
+                                break
+                    joined = comps.root(keys[members[0]]) == comps.root(k)
+                if joined:
+                    hit.append(name)
+            if not hit:
+                groups[i] = [i]
+                continue
+            keep = max(hit, key=lambda name: len(groups[name]))
+            for name in hit:
+                if name != keep:
+                    groups[keep].extend(groups.pop(name))
+            groups[keep].append(i)
+
+
+def link(
     sketches: Mapping[str, Sketch],
-    keys: Sequence[str],
+    docs: Mapping[str, int],
+    verify: Callable[[str, str], object | None],
     *,
     near_at: float,
     contained_at: float,
+    ratio: float,
+    min_contained: int,
+    max_cluster: int,
     num_perm: int = 128,
-) -> list[tuple[str, str]]:
-    """Sorted candidate pairs ``(a, b)``, ``a < b``, among ``keys`` (non-empty sketches).
+) -> tuple[dict[tuple[str, str], object], Components]:
+    """Components of the verified candidates among the keys of ``docs`` (non-empty sketches).
 
     Args:
         sketches: Sketch of each key.
-        keys: The keys to index and query.
-        near_at: Jaccard threshold of the ``MinHashLSH``.
-        contained_at: Containment threshold of the ``MinHashLSHEnsemble``.
+        docs: Documents each key stands for.
+        verify: ``verify(a, b)`` (``a < b``): a value for a pair that is reuse, else ``None``.
+        near_at: Jaccard threshold of the near LSH.
+        contained_at: Containment threshold of the contained bands.
+        ratio: Contained candidates are only texts at least ``ratio`` times as large as the
+            query (:func:`contained_ratio`).
+        min_contained: Texts of fewer shingles are not queried for containment.
+        max_cluster: Components of more documents are closed.
         num_perm: Permutations of the sketches' MinHashes.
+
+    Returns:
+        ``(a, b) -> verify(a, b)`` of the verified pairs whose component was open when they
+        were verified, and the components.
     """
-    keys = sorted(keys)
+    keys = sorted(docs)
+    linker = _Linker(Components(docs, max_cluster), verify)
     if len(keys) < 2:
-        return []
-    pairs = _near(sketches, keys, max(near_at, 0.01), num_perm)
-    pairs |= _contained(sketches, keys, max(contained_at, 0.01), num_perm)
-    return sorted(pairs)
+        return linker.edges, linker.comps
+    values = np.stack([np.asarray(sketches[k].minhash.hashvalues, dtype=np.uint64) for k in keys])
+    b, r = lsh_params(near_at, num_perm, NEAR_WEIGHTS)
+    for bucket in _buckets(values, b, r):
+        linker.bucket([keys[i] for i in bucket])
+    sizes = np.array([sketches[k].size for k in keys])
+    blocks = _contained_blocks(sizes, min(max(contained_at, 0.01), 1.0), ratio, min_contained)
+    for queries, members, jaccard in blocks:
+        rows = np.concatenate([queries, members])
+        sides = [True] * len(queries) + [False] * len(members)
+        b, r = lsh_params(jaccard, num_perm, CONTAINED_WEIGHTS)
+        for bucket in _buckets(values[rows], b, r):
+            if len({sides[i] for i in bucket}) == 2:
+                linker.bucket([keys[rows[i]] for i in bucket], [sides[i] for i in bucket])
+    return linker.edges, linker.comps
 
 
-def _near(sketches, keys, threshold: float, num_perm: int) -> set[tuple[str, str]]:
-    from datasketch import MinHashLSH
+def _buckets(values: np.ndarray, b: int, r: int) -> Iterator[np.ndarray]:
+    """Row positions (ascending) of each bucket of two or more rows, band after band.
 
-    with _random_state_kept():
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for k in keys:
-        lsh.insert(k, sketches[k].minhash, check_duplication=False)
-    pairs = set()
-    for k in keys:
-        pairs.update((min(k, o), max(k, o)) for o in lsh.query(sketches[k].minhash) if o != k)
-    return pairs
-
-
-def _contained(sketches, keys, threshold: float, num_perm: int) -> set[tuple[str, str]]:
-    """Candidates of the LSH Ensemble, built over one group of similar sizes at a time.
-
-    The ensemble holds some 280 band entries per document (37 KB): the documents are indexed
-    in size-ordered groups of at most ``_GROUP_DOCS``, one group at a time, which bounds that
-    memory. A group is queried only with texts small enough to be contained in its largest.
+    A band's ``r`` values are combined into one 64-bit key (a polynomial modulo 2**64; keys of
+    different values may rarely coincide, which adds a candidate, never loses one).
     """
-    from datasketch import MinHashLSHEnsemble
-
-    by_size = sorted(keys, key=lambda k: (sketches[k].size, k))
-    n_groups = -(-len(by_size) // _GROUP_DOCS)
-    size = -(-len(by_size) // n_groups)
-    parts = max(1, _ENSEMBLE_PARTS // n_groups)
-    pairs = set()
-    for lo in range(0, len(by_size), size):
-        group = by_size[lo : lo + size]
-        with _random_state_kept():
-            ensemble = MinHashLSHEnsemble(
-                threshold=threshold, num_perm=num_perm, num_part=parts, weights=_ENSEMBLE_WEIGHTS
-            )
-        ensemble.index([(k, sketches[k].minhash, size_class(sketches[k].size)) for k in group])
-        top = size_class(sketches[group[-1]].size)
-        for q in by_size:
-            if threshold * sketches[q].size > top:
-                break
-            found = ensemble.query(sketches[q].minhash, sketches[q].size)
-            pairs.update((min(q, o), max(q, o)) for o in found if o != q)
-    return pairs
+    for band in range(b):
+        key = np.zeros(len(values), dtype=np.uint64)
+        for col in range(band * r, (band + 1) * r):
+            key = key * _MULTIPLIER + values[:, col]
+        order = np.argsort(key, kind="stable")
+        cuts = np.flatnonzero(np.diff(key[order])) + 1
+        for bucket in np.split(order, cuts):
+            if len(bucket) > 1:
+                yield bucket
 
 
-def size_class(size: int) -> int:
-    """``size`` rounded up to one of 16 steps per doubling (at most 1/16 more; exact below 32).
+def contained_ratio(jaccard: float, containment: float) -> float:
+    """How many times larger than the smaller text the other must be for a ``contained`` pair.
 
-    The ensemble's partitioning costs the square of the number of distinct sizes; rounding
-    bounds it, and rounding up only lowers the Jaccard bar a partition is searched with.
+    ``contained`` means containment ``c ≥ containment`` with Jaccard ``j < jaccard``. With
+    ``s ≤ l`` shingles, ``j = c·s / (s + l − c·s)``, so ``j < jaccard`` means
+    ``l > s·(c / jaccard − 1 + c)``, smallest at ``c = containment`` (at least 1).
     """
-    if size < 32:
-        return size
-    step = (1 << (size.bit_length() - 1)) // 16
-    return -(-size // step) * step
+    return max(1.0, containment / jaccard - 1.0 + containment)
+
+
+def _contained_blocks(sizes: np.ndarray, threshold: float, ratio: float, min_size: int):
+    """``(queries, members, jaccard)``: positions of smaller texts, of texts at least ``ratio``
+    times as large, and the lowest Jaccard index of a pair of them at containment ``threshold``.
+
+    Texts are partitioned by ``size.bit_length()`` (one doubling each); a partition of queries
+    meets each partition of larger texts. With ``ratio`` ≥ 2 two texts of about one size are
+    never query and member of one block, so a cluster of near-identical texts costs nothing.
+    """
+    part = np.array([int(s).bit_length() for s in sizes])
+    levels = sorted(set(part.tolist()))
+    for lo, qpart in enumerate(levels):
+        for mpart in levels[lo:]:
+            members = np.flatnonzero(part == mpart)
+            top = int(sizes[members].max())
+            qs = np.flatnonzero((part == qpart) & (sizes >= min_size) & (ratio * sizes <= top))
+            if not len(qs):
+                continue
+            small = int(sizes[qs].min())
+            members = members[sizes[members] >= ratio * small]
+            if len(members):
+                jaccard = threshold * small / (small + top - threshold * small)
+                yield qs, members, max(float(np.floor(jaccard * 100)) / 100, 0.01)

@@ -1,11 +1,12 @@
 """Text reuse: exact copies, near-duplicates and texts contained in others (issue 22).
 
 Texts become word-shingle sets and MinHash sketches (:mod:`.shingles`). Candidate pairs come
-from LSH indexes (:mod:`.candidates`), never from all pairs: a ``MinHashLSH`` at Jaccard
-``jaccard - margin`` for near-duplicates, a ``MinHashLSHEnsemble`` at containment
-``containment - margin`` for a short text inside a long one (a Jaccard LSH at a lower
-threshold cannot bound containment: a text wholly inside one three times as long has a
-Jaccard index of 1/3).
+from LSH bands (:mod:`.candidates`), never from all pairs: an LSH at Jaccard
+``jaccard - margin`` for near-duplicates, and bands by size for a short text inside a long one
+at containment ``containment - margin`` (a Jaccard LSH at a lower threshold cannot bound
+containment: a text wholly inside one three times as long has a Jaccard index of 1/3).
+Candidates are verified and joined into clusters as they come; pairs inside a cluster already
+larger than ``max_cluster`` are not generated, so memory grows with documents, not pairs.
 
 Every candidate is verified on the exact shingle sets: ``jaccard = |A∩B| / |A∪B|``,
 ``containment = |A∩B| / min(|A|, |B|)``. Kinds: ``exact`` (identical cleaned texts, by SHA-256
@@ -16,10 +17,10 @@ by any kind form a **reuse cluster** (connected components: a chain A~B~C is one
 when A and C are not alike). Clusters and "first" go by date, then doc_id.
 
 Results do not depend on the order of the documents or texts, nor on where the sketches were
-computed (:func:`~analysis.stats.shingles.sketch_text` in worker batches, or here): indexes are
-filled in doc_id order, candidates verified in sorted order, tables sorted by doc_id.
-
-Longer than ~400 lines because one pass: sketches, verification, clusters and the two tables.
+computed (:func:`~analysis.stats.shingles.sketch_text` in worker batches, or here): texts are
+banded in doc_id order, the clusters are the components of the graph of verified candidates
+(see :mod:`.candidates` for why skipping pairs inside large clusters keeps them so), tables
+are sorted by doc_id.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from dataclasses import dataclass
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Literal
 
-from analysis.stats.candidates import candidate_pairs
+from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
+from analysis.stats.candidates import Components, contained_ratio, link
 from analysis.stats.shingles import Sketch, similarity, sketch_text
 
 if TYPE_CHECKING:
@@ -102,8 +104,8 @@ def find_reuse(
     documents: pd.DataFrame,
     texts: Iterable[tuple[str, str | Sketch]],
     *,
-    jaccard: float = 0.8,
-    containment: float = 0.9,
+    jaccard: float = REUSE_JACCARD,
+    containment: float = REUSE_CONTAINMENT,
     shingle: int = 5,
     num_perm: int = 128,
     seed: int = 1,
@@ -118,12 +120,16 @@ def find_reuse(
     never the texts. Documents without a text in ``texts``, or whose text has no word, are in
     no cluster.
 
-    With 5-word shingles, every changed word breaks up to five shingles: a copy with 10 % of
-    its words changed (in runs of 1-6) keeps a Jaccard index of about 0.65, with 20 % about
-    0.44, so at the default ``jaccard=0.8`` only light edits (about 5 %) are ``near``. On the
-    planted corpus of ``bench/bench_reuse.py``, ``jaccard=0.3, containment=0.5`` finds all
-    of them, while different pieces of one country's speeches stay below a Jaccard index of
-    0.05 and a containment of 0.13 (maxima over sampled pairs).
+    The defaults (Jaccard 0.35, containment 0.9) come from ``bench/bench_reuse.py``. With
+    5-word shingles every changed word breaks up to five shingles: a copy with 5 % of its
+    words changed (in runs of 1-6) keeps a Jaccard index of about 0.80, with 10 % 0.65, with
+    20 % 0.44 (lowest 0.38 in 3,000 documents), so the former default 0.8 missed every copy
+    edited by 10 % or more. A new first paragraph keeps 0.73-0.92 and the first half of a text
+    0.50-0.57 (both ``near``); a text inside one three times as long has 0.31-0.34, below
+    0.35, and a containment of 1 (``contained``). Different pieces of one country's speeches
+    (same topics and formulas) stay below a Jaccard index of 0.06 and a containment of 0.14
+    (maxima over 20,000 sampled pairs), far below both thresholds. At these defaults every
+    planted kind reaches precision and recall of at least 0.99 (``bench/RESULTS.md``).
 
     Args:
         documents: One row per document with :data:`INPUT_COLUMNS` (``date`` ``YYYY-MM-DD``).
@@ -234,8 +240,8 @@ def classify(
     containment: float,
     smaller: int,
     *,
-    near_at: float = 0.8,
-    contained_at: float = 0.9,
+    near_at: float = REUSE_JACCARD,
+    contained_at: float = REUSE_CONTAINMENT,
     min_contained: int = 10,
 ) -> Literal["near", "contained"] | None:
     """The kind of a pair of different texts from its exact measures, or ``None``.
@@ -268,55 +274,33 @@ def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, floa
     return kind, j, c
 
 
-class _Components:
-    """Union-find over the exact groups' first documents, counting documents per component."""
-
-    def __init__(self, groups: list[list[str]]):
-        self.parent = {g[0]: g[0] for g in groups}
-        self.docs = {g[0]: len(g) for g in groups}
-
-    def root(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.root(a), self.root(b)
-        if ra != rb:
-            keep, drop = min(ra, rb), max(ra, rb)
-            self.parent[drop] = keep
-            self.docs[keep] += self.docs.pop(drop)
-
-
-def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, _Components]:
+def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, Components]:
     """``(a, b) -> (kind, jaccard, containment)`` of the verified candidates, and components.
 
-    A candidate already joined inside a component of more than ``max_cluster`` documents is
-    not verified: such a cluster's rows go to its earliest document (``to_earliest``), so the
-    pair would not be listed, and joining it again changes nothing.
+    One key per exact group (its first document, standing for the group's documents). Pairs
+    inside a component of more than ``max_cluster`` documents are not verified
+    (:func:`~analysis.stats.candidates.link`): such a cluster's rows go to its earliest
+    document (``to_earliest``), so the pair would not be listed.
     """
-    comps = _Components(groups)
-    found = candidate_pairs(
+
+    def verify(a: str, b: str) -> tuple | None:
+        kind, j, c = _kind(sketches[a], sketches[b], opts)
+        return None if kind is None else (kind, j, c)
+
+    return link(
         sketches,
-        [g[0] for g in groups],
+        {g[0]: len(g) for g in groups},
+        verify,
         near_at=opts.jaccard - opts.margin,
         contained_at=opts.containment - opts.margin,
+        ratio=contained_ratio(opts.jaccard, opts.containment),
+        min_contained=opts.min_contained,
+        max_cluster=opts.max_cluster,
         num_perm=opts.num_perm,
     )
-    edges = {}
-    for a, b in found:
-        root = comps.root(a)
-        if root == comps.root(b) and comps.docs[root] > opts.max_cluster:
-            continue
-        kind, j, c = _kind(sketches[a], sketches[b], opts)
-        if kind is not None:
-            edges[(a, b)] = (kind, j, c)
-            comps.union(a, b)
-    return edges, comps
 
 
-def _clusters(groups: list[list[str]], comps: _Components, order: dict) -> list[list[str]]:
+def _clusters(groups: list[list[str]], comps: Components, order: dict) -> list[list[str]]:
     """Reuse clusters of two or more documents, members sorted by (date, doc_id)."""
     members: dict[str, list[str]] = {}
     for g in groups:

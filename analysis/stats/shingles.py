@@ -1,7 +1,9 @@
 """Word shingles, MinHash sketches and shared passages of cleaned texts (for :mod:`.reuse`).
 
-Tokens are maximal runs of Unicode word characters (``\\w+``: letters, digits, underscore),
-lowercased with ``str.lower``; punctuation, whitespace and line breaks are dropped, so a
+Tokens are maximal runs of Unicode word characters (``\\w+``: letters, digits, underscore)
+of the text lowercased with ``str.lower`` (:func:`word_spans`, for display, lowercases each
+token instead, which differs only where lowercasing depends on the neighbours or changes the
+length, as for a final "Σ" or "İ"); punctuation, whitespace and line breaks are dropped, so a
 re-wrapped or re-punctuated copy has the same tokens. (Scripts written without spaces would
 give one token per run; the corpora are English.) A shingle is ``shingle`` consecutive tokens;
 a text of fewer tokens is one shingle of all of them, a text without a token has none.
@@ -46,13 +48,23 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def words(text: str) -> list[str]:
-    """The lowercased word tokens of ``text`` (the tokenisation of the whole module)."""
-    return [m.group().lower() for m in _WORD.finditer(text)]
+    """The word tokens of ``text`` lowercased (the tokenisation of the whole module)."""
+    return _WORD.findall(text.lower())
 
 
-@lru_cache(maxsize=1 << 16)
-def _token_hash(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+class _TokenHashes(dict):
+    """BLAKE2b (8 bytes, little-endian) of each token, remembered (at most ``_TOKENS``)."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= _TOKENS:
+            self.clear()
+        digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+        value = self[token] = int.from_bytes(digest, "little")
+        return value
+
+
+_TOKENS = 1 << 18
+_token_hash = _TokenHashes()
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -69,13 +81,14 @@ def shingle_hashes(tokens: list[str], shingle: int) -> np.ndarray:
     n = len(tokens)
     if n == 0:
         return np.empty(0, dtype=np.uint64)
-    tok = np.fromiter((_token_hash(t) for t in tokens), dtype=np.uint64, count=n)
+    tok = np.fromiter(map(_token_hash.__getitem__, tokens), dtype=np.uint64, count=n)
     width = min(shingle, n)
     m = n - width + 1
     h = np.zeros(m, dtype=np.uint64)
     for i in range(width):  # uint64 arrays wrap around: the combination is mod 2**64
         h = h * _MULTIPLIER + tok[i : i + m]
-    return np.unique(_fmix64(h + np.uint64(width)))
+    h = np.sort(_fmix64(h + np.uint64(width)))
+    return h[np.concatenate(([True], h[1:] != h[:-1]))]
 
 
 @lru_cache(maxsize=8)
