@@ -26,7 +26,7 @@ from analysis.read.corpus import Document, read_corpus
 from analysis.runner import pool
 from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
 from analysis.runner.doc_cache import DocCache
-from analysis.runner.pool import gc_paused, prepare, run_tables, side_process
+from analysis.runner.pool import gc_collecting, gc_paused, prepare, run_tables, side_process
 from analysis.runner.progress import progress_shown
 
 __all__ = ["SIDE_MIN_DOCS", "TABLE_STEPS", "analyze", "corpus_tables"]
@@ -166,7 +166,6 @@ def corpus_tables(
     computed in a second process while this one computes keyness and the frame rates (the
     same numbers; :func:`analysis.runner.pool.side_process`).
     """
-    from analysis.runner.model_tables import model_tables
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
 
     tables = results.tables()
@@ -178,14 +177,22 @@ def corpus_tables(
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     step = step or (lambda name: None)
     with side_process(jobs >= 2 and len(documents) >= SIDE_MIN_DOCS) as side:
-        models = side.submit(model_tables, markers, documents) if side else None
+        models = side.submit(_model_tables, markers, documents) if side else None
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
         tables.update(
             _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
         )
         step(TABLE_STEPS[3])
-        tables.update(models.result() if models else model_tables(markers, documents))
+        tables.update(models.result() if models else _model_tables(markers, documents))
     return tables
+
+
+def _model_tables(markers: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """:func:`analysis.runner.model_tables.model_tables` with the garbage collector on."""
+    from analysis.runner.model_tables import model_tables
+
+    with gc_collecting():
+        return model_tables(markers, documents)
 
 
 def _keyness_and_rates(

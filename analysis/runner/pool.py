@@ -26,6 +26,7 @@ from analysis.runner.doc_cache import CacheStats, DocCache
 __all__ = [
     "BATCH_CHARS",
     "BATCH_DOCS",
+    "gc_collecting",
     "gc_paused",
     "prepare",
     "run_batches",
@@ -100,6 +101,23 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+@contextlib.contextmanager
+def gc_collecting() -> Iterator[None]:
+    """Run the cyclic garbage collector in this block, also inside :func:`gc_paused`.
+
+    For the model fits: statsmodels' models and results refer to each other, so each fit
+    leaves a cycle holding its design-sized arrays; with the collector paused, a
+    100,000-document run grew by gigabytes over its fits.
+    """
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
 
 
 def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
