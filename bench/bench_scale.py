@@ -54,6 +54,14 @@ PEER_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 GIB = 2**30
 
 
+class Report(list):
+    """The report's lines, each printed as it is added (a long run shows its progress)."""
+
+    def append(self, line: str) -> None:
+        print(line, flush=True)
+        super().append(line)
+
+
 def run_fresh(corpus: Path, out: Path, *opts: str) -> dict:
     """``framing analyze`` as a fresh process: wall seconds, peak tree RSS, first progress."""
     cmd = [sys.executable, "-m", "analysis", "analyze", str(corpus), "--out", str(out)]
@@ -215,14 +223,13 @@ def main(argv: list[str] | None = None) -> int:
         args.headlines, args.million, args.articles = 100_000, 1_000_000, 100_000
     os.environ.setdefault("PYTHONHASHSEED", "0")
     tmp = Path(tempfile.mkdtemp(prefix="framing-scale-"))
-    lines: list[str] = []
+    lines = Report()
     try:
         short_documents(tmp, args.headlines, lines)
         million_rows(tmp, args.million, lines)
         articles(tmp, args.articles, args.repeats, lines)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n".join(lines))
     return 0
 
 

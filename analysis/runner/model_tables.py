@@ -15,7 +15,7 @@ and the document-bootstrap columns of ``keyness``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from analysis.schema import KEYNESS_COLUMNS, MODEL_TABLE_COLUMNS
 
@@ -27,6 +27,7 @@ __all__ = [
     "KEYNESS_RESAMPLES",
     "MODEL_PERIOD",
     "keyness_with_intervals",
+    "model_table",
     "model_tables",
     "rate_ratio_points",
 ]
@@ -51,17 +52,27 @@ def model_tables(markers: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd
         :data:`analysis.schema.MODEL_TABLE_COLUMNS`; ``rate_models`` holds the
         ``period = "all"`` rows first, then the years in order.
     """
+    return model_table("rate_models", markers, documents) | model_table(
+        "rate_trends", markers, documents
+    )
+
+
+def model_table(
+    name: Literal["rate_models", "rate_trends"], markers: pd.DataFrame, documents: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """One of the two tables of :func:`model_tables`, as ``{name: table}`` (they are
+    independent: a run computes them in two processes)."""
     import pandas as pd
 
     from analysis.stats.models import rate_models, rate_trends
 
-    whole = rate_models(markers, documents, by="origin", period=None)
-    yearly = rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
-    tables = {
-        "rate_models": pd.concat([whole, yearly], ignore_index=True),
-        "rate_trends": rate_trends(markers, documents, by="origin", period=MODEL_PERIOD),
-    }
-    return {name: tables[name][list(cols)] for name, cols in MODEL_TABLE_COLUMNS.items()}
+    if name == "rate_models":
+        whole = rate_models(markers, documents, by="origin", period=None)
+        yearly = rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
+        table = pd.concat([whole, yearly], ignore_index=True)
+    else:
+        table = rate_trends(markers, documents, by="origin", period=MODEL_PERIOD)
+    return {name: table[list(MODEL_TABLE_COLUMNS[name])]}
 
 
 def keyness_with_intervals(

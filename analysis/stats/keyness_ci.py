@@ -57,7 +57,7 @@ KEYNESS_CI_COLUMNS: tuple[str, ...] = (
 #: Above this many documents on *both* sides a comparison's interval is the normal
 #: approximation of the bootstrap (:mod:`analysis.stats.keyness_normal`), whose cost does not
 #: grow with the resamples (``bench/bench_keyness_normal.py`` measures the agreement).
-BOOTSTRAP_MAX_DOCS = 5_000
+BOOTSTRAP_MAX_DOCS = 2_000
 
 # float32 products are exact while every resampled count stays below 2**24
 _EXACT_FLOAT32 = 2**24
