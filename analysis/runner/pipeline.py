@@ -162,9 +162,9 @@ def corpus_tables(
     (``none``, ``exact``, ``near``) selects the documents the corpus-level statistics count
     (:func:`analysis.runner.reuse_pass.deduplicated`). ``step`` is told the name of each
     step as it starts (:data:`TABLE_STEPS`, the last one, ``writing``, is the caller's).
-    With ``jobs`` ≥ 2 and at least :data:`SIDE_MIN_DOCS` documents, ``rate_models`` is
+    With ``jobs`` ≥ 2 and at least :data:`SIDE_MIN_DOCS` documents, ``rate_trends`` is
     computed in a second process while this one computes keyness, the frame rates and
-    ``rate_trends`` (the same numbers; :func:`analysis.runner.pool.side_process`).
+    ``rate_models`` (the same numbers; :func:`analysis.runner.pool.side_process`).
     """
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
 
@@ -177,20 +177,19 @@ def corpus_tables(
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     step = step or (lambda name: None)
     with side_process(jobs >= 2 and len(documents) >= SIDE_MIN_DOCS) as side:
-        # the second process fits the rate models while this one computes keyness, the
-        # frame rates, then the trends
-        models = side.submit(_model_table, "rate_models", markers, documents) if side else None
+        # the second process fits the trends while this one computes keyness, the frame
+        # rates, then the rate models (about as long as the trends)
+        trends = side.submit(_model_table, "rate_trends", markers, documents) if side else None
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
         tables.update(
             _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
         )
         step(TABLE_STEPS[3])
-        trends = _model_table("rate_trends", markers, documents)
-        if models is None:
-            tables.update(_model_table("rate_models", markers, documents))
+        tables.update(_model_table("rate_models", markers, documents))
+        if trends is None:
+            tables.update(_model_table("rate_trends", markers, documents))
         else:
-            tables.update(models.result())
-        tables.update(trends)
+            tables.update(trends.result())
     return tables
 
 
