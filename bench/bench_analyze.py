@@ -135,21 +135,25 @@ def time_analyze(corpus: Path, out: Path, *opts: str) -> float:
 # --------------------------------------------------------------------------- subprocess timing
 
 
-def tree_rss(pid: int) -> int:
-    """Resident set size (bytes) of a process and all its descendants."""
+def tree_rss(pid: int, field: str = "VmRSS") -> int:
+    """Resident memory (bytes) of a process and all its descendants: the sum of their
+    ``VmRSS`` (pages shared after a fork count once per process), or with ``field="Pss"``
+    their proportional set sizes (a shared page split among its sharers: the memory the
+    processes use together)."""
     total = 0
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/status") as f:
+            source = "status" if field == "VmRSS" else "smaps_rollup"
+            with open(f"/proc/{p}/{source}") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(f"{field}:"):
                         total += int(line.split()[1]) * 1024
                         break
             with open(f"/proc/{p}/task/{p}/children") as f:
                 stack.extend(int(c) for c in f.read().split())
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
             continue
     return total
 

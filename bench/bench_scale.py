@@ -12,8 +12,9 @@ Prints every goal of the issue with the measured value and "met" / "NOT met":
    line says "skipped" without it) against ``framing analyze --jobs 2`` as a fresh process
    (its start-up included): goal ≥ 1.5×;
 3. **a million rows** — ``--million`` headline rows from one CSV, ``--jobs 2``, fresh process:
-   goals ≤ 15 minutes, peak resident memory of all its processes ≤ 2 GiB, the first progress
-   line within 1 s of the start;
+   goals ≤ 15 minutes, peak memory of all its processes ≤ 2 GiB (their proportional set
+   size, pages shared after a fork counted once; the sum of their resident sizes is printed
+   beside it), the first progress line within 1 s of the start;
 4. **article-length documents** — the seeds replicated to ``--articles`` distinct documents
    (:func:`bench.bench_analyze.build_corpus`), ``--jobs 2``: peak ≤ 2 GiB;
 5. **start-up** — 1,000 article-length documents, ``--jobs 2`` against ``--jobs 1`` (fresh
@@ -66,15 +67,16 @@ def run_fresh(corpus: Path, out: Path, *opts: str) -> dict:
     """``framing analyze`` as a fresh process: wall seconds, peak tree RSS, first progress."""
     cmd = [sys.executable, "-m", "analysis", "analyze", str(corpus), "--out", str(out)]
     cmd += ["--no-cache", "--force", *opts]
-    peak, first = 0, None
+    peak, pss, first = 0, 0, None
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     done = threading.Event()
 
     def poll() -> None:
-        nonlocal peak
+        nonlocal peak, pss
         while not done.is_set():
             peak = max(peak, tree_rss(proc.pid))
+            pss = max(pss, tree_rss(proc.pid, "Pss"))
             time.sleep(0.05)
 
     def progress() -> None:
@@ -94,7 +96,17 @@ def run_fresh(corpus: Path, out: Path, *opts: str) -> dict:
         th.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
-    return {"seconds": elapsed, "peak": peak, "first_progress": first}
+    return {"seconds": elapsed, "peak": peak, "pss": pss, "first_progress": first}
+
+
+def memory_line(run: dict) -> str:
+    """The memory goal's line: peak proportional set size of all processes (shared pages
+    counted once), and the peak sum of their resident sizes (shared pages once per process)."""
+    ok = run["pss"] <= 2 * GIB
+    return (
+        f"  peak memory of all processes {run['pss'] / GIB:.2f} GiB (sum of resident sizes "
+        f"{run['peak'] / GIB:.2f} GiB): <= 2 GiB  {verdict(ok)}"
+    )
 
 
 def analyze_in_process(corpus: Path, out: Path, *opts: str) -> float:
@@ -183,7 +195,7 @@ def million_rows(tmp: Path, n: int, lines: list[str]) -> None:
         f"  time {minutes:.1f} min (x{1_000_000 / n:g} = {scaled:.1f} min for 1,000,000): "
         f"<= 15 min  {verdict(scaled <= 15)}"
     )
-    lines.append(f"  peak {run['peak'] / GIB:.2f} GiB: <= 2 GiB  {verdict(run['peak'] <= 2 * GIB)}")
+    lines.append(memory_line(run))
     shown = "none" if first is None else f"{first:.2f} s"
     ok = first is not None and first <= 1
     lines.append(f"  first progress line {shown}: <= 1 s  {verdict(ok)}")
@@ -194,10 +206,8 @@ def articles(tmp: Path, n: int, repeats: int, lines: list[str]) -> None:
     big = build_corpus(tmp / f"articles-{n}", max(1, n // 5))
     run = run_fresh(big, tmp / "a", "--jobs", "2", "--no-progress", "--keep-boilerplate")
     lines.append(f"{n:,} article-length documents (seeds replicated, distinct), --jobs 2")
-    lines.append(
-        f"  time {run['seconds']:.1f} s, peak {run['peak'] / GIB:.2f} GiB: <= 2 GiB  "
-        f"{verdict(run['peak'] <= 2 * GIB)}"
-    )
+    lines.append(f"  time {run['seconds']:.1f} s")
+    lines.append(memory_line(run))
     small = build_corpus(tmp / "articles-1000", 200)
     best = {}
     for _ in range(repeats):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from analysis.read.columns import ragged_rows
 from analysis.runner.progress import RunProgress
 from analysis.stats.marker_table import every_pair
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def _table(path, n: int):
@@ -70,3 +73,20 @@ def test_a_run_shows_its_reading_and_table_steps(tmp_path, capsys, show):
     assert [f"{s}:" in err for s in stages] == [show] * len(stages)
     if show:
         assert "checking rows: 40row" in err and "writing" in err
+
+
+def test_model_parts_in_two_processes_give_the_tables_of_one(monkeypatch):
+    """With --jobs 2 the model parts are shared between two processes (the main one takes
+    the parts the other has not started): the same tables, in the same order."""
+    from analysis.runner import pipeline
+    from analysis.runner.model_tables import model_tables
+
+    results = pipeline.analyze(SEEDS, jobs=1)
+    monkeypatch.setattr(pipeline, "SIDE_MIN_DOCS", 0)  # the seeds are 5 documents
+    two = pipeline.corpus_tables(results, jobs=2)
+    one = pipeline.corpus_tables(results, jobs=1)
+    alone = model_tables(results.markers, results.documents)
+    for name in ("rate_models", "rate_trends"):
+        assert len(one[name]) > 0
+        pd.testing.assert_frame_equal(two[name], one[name])
+        pd.testing.assert_frame_equal(one[name], alone[name])

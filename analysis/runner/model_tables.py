@@ -15,7 +15,7 @@ and the document-bootstrap columns of ``keyness``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from analysis.schema import KEYNESS_COLUMNS, MODEL_TABLE_COLUMNS
 
@@ -26,8 +26,10 @@ __all__ = [
     "KEYNESS_KEYS",
     "KEYNESS_RESAMPLES",
     "MODEL_PERIOD",
+    "MODEL_PARTS",
+    "joined_model_tables",
     "keyness_with_intervals",
-    "model_table",
+    "model_part",
     "model_tables",
     "rate_ratio_points",
 ]
@@ -52,27 +54,43 @@ def model_tables(markers: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd
         :data:`analysis.schema.MODEL_TABLE_COLUMNS`; ``rate_models`` holds the
         ``period = "all"`` rows first, then the years in order.
     """
-    return model_table("rate_models", markers, documents) | model_table(
-        "rate_trends", markers, documents
-    )
+    return joined_model_tables({p: model_part(p, markers, documents) for p in MODEL_PARTS})
 
 
-def model_table(
-    name: Literal["rate_models", "rate_trends"], markers: pd.DataFrame, documents: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
-    """One of the two tables of :func:`model_tables`, as ``{name: table}`` (they are
-    independent: a run computes them in two processes)."""
-    import pandas as pd
+#: The independent pieces of :func:`model_tables` (a run with ``--jobs`` 2 or more computes
+#: them in two processes): the trends, the whole-corpus models of each kind of contrast (their
+#: q-values are computed within a contrast), the yearly models. About the longest first.
+MODEL_PARTS: tuple[str, ...] = ("trends", "whole one_vs_rest", "whole pairwise", "yearly")
 
+
+def model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """One piece of :data:`MODEL_PARTS` (the rows :func:`joined_model_tables` puts together)."""
     from analysis.stats.models import rate_models, rate_trends
 
-    if name == "rate_models":
-        whole = rate_models(markers, documents, by="origin", period=None)
-        yearly = rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
-        table = pd.concat([whole, yearly], ignore_index=True)
-    else:
-        table = rate_trends(markers, documents, by="origin", period=MODEL_PERIOD)
-    return {name: table[list(MODEL_TABLE_COLUMNS[name])]}
+    if name == "trends":
+        return rate_trends(markers, documents, by="origin", period=MODEL_PERIOD)
+    if name == "yearly":
+        return rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
+    kind, contrasts = name.split(" ")
+    if kind != "whole" or name not in MODEL_PARTS:
+        raise ValueError(f"unknown model part {name!r}")
+    return rate_models(markers, documents, by="origin", period=None, contrasts=contrasts)
+
+
+def joined_model_tables(parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables of :func:`model_tables` from its :data:`MODEL_PARTS` (the same rows in the
+    same order as fitting all contrasts at once: each contrast's rows are sorted by the model
+    keys)."""
+    import pandas as pd
+
+    keys = ["period", "contrast", "group", "reference", "frame", "marker"]
+    whole = pd.concat([parts["whole one_vs_rest"], parts["whole pairwise"]], ignore_index=True)
+    whole = whole.sort_values(keys, kind="stable")
+    tables = {
+        "rate_models": pd.concat([whole, parts["yearly"]], ignore_index=True),
+        "rate_trends": parts["trends"],
+    }
+    return {name: tables[name][list(cols)] for name, cols in MODEL_TABLE_COLUMNS.items()}
 
 
 def keyness_with_intervals(

@@ -162,10 +162,13 @@ def corpus_tables(
     (``none``, ``exact``, ``near``) selects the documents the corpus-level statistics count
     (:func:`analysis.runner.reuse_pass.deduplicated`). ``step`` is told the name of each
     step as it starts (:data:`TABLE_STEPS`, the last one, ``writing``, is the caller's).
-    With ``jobs`` ≥ 2 and at least :data:`SIDE_MIN_DOCS` documents, ``rate_trends`` is
-    computed in a second process while this one computes keyness, the frame rates and
-    ``rate_models`` (the same numbers; :func:`analysis.runner.pool.side_process`).
+    With ``jobs`` ≥ 2 and at least :data:`SIDE_MIN_DOCS` documents, the model tables are
+    computed in two processes: a second one takes their parts
+    (:data:`~analysis.runner.model_tables.MODEL_PARTS`) in order while this one computes
+    keyness and the frame rates, then takes the parts the other has not started, from the
+    last (the same numbers; :func:`analysis.runner.pool.side_process`).
     """
+    from analysis.runner.model_tables import MODEL_PARTS, joined_model_tables
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
 
     tables = results.tables()
@@ -177,28 +180,32 @@ def corpus_tables(
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     step = step or (lambda name: None)
     with side_process(jobs >= 2 and len(documents) >= SIDE_MIN_DOCS) as side:
-        # the second process fits the trends while this one computes keyness, the frame
-        # rates, then the rate models (about as long as the trends)
-        trends = side.submit(_model_table, "rate_trends", markers, documents) if side else None
+        # the second process takes the model parts in order, this one computes keyness and
+        # the frame rates, then the parts the other has not started, from the last
+        futures = {}
+        if side is not None:
+            futures = {p: side.submit(_model_part, p, markers, documents) for p in MODEL_PARTS}
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
         tables.update(
             _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
         )
         step(TABLE_STEPS[3])
-        tables.update(_model_table("rate_models", markers, documents))
-        if trends is None:
-            tables.update(_model_table("rate_trends", markers, documents))
-        else:
-            tables.update(trends.result())
+        parts = {}
+        for part in reversed(MODEL_PARTS):
+            future = futures.get(part)
+            if future is None or future.cancel():
+                parts[part] = _model_part(part, markers, documents)
+        parts |= {part: f.result() for part, f in futures.items() if part not in parts}
+        tables.update(joined_model_tables(parts))
     return tables
 
 
-def _model_table(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> dict:
-    """:func:`analysis.runner.model_tables.model_table` with the garbage collector on."""
-    from analysis.runner.model_tables import model_table
+def _model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.runner.model_tables.model_part` with the garbage collector on."""
+    from analysis.runner.model_tables import model_part
 
     with gc_collecting():
-        return model_table(name, markers, documents)
+        return model_part(name, markers, documents)
 
 
 def _keyness_and_rates(
