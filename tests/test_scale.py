@@ -90,3 +90,21 @@ def test_model_parts_in_two_processes_give_the_tables_of_one(monkeypatch):
         assert len(one[name]) > 0
         pd.testing.assert_frame_equal(two[name], one[name])
         pd.testing.assert_frame_equal(one[name], alone[name])
+
+
+def test_groups_of_zero_counts_share_one_bootstrap_and_the_same_bounds():
+    """Markers never found in a cell: their bounds are those of one of them (0, or NaN when
+    no resample has a token), the same as bootstrapping each."""
+    import numpy as np
+
+    from analysis.stats.bootstrap import shared_intervals
+
+    num = np.array([[0, 2, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]], dtype="float64")
+    options = {"key": ("russian", 2024), "n_resamples": 200, "confidence": 0.9, "seed": 4}
+    for tokens in ([[10.0], [20.0], [30.0]], [[0.0], [0.0], [0.0]]):
+        den = np.array(tokens)
+        fast = shared_intervals(num, den, **options)
+        each = shared_intervals(num, np.repeat(den, 4, axis=1), **options)
+        np.testing.assert_array_equal(fast, each)
+        zero = 0.0 if den.any() else np.nan
+        np.testing.assert_array_equal(fast[[0, 2]], [[zero, zero], [zero, zero]])

@@ -165,6 +165,9 @@ def shared_intervals(
         resamples had a non-zero denominator.
     """
     n_docs, n_groups = num.shape
+    zero = ~num.any(axis=0)
+    if den.shape[1] == 1 and zero.sum() > 1:  # ratios of zero counts: all alike
+        return _zero_groups_once(num, den, zero, key, n_resamples, confidence, seed)
     bounds = np.full((n_groups, 2), np.nan)
     q = 50.0 * (1.0 - confidence)
     width = max(1, _BLOCK_CELLS // n_resamples)
@@ -177,6 +180,23 @@ def shared_intervals(
         shared_den = den if den.shape[1] == 1 else den[:, cols]
         ratios = _ratio_rows(blocks, num[:, cols], shared_den, n_resamples)
         bounds[cols] = _percentiles(ratios, q)
+    return bounds
+
+
+def _zero_groups_once(num, den, zero, key, n_resamples, confidence, seed) -> np.ndarray:
+    """:func:`shared_intervals` when several groups count zero in every document: over a
+    shared denominator their resampled ratios are the same (0, or NaN where a resample's
+    denominator is 0), so one of them stands for all (most markers of a cell of short
+    documents are never found there)."""
+    keep = ~zero
+    first = int(np.flatnonzero(zero)[0])
+    keep[first] = True
+    some = shared_intervals(
+        num[:, keep], den, key=key, n_resamples=n_resamples, confidence=confidence, seed=seed
+    )
+    bounds = np.empty((num.shape[1], 2))
+    bounds[keep] = some
+    bounds[zero] = some[int(keep[:first].sum())]
     return bounds
 
 
