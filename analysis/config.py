@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib.metadata import version
 from importlib.resources import files
@@ -117,19 +118,28 @@ def release_free_memory() -> None:
     """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere a
     no-op).
 
-    Thousands of model fits over a large corpus allocate and free design-sized arrays; glibc
-    keeps the freed pages, and the resident memory of a 100,000-document run grew by about
-    12 MB per fit (to 7.8 GB). Called between fits, it stays at the size of what is alive.
+    Hundreds of model fits over a large corpus allocate and free design-sized arrays, and
+    glibc keeps the freed pages: called before each fit, the model tables of 20,000 headlines
+    end at 513 MB of resident memory instead of 845 MB.
     """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (not Linux, or not glibc)."""
     import sys
 
     if not sys.platform.startswith("linux"):  # pragma: no cover - not Linux
-        return
-    import contextlib
+        return None
     import ctypes
 
-    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # pragma: no cover - not glibc (musl)
+        return None
 
 
 def die_with_parent(parent: int) -> None:

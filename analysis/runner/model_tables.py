@@ -71,9 +71,9 @@ def model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd.
         return rate_trends(markers, documents, by="origin", period=MODEL_PERIOD)
     if name == "yearly":
         return rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
-    kind, contrasts = name.split(" ")
-    if kind != "whole" or name not in MODEL_PARTS:
+    if name not in MODEL_PARTS:
         raise ValueError(f"unknown model part {name!r}")
+    contrasts = name.removeprefix("whole ")
     return rate_models(markers, documents, by="origin", period=None, contrasts=contrasts)
 
 

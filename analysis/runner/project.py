@@ -19,6 +19,9 @@ from analysis.runner.progress import RunProgress
 from analysis.runner.provenance import provenance
 from analysis.schema import INPUT_ROLES
 
+#: The steps between reading and the per-document pass, as a run's progress names them.
+PREPARING_STEPS: tuple[str, ...] = ("boilerplate", "reuse")
+
 __all__ = ["RunOptions", "RunSummary", "open_project", "run", "run_project"]
 
 
@@ -225,7 +228,7 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
             on_rows=progress.rows,
         )
         try:
-            progress.step("preparing", "boilerplate", total=2)
+            progress.step("preparing", PREPARING_STEPS[0], total=len(PREPARING_STEPS))
             docs, boilerplate = _strip_boilerplate(options, docs)
             prov = provenance(options, docs, lexicon)
             if boilerplate is not None and len(boilerplate):  # the texts removed
@@ -279,7 +282,7 @@ def _analyze_and_write(
     if options.reuse:
         from analysis.runner.reuse_pass import document_reuse
 
-        progress.step("preparing", "reuse", total=2)
+        progress.step("preparing", PREPARING_STEPS[1], total=len(PREPARING_STEPS))
         reuse = document_reuse(
             docs, jaccard=options.reuse_jaccard, containment=options.reuse_containment
         )
@@ -307,6 +310,7 @@ def _write(
     from analysis.runner.pool import gc_paused
     from analysis.write.tables import write_tables
 
+    step = partial(progress.step, "tables", total=len(TABLE_STEPS))
     with gc_paused():
         tables = pipeline.corpus_tables(
             results,
@@ -316,10 +320,10 @@ def _write(
             keyness_ci=options.keyness_ci,
             reuse=reuse,
             dedupe=options.dedupe,
-            step=partial(progress.step, "tables", total=len(TABLE_STEPS)),
+            step=step,
             jobs=resolve_jobs(options.jobs),
         )
-        progress.step("tables", "writing", total=len(TABLE_STEPS))
+        step(TABLE_STEPS[-1])
         boilerplate = getattr(docs, "boilerplate", None)
         if boilerplate is not None:  # written only when some was found and removed
             tables["boilerplate"] = boilerplate.table()
