@@ -345,3 +345,24 @@ def test_narrower_origins_name_the_seed_file_outside_them(tmp_path, capsys):
         "'004_08d902e5f25b5a72.txt' is not allowed (allowed: russian, chinese)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_run_ends_with_its_outcome_and_hides_resource_warnings(monkeypatch, capsys):
+    import argparse
+    import warnings
+
+    import analysis.cli as cli
+
+    def interrupted(args: argparse.Namespace) -> int:
+        warnings.warn("an open file", ResourceWarning, stacklevel=1)
+        warnings.warn("2 dates read as day first", UserWarning, stacklevel=1)
+        raise cli.Terminated(15)
+
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(func=interrupted)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    assert main([]) == 143
+    assert capsys.readouterr().err.splitlines() == [
+        "framing: warning: 2 dates read as day first",
+        "framing: interrupted (SIGTERM)",
+    ]

@@ -103,16 +103,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = _user_errors()
     with warnings.catch_warnings(record=True) as caught, _terminate_like_interrupt():
         warnings.simplefilter("always")
+        # a file left open by an interrupted import is Python's business, not the user's
+        warnings.simplefilter("ignore", ResourceWarning)
+        outcome = None
         try:
             status = args.func(args)
         except errors as e:
-            print(f"framing: error: {_message(e)}", file=sys.stderr)
+            outcome = f"framing: error: {_message(e)}"
             status = 2
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
-            print(f"framing: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+            outcome = f"framing: interrupted ({signal.Signals(signum).name})"
             status = 128 + signum
         finally:
             for w in caught:
                 print(f"framing: warning: {w.message}", file=sys.stderr)
+        if outcome is not None:  # the last line says how the run ended
+            print(outcome, file=sys.stderr)
     return status
