@@ -87,7 +87,7 @@ def test_parse_many_matches_parse_and_round_trips():
 
 def test_pipeline_is_cached_and_blank():
     assert get_nlp() is get_nlp()
-    assert get_nlp().pipe_names == ["framing_paragraphs", "sentencizer"]
+    assert get_nlp().pipe_names == ["framing_paragraphs", "framing_sentencizer"]
 
 
 # --------------------------------------------------------------------------- numbers
@@ -351,3 +351,28 @@ def test_cleaning_removes_invisible_characters_and_normalises_to_nfc():
     p = parse(cleaned)
     assert p.lower == ["strategic", "partnership", "of", "caf\u00e9", "sovereignty"]
     assert cleaned[p.start[3] : p.end[3]] == "Caf\u00e9"  # offsets refer to the cleaned text
+
+
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        ("", []),
+        (".", [0]),
+        (". Hello", [0, 1]),
+        ('He said "Yes." Then he left!! Ok', [0, 6, 11]),
+        ("Why?! (Nobody knows.) Fine", [0, 4, 8]),
+        ("A. B\n\nno stop here\n\nC", [0, 3, 7]),
+        ("U.S. talks. End", [0, 3]),
+    ],
+)
+def test_sentence_starts_are_the_sentencizers(text, starts):
+    import spacy
+    from spacy.attrs import SENT_START
+
+    reference = spacy.blank("en")
+    reference.add_pipe("framing_paragraphs")
+    reference.add_pipe("sentencizer")
+    ours = get_nlp()(text).to_array(SENT_START).astype("int64")
+    theirs = reference(text).to_array(SENT_START).astype("int64")
+    assert ours.tolist() == theirs.tolist()
+    assert [i for i, f in enumerate(ours.tolist()) if f == 1] == starts
