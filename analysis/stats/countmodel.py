@@ -122,9 +122,9 @@ def choose_se(
 
 def _fit_nb2(y, design, offset, cov_type: str):
     """NB2 by Newton steps; None unless it converged to a finite α > 0."""
-    from statsmodels.discrete.discrete_model import NegativeBinomial
+    from analysis.stats.nb2 import nb2_model
 
-    model = NegativeBinomial(y, design, offset=offset, loglike_method="nb2")
+    model = nb2_model(y, design, offset)
     try:
         res = model.fit(method="newton", maxiter=100, disp=0, cov_type=cov_type)
     except ValueError:  # statsmodels' "boundary problem" errors on degenerate data
@@ -319,7 +319,9 @@ def fit_labels(
     if min(sizes) == 0:
         return []
     offset = np.log(grid.n_tokens[rows].astype("float64"))
-    clusters = grid.docs["_cluster"].to_numpy()[rows]
+    # cluster codes in the order of the sorted names, as cr2_covariance numbers them: the
+    # same clusters, without sorting the names again for every label's fit
+    clusters = np.unique(grid.docs["_cluster"].to_numpy()[rows], return_inverse=True)[1]
     test = design.shape[1] - 1
     out = []
     for k, label in enumerate(grid.labels):
