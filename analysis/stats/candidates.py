@@ -226,10 +226,12 @@ def _buckets(values: np.ndarray, b: int, r: int) -> Iterator[np.ndarray]:
         for col in range(band * r, (band + 1) * r):
             key = key * _MULTIPLIER + values[:, col]
         order = np.argsort(key, kind="stable")
-        cuts = np.flatnonzero(np.diff(key[order])) + 1
-        for bucket in np.split(order, cuts):
-            if len(bucket) > 1:
-                yield bucket
+        ranked = key[order]
+        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        shared = ends - starts > 1  # most keys are one row's: no array for them
+        for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
+            yield order[start:end]
 
 
 def contained_ratio(jaccard: float, containment: float) -> float:
