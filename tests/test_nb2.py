@@ -55,3 +55,29 @@ def test_nb1_score_is_left_to_statsmodels(data):
     theirs = NegativeBinomial(y, design, offset=offset, loglike_method="nb1")
     params = np.array([-3.1, 0.4, -0.2, 0.5])
     assert np.array_equal(model._score_nbin(params, Q=1), theirs._score_nbin(params, Q=1))
+
+
+def test_model_fits_run_blas_on_one_thread(data, monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    import analysis.stats.countmodel as cm
+    from analysis.config import one_blas_thread
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    seen = []
+    real = cm._fit_nb2
+
+    def spy(*args):
+        seen.append(sorted(set(blas_threads())))
+        return real(*args)
+
+    monkeypatch.setattr(cm, "_fit_nb2", spy)
+    y, design, offset = data
+    cm.fit_rate_ratios(y, design, offset, test=[1], se_type="hc1")
+    assert seen == [[1]]
+    before = blas_threads()
+    with one_blas_thread():
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before  # restored on leaving

@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.config import release_free_memory
+from analysis.config import one_blas_thread, release_free_memory
 from analysis.stats.marker_grid import MarkerGrid, ModelError
 
 __all__ = [
@@ -232,9 +232,11 @@ def fit_rate_ratios(
     1,000 corpora of 3 origins × 3 outlets, 50 documents per origin: 95 % intervals cover
     97.4 % with the floor, 94.8 % without).
 
-    Convergence and Hessian-inversion warnings of statsmodels make the fit fail (the next
-    model is tried; :attr:`Fit.model` says which one was used); numpy floating-point
-    warnings inside the fit are silenced and the result is checked for finite values. A
+    The fit runs with BLAS on one thread (:func:`analysis.config.one_blas_thread`: faster,
+    and the same bits on every machine). Convergence and Hessian-inversion warnings of
+    statsmodels make the fit fail (the next model is tried; :attr:`Fit.model` says which one
+    was used); numpy floating-point warnings inside the fit are silenced and the result is
+    checked for finite values. A
     fit that reproduces every count exactly (statsmodels' perfect-prediction test, e.g. one
     document per cell, or identical documents) has no residual spread to estimate a
     variance from: its ratios come without interval or p (NaN).
@@ -258,7 +260,7 @@ def fit_rate_ratios(
     y = np.asarray(y, dtype="float64")
     test = list(test)
     for name, fit in (("nb2", _fit_nb2), ("quasi-poisson", _fit_quasi_poisson)):
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"), one_blas_thread():
             warnings.simplefilter("error", ConvergenceWarning)
             warnings.simplefilter("error", HessianInversionWarning)
             # handled in _estimate: a perfect fit gets no interval
