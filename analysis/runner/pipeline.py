@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from analysis.config import DEFAULT_ORIGINS, resolve_jobs
+from analysis.config import DEFAULT_ORIGINS, one_blas_thread, resolve_jobs
 from analysis.document.lexicon import Lexicon, load_lexicon
 from analysis.document.nlp import TermMode
 from analysis.document.process import compiled_lexicon
@@ -179,7 +179,9 @@ def corpus_tables(
     elif dedupe != "none":
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
     step = step or (lambda name: None)
-    with side_process(jobs >= 2 and len(documents) >= SIDE_MIN_DOCS) as side:
+    side_wanted = jobs >= 2 and len(documents) >= SIDE_MIN_DOCS
+    # processes are the parallelism: BLAS threads would only compete with them
+    with one_blas_thread(), side_process(side_wanted) as side:
         # the second process takes the model parts in order, this one computes keyness and
         # the frame rates, then the parts the other has not started, from the last
         futures = {}
