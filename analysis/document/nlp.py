@@ -177,8 +177,10 @@ def _punctuation_breaks(doc: Doc) -> Doc:
     """
     if not len(doc):
         return doc
-    arr = doc.to_array([ORTH, IS_PUNCT, SENT_START]).astype("int64")
-    final = np.isin(arr[:, 0].astype("uint64"), _sentence_punct(doc.vocab.strings))
+    arr = doc.to_array([ORTH, IS_PUNCT, SENT_START])
+    # one comparison per token and character: np.isin's sorting costs more on short texts
+    final = (arr[:, :1] == _sentence_punct(doc.vocab.strings)).any(axis=1)
+    arr = arr.astype("int64")
     other = np.flatnonzero(~(final | (arr[:, 1] == 1)))
     seen = np.cumsum(final)[other]
     starts = other[1:][seen[1:] > seen[:-1]]
