@@ -331,27 +331,48 @@ def test_empty_and_narrator_only_texts():
     assert [(s.voice, s.start, s.end, s.speaker) for s in spans] == [("narrator", 0, 27, "")]
 
 
-def _label_texts() -> list[str]:
+def _label_docs() -> dict[str, str]:
     docs: dict[str, str] = {}
     for line in LABELS.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         docs[row["doc_id"]] = docs.get(row["doc_id"], "") + row["gap"] + row["text"]
-    return list(docs.values())
+    return docs
+
+
+def _label_texts() -> list[str]:
+    return list(_label_docs().values())
+
+
+# Found by the fresh split (issue 20; the rules stay frozen until the lead decides): in
+# "refers to the United States that the United States is not…" the "States" of "United States"
+# is read as the cue "states", and one reported span comes out as two neighbours with the same
+# voice, speaker and cue.
+UNMERGED = {"bactf-0423423"}
+
+
+def _unmerged(spans) -> list[tuple[str, str]]:
+    return [(a.text, b.text) for a, b in zip(spans, spans[1:], strict=False)
+            if (a.voice, a.speaker, a.cue) == (b.voice, b.speaker, b.cue)]  # fmt: skip
 
 
 def test_spans_cover_every_labelled_text_in_order_and_are_deterministic():
-    texts = _label_texts()
-    assert len(texts) == 48
-    for text in texts:
+    docs = _label_docs()
+    assert len(docs) == 62  # 48 dev and test articles, 14 fresh
+    for doc_id, text in docs.items():
         spans = voice_spans(text, actors=ACTORS)
         assert spans[0].start == 0 and spans[-1].end == len(text)
         for k, s in enumerate(spans):
             assert s.span_id == k and s.text == text[s.start : s.end] and s.start < s.end
             assert s.voice != "narrator" or (s.speaker, s.cue, s.partial) == ("", "", False)
         assert all(a.end == b.start for a, b in zip(spans, spans[1:], strict=False))
-        assert all(a.voice != b.voice or a.speaker != b.speaker or a.cue != b.cue
-                   for a, b in zip(spans, spans[1:], strict=False))  # fmt: skip
+        assert (_unmerged(spans) != []) == (doc_id in UNMERGED), doc_id
         assert voice_spans(text, actors=ACTORS) == spans
+
+
+@pytest.mark.xfail(strict=True, reason="'United States' read as the cue 'states' (UNMERGED)")
+def test_neighbouring_spans_differ_in_voice_speaker_or_cue_in_the_known_case():
+    spans = voice_spans(_label_docs()["bactf-0423423"], actors=ACTORS)
+    assert _unmerged(spans) == []
 
 
 def test_a_document_does_not_depend_on_the_documents_read_before_it():
