@@ -10,19 +10,33 @@ reported span, each with its cue and the words of its speaker phrase (resolved a
    attributes that quote; narrator text before such a quote in the same sentence is reported
    (``The talks were "very successful," Le told media.``);
 2. otherwise its content is reported: after "that" (within a few words of the cue, or of its
-   object for "told", "assured", "informed"), after a colon (then to the end of the paragraph),
-   or right after the cue for :data:`~analysis.document.voice.cues.BARE_CUES` (and for
-   :data:`~analysis.document.voice.cues.CLAUSE_CUES` when an auxiliary soon follows). The content
+   object for "told", "assured", "informed"; for these also from a pronoun after the object
+   and a time word: "told Xi on Friday he was keen…", and past a quoted title: 'told
+   "Comrade" Wang that…'), after a colon (then to the end of the
+   paragraph), or right after the cue for :data:`~analysis.document.voice.cues.BARE_CUES` (and for
+   :data:`~analysis.document.voice.cues.CLAUSE_CUES` when an auxiliary soon follows); for
+   "asked", after "if" / "whether" or from a wh-word ("Reporters asked how Moscow…"; "was
+   asked if" names no asker; "Asked by X whether …, Y said" stops at Y's comma). The content
    ends at the end of the sentence, before the clause of a later cue (", adding that…", "but
-   claimed…"), or before a spaced dash opening a comment ("… - a move that…");
+   claimed…"), before a spaced dash opening a comment ("… - a move that…") or a closing
+   ", without elaborating"; "said this / so / it" before a tail reports nothing; "said X and
+   that Y" reports both clauses; a cue inside another's content that reports nothing itself
+   ("He said China urged the US…") leaves the main speaker to a later ", saying…";
 3. when nothing follows it but an attribution tail ("in an interview…", "on Friday"), a cue
    after a comma attributes what precedes the comma ("Relations … level, Putin said.";
    the first such cue of a sentence only); between two commas it attributes what follows
    ("At such a time, the expert believes, it is…"); "According to X, …" attributes what follows
-   its comma and ", according to X." what precedes it;
+   its comma and ", according to X." what precedes it; so do "As X said, …" and "As noted by
+   X, …" near the start of a sentence, and "…, as X said." at its end; after another cue's
+   content, a trailing ", according to …" only ends that content ("Xi said ties grow,
+   according to a translation of his words");
 4. a cue with no content attributes a quote of its own clause ("Xi Jinping noted the "positive
    development""), as do the verbs of :data:`~analysis.document.voice.cues.NAMING_VERBS`
    ("praised his 'dear friend'").
+
+A cue after "and" with no speaker of its own takes the sentence's subject ("Xi addressed
+Putin … and said …"), and one after a relative clause holding a quote the phrase before it
+("Xi, who called Putin "my friend", said …").
 
 The sentence rules are implemented in :mod:`.clauses`; the paragraph rules (labels,
 transcripts, headlines, impersonal and backward reports, readouts) in :mod:`.discourse`.
@@ -102,6 +116,15 @@ _PUNCT_GAP = set(",.:;–—-")
 _WINDOW = 300
 
 
+#: Cues that are a word of a name when capitalised ("the United States", "Member States").
+_NAME_CUES = frozenset({"states"})
+
+
+def _in_name(text: str, a: int, cue: str) -> bool:
+    """Whether the cue at offset ``a`` is a capitalised word of a name, never a cue."""
+    return cue in _NAME_CUES and text[a].isupper()
+
+
 class Sentences:
     """The sentences of a document as a sequence, each :class:`Sentence` built on first use."""
 
@@ -157,7 +180,7 @@ class ClaimFinder:
         hits: dict[int, list[tuple[int, int, str]]] = {}
         for m in _CUE_LOWER.finditer(" " + low):
             a, b = m.start(1) - 1, m.end(1) - 1
-            if self.quote_at(a) < 0:
+            if self.quote_at(a) < 0 and not _in_name(text, a, m[1]):
                 hits.setdefault(self.sentence_of(a), []).append((a, b, m[1]))
         for k, found in hits.items():
             s = self.sentences[k]

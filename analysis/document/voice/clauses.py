@@ -54,9 +54,13 @@ _SUBJECTS = word_set("the a an this these those his her its their he she it they
 _TIME = word_set(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december earlier later last this"
+    " week month year yesterday today"
 )
 _PASSIVE = frozenset({"is", "was", "been", "be"})
+_WH = word_set("how what why when where who which")
 _COMMENT_DASH = re.compile(r"\s[-–—]\s+(?:a|an)\s")
+#: A narrator's comment closing a sentence (", without elaborating.", ", without giving details").
+_COMMENT_TAIL = re.compile(r",\s+without\s+(?:elaborating|giving|providing|offering)\b")
 _BACKWARD = re.compile(r"(?:This|It) (?:was|is|has been) \w+ by\s")
 
 
@@ -75,6 +79,7 @@ class _Plan:
     pos: int
     colon: bool = False
     k: int = 0  # the cue's first token
+    stop: int = -1  # for "fwd": the token the content stops at (-1: the usual cuts)
 
 
 class SentenceRules:
@@ -94,7 +99,8 @@ class SentenceRules:
         lo = f.lo_bound(s, k)
         rng = left_speaker(self.toks, k, lo, loose=not _participle(cue))
         prev = self.tok(k - 1)
-        if rng and rng[1] - rng[0] == 1 and self.tok(rng[0]).lower() == "it" and prev in _PASSIVE:
+        passive = prev in _PASSIVE or self.tok(k - 2) in _PASSIVE  # "it is also noted"
+        if rng and rng[1] - rng[0] == 1 and self.tok(rng[0]).lower() == "it" and passive:
             return (), 0, None, False  # "it is reported that": impersonal
         if _participle(cue) and (prev == "," or rng is None):
             if prev == "," and s.speakers:
@@ -103,6 +109,10 @@ class SentenceRules:
             return (*f.words(s, f.subject(s)), None, False)
         if rng is None and prev.lower() in ("and", "but") and s.speakers:
             return (*s.speakers[-1], None, False)
+        if rng is None and prev.lower() in ("and", "but"):  # "Xi addressed Putin … and said"
+            return (*f.words(s, f.subject(s)), None, False)
+        if rng is None and prev == "," and lo > 0:  # 'Xi, who called Putin "my friend", said'
+            rng = self.relative_subject(k)
         between = self.toks[lo:k]
         if (
             rng is None
@@ -116,6 +126,13 @@ class SentenceRules:
             return (*f.words(s, rng), rng, rng is not None)
         return (*f.words(s, rng), rng, False)
 
+    def relative_subject(self, k: int) -> tuple[int, int] | None:
+        """The speaker before a relative clause that holds a quote ("Xi, who …, said")."""
+        rng = left_speaker(self.toks, k, 0)
+        if rng and self.tok(rng[1]) == "," and self.tok(rng[1] + 1).lower() in ("who", "which"):
+            return rng
+        return None
+
     def after_comma_quote(self, lo: int) -> bool:
         """Whether token ``lo`` follows a quote that ends with a comma (``"…," driver``)."""
         q = self.f.quotes[self.s.inq[lo - 1]]
@@ -128,8 +145,12 @@ class SentenceRules:
         if cue not in _OBJECT_CUES and e < n and self.subject_like(e):
             reach = 0  # "Xi said China welcomes efforts that…": that "that" is a relative
         for j in range(e, min(n, e + reach)):
+            if j == e and cue in _OBJECT_CUES and self.title_quote(j):
+                continue  # 'told "Comrade" Wang that…'
             if inq[j] >= 0 or toks[j][2] in ".;!?" or (j > e and self.is_cue(j)):
                 break
+            if toks[j][2].lower() == "that" and toks[j - 1][2].lower() == "and" and j > e:
+                break  # "said relations grow and that…": both clauses are the content
             if toks[j][2].lower() == "that":
                 return (j + 1, False) if j + 1 < n else None
         if e >= n or inq[e] >= 0:
@@ -137,10 +158,14 @@ class SentenceRules:
         w = toks[e][2]
         if w == ":":
             return (e + 1, True) if e + 1 < n else None
+        if cue in _OBJECT_CUES and words:
+            return self.told_clause(e)
         if cue == "continued" or not words or cue in _OBJECT_CUES:
             return None
         if not w[0].isalnum() or w.lower() in _NO_CONTENT:
             return None
+        if w.lower() in ("this", "so", "it") and self.tok(e + 1).lower() in _TAIL | {""}:
+            return None  # "He said this during a press conference": nothing is reported
         if cue in BARE_CUES:
             return e, False
         ahead = []
@@ -150,6 +175,24 @@ class SentenceRules:
             ahead.append(t[2].lower())
         if cue in CLAUSE_CUES and any(a in _AUX for a in ahead):
             return e, False
+        return None
+
+    def title_quote(self, j: int) -> bool:
+        """Whether token ``j`` is a quoted word before a name ('"Comrade" Wang')."""
+        q = self.s.inq[j] if j < len(self.toks) else -1
+        return q >= 0 and self.f.quotes[q].start == self.toks[j][0] and is_name(self.tok(j + 1))
+
+    def told_clause(self, e: int) -> tuple[int, bool] | None:
+        """The that-less clause after the object of "told" ("told Xi on Friday he was keen"):
+        from a personal pronoun after the object and a time phrase."""
+        obj = right_speaker(self.toks, e)
+        j = obj[1] if obj else e
+        if self.tok(j).lower() in ("on", "last", "this") and self.tok(j + 1).lower() in _TIME:
+            j += 2
+        elif self.tok(j).lower() in _TIME:
+            j += 1
+        if self.tok(j).lower() in ("he", "she", "they", "we", "i") and self.s.inq[j] < 0:
+            return j, False
         return None
 
     def subject_like(self, j: int) -> bool:
@@ -188,7 +231,8 @@ class SentenceRules:
         qi = f.quote_after(s, after, reach=6 if cue in _OBJECT_CUES else 1)
         if qi >= 0:
             f.attribute(qi, cue, words, pos)
-            return None
+            if not (cue in _OBJECT_CUES and self.title_quote(after)):
+                return None
         fwd = self.forward(after, cue, words)
         if fwd is not None:
             qi = s.inq[fwd[0]]
@@ -243,6 +287,61 @@ class SentenceRules:
             return _Plan("trail", k - 1, cue, words, pos, k=k)
         return None
 
+    def as_lead(self, k: int, e: int, cue: str) -> _Plan | None:
+        """'As X said, …' / 'As noted by X, …' near the start of a sentence: what follows the
+        comma is X's; '…, as X said.' at its end: what precedes the comma."""
+        f, s, toks = self.f, self.s, self.toks
+        if "as " not in f.low[max(s.start, toks[k][0] - 120) : toks[k][0]]:
+            return None  # the usual case, tested on the text
+        if self.tok(k - 1).lower() == "as" and self.tok(e) == "by":  # "As noted by X"
+            i, rng = k - 1, right_speaker(toks, e + 1)
+            after = rng[1] if rng else e
+        else:
+            rng = left_speaker(toks, k, f.lo_bound(s, k))
+            i, after = (rng[0] if rng else k) - 1, e
+            if rng is None or self.tok(i).lower() != "as":
+                return None
+        words, pos = f.words(s, rng)
+        lead = i == 0 or (self.tok(i - 1) == "," and i <= 4)
+        comma = next((j for j in range(after, min(len(toks), after + 8)) if toks[j][2] == ","), -1)
+        if lead and comma >= 0 and comma + 1 < len(toks) and self.tail_ok(after):
+            if words:
+                s.speakers.append((words, pos))
+            qi = s.inq[comma + 1]
+            if qi >= 0 and f.quotes[qi].start == toks[comma + 1][0]:
+                f.attribute(qi, cue, words, pos)  # 'As Putin said, "…"'
+                return None
+            return _Plan("fwd", comma + 1, cue, words, pos, k=k)
+        end = all(t[2] in ".!?" for t in toks[after:])  # "…, as Putin said."
+        if end and i > 0 and self.tok(i - 1) == "," and s.inq[0] < 0 and not self.trailing:
+            self.trailing = True
+            return _Plan("trail", i - 1, cue, words, pos, k=k)
+        return None
+
+    def asked(self, k: int, e: int, cue: str) -> _Plan | None:
+        """'X asked if / whether …' (content after it), 'asked how …' (from it), 'Asked by X
+        whether …, Y said' (to the comma before Y); 'was asked if …' names no asker."""
+        f, s, toks = self.f, self.s, self.toks
+        if self.tok(e) == "by":
+            rng = right_speaker(toks, e + 1)
+            j = rng[1] if rng else e + 1
+        else:
+            passive = _PASSIVE & {self.tok(k - 1).lower(), self.tok(k - 2).lower()}
+            rng = None if passive else left_speaker(toks, k, f.lo_bound(s, k))
+            obj = right_speaker(toks, e) if e < len(toks) and is_name(self.tok(e)) else None
+            j = obj[1] if obj else e
+        w = self.tok(j).lower()
+        if w not in ("if", "whether") and w not in _WH or s.inq[j] >= 0:
+            return None
+        words, pos = f.words(s, rng)
+        if words:
+            s.speakers.append((words, pos))
+        start = j + 1 if w in ("if", "whether") else j
+        later = [c[0] for c in self.cues if c[0] > start]
+        comma = [i for i in range(start, later[-1]) if toks[i][2] == ","] if later else []
+        # "Asked by journalists whether …, Peskov said: …": up to the comma before Peskov
+        return _Plan("fwd", start, cue, words, pos, k=k, stop=comma[-1] if comma else -1)
+
     def inside(self, k: int, p: _Plan) -> bool:
         """Whether token ``k`` lies in the content of plan ``p``."""
         if p.kind == "trail":
@@ -262,6 +361,8 @@ class SentenceRules:
             (p.j, None) for p in plans if p.kind == "trail"
         ]
         out += [(p.k - 1, None) for p in plans if p.kind == "paren"]
+        out += [(k - 1, None) for k, _, cue in self.cues if cue == "according to" and k > 0
+                and self.tok(k - 1) == ","]  # fmt: skip
         for p in plans:
             rng = left_speaker(self.toks, p.k, self.f.lo_bound(self.s, p.k))
             start = rng[0] if rng else p.k
@@ -274,7 +375,10 @@ class SentenceRules:
         if p.kind in ("fwd", "paren"):
             later = [c for c, who in cuts if c > p.j and (who is None or who == p.words)]
             end = f.paras[s.para][1] if p.colon else (toks[min(later)][0] if later else s.end)
+            end = toks[p.stop][0] if p.stop >= 0 else end
             m = _COMMENT_DASH.search(f.text, toks[p.j][0], end)
+            end = m.start() if m else end
+            m = _COMMENT_TAIL.search(f.text, toks[p.j][0], end)
             f.claim(s, toks[p.j][0], m.start() if m else end, p.cue, p.words, p.pos)
         elif p.kind == "trail":
             f.claim(s, self.content_start(), toks[p.j][0], p.cue, p.words, p.pos)
@@ -288,7 +392,12 @@ class SentenceRules:
         plans = []
         for k, e, cue in self.cues:
             lead = cue == "according to" or cue.startswith("in ")
-            p = self.according(k, e, cue) if lead else self.plan(k, e, cue)
+            p = self.asked(k, e, cue) if cue in ("asked", "asks") else None
+            p = p or (self.according(k, e, cue) if lead else self.as_lead(k, e, cue))
+            n = len(self.s.speakers)
+            p = p if lead or p is not None else self.plan(k, e, cue)
+            if p is None and any(q.kind == "fwd" and k > q.j for q in plans):
+                del self.s.speakers[n:]  # "He said China urged …, saying": "He" says it
             if p is not None:
                 plans.append(p)
         for p in plans:  # "signs saying …" inside someone's content: the host speaks
@@ -301,4 +410,14 @@ class SentenceRules:
             self.embed(e, self.toks[k][2].lower(), words, pos)
         cuts = self.cuts(plans)
         for p in plans:
-            self.apply(p, cuts)
+            if not self.redundant(p, plans):
+                self.apply(p, cuts)
+
+    def redundant(self, p: _Plan, plans: list[_Plan]) -> bool:
+        """Whether ``p`` is a trailing "according to" after another cue's content ("Xi said
+        relations grow, according to a translation of his words"): it only ends that content."""
+        return (
+            p.kind == "trail"
+            and p.cue == "according to"
+            and any(q.kind == "fwd" and q.j < p.j for q in plans)
+        )

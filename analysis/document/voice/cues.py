@@ -65,6 +65,11 @@ SPEECH_VERBS: tuple[str, ...] = (
     "were quoted as saying", "quoted as saying", "expressed confidence", "expressed hope",
     "in his view", "in her view", "in his opinion", "in her opinion", "in his words",
     "in her words",
+    "specified", "specifies", "clarified", "clarifies", "reiterates", "underlines",
+    "confirms", "explaining", "insisting", "arguing", "acknowledges", "admits", "asserts",
+    "recalls", "replies", "responds", "remarks", "denied", "denies", "suggested",
+    "suggests", "urged", "urges", "vowed", "vows", "pledged", "pledges", "predicted",
+    "predicts", "believed", "asked", "asks",
 )  # fmt: skip
 
 #: Verbs that attribute a quoted phrase in their clause but report no content ("praised his

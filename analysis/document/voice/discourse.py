@@ -3,9 +3,13 @@
 - **Labels and transcripts**: a paragraph "Label: text" (:func:`.headlines.paragraph_label`)
   reports its first sentence as the label's ("Putin: Russia and China are…"); in a transcript
   (two labelled paragraphs or more) the whole paragraph, and the unlabelled paragraphs after it
-  until the next label, are the label's ("Wang Wenbin: …").
+  until the next label, are the label's ("Wang Wenbin: …"). A question label ("Question:",
+  "Q:", "Journalist:", :func:`.headlines.question_label`) names nobody: the question is
+  reported without a speaker, and the unlabelled paragraphs after it (or an "A:" paragraph)
+  are the answer of the last label that named a speaker.
 - **Headlines**: "… — Xi" and "…: Chinese vice FM" report the headline as the source's
-  (:func:`.headlines.headline_source`); "‘…’: Putin on …" attributes the quote.
+  (:func:`.headlines.headline_source`) unless the headline has a cue of its own ("Wang says
+  … - CNA": the outlet); "‘…’: Putin on …" attributes the quote.
 - **Impersonal reports** ("It is reported that…", "it is also noted that…", "…, it has been
   claimed.") have no speaker.
 - **Backward attribution**: "This was stated by X." / "It is reported by X." makes the previous
@@ -21,7 +25,12 @@ import re
 from typing import TYPE_CHECKING
 
 from analysis.document.voice.cues import PERSON_NOUNS, right_speaker, speaker_head, word_tokens
-from analysis.document.voice.headlines import headline_source, paragraph_label, quote_headline
+from analysis.document.voice.headlines import (
+    headline_source,
+    paragraph_label,
+    question_label,
+    quote_headline,
+)
 
 if TYPE_CHECKING:
     from analysis.document.voice.attribution import Claim, ClaimFinder, Sentence
@@ -95,12 +104,21 @@ def _backward(f: ClaimFinder, s: Sentence, prev: Sentence, end: int, verb: str) 
 
 def _labels(f: ClaimFinder) -> None:
     labels = [paragraph_label(f.text, a, b) for a, b in f.paras]
-    transcript = sum(lab is not None for lab in labels) >= 2
+    asks = [question_label(f.text, a, b, lab) for (a, b), lab in zip(f.paras, labels, strict=True)]
+    transcript = sum(lab is not None for lab in labels) + sum(q is not None for q in asks) >= 2
     current: Claim | None = None
+    named: tuple[tuple[str, ...], int] = ((), 0)  # the last label that names a speaker
     for p, (a, b) in enumerate(f.paras):
-        lab = labels[p]
+        lab, ask = labels[p], asks[p]
+        if ask is not None:
+            if lab is not None and lab[2] < ask[0]:  # "Maria Zakharova: Question: …"
+                named = (tuple(t[2] for t in word_tokens(f.text, lab[0], lab[1])), lab[0])
+            current = _question(f, a, b, ask, named)
+            continue
         if lab is None:
-            if transcript and current is not None:
+            if transcript and current is None and named[0] and p and asks[p - 1]:
+                current = f.claim(f.sentences[f.sentence_of(a)], a, b, ":", *named)
+            elif transcript and current is not None:
                 c = f.claim(f.sentences[f.sentence_of(a)], a, b, ":", (), a)
                 if c is not None:
                     c.same_as = current
@@ -109,6 +127,7 @@ def _labels(f: ClaimFinder) -> None:
             continue
         s = f.sentences[f.sentence_of(a)]
         words = tuple(t[2] for t in word_tokens(f.text, lab[0], lab[1]))
+        named = (words, lab[0])
         qi = f.quote_at(lab[2])
         if qi >= 0 and f.quotes[qi].start == lab[2]:
             f.attribute(qi, ":", words, lab[0])
@@ -118,7 +137,22 @@ def _labels(f: ClaimFinder) -> None:
         current = f.claim(s, lab[2], end, ":", words, lab[0])
 
 
+def _question(
+    f: ClaimFinder, a: int, b: int, ask: tuple[int, bool], named: tuple[tuple[str, ...], int]
+) -> Claim | None:
+    """A question ("Question: …") is reported without a speaker; an answer ("A: …") is the
+    last named label's and, like a label, is continued by the next unlabelled paragraphs."""
+    start, answer = ask
+    s = f.sentences[f.sentence_of(a)]
+    if not answer:
+        f.claim(s, start, b, ":", (), a)
+        return None
+    return f.claim(s, start, b, ":", *named) if named[0] else None
+
+
 def _headline(f: ClaimFinder, a: int, b: int, src) -> None:
+    if src is not None and f.sentences[f.sentence_of(a)].claims:
+        return  # "China's top diplomat says … - CNA": the headline's own cue names the source
     if src is not None:
         words = tuple(t[2] for t in word_tokens(f.text, src[1], src[2]))
         f.claim(f.sentences[f.sentence_of(a)], a, src[0], "—", words, src[1])

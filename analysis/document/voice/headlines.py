@@ -1,10 +1,12 @@
 """Labelled paragraphs and headline attributions (for :mod:`.attribution`).
 
-Three paragraph shapes attribute text without a speech verb:
+Four paragraph shapes attribute text without a speech verb:
 
 - a **label**: ``Wang Wenbin: I responded to…``, ``Putin: Russia and China are…`` — a label of
   one to five capitalised words ("of", "and", "the" allowed inside) then a colon and text, the
   label not being a web word of :data:`LABEL_STOPWORDS` ("Source:", "Read more:");
+- a **question label** (:func:`question_label`): ``Question: …``, ``Q: …``, ``Journalist:
+  …`` name nobody (the question is reported without a speaker); ``A: …`` is an answer;
 - a **headline source**: a short paragraph (at most :data:`HEADLINE_WORDS` words, no final full
   stop) ending ``… — Xi``, ``… - Kremlin`` or ``…: Chinese vice FM`` (one to four capitalised
   words, "vice", "deputy", "top", "former" allowed);
@@ -25,6 +27,7 @@ __all__ = [
     "LABEL_STOPWORDS",
     "headline_source",
     "paragraph_label",
+    "question_label",
     "quote_headline",
 ]
 
@@ -47,6 +50,10 @@ _SOURCE = re.compile(
     r"(?:\s[—–-]|:)\s+(?P<src>(?:(?:vice|deputy|top|former|ex)\s+)?[A-Z][\w’'.\-]*"
     r"(?:\s+(?:[A-Z][\w’'.\-]*|vice|FM)){0,3})\s*$"
 )
+#: Transcript labels of the questioner ("Question:", "Q:") and of an unnamed answer ("A:").
+_QUESTION = re.compile(
+    r"(?P<ask>Question|Q|Journalist|Reporter|Interviewer|Host|Moderator|Answer|A)[ \t]*:[ \t]+"
+)
 _HEADLINE_VERBS = word_set(
     "on says hails praises warns tells slams calls urges vows insists claims"
 )
@@ -64,6 +71,14 @@ def paragraph_label(text: str, a: int, b: int) -> tuple[int, int, int] | None:
     if first in LABEL_STOPWORDS:
         return None
     return m.start("label"), m.end("label"), m.end()
+
+
+def question_label(text: str, a: int, b: int, lab) -> tuple[int, bool] | None:
+    """``(content start, whether it is an answer)`` of a paragraph opening with a transcript
+    label that names nobody ("Question: …", "A: …"), also after a named label ("Maria
+    Zakharova: Question: …"); ``lab`` is the paragraph's :func:`paragraph_label`."""
+    m = _QUESTION.match(text, a, b) or (lab and _QUESTION.match(text, lab[2], b))
+    return (m.end(), m["ask"] in ("Answer", "A")) if m else None
 
 
 def headline_source(text: str, a: int, b: int) -> tuple[int, int, int] | None:

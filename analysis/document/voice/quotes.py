@@ -7,6 +7,8 @@ uses every shape in every role (``”Had a good conversation…”``, ``“…ne
 - outside a quote, a double mark (``" “ ” „ « »``) *opens* when the next character is not a
   space or closing punctuation; a single mark (``' ‘ ’ ‚ ‹ ›``) opens only if, in addition, the
   previous character is not a letter or digit (so ``Putin's`` and ``Russia‘s`` are apostrophes);
+  a left single mark ``‘`` typed with a space after it, between a space and a word, opens too
+  (``as ‘ dear friend’``);
 - inside a double quote, the next double mark *closes* it when the previous character is not a
   space; one preceded by a space and followed by a word opens a new quote instead (the first
   one lost its closing mark and ends there). Single marks inside a double quote are nested
@@ -71,10 +73,21 @@ class Quote:
     paragraphs: int = 1
 
 
+def _spaced_open(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a left single mark typed with a space after it, between spaces
+    and a word (``as ‘ dear friend’``): it can only open."""
+    return (
+        text[i] == "\u2018"
+        and (i == 0 or text[i - 1].isspace())
+        and text[i + 1 : i + 2] == " "
+        and text[i + 2 : i + 3].isalpha()
+    )
+
+
 def _opens(text: str, i: int, single: bool) -> bool:
     nxt = text[i + 1] if i + 1 < len(text) else " "
     if nxt.isspace() or nxt in _CLOSING_PUNCT:
-        return False
+        return _spaced_open(text, i)
     return not (single and i > 0 and text[i - 1].isalnum())
 
 

@@ -3,7 +3,7 @@
 :class:`SpeakerTracker` remembers the speakers found so far and resolves:
 
 - "he" / "she": the last person speaker of the paragraph, else the name the paragraph last
-  mentions (given by the caller), else the last person speaker of the two paragraphs before;
+  mentions (given by the caller), else the last person speaker of the three paragraphs before;
 - "it": the last non-person speaker ("it said" after "the MEA said"); "they": the last speaker;
 - "I" / "we": nobody here (they take the enclosing speaker later);
 - a description without a name ("the Russian leader"): its text stays the speaker, and
@@ -38,7 +38,7 @@ class SpeakerTracker:
     """Speakers seen so far in a document, for pronouns and descriptions (docstring rules)."""
 
     known: list[_Known] = field(default_factory=list)
-    window: int = 2
+    window: int = 3
 
     def add(self, para: int, speaker: str, head: str, actor: str, words: Sequence[str]) -> None:
         """Remember a speaker found in paragraph ``para``."""
