@@ -825,3 +825,16 @@ def test_suggestion_loads_and_a_country_left_unknown_does_not(tmp_path, registry
     extra = write(tmp_path, registry.suggest("Ria Fan", "riafan.com"))
     with pytest.raises(RegistryError, match=r"outlet 'Ria Fan': country '\?\?' is not an ISO"):
         load_outlets(extra)
+
+
+def test_a_dotless_id_is_not_looked_up_as_a_domain(monkeypatch):
+    import analysis.read.resolve as resolve
+    from analysis.read.outlets import load_outlets
+
+    looked_up = []
+    real = resolve.registered_domain
+    monkeypatch.setattr(resolve, "registered_domain", lambda h: looked_up.append(h) or real(h))
+    resolver = resolve.OutletResolver(load_outlets(), origins=("russian", "chinese"))
+    assert resolver.by_url("h0000001") is None
+    assert resolver.by_url("https://tass.com/politics/1").name == "TASS"
+    assert looked_up == ["tass.com"]

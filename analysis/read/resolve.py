@@ -177,7 +177,7 @@ class OutletResolver:
     def by_url(self, url: str) -> Outlet | None:
         """The registry outlet of a URL's registered domain (looked up once per host)."""
         host = url_host(url)
-        if not host:
+        if "." not in host:  # no registered domain without a dot (an id such as "h0000001")
             return None
         if host in self._domains:
             return self._domains[host]
