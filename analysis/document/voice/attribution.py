@@ -38,7 +38,8 @@ A cue after "and" with no speaker of its own takes the sentence's subject ("Xi a
 Putin … and said …"), and one after a relative clause holding a quote the phrase before it
 ("Xi, who called Putin "my friend", said …").
 
-The sentence rules are implemented in :mod:`.clauses`; the paragraph rules (labels,
+The sentence rules are implemented in :mod:`.clauses` (the lead and closing cues in
+:mod:`.leads`); the paragraph rules (labels,
 transcripts, headlines, impersonal and backward reports, readouts) in :mod:`.discourse`.
 """
 
