@@ -13,3 +13,13 @@ def test_a_full_stop_without_a_space_ends_a_sentence():
         ("reported", False, 24, 51, "a Kremlin readout", "Kremlin", "russia", "according to")
     ]
     assert sentence_bounds("Mr.Smith met U.S.Army chiefs.") == [(0, 29)]
+
+
+def test_told_a_possessive_and_a_quoted_title_then_that():
+    text = "Xi then told his “old friend” Putin that ties were “good for peace”."
+    assert claims(text) == [
+        ("quote", True, 17, 29, "Xi", "Xi", "china", "told"),
+        ("reported", False, 41, 51, "Xi", "Xi", "china", "told"),
+        ("quote", True, 51, 67, "Xi", "Xi", "china", "told"),
+        ("reported", False, 67, 68, "Xi", "Xi", "china", "told"),
+    ]

@@ -58,6 +58,7 @@ _TIME = word_set(
     "may june july august september october november december earlier later last this"
     " week month year yesterday today"
 )
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "our"})
 _COMMENT_DASH = re.compile(r"\s[-–—]\s+(?:a|an)\s")
 #: A narrator's comment closing a sentence (", without elaborating.", ", without giving details").
 _COMMENT_TAIL = re.compile(r",\s+without\s+(?:elaborating|giving|providing|offering)\b")
@@ -131,8 +132,8 @@ class SentenceRules(LeadRules):
         if cue not in _OBJECT_CUES and e < n and self.subject_like(e):
             reach = 0  # "Xi said China welcomes efforts that…": that "that" is a relative
         for j in range(e, min(n, e + reach)):
-            if j == e and cue in _OBJECT_CUES and self.title_quote(j):
-                continue  # 'told "Comrade" Wang that…'
+            if cue in _OBJECT_CUES and self.object_title(e) == j:
+                continue  # 'told "Comrade" Wang that…', 'told his "old friend" Putin that…'
             if inq[j] >= 0 or toks[j][2] in ".;!?" or (j > e and self.is_cue(j)):
                 break
             if toks[j][2].lower() == "that" and toks[j - 1][2].lower() == "and" and j > e:
@@ -167,6 +168,12 @@ class SentenceRules(LeadRules):
         """Whether token ``j`` is a quoted word before a name ('"Comrade" Wang')."""
         q = self.s.inq[j] if j < len(self.toks) else -1
         return q >= 0 and self.f.quotes[q].start == self.toks[j][0] and is_name(self.tok(j + 1))
+
+    def object_title(self, e: int) -> int:
+        """Token of a quoted title opening the object at token ``e`` ('"Comrade" Wang', 'his
+        "old friend" Putin'), else -1."""
+        j = e + 1 if self.tok(e).lower() in _POSSESSIVES else e
+        return j if self.title_quote(j) else -1
 
     def told_clause(self, e: int) -> tuple[int, bool] | None:
         """The that-less clause after the object of "told" ("told Xi on Friday he was keen"):
@@ -219,6 +226,8 @@ class SentenceRules(LeadRules):
             f.attribute(qi, cue, words, pos)
             if not (cue in _OBJECT_CUES and self.title_quote(after)):
                 return None
+        if cue in _OBJECT_CUES and self.object_title(after) > after:
+            f.attribute(s.inq[after + 1], cue, words, pos)  # 'told his "old friend" Putin'
         fwd = self.forward(after, cue, words)
         if fwd is not None:
             qi = s.inq[fwd[0]]
