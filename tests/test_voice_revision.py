@@ -23,3 +23,13 @@ def test_told_a_possessive_and_a_quoted_title_then_that():
         ("quote", True, 51, 67, "Xi", "Xi", "china", "told"),
         ("reported", False, 67, 68, "Xi", "Xi", "china", "told"),
     ]
+
+
+def test_a_trailing_according_to_after_a_late_comma_attributes_what_precedes():
+    text = (
+        "Putin has told Xi about his talks with Witkoff, according to Chinese media reports"
+        " on Friday, which cited Xi’s office."
+    )
+    assert claims(text) == [
+        ("reported", False, 0, 46, "Chinese media reports", "", "china", "according to")
+    ]

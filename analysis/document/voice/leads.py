@@ -40,7 +40,7 @@ class LeadRules:
         words, pos = f.words(s, rng)
         end = rng[1] if cue == "according to" and rng else e
         comma = next((j for j in range(end, len(toks)) if toks[j][2] == ","), None)
-        lead = all(t[2] in "-–—•" for t in toks[:k]) or self.tok(k - 1) == ","
+        lead = all(t[2] in "-–—•" for t in toks[:k]) or (self.tok(k - 1) == "," and k <= 4)
         if comma is not None and lead and comma + 1 < len(toks) and comma <= end + 2:
             qi = s.inq[comma + 1]
             if qi >= 0 and f.quotes[qi].start == toks[comma + 1][0]:
