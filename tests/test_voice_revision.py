@@ -33,3 +33,8 @@ def test_a_trailing_according_to_after_a_late_comma_attributes_what_precedes():
     assert claims(text) == [
         ("reported", False, 0, 46, "Chinese media reports", "", "china", "according to")
     ]
+
+
+def test_a_headline_source_may_close_with_a_lower_case_noun():
+    text = "Xi and Zelensky unlikely to speak by phone today — Kremlin aide\nMore text."
+    assert claims(text) == [("reported", False, 0, 48, "Kremlin aide", "Kremlin", "russia", "—")]
