@@ -38,3 +38,8 @@ def test_a_trailing_according_to_after_a_late_comma_attributes_what_precedes():
 def test_a_headline_source_may_close_with_a_lower_case_noun():
     text = "Xi and Zelensky unlikely to speak by phone today — Kremlin aide\nMore text."
     assert claims(text) == [("reported", False, 0, 48, "Kremlin aide", "Kremlin", "russia", "—")]
+
+
+def test_a_medium_reporting_opens_no_readout():
+    text = "The Journal reported that Xi would call Zelensky. The ministers spoke on March 16."
+    assert claims(text) == [("reported", False, 26, 49, "The Journal", "Journal", "", "reported")]

@@ -45,6 +45,11 @@ _REPORT = re.compile(
 #: Two capitalised words or more (opening with a character set, for the engine's fast scan).
 _NAME_RUN = re.compile(r"[A-Z][\w’'\-]+\s+(?:[A-Z][\w’'\-]+\s+)*[A-Z][\w’'\-]+")
 _STOP_READOUT = frozenset({"he", "she", "they", "we", "i"})
+#: Cues that open no readout: attributions, and a medium's report ("The Journal reported that
+#: …", "The material states that …"), after which the narrator goes on.
+_NO_READOUT = frozenset(
+    {"according to", ":", "—", "reported", "reports", "states", "wrote", "writes"}
+)
 
 
 def prepare_paragraphs(f: ClaimFinder) -> None:
@@ -170,7 +175,7 @@ def _readout(f: ClaimFinder) -> None:
             continue
         lead = [
             c for c in s.claims
-            if c.cue not in ("according to", ":", "—") and not c.cue.endswith("ing")
+            if c.cue not in _NO_READOUT and not c.cue.endswith("ing")
             and c.words and c.end >= s.end - 1 and f.text.count(" ", s.start, c.start) < 12
         ]  # fmt: skip
         if not lead or any(c.cue == ":" for c in s.claims):
