@@ -43,3 +43,11 @@ def test_a_headline_source_may_close_with_a_lower_case_noun():
 def test_a_medium_reporting_opens_no_readout():
     text = "The Journal reported that Xi would call Zelensky. The ministers spoke on March 16."
     assert claims(text) == [("reported", False, 26, 49, "The Journal", "Journal", "", "reported")]
+
+
+def test_a_that_clause_opening_with_a_quote_goes_on_in_narration():
+    text = 'In March, Putin said that "all agreements" on the pipeline had been reached.'
+    assert claims(text) == [
+        ("quote", True, 26, 42, "Putin", "Putin", "russia", "said"),
+        ("reported", False, 42, 76, "Putin", "Putin", "russia", "said"),
+    ]

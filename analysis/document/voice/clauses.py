@@ -224,7 +224,9 @@ class SentenceRules(LeadRules):
         qi = f.quote_after(s, after, reach=6 if cue in _OBJECT_CUES else 1)
         if qi >= 0:
             f.attribute(qi, cue, words, pos)
-            if not (cue in _OBJECT_CUES and self.title_quote(after)):
+            j = s.inq.index(qi)
+            that = self.tok(j - 1).lower() == "that" and self.narration_after(j)
+            if not (cue in _OBJECT_CUES and self.title_quote(after)) and not that:
                 return None
         if cue in _OBJECT_CUES and self.object_title(after) > after:
             f.attribute(s.inq[after + 1], cue, words, pos)  # 'told his "old friend" Putin'
@@ -233,7 +235,8 @@ class SentenceRules(LeadRules):
             qi = s.inq[fwd[0]]
             if qi >= 0 and f.quotes[qi].start == self.toks[fwd[0]][0]:
                 f.attribute(qi, cue, words, pos)  # 'told Sky News that "what you see…"'
-                return None
+                if not self.narration_after(fwd[0]):
+                    return None
             return _Plan("fwd", fwd[0], cue, words, pos, fwd[1], k=k)
         comma_before = head > 0 and self.tok(head - 1) == ","
         if comma_before and not _participle(cue) and self.tail_ok(after, cue):
@@ -245,6 +248,12 @@ class SentenceRules(LeadRules):
                 return _Plan("trail", head - 1, cue, words, pos, k=k)
         self.embed(after, cue, words, pos)
         return None
+
+    def narration_after(self, j: int) -> bool:
+        """Whether the quote at token ``j`` goes on in narrator words that are no cue ('said
+        that "all agreements" on the pipeline had been reached')."""
+        w = self.tok(j + 1)
+        return w[:1].isalnum() and self.s.inq[j + 1] < 0 and not self.is_cue(j + 1)
 
     def cues_before(self, qi: int) -> bool:
         start = self.f.quotes[qi].start
