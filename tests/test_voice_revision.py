@@ -51,3 +51,11 @@ def test_a_that_clause_opening_with_a_quote_goes_on_in_narration():
         ("quote", True, 26, 42, "Putin", "Putin", "russia", "said"),
         ("reported", False, 42, 76, "Putin", "Putin", "russia", "said"),
     ]
+
+
+def test_a_lower_case_compound_before_a_source_noun_is_part_of_the_speaker():
+    text = "The call ran for ninety minutes, according to Putin’s foreign-policy aide Yuri Ushakov."
+    assert claims(text) == [
+        ("reported", False, 0, 31, "Putin’s foreign-policy aide Yuri Ushakov", "Yuri Ushakov",
+         "russia", "according to"),
+    ]  # fmt: skip

@@ -254,6 +254,13 @@ def _np_final(word: str) -> bool:
     return is_name(word) or _bare(word.lower()) in SOURCE_NOUNS
 
 
+def _modifier(toks: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` is a lower-case compound before a source noun ("foreign-policy
+    aide", "long-time adviser")."""
+    w = toks[i][2]
+    return "-" in w and w.islower() and i + 1 < len(toks) and toks[i + 1][2] in SOURCE_NOUNS
+
+
 def _trim(toks: Sequence[Token], i: int, j: int) -> tuple[int, int] | None:
     """Drop function words at the edges of ``toks[i:j]``; ``None`` if nothing is left."""
     while i < j and (
@@ -273,7 +280,11 @@ def _phrase_left(
     if j > lo and toks[j - 1][2].lower() in PRONOUNS:
         return (j - 1, j)
     i = j
-    while i > lo and i > j - 12 and (_np_word(toks[i - 1][2]) or toks[i - 1][2] in _INNER):
+    while (
+        i > lo
+        and i > j - 12
+        and (_np_word(toks[i - 1][2]) or toks[i - 1][2] in _INNER or _modifier(toks, i - 1))
+    ):
         i -= 1
     found = _trim(toks, i, j)
     if found is None and loose and j > lo and toks[j - 1][2].isalpha():
@@ -338,7 +349,9 @@ def right_speaker(toks: Sequence[Token], k: int, hi: int | None = None) -> tuple
     j = k
     while j < hi and j < k + 12:
         w = toks[j][2]
-        if w.lower() in ("who", "which", "that") or not (_np_word(w) or w in _INNER):
+        if w.lower() in ("who", "which", "that") or not (
+            _np_word(w) or w in _INNER or _modifier(toks, j)
+        ):
             break
         j += 1
     return _trim(toks, k, j)
