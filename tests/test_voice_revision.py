@@ -59,3 +59,22 @@ def test_a_lower_case_compound_before_a_source_noun_is_part_of_the_speaker():
         ("reported", False, 0, 31, "Putin’s foreign-policy aide Yuri Ushakov", "Yuri Ushakov",
          "russia", "according to"),
     ]  # fmt: skip
+
+
+def test_informed_is_a_cue_inside_another_speakers_content():
+    assert claims("Ushakov said Putin informed him that the talks covered the US.") == [
+        ("reported", False, 13, 37, "Ushakov", "Ushakov", "", "said"),
+        ("reported", False, 37, 62, "Putin", "Putin", "russia", "informed"),
+    ]
+
+
+def test_addressed_proclaimed_and_terms_attribute_a_quoted_phrase():
+    assert claims("Putin gushed over Xi, whom he addressed as a “respected chairman”.") == [
+        ("quote", True, 45, 65, "Putin", "Putin", "russia", "addressed")
+    ]
+    assert claims("After the summit, the two countries proclaimed a “boundless friendship”.") == [
+        ("quote", True, 49, 71, "the two countries", "", "", "proclaimed")
+    ]
+    assert claims('It is part of what Beijing terms the wider "World Anti-Fascist War."') == [
+        ("quote", False, 43, 68, "Beijing", "Beijing", "china", "terms")
+    ]

@@ -70,6 +70,7 @@ SPEECH_VERBS: tuple[str, ...] = (
     "recalls", "replies", "responds", "remarks", "denied", "denies", "suggested",
     "suggests", "urged", "urges", "vowed", "vows", "pledged", "pledges", "predicted",
     "predicts", "believed", "asked", "asks",
+    "informed", "informs", "restated", "restates",
 )  # fmt: skip
 
 #: Verbs that attribute a quoted phrase in their clause but report no content ("praised his
@@ -78,6 +79,7 @@ NAMING_VERBS: tuple[str, ...] = (
     "praised", "praises", "praising", "described", "describes", "describing", "called",
     "calls", "calling", "hailed", "hails", "hailing", "dubbed", "termed", "characterized",
     "characterised", "referred to", "spoke of", "branded", "labelled", "labeled",
+    "addressed", "terms", "proclaimed", "proclaims",
 )  # fmt: skip
 
 #: Cues whose content may follow without "that" ("Xi said China welcomes…").
