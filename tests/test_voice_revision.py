@@ -78,3 +78,8 @@ def test_addressed_proclaimed_and_terms_attribute_a_quoted_phrase():
     assert claims('It is part of what Beijing terms the wider "World Anti-Fascist War."') == [
         ("quote", False, 43, 68, "Beijing", "Beijing", "china", "terms")
     ]
+
+
+def test_a_naming_verb_after_and_takes_the_sentence_subject():
+    text = 'Putin waved to Xi and addressed Chairman Xi as his "dear friend".'
+    assert claims(text) == [("quote", True, 51, 64, "Putin", "Putin", "russia", "addressed")]

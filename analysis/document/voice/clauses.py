@@ -334,9 +334,10 @@ class SentenceRules(LeadRules):
             if p.k in self.weak and any(self.inside(p.k, q) for q in plans if q is not p):
                 p.words, p.pos = (), 0
         for k, e, _ in self.s.naming:
-            words, pos = self.f.words(
-                self.s, left_speaker(self.toks, k, self.f.lo_bound(self.s, k))
-            )
+            rng = left_speaker(self.toks, k, self.f.lo_bound(self.s, k))
+            if self.tok(k - 1).lower() == "and":  # "Putin waved to Xi and addressed Xi as…"
+                rng = self.f.subject(self.s)
+            words, pos = self.f.words(self.s, rng)
             self.embed(e, self.toks[k][2].lower(), words, pos)
         cuts = self.cuts(plans)
         for p in plans:
