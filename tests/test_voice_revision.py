@@ -83,3 +83,9 @@ def test_addressed_proclaimed_and_terms_attribute_a_quoted_phrase():
 def test_a_naming_verb_after_and_takes_the_sentence_subject():
     text = 'Putin waved to Xi and addressed Chairman Xi as his "dear friend".'
     assert claims(text) == [("quote", True, 51, 64, "Putin", "Putin", "russia", "addressed")]
+
+
+def test_the_that_clause_of_a_stance_noun_is_the_cues_content():
+    assert claims("Ramaphosa restated his stance that the war must end by talks.") == [
+        ("reported", False, 35, 61, "Ramaphosa", "Ramaphosa", "", "restated")
+    ]

@@ -58,6 +58,8 @@ _TIME = word_set(
     "may june july august september october november december earlier later last this"
     " week month year yesterday today"
 )
+#: Nouns of a stated view whose that-clause is a cue's content ("restated his stance that…").
+_STANCE = word_set("stance position view belief conviction assertion call demand commitment")
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "our"})
 _COMMENT_DASH = re.compile(r"\s[-–—]\s+(?:a|an)\s")
 #: A narrator's comment closing a sentence (", without elaborating.", ", without giving details").
@@ -131,6 +133,9 @@ class SentenceRules(LeadRules):
         reach = 25 if cue in _OBJECT_CUES else 12
         if cue not in _OBJECT_CUES and e < n and self.subject_like(e):
             reach = 0  # "Xi said China welcomes efforts that…": that "that" is a relative
+            stance = self.stance_that(e)
+            if stance is not None:
+                return stance  # "restated South Africa's stance that…"
         for j in range(e, min(n, e + reach)):
             if cue in _OBJECT_CUES and self.object_title(e) == j:
                 continue  # 'told "Comrade" Wang that…', 'told his "old friend" Putin that…'
@@ -162,6 +167,15 @@ class SentenceRules(LeadRules):
             ahead.append(t[2].lower())
         if cue in CLAUSE_CUES and any(a in _AUX for a in ahead):
             return e, False
+        return None
+
+    def stance_that(self, e: int) -> tuple[int, bool] | None:
+        """The content after "<cue> his / X's stance that…" (a noun of :data:`_STANCE`)."""
+        for j in range(e, min(len(self.toks) - 2, e + 5)):
+            if self.s.inq[j] >= 0:
+                return None
+            if self.tok(j).lower() in _STANCE and self.tok(j + 1).lower() == "that":
+                return j + 2, False
         return None
 
     def title_quote(self, j: int) -> bool:
