@@ -89,3 +89,12 @@ def test_the_that_clause_of_a_stance_noun_is_the_cues_content():
     assert claims("Ramaphosa restated his stance that the war must end by talks.") == [
         ("reported", False, 35, 61, "Ramaphosa", "Ramaphosa", "", "restated")
     ]
+
+
+def test_outlets_and_articles_are_sources():
+    assert claims("US media outlets have recently reported that Trump is weighing a plan.") == [
+        ("reported", False, 45, 70, "US media outlets", "", "united_states", "reported")
+    ]
+    assert claims("However, according to the article, Xi has different plans.") == [
+        ("reported", False, 35, 58, "the article", "", "", "according to")
+    ]

@@ -113,6 +113,7 @@ SOURCE_NOUNS = word_set(
     parties party readout communique declaration document update intelligence team
     friend employee representative premier counterpart medics spokesmen delegation
     council committee commission board court prosecutors lawmakers heads
+    outlet outlets article broadcaster network
     """
 )
 #: Pronouns resolved by :class:`SpeakerTracker` ("I" and "we" take the enclosing speaker).
