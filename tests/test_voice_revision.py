@@ -98,3 +98,16 @@ def test_outlets_and_articles_are_sources():
     assert claims("However, according to the article, Xi has different plans.") == [
         ("reported", False, 35, 58, "the article", "", "", "according to")
     ]
+
+
+def test_a_long_title_between_a_quote_and_its_cue_belongs_to_the_speaker():
+    text = (
+        '"The route has reached its last stage," Russia\'s deputy prime minister and top'
+        " energy official Alexander Novak said."
+    )
+    assert claims(text) == [
+        ("quote", False, 0, 39, "Russia's deputy prime minister and top energy official"
+         " Alexander Novak", "Alexander Novak", "russia", "said"),
+    ]  # fmt: skip
+    text = 'They proclaimed "no limits," and this Thursday Putin and Xi pledged to go on.'
+    assert claims(text) == [("quote", True, 16, 28, "", "", "", "proclaimed")]

@@ -110,10 +110,26 @@ class SentenceRules(LeadRules):
             and all(t[2].isalpha() and t[2].lower() not in _AUX for t in between)
         ):
             rng = (lo, k)  # '"…," driver says': the words between a quote and its cue
+        elif rng and lo < rng[0] and k <= lo + 12 and self.titled_speaker(lo, rng[0]):
+            rng = (lo, rng[1])  # '"…," Russia's deputy premier and top energy official X said'
         if rng is None and cue in _INVERTIBLE and (k == lo or prev in _PUNCT_GAP):
             rng = right_speaker(self.toks, e)
             return (*f.words(s, rng), rng, rng is not None)
         return (*f.words(s, rng), rng, False)
+
+    def titled_speaker(self, lo: int, i: int) -> bool:
+        """Whether tokens ``[lo, i)``, right after a quote closing with a comma, are words of
+        a long title before the speaker phrase at ``i`` (no punctuation, auxiliary, time word
+        or cue, and no conjunction or preposition first)."""
+        first = self.tok(lo).lower()
+        if lo == 0 or self.s.inq[lo - 1] < 0 or first in _NO_CONTENT:
+            return False
+        return self.after_comma_quote(lo) and all(
+            (t[2].isalpha() or t[2][-2:] in ("'s", "’s"))
+            and t[2].lower() not in _AUX and t[2].lower() not in _TIME
+            and not self.is_cue(j)
+            for j, t in enumerate(self.toks[lo:i], lo)
+        )  # fmt: skip
 
     def relative_subject(self, k: int) -> tuple[int, int] | None:
         """The speaker before a relative clause that holds a quote ("Xi, who …, said")."""
