@@ -111,3 +111,14 @@ def test_a_long_title_between_a_quote_and_its_cue_belongs_to_the_speaker():
     ]  # fmt: skip
     text = 'They proclaimed "no limits," and this Thursday Putin and Xi pledged to go on.'
     assert claims(text) == [("quote", True, 16, 28, "", "", "", "proclaimed")]
+
+
+def test_the_noun_phrase_before_a_parenthetical_cue_is_reported():
+    text = "Xi said ties grow. China and Russia, they stressed, both reject the plan."
+    assert claims(text) == [
+        ("reported", False, 8, 18, "Xi", "Xi", "china", "said"),
+        ("reported", False, 19, 35, "Xi", "Xi", "china", "stressed"),
+        ("reported", False, 52, 73, "Xi", "Xi", "china", "stressed"),
+    ]
+    text = "At such a time, the expert believes, it is vital to talk."
+    assert claims(text) == [("reported", False, 37, 57, "the expert", "", "", "believes")]

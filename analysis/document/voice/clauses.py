@@ -340,10 +340,20 @@ class SentenceRules(LeadRules):
             end = m.start() if m else end
             m = _COMMENT_TAIL.search(f.text, toks[p.j][0], end)
             f.claim(s, toks[p.j][0], m.start() if m else end, p.cue, p.words, p.pos)
+            if p.kind == "paren":
+                self.paren_subject(p)
         elif p.kind == "trail":
             f.claim(s, self.content_start(), toks[p.j][0], p.cue, p.words, p.pos)
         else:  # "post": the narrator words before an attributed quote
             f.claim(s, self.content_start(), p.j, p.cue, p.words, p.pos)
+
+    def paren_subject(self, p: _Plan) -> None:
+        """The noun phrase before a parenthetical cue is its content too ("China and Russia,
+        they stressed, both reject…"), unlike an adverbial ("At such a time, X believes, …")."""
+        comma = next((i for i in range(p.k) if self.tok(i) == ","), -1)
+        rng = right_speaker(self.toks, 0, comma) if comma > 0 else None
+        if rng and rng == (0, comma) and self.s.inq[0] < 0:
+            self.f.claim(self.s, self.toks[0][0], self.toks[comma][0], p.cue, p.words, p.pos)
 
     def run(self) -> None:
         self.cues = self.s.cues
