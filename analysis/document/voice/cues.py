@@ -10,6 +10,9 @@ governs, found by a bounded walk over word tokens without a parser:
 - after it when inverted (:func:`right_speaker`: ", said Russian President Vladimir Putin",
   "said the letter").
 
+A lower-case compound before a source noun is part of the phrase ("Putin's foreign-policy
+aide").
+
 A speaker phrase is made of capitalised words, determiners, possessives and the source nouns
 of :data:`SOURCE_NOUNS` ("spokeswoman", "statement", "ministry", "officials", …). Its **head**
 (:func:`speaker_head`) is its last run of capitalised words that are not titles or

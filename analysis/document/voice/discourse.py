@@ -16,7 +16,8 @@
   sentence of the paragraph X's.
 - **Readouts**: when a paragraph opens with "X stressed that …" (a finite cue within its first
   twelve words, content to the end of the sentence), its next sentences stay X's until one has a
-  quote or a cue, starts with a pronoun other than "it", or names X.
+  quote or a cue, starts with a pronoun other than "it", or names X; a medium's report ("The
+  Journal reported that …", "The material states that …") opens no readout.
 """
 
 from __future__ import annotations
