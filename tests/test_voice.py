@@ -256,7 +256,7 @@ def test_indirect_questions_after_asked():
 def test_and_said_without_an_earlier_cue_takes_the_sentence_subject():
     text = 'Xi addressed Putin as his "dear friend" and said relations were growing.'
     assert claims(text) == [
-        ("quote", True, 26, 39, "", "", "", ""),
+        ("quote", True, 26, 39, "Xi", "Xi", "china", "addressed"),
         ("reported", False, 49, 72, "Xi", "Xi", "china", "said"),
     ]
 

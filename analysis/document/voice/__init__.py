@@ -3,9 +3,9 @@
 speaker the text names (:func:`voice_spans`).
 
 Rule-based, without a parser or a model: quotation marks (:mod:`.quotes`), speech cues and
-names (:mod:`.cues`), reported clauses (:mod:`.attribution`, :mod:`.clauses`), speakers
-carried across a paragraph chain (:mod:`.speakers`, :mod:`.discourse`) and transcript labels
-and headlines (:mod:`.headlines`); :mod:`.spans` assembles them.
+names (:mod:`.cues`), reported clauses (:mod:`.attribution`, :mod:`.clauses`, :mod:`.leads`),
+speakers carried across a paragraph chain (:mod:`.speakers`, :mod:`.discourse`) and transcript
+labels and headlines (:mod:`.headlines`); :mod:`.spans` assembles them.
 """
 
 from analysis.document.voice.spans import (

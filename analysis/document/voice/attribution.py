@@ -12,8 +12,11 @@ reported span, each with its cue and the words of its speaker phrase (resolved a
 2. otherwise its content is reported: after "that" (within a few words of the cue, or of its
    object for "told", "assured", "informed"; for these also from a pronoun after the object
    and a time word: "told Xi on Friday he was keen…", and past a quoted title: 'told
-   "Comrade" Wang that…'), after a colon (then to the end of the
-   paragraph), or right after the cue for :data:`~analysis.document.voice.cues.BARE_CUES` (and for
+   "Comrade" Wang that…', 'told his "old friend" Putin that…'; after a stance noun: "restated
+   his stance that…"; a that-clause opening with a quote is reported when narrator words
+   follow the quote: 'said that "all agreements" had been reached'), after a colon (then to
+   the end of the paragraph), or right after the cue for
+   :data:`~analysis.document.voice.cues.BARE_CUES` (and for
    :data:`~analysis.document.voice.cues.CLAUSE_CUES` when an auxiliary soon follows); for
    "asked", after "if" / "whether" or from a wh-word ("Reporters asked how Moscow…"; "was
    asked if" names no asker; "Asked by X whether …, Y said" stops at Y's comma). The content
@@ -25,7 +28,9 @@ reported span, each with its cue and the words of its speaker phrase (resolved a
 3. when nothing follows it but an attribution tail ("in an interview…", "on Friday"), a cue
    after a comma attributes what precedes the comma ("Relations … level, Putin said.";
    the first such cue of a sentence only); between two commas it attributes what follows
-   ("At such a time, the expert believes, it is…"); "According to X, …" attributes what follows
+   ("At such a time, the expert believes, it is…"), and a noun phrase before them too ("China
+   and Russia, they stressed, both…"); "According to X, …" (at most a few words into the
+   sentence) attributes what follows
    its comma and ", according to X." what precedes it; so do "As X said, …" and "As noted by
    X, …" near the start of a sentence, and "…, as X said." at its end; after another cue's
    content, a trailing ", according to …" only ends that content ("Xi said ties grow,
@@ -38,7 +43,8 @@ A cue after "and" with no speaker of its own takes the sentence's subject ("Xi a
 Putin … and said …"), and one after a relative clause holding a quote the phrase before it
 ("Xi, who called Putin "my friend", said …").
 
-The sentence rules are implemented in :mod:`.clauses`; the paragraph rules (labels,
+The sentence rules are implemented in :mod:`.clauses` (the lead and closing cues in
+:mod:`.leads`); the paragraph rules (labels,
 transcripts, headlines, impersonal and backward reports, readouts) in :mod:`.discourse`.
 """
 

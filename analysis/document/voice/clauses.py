@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.document.voice.cues import (
@@ -14,6 +13,9 @@ from analysis.document.voice.cues import (
     right_speaker,
     word_set,
 )
+from analysis.document.voice.leads import PASSIVE as _PASSIVE
+from analysis.document.voice.leads import LeadRules
+from analysis.document.voice.leads import Plan as _Plan
 
 if TYPE_CHECKING:
     from analysis.document.voice.attribution import ClaimFinder, Sentence
@@ -56,8 +58,9 @@ _TIME = word_set(
     "may june july august september october november december earlier later last this"
     " week month year yesterday today"
 )
-_PASSIVE = frozenset({"is", "was", "been", "be"})
-_WH = word_set("how what why when where who which")
+#: Nouns of a stated view whose that-clause is a cue's content ("restated his stance that…").
+_STANCE = word_set("stance position view belief conviction assertion call demand commitment")
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "our"})
 _COMMENT_DASH = re.compile(r"\s[-–—]\s+(?:a|an)\s")
 #: A narrator's comment closing a sentence (", without elaborating.", ", without giving details").
 _COMMENT_TAIL = re.compile(r",\s+without\s+(?:elaborating|giving|providing|offering)\b")
@@ -68,21 +71,7 @@ def _participle(cue: str) -> bool:
     return cue.split()[0].endswith("ing") and cue != "according to"
 
 
-@dataclass
-class _Plan:
-    """What one cue does to its sentence."""
-
-    kind: str  # "fwd" (content from token j), "trail" (before comma j), "post", "paren"
-    j: int
-    cue: str
-    words: tuple[str, ...]
-    pos: int
-    colon: bool = False
-    k: int = 0  # the cue's first token
-    stop: int = -1  # for "fwd": the token the content stops at (-1: the usual cuts)
-
-
-class SentenceRules:
+class SentenceRules(LeadRules):
     """Rules 1-4 of :mod:`.attribution` for one sentence."""
 
     def __init__(self, finder: ClaimFinder, s: Sentence) -> None:
@@ -121,10 +110,26 @@ class SentenceRules:
             and all(t[2].isalpha() and t[2].lower() not in _AUX for t in between)
         ):
             rng = (lo, k)  # '"…," driver says': the words between a quote and its cue
+        elif rng and lo < rng[0] and k <= lo + 12 and self.titled_speaker(lo, rng[0]):
+            rng = (lo, rng[1])  # '"…," Russia's deputy premier and top energy official X said'
         if rng is None and cue in _INVERTIBLE and (k == lo or prev in _PUNCT_GAP):
             rng = right_speaker(self.toks, e)
             return (*f.words(s, rng), rng, rng is not None)
         return (*f.words(s, rng), rng, False)
+
+    def titled_speaker(self, lo: int, i: int) -> bool:
+        """Whether tokens ``[lo, i)``, right after a quote closing with a comma, are words of
+        a long title before the speaker phrase at ``i`` (no punctuation, auxiliary, time word
+        or cue, and no conjunction or preposition first)."""
+        first = self.tok(lo).lower()
+        if lo == 0 or self.s.inq[lo - 1] < 0 or first in _NO_CONTENT:
+            return False
+        return self.after_comma_quote(lo) and all(
+            (t[2].isalpha() or t[2][-2:] in ("'s", "’s"))
+            and t[2].lower() not in _AUX and t[2].lower() not in _TIME
+            and not self.is_cue(j)
+            for j, t in enumerate(self.toks[lo:i], lo)
+        )  # fmt: skip
 
     def relative_subject(self, k: int) -> tuple[int, int] | None:
         """The speaker before a relative clause that holds a quote ("Xi, who …, said")."""
@@ -144,9 +149,12 @@ class SentenceRules:
         reach = 25 if cue in _OBJECT_CUES else 12
         if cue not in _OBJECT_CUES and e < n and self.subject_like(e):
             reach = 0  # "Xi said China welcomes efforts that…": that "that" is a relative
+            stance = self.stance_that(e)
+            if stance is not None:
+                return stance  # "restated South Africa's stance that…"
         for j in range(e, min(n, e + reach)):
-            if j == e and cue in _OBJECT_CUES and self.title_quote(j):
-                continue  # 'told "Comrade" Wang that…'
+            if cue in _OBJECT_CUES and self.object_title(e) == j:
+                continue  # 'told "Comrade" Wang that…', 'told his "old friend" Putin that…'
             if inq[j] >= 0 or toks[j][2] in ".;!?" or (j > e and self.is_cue(j)):
                 break
             if toks[j][2].lower() == "that" and toks[j - 1][2].lower() == "and" and j > e:
@@ -177,10 +185,25 @@ class SentenceRules:
             return e, False
         return None
 
+    def stance_that(self, e: int) -> tuple[int, bool] | None:
+        """The content after "<cue> his / X's stance that…" (a noun of :data:`_STANCE`)."""
+        for j in range(e, min(len(self.toks) - 2, e + 5)):
+            if self.s.inq[j] >= 0:
+                return None
+            if self.tok(j).lower() in _STANCE and self.tok(j + 1).lower() == "that":
+                return j + 2, False
+        return None
+
     def title_quote(self, j: int) -> bool:
         """Whether token ``j`` is a quoted word before a name ('"Comrade" Wang')."""
         q = self.s.inq[j] if j < len(self.toks) else -1
         return q >= 0 and self.f.quotes[q].start == self.toks[j][0] and is_name(self.tok(j + 1))
+
+    def object_title(self, e: int) -> int:
+        """Token of a quoted title opening the object at token ``e`` ('"Comrade" Wang', 'his
+        "old friend" Putin'), else -1."""
+        j = e + 1 if self.tok(e).lower() in _POSSESSIVES else e
+        return j if self.title_quote(j) else -1
 
     def told_clause(self, e: int) -> tuple[int, bool] | None:
         """The that-less clause after the object of "told" ("told Xi on Friday he was keen"):
@@ -231,14 +254,19 @@ class SentenceRules:
         qi = f.quote_after(s, after, reach=6 if cue in _OBJECT_CUES else 1)
         if qi >= 0:
             f.attribute(qi, cue, words, pos)
-            if not (cue in _OBJECT_CUES and self.title_quote(after)):
+            j = s.inq.index(qi)
+            that = self.tok(j - 1).lower() == "that" and self.narration_after(j)
+            if not (cue in _OBJECT_CUES and self.title_quote(after)) and not that:
                 return None
+        if cue in _OBJECT_CUES and self.object_title(after) > after:
+            f.attribute(s.inq[after + 1], cue, words, pos)  # 'told his "old friend" Putin'
         fwd = self.forward(after, cue, words)
         if fwd is not None:
             qi = s.inq[fwd[0]]
             if qi >= 0 and f.quotes[qi].start == self.toks[fwd[0]][0]:
                 f.attribute(qi, cue, words, pos)  # 'told Sky News that "what you see…"'
-                return None
+                if not self.narration_after(fwd[0]):
+                    return None
             return _Plan("fwd", fwd[0], cue, words, pos, fwd[1], k=k)
         comma_before = head > 0 and self.tok(head - 1) == ","
         if comma_before and not _participle(cue) and self.tail_ok(after, cue):
@@ -250,6 +278,12 @@ class SentenceRules:
                 return _Plan("trail", head - 1, cue, words, pos, k=k)
         self.embed(after, cue, words, pos)
         return None
+
+    def narration_after(self, j: int) -> bool:
+        """Whether the quote at token ``j`` goes on in narrator words that are no cue ('said
+        that "all agreements" on the pipeline had been reached')."""
+        w = self.tok(j + 1)
+        return w[:1].isalnum() and self.s.inq[j + 1] < 0 and not self.is_cue(j + 1)
 
     def cues_before(self, qi: int) -> bool:
         start = self.f.quotes[qi].start
@@ -267,80 +301,6 @@ class SentenceRules:
                 return
             if self.toks[j][2] in ".;" or self.is_cue(j):
                 return
-
-    def according(self, k: int, e: int, cue: str) -> _Plan | None:
-        """'According to X, …' (content after X's comma) or '…, according to X.'; also
-        'In his view, …' (the pronoun is the speaker)."""
-        f, s, toks = self.f, self.s, self.toks
-        rng = right_speaker(toks, e) if cue == "according to" else (k + 1, k + 2)
-        words, pos = f.words(s, rng)
-        end = rng[1] if cue == "according to" and rng else e
-        comma = next((j for j in range(end, len(toks)) if toks[j][2] == ","), None)
-        lead = all(t[2] in "-–—•" for t in toks[:k]) or self.tok(k - 1) == ","
-        if comma is not None and lead and comma + 1 < len(toks) and comma <= end + 2:
-            qi = s.inq[comma + 1]
-            if qi >= 0 and f.quotes[qi].start == toks[comma + 1][0]:
-                f.attribute(qi, cue, words, pos)  # 'In his view, "it is important…"'
-                return None
-            return _Plan("fwd", comma + 1, cue, words, pos, k=k)
-        if self.tok(k - 1) == "," and s.inq[0] < 0 and self.tail_ok(end) and cue == "according to":
-            return _Plan("trail", k - 1, cue, words, pos, k=k)
-        return None
-
-    def as_lead(self, k: int, e: int, cue: str) -> _Plan | None:
-        """'As X said, …' / 'As noted by X, …' near the start of a sentence: what follows the
-        comma is X's; '…, as X said.' at its end: what precedes the comma."""
-        f, s, toks = self.f, self.s, self.toks
-        if "as " not in f.low[max(s.start, toks[k][0] - 120) : toks[k][0]]:
-            return None  # the usual case, tested on the text
-        if self.tok(k - 1).lower() == "as" and self.tok(e) == "by":  # "As noted by X"
-            i, rng = k - 1, right_speaker(toks, e + 1)
-            after = rng[1] if rng else e
-        else:
-            rng = left_speaker(toks, k, f.lo_bound(s, k))
-            i, after = (rng[0] if rng else k) - 1, e
-            if rng is None or self.tok(i).lower() != "as":
-                return None
-        words, pos = f.words(s, rng)
-        lead = i == 0 or (self.tok(i - 1) == "," and i <= 4)
-        comma = next((j for j in range(after, min(len(toks), after + 8)) if toks[j][2] == ","), -1)
-        if lead and comma >= 0 and comma + 1 < len(toks) and self.tail_ok(after):
-            if words:
-                s.speakers.append((words, pos))
-            qi = s.inq[comma + 1]
-            if qi >= 0 and f.quotes[qi].start == toks[comma + 1][0]:
-                f.attribute(qi, cue, words, pos)  # 'As Putin said, "…"'
-                return None
-            return _Plan("fwd", comma + 1, cue, words, pos, k=k)
-        end = all(t[2] in ".!?" for t in toks[after:])  # "…, as Putin said."
-        if end and i > 0 and self.tok(i - 1) == "," and s.inq[0] < 0 and not self.trailing:
-            self.trailing = True
-            return _Plan("trail", i - 1, cue, words, pos, k=k)
-        return None
-
-    def asked(self, k: int, e: int, cue: str) -> _Plan | None:
-        """'X asked if / whether …' (content after it), 'asked how …' (from it), 'Asked by X
-        whether …, Y said' (to the comma before Y); 'was asked if …' names no asker."""
-        f, s, toks = self.f, self.s, self.toks
-        if self.tok(e) == "by":
-            rng = right_speaker(toks, e + 1)
-            j = rng[1] if rng else e + 1
-        else:
-            passive = _PASSIVE & {self.tok(k - 1).lower(), self.tok(k - 2).lower()}
-            rng = None if passive else left_speaker(toks, k, f.lo_bound(s, k))
-            obj = right_speaker(toks, e) if e < len(toks) and is_name(self.tok(e)) else None
-            j = obj[1] if obj else e
-        w = self.tok(j).lower()
-        if w not in ("if", "whether") and w not in _WH or s.inq[j] >= 0:
-            return None
-        words, pos = f.words(s, rng)
-        if words:
-            s.speakers.append((words, pos))
-        start = j + 1 if w in ("if", "whether") else j
-        later = [c[0] for c in self.cues if c[0] > start]
-        comma = [i for i in range(start, later[-1]) if toks[i][2] == ","] if later else []
-        # "Asked by journalists whether …, Peskov said: …": up to the comma before Peskov
-        return _Plan("fwd", start, cue, words, pos, k=k, stop=comma[-1] if comma else -1)
 
     def inside(self, k: int, p: _Plan) -> bool:
         """Whether token ``k`` lies in the content of plan ``p``."""
@@ -380,10 +340,20 @@ class SentenceRules:
             end = m.start() if m else end
             m = _COMMENT_TAIL.search(f.text, toks[p.j][0], end)
             f.claim(s, toks[p.j][0], m.start() if m else end, p.cue, p.words, p.pos)
+            if p.kind == "paren":
+                self.paren_subject(p)
         elif p.kind == "trail":
             f.claim(s, self.content_start(), toks[p.j][0], p.cue, p.words, p.pos)
         else:  # "post": the narrator words before an attributed quote
             f.claim(s, self.content_start(), p.j, p.cue, p.words, p.pos)
+
+    def paren_subject(self, p: _Plan) -> None:
+        """The noun phrase before a parenthetical cue is its content too ("China and Russia,
+        they stressed, both reject…"), unlike an adverbial ("At such a time, X believes, …")."""
+        comma = next((i for i in range(p.k) if self.tok(i) == ","), -1)
+        rng = right_speaker(self.toks, 0, comma) if comma > 0 else None
+        if rng and rng == (0, comma) and self.s.inq[0] < 0:
+            self.f.claim(self.s, self.toks[0][0], self.toks[comma][0], p.cue, p.words, p.pos)
 
     def run(self) -> None:
         self.cues = self.s.cues
@@ -404,9 +374,10 @@ class SentenceRules:
             if p.k in self.weak and any(self.inside(p.k, q) for q in plans if q is not p):
                 p.words, p.pos = (), 0
         for k, e, _ in self.s.naming:
-            words, pos = self.f.words(
-                self.s, left_speaker(self.toks, k, self.f.lo_bound(self.s, k))
-            )
+            rng = left_speaker(self.toks, k, self.f.lo_bound(self.s, k))
+            if self.tok(k - 1).lower() == "and":  # "Putin waved to Xi and addressed Xi as…"
+                rng = self.f.subject(self.s)
+            words, pos = self.f.words(self.s, rng)
             self.embed(e, self.toks[k][2].lower(), words, pos)
         cuts = self.cuts(plans)
         for p in plans:

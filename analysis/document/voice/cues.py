@@ -10,6 +10,9 @@ governs, found by a bounded walk over word tokens without a parser:
 - after it when inverted (:func:`right_speaker`: ", said Russian President Vladimir Putin",
   "said the letter").
 
+A lower-case compound before a source noun is part of the phrase ("Putin's foreign-policy
+aide").
+
 A speaker phrase is made of capitalised words, determiners, possessives and the source nouns
 of :data:`SOURCE_NOUNS` ("spokeswoman", "statement", "ministry", "officials", …). Its **head**
 (:func:`speaker_head`) is its last run of capitalised words that are not titles or
@@ -70,6 +73,7 @@ SPEECH_VERBS: tuple[str, ...] = (
     "recalls", "replies", "responds", "remarks", "denied", "denies", "suggested",
     "suggests", "urged", "urges", "vowed", "vows", "pledged", "pledges", "predicted",
     "predicts", "believed", "asked", "asks",
+    "informed", "informs", "restated", "restates",
 )  # fmt: skip
 
 #: Verbs that attribute a quoted phrase in their clause but report no content ("praised his
@@ -78,6 +82,7 @@ NAMING_VERBS: tuple[str, ...] = (
     "praised", "praises", "praising", "described", "describes", "describing", "called",
     "calls", "calling", "hailed", "hails", "hailing", "dubbed", "termed", "characterized",
     "characterised", "referred to", "spoke of", "branded", "labelled", "labeled",
+    "addressed", "terms", "proclaimed", "proclaims",
 )  # fmt: skip
 
 #: Cues whose content may follow without "that" ("Xi said China welcomes…").
@@ -111,6 +116,7 @@ SOURCE_NOUNS = word_set(
     parties party readout communique declaration document update intelligence team
     friend employee representative premier counterpart medics spokesmen delegation
     council committee commission board court prosecutors lawmakers heads
+    outlet outlets article broadcaster network
     """
 )
 #: Pronouns resolved by :class:`SpeakerTracker` ("I" and "we" take the enclosing speaker).
@@ -254,6 +260,13 @@ def _np_final(word: str) -> bool:
     return is_name(word) or _bare(word.lower()) in SOURCE_NOUNS
 
 
+def _modifier(toks: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` is a lower-case compound before a source noun ("foreign-policy
+    aide", "long-time adviser")."""
+    w = toks[i][2]
+    return "-" in w and w.islower() and i + 1 < len(toks) and toks[i + 1][2] in SOURCE_NOUNS
+
+
 def _trim(toks: Sequence[Token], i: int, j: int) -> tuple[int, int] | None:
     """Drop function words at the edges of ``toks[i:j]``; ``None`` if nothing is left."""
     while i < j and (
@@ -273,7 +286,11 @@ def _phrase_left(
     if j > lo and toks[j - 1][2].lower() in PRONOUNS:
         return (j - 1, j)
     i = j
-    while i > lo and i > j - 12 and (_np_word(toks[i - 1][2]) or toks[i - 1][2] in _INNER):
+    while (
+        i > lo
+        and i > j - 12
+        and (_np_word(toks[i - 1][2]) or toks[i - 1][2] in _INNER or _modifier(toks, i - 1))
+    ):
         i -= 1
     found = _trim(toks, i, j)
     if found is None and loose and j > lo and toks[j - 1][2].isalpha():
@@ -338,7 +355,9 @@ def right_speaker(toks: Sequence[Token], k: int, hi: int | None = None) -> tuple
     j = k
     while j < hi and j < k + 12:
         w = toks[j][2]
-        if w.lower() in ("who", "which", "that") or not (_np_word(w) or w in _INNER):
+        if w.lower() in ("who", "which", "that") or not (
+            _np_word(w) or w in _INNER or _modifier(toks, j)
+        ):
             break
         j += 1
     return _trim(toks, k, j)

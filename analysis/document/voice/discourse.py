@@ -16,7 +16,8 @@
   sentence of the paragraph X's.
 - **Readouts**: when a paragraph opens with "X stressed that …" (a finite cue within its first
   twelve words, content to the end of the sentence), its next sentences stay X's until one has a
-  quote or a cue, starts with a pronoun other than "it", or names X.
+  quote or a cue, starts with a pronoun other than "it", or names X; a medium's report ("The
+  Journal reported that …", "The material states that …") opens no readout.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ _REPORT = re.compile(
 #: Two capitalised words or more (opening with a character set, for the engine's fast scan).
 _NAME_RUN = re.compile(r"[A-Z][\w’'\-]+\s+(?:[A-Z][\w’'\-]+\s+)*[A-Z][\w’'\-]+")
 _STOP_READOUT = frozenset({"he", "she", "they", "we", "i"})
+#: Cues that open no readout: attributions, and a medium's report ("The Journal reported that
+#: …", "The material states that …"), after which the narrator goes on.
+_NO_READOUT = frozenset(
+    {"according to", ":", "—", "reported", "reports", "states", "wrote", "writes"}
+)
 
 
 def prepare_paragraphs(f: ClaimFinder) -> None:
@@ -170,7 +176,7 @@ def _readout(f: ClaimFinder) -> None:
             continue
         lead = [
             c for c in s.claims
-            if c.cue not in ("according to", ":", "—") and not c.cue.endswith("ing")
+            if c.cue not in _NO_READOUT and not c.cue.endswith("ing")
             and c.words and c.end >= s.end - 1 and f.text.count(" ", s.start, c.start) < 12
         ]  # fmt: skip
         if not lead or any(c.cue == ":" for c in s.claims):

@@ -9,7 +9,7 @@ Four paragraph shapes attribute text without a speech verb:
   …`` name nobody (the question is reported without a speaker); ``A: …`` is an answer;
 - a **headline source**: a short paragraph (at most :data:`HEADLINE_WORDS` words, no final full
   stop) ending ``… — Xi``, ``… - Kremlin`` or ``…: Chinese vice FM`` (one to four capitalised
-  words, "vice", "deputy", "top", "former" allowed);
+  words, "vice", "deputy", "top", "former" allowed, and a closing noun: "— Kremlin aide");
 - a **quote headline**: ``‘My closest friend’: China’s Xi hails…`` — a paragraph opening with a
   quote and a colon, followed by a speaker phrase and "on" or a headline verb.
 """
@@ -46,9 +46,14 @@ HEADLINE_WORDS = 25
 _LABEL = re.compile(
     r"(?P<label>[A-Z][\w’'.&\-]*(?: (?:[A-Z][\w’'.&\-]*|of|and|the|de)){0,4}):[ \t]+(?=\S)"
 )
+#: Lower-case words that may close a headline's source ("— Kremlin aide", "- Chinese envoy").
+_SOURCE_WORDS = word_set(
+    "aide spokesman spokeswoman spokesperson official officials envoy minister diplomat"
+    " source sources media ministry"
+)
 _SOURCE = re.compile(
     r"(?:\s[—–-]|:)\s+(?P<src>(?:(?:vice|deputy|top|former|ex)\s+)?[A-Z][\w’'.\-]*"
-    r"(?:\s+(?:[A-Z][\w’'.\-]*|vice|FM)){0,3})\s*$"
+    r"(?:\s+(?:[A-Z][\w’'.\-]*|vice|FM|" + "|".join(sorted(_SOURCE_WORDS)) + r")){0,3})\s*$"
 )
 #: Transcript labels of the questioner ("Question:", "Q:") and of an unnamed answer ("A:").
 _QUESTION = re.compile(

@@ -27,7 +27,9 @@ chain. An unclosed single quote is not a quote at all (it is dropped).
 
 **Sentences.** :func:`sentence_bounds` splits each paragraph after ``. ! ? …`` (and any closing
 marks) before a capital letter, digit or opening mark, except after common abbreviations
-("Mr.", "St.", "Feb.", "U.S."): a light rule that never crosses a newline.
+("Mr.", "St.", "Feb.", "U.S."): a light rule that never crosses a newline. A full stop after
+a lower-case letter or a closing mark ends a sentence without a space too, before a capitalised
+word or an opening mark ("…in Ukraine.It is…", "…peace”.“China is…": scraped text).
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ _ABBREVIATIONS = _words(
 _SENT_END = re.compile(
     "[.!?\u2026][.!?\u2026]*["
     + re.escape(DOUBLE_MARKS + SINGLE_MARKS)
-    + r")\]]*[ \t]+(?=[\"“‘'«(\[A-Z0-9])"
+    + r")\]]*(?:[ \t]+(?=[\"“‘'«(\[A-Z0-9])|(?<=[a-z”’]\.)[”’»]*(?=[A-Z][a-z]|[“«][A-Z]))"
 )
 
 
