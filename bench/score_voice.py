@@ -9,7 +9,9 @@ precision 0.745, recall 0.611, in ``bench/RESULTS.md``; labels paraphrased on 20
 same rules score 0.921, 0.757 and 0.618 on the paraphrased texts; the rules were then revised
 from its errors, so it is no longer held out either; ``fresh2``, 16 more articles labelled
 blind on another branch while the rules were revised, paraphrased from their pages, was scored
-once on the revised rules: 0.930, 0.784, 0.669, and is development data since):
+once on the revised rules: 0.930, 0.784, 0.669, and is development data since; ``fresh3``, 16
+more articles labelled blind the same way on another branch while the rules were revised again,
+paraphrased from their pages, not yet scored: to be scored once by the lead):
 
 - **voice accuracy per token**: word tokens of :func:`analysis.document.nlp.parse`, each
   labelled with the voice of its first character;
@@ -24,8 +26,8 @@ once on the revised rules: 0.930, 0.784, 0.669, and is development data since):
   predicted ``speaker`` or ``speaker_head`` may match any accepted label;
 - **partial agreement**: of the labelled quote spans, the share whose ``partial`` flag agrees.
 
-Usage: ``python bench/score_voice.py [--split dev|test|fresh|fresh2|all|both] [--errors N]
-[--style]`` (``both``: dev and test; ``all``: every article, the four splits pooled).
+Usage: ``python bench/score_voice.py [--split dev|test|fresh|fresh2|fresh3|all|both]
+[--errors N] [--style]`` (``both``: dev and test; ``all``: every article, the five splits pooled).
 
 **Context.** Published rule-based attributors report on other tasks and texts. Muzny et al.
 (2017, "A Two-stage Sieve Approach for Quote Attribution", EACL) attribute quotes in three
@@ -38,8 +40,9 @@ but much of the speech has no quotation marks — only about 30 % of the attribu
 Penn Attribution Relation Corpus and 52 % of the Sydney Morning Herald corpus are direct quotes
 (Pareti et al. 2013, EMNLP) — so indirect and mixed speech and their span boundaries are the
 hard part, which is why this score counts voice per token and per sentence as well as
-speakers. Differences to keep in mind: these labels are one annotator's on 78 short excerpts
-(876 sentences: 48 and 508 in dev and test, 14 and 176 in fresh, 16 and 192 in fresh2; close
+speakers. Differences to keep in mind: these labels are one annotator's on 94 short excerpts
+(1,074 sentences: 48 and 508 in dev and test, 14 and 176 in fresh, 16 and 192 in fresh2, 16 and
+198 in fresh3; close
 paraphrases of news pages that keep their attribution structure), not a corpus with agreement
 studies; a speaker counts as right when it names the labelled source (a description such as
 "the Russian leader" counts, resolved to a person or not), which is laxer than entity linking;
@@ -238,7 +241,7 @@ def _fill(text, spans):
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: print the scores (and optionally the first errors)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    choices = ["dev", "test", "fresh", "fresh2", "all", "both"]
+    choices = ["dev", "test", "fresh", "fresh2", "fresh3", "all", "both"]
     parser.add_argument("--split", choices=choices, default="both")
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors")
     parser.add_argument("--style", action="store_true", help="token accuracy per style")

@@ -27,7 +27,10 @@ scored once with the rules frozen at commit e0f961e; see ``bench/RESULTS.md``. `
 every fresh article) is a second blind split added in a later session still, while the rules were
 being revised on other articles: 16 new pages, each excerpt a close paraphrase of its page with the
 attribution structure kept (see the header of the ``.txt`` file), labelled before any voice rule
-was run on them, to be scored once by the lead. Neither blind split counts in the positions.
+was run on them, to be scored once by the lead. ``fresh3`` (after every fresh2 article) is a third
+blind split made the same way in a later session still, while the rules were again being revised on
+other articles: 16 new pages, paraphrased, labelled before any voice rule was run on them, to be
+scored once by the lead. No blind split counts in the positions.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ TARGET = ROOT / "tests" / "data" / "voice_labels.jsonl"
 _HEADER = re.compile(r"^### (?P<fields>.+)$", re.MULTILINE)
 _OPEN = re.compile(r"\{(?P<kind>[QPR]):(?P<speaker>[^|{}]*)\|")
 _VOICE = {"Q": "quote", "P": "quote", "R": "reported"}
-_BLIND = ("fresh", "fresh2")  # labelled blind, after every dev/test article, in this order
+_BLIND = ("fresh", "fresh2", "fresh3")  # labelled blind, after every dev/test article, in order
 
 
 class LabelError(ValueError):
