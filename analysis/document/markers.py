@@ -35,8 +35,10 @@ match loop share private structures; splitting it would make them public.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Literal
 
@@ -312,7 +314,7 @@ def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int],
     if _LAST_TOKENS[0] is parsed:
         return _LAST_TOKENS[1]
     lower = parsed.lower
-    hyphenated = [i for i, low in enumerate(lower) if _HYPHEN.search(low)]
+    hyphenated = _with_hyphen(lower)
     if not hyphenated:
         toks = (lower, parsed.lemma, parsed.start, parsed.end, parsed.sent)
     else:
@@ -350,6 +352,16 @@ def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int],
     return toks
 
 
+def _with_hyphen(lower: list[str]) -> list[int]:
+    """Indices of the words that contain a hyphen (found in the words joined, by offset)."""
+    joined = "".join(lower)
+    found = [m.start() for m in _HYPHEN.finditer(joined)]
+    if not found:
+        return []
+    ends = list(accumulate(map(len, lower)))
+    return sorted({bisect_right(ends, at) for at in found})
+
+
 _LAST_TOKENS: list = [None, None]
 #: Upper bound on the words remembered by an index's candidate memo (then it starts afresh).
 _MEMO_MAX = 500_000
@@ -372,10 +384,8 @@ def _fits(words: tuple[_Word, ...], i: int, toks: tuple, text: str) -> bool:
     lower, lemma, start, end, sent = toks
     if i + len(words) > len(lower):
         return False
-    for j, (kind, wt, wl) in enumerate(words):
-        k = i + j
-        if j and (sent[k] != sent[i] or _GAP.fullmatch(text, end[k - 1], start[k]) is None):
-            return False
+    k = i
+    for kind, wt, wl in words:  # the word first: it is cheaper and fails more often
         if kind == _EXACT:
             ok = lower[k] == wt or lemma[k] == wl
         elif kind == _PREFIX:
@@ -385,6 +395,9 @@ def _fits(words: tuple[_Word, ...], i: int, toks: tuple, text: str) -> bool:
             ok = tok == wt if kind == _CASE else tok.startswith(wt)
         if not ok:
             return False
+        if k > i and (sent[k] != sent[i] or _GAP.fullmatch(text, end[k - 1], start[k]) is None):
+            return False
+        k += 1
     return True
 
 
@@ -422,7 +435,7 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
     next_free: dict[str, int] = {}
     out: list[Match] = []
     memo = _memo(index, lower)
-    for i in [i for i, low in enumerate(lower) if memo[low]]:
+    for i in compress(range(len(lower)), map(memo.__getitem__, lower)):
         best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)
         for pid in memo[lower[i]]:
             p = patterns[pid]
