@@ -39,6 +39,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -61,8 +62,10 @@ __all__ = [
     "MATCH_COLUMNS",
     "CompiledLexicon",
     "Match",
+    "actor_rows",
     "compile_lexicon",
     "find_markers",
+    "frame_rows",
     "kwic",
     "marker_counts",
     "marker_pairs",
@@ -295,7 +298,7 @@ def _check_excludes(compiled: CompiledLexicon) -> None:
         for p in excludes.patterns:
             if "*" in p.marker:
                 continue
-            if not any(m.group == p.group for m in _match(parse(p.marker), index)):
+            if not any(m[1] == p.group for m in _match(parse(p.marker), index)):
                 problems.append(
                     f"{compiled.lexicon.source}: {kind} {p.group!r}: exclude phrase "
                     f"{p.marker!r} contains none of its {'markers' if kind == 'frame' else 'names'}"
@@ -424,7 +427,9 @@ def _excluded(group: str, i: int, last: int, excludes: _Index, toks: tuple, text
     return False
 
 
-def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> list[Match]:
+def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> list[tuple]:
+    """The matches as ``(sent_id, group, marker, start, end, text)`` rows (see :class:`Match`),
+    sorted by (start, group, marker)."""
     patterns = index.patterns
     if not patterns:
         return []
@@ -450,10 +455,23 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
         for group, (neg_nw, order) in best.items():
             last = i - neg_nw - 1
             s, e = start[i], end[last]
-            out.append(Match(sent[i], group, patterns[order].marker, s, e, text[s:e]))
+            out.append((sent[i], group, patterns[order].marker, s, e, text[s:e]))
             next_free[group] = last + 1
-    out.sort(key=lambda m: (m.start, m.group, m.marker))
+    out.sort(key=_ORDER)
     return out
+
+
+_ORDER = itemgetter(3, 1, 2)  # start, group, marker
+
+
+def frame_rows(parsed: Parsed, compiled: CompiledLexicon) -> list[tuple]:
+    """:func:`match_frames` as ``(sent_id, group, marker, start, end, text)`` tuples."""
+    return _match(parsed, compiled.frames, compiled.frame_excludes)
+
+
+def actor_rows(parsed: Parsed, compiled: CompiledLexicon) -> list[tuple]:
+    """:func:`match_actors` as ``(sent_id, group, marker, start, end, text)`` tuples."""
+    return _match(parsed, compiled.actors, compiled.actor_excludes)
 
 
 def match_frames(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
@@ -461,7 +479,7 @@ def match_frames(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
 
     Hits inside an occurrence of one of the frame's ``exclude`` phrases are left out.
     """
-    return _match(parsed, compiled.frames, compiled.frame_excludes)
+    return [Match(*row) for row in frame_rows(parsed, compiled)]
 
 
 def match_actors(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
@@ -469,7 +487,7 @@ def match_actors(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
 
     Hits inside an occurrence of one of the actor's ``exclude`` phrases are left out.
     """
-    return _match(parsed, compiled.actors, compiled.actor_excludes)
+    return [Match(*row) for row in actor_rows(parsed, compiled)]
 
 
 # --------------------------------------------------------------------------- tables
