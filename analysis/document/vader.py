@@ -36,6 +36,7 @@ import math
 import re
 import string
 from collections.abc import Sequence
+from itertools import compress, count
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -215,7 +216,7 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
         text = text.strip()
         cased, low = _split(text)
         lexicon = self.lexicon
-        hits = [i for i, w in enumerate(low) if w in lexicon]
+        hits = list(compress(count(), map(lexicon.__contains__, low)))
         if not hits:  # every valence is 0
             return dict(_NEUTRAL if low else _EMPTY)
         # a booster, a word outside the lexicon, "kind" before "of": valence 0 (stock code)
