@@ -178,7 +178,9 @@ def _punctuation_breaks(doc: Doc) -> Doc:
     if not len(doc):
         return doc
     arr = doc.to_array([ORTH, IS_PUNCT, SENT_START]).astype("int64")
-    final = np.isin(arr[:, 0].astype("uint64"), _sentence_punct(doc.vocab.strings))
+    orths = arr[:, 0].astype("uint64")
+    punct = _sentence_punct(doc.vocab.strings)  # sorted: a bisection per token (np.isin sorts)
+    final = punct[np.minimum(np.searchsorted(punct, orths), len(punct) - 1)] == orths
     other = np.flatnonzero(~(final | (arr[:, 1] == 1)))
     seen = np.cumsum(final)[other]
     starts = other[1:][seen[1:] > seen[:-1]]
