@@ -35,8 +35,11 @@ match loop share private structures; splitting it would make them public.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -59,8 +62,10 @@ __all__ = [
     "MATCH_COLUMNS",
     "CompiledLexicon",
     "Match",
+    "actor_rows",
     "compile_lexicon",
     "find_markers",
+    "frame_rows",
     "kwic",
     "marker_counts",
     "marker_pairs",
@@ -293,7 +298,7 @@ def _check_excludes(compiled: CompiledLexicon) -> None:
         for p in excludes.patterns:
             if "*" in p.marker:
                 continue
-            if not any(m.group == p.group for m in _match(parse(p.marker), index)):
+            if not any(m[1] == p.group for m in _match(parse(p.marker), index)):
                 problems.append(
                     f"{compiled.lexicon.source}: {kind} {p.group!r}: exclude phrase "
                     f"{p.marker!r} contains none of its {'markers' if kind == 'frame' else 'names'}"
@@ -312,7 +317,7 @@ def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int],
     if _LAST_TOKENS[0] is parsed:
         return _LAST_TOKENS[1]
     lower = parsed.lower
-    hyphenated = [i for i, low in enumerate(lower) if _HYPHEN.search(low)]
+    hyphenated = _with_hyphen(lower)
     if not hyphenated:
         toks = (lower, parsed.lemma, parsed.start, parsed.end, parsed.sent)
     else:
@@ -350,6 +355,16 @@ def _tokens(parsed: Parsed) -> tuple[list[str], list[str], list[int], list[int],
     return toks
 
 
+def _with_hyphen(lower: list[str]) -> list[int]:
+    """Indices of the words that contain a hyphen (found in the words joined, by offset)."""
+    joined = "".join(lower)
+    found = [m.start() for m in _HYPHEN.finditer(joined)]
+    if not found:
+        return []
+    ends = list(accumulate(map(len, lower)))
+    return sorted({bisect_right(ends, at) for at in found})
+
+
 _LAST_TOKENS: list = [None, None]
 #: Upper bound on the words remembered by an index's candidate memo (then it starts afresh).
 _MEMO_MAX = 500_000
@@ -372,10 +387,8 @@ def _fits(words: tuple[_Word, ...], i: int, toks: tuple, text: str) -> bool:
     lower, lemma, start, end, sent = toks
     if i + len(words) > len(lower):
         return False
-    for j, (kind, wt, wl) in enumerate(words):
-        k = i + j
-        if j and (sent[k] != sent[i] or _GAP.fullmatch(text, end[k - 1], start[k]) is None):
-            return False
+    k = i
+    for kind, wt, wl in words:  # the word first: it is cheaper and fails more often
         if kind == _EXACT:
             ok = lower[k] == wt or lemma[k] == wl
         elif kind == _PREFIX:
@@ -385,6 +398,9 @@ def _fits(words: tuple[_Word, ...], i: int, toks: tuple, text: str) -> bool:
             ok = tok == wt if kind == _CASE else tok.startswith(wt)
         if not ok:
             return False
+        if k > i and (sent[k] != sent[i] or _GAP.fullmatch(text, end[k - 1], start[k]) is None):
+            return False
+        k += 1
     return True
 
 
@@ -411,7 +427,9 @@ def _excluded(group: str, i: int, last: int, excludes: _Index, toks: tuple, text
     return False
 
 
-def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> list[Match]:
+def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> list[tuple]:
+    """The matches as ``(sent_id, group, marker, start, end, text)`` rows (see :class:`Match`),
+    sorted by (start, group, marker)."""
     patterns = index.patterns
     if not patterns:
         return []
@@ -422,7 +440,7 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
     next_free: dict[str, int] = {}
     out: list[Match] = []
     memo = _memo(index, lower)
-    for i in [i for i, low in enumerate(lower) if memo[low]]:
+    for i in compress(range(len(lower)), map(memo.__getitem__, lower)):
         best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)
         for pid in memo[lower[i]]:
             p = patterns[pid]
@@ -437,10 +455,23 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
         for group, (neg_nw, order) in best.items():
             last = i - neg_nw - 1
             s, e = start[i], end[last]
-            out.append(Match(sent[i], group, patterns[order].marker, s, e, text[s:e]))
+            out.append((sent[i], group, patterns[order].marker, s, e, text[s:e]))
             next_free[group] = last + 1
-    out.sort(key=lambda m: (m.start, m.group, m.marker))
+    out.sort(key=_ORDER)
     return out
+
+
+_ORDER = itemgetter(3, 1, 2)  # start, group, marker
+
+
+def frame_rows(parsed: Parsed, compiled: CompiledLexicon) -> list[tuple]:
+    """:func:`match_frames` as ``(sent_id, group, marker, start, end, text)`` tuples."""
+    return _match(parsed, compiled.frames, compiled.frame_excludes)
+
+
+def actor_rows(parsed: Parsed, compiled: CompiledLexicon) -> list[tuple]:
+    """:func:`match_actors` as ``(sent_id, group, marker, start, end, text)`` tuples."""
+    return _match(parsed, compiled.actors, compiled.actor_excludes)
 
 
 def match_frames(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
@@ -448,7 +479,7 @@ def match_frames(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
 
     Hits inside an occurrence of one of the frame's ``exclude`` phrases are left out.
     """
-    return _match(parsed, compiled.frames, compiled.frame_excludes)
+    return [Match(*row) for row in frame_rows(parsed, compiled)]
 
 
 def match_actors(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
@@ -456,7 +487,7 @@ def match_actors(parsed: Parsed, compiled: CompiledLexicon) -> list[Match]:
 
     Hits inside an occurrence of one of the actor's ``exclude`` phrases are left out.
     """
-    return _match(parsed, compiled.actors, compiled.actor_excludes)
+    return [Match(*row) for row in actor_rows(parsed, compiled)]
 
 
 # --------------------------------------------------------------------------- tables

@@ -55,7 +55,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from types import MappingProxyType
 from typing import Literal
 
@@ -177,10 +177,10 @@ def _punctuation_breaks(doc: Doc) -> Doc:
     """
     if not len(doc):
         return doc
-    arr = doc.to_array([ORTH, IS_PUNCT, SENT_START])
-    # one comparison per token and character: np.isin's sorting costs more on short texts
-    final = (arr[:, :1] == _sentence_punct(doc.vocab.strings)).any(axis=1)
-    arr = arr.astype("int64")
+    arr = doc.to_array([ORTH, IS_PUNCT, SENT_START]).astype("int64")
+    orths = arr[:, 0].astype("uint64")
+    punct = _sentence_punct(doc.vocab.strings)  # sorted: a bisection per token (np.isin sorts)
+    final = punct[np.minimum(np.searchsorted(punct, orths), len(punct) - 1)] == orths
     other = np.flatnonzero(~(final | (arr[:, 1] == 1)))
     seen = np.cumsum(final)[other]
     starts = other[1:][seen[1:] > seen[:-1]]
@@ -295,82 +295,94 @@ def is_number(lower: str) -> bool:
     return _NUMBER.fullmatch(lower) is not None
 
 
-#: Per-lexeme facts, keyed by the ORTH hash: ``None`` for whitespace, else
-#: ``(length, lower, lemma, is_num)`` with ``lower = None`` for punctuation/non-words. They
-#: depend only on the token text, so each distinct text is examined once per process.
-_LEXEME_INFO: dict[int, tuple[int, str | None, str, bool] | None] = {}
+class _Lexemes:
+    """Per-lexeme facts, one row per ORTH hash seen by the process, in arrays: ``kind`` (0
+    whitespace, 1 punctuation or other non-word, 2 word), ``length``, ``lower``, ``lemma`` and
+    ``num`` (words only). They depend only on the token text, so each distinct text is
+    examined once per process."""
+
+    def __init__(self) -> None:
+        self.row: dict[int, int] = {}
+        self.kind = np.zeros(0, "int8")
+        self.length = np.zeros(0, "int64")
+        self.lower = np.empty(0, object)
+        self.lemma = np.empty(0, object)
+        self.num = np.zeros(0, bool)
+
+    def rows(self, doc: Doc, orths: list[int]) -> np.ndarray:
+        """The row of each ORTH hash of ``doc`` (adding the new ones)."""
+        get = self.row.get
+        rows = np.fromiter(map(get, orths, repeat(-1)), "int64", len(orths))
+        for j in np.flatnonzero(rows < 0).tolist():
+            rows[j] = get(orths[j], -1) if orths[j] in self.row else self._add(doc, orths[j])
+        return rows
+
+    def _add(self, doc: Doc, orth: int) -> int:
+        r = self.row[orth] = len(self.row)
+        if r == len(self.kind):  # double the arrays
+            for name in ("kind", "length", "lower", "lemma", "num"):
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate([old, np.zeros_like(old, shape=max(r, 1024))]))
+        lex = doc.vocab[orth]
+        text = lex.orth_
+        self.length[r] = len(text)
+        if lex.is_space:
+            self.kind[r] = 0
+        elif lex.is_punct or not _is_word(text):
+            self.kind[r] = 1
+        else:
+            low, lemma = word_forms(lex.lower_)
+            self.kind[r] = 2
+            self.lower[r], self.lemma[r] = low, lemma
+            self.num[r] = bool(lex.like_num) or is_number(low)
+        return r
 
 
-def _lexeme_info(doc: Doc, orth: int) -> tuple[int, str | None, str, bool] | None:
-    lex = doc.vocab[orth]
-    text = lex.orth_
-    if lex.is_space:
-        info = None
-    elif lex.is_punct or not _is_word(text):
-        info = (len(text), None, "", False)
-    else:
-        low, lemma = word_forms(lex.lower_)
-        info = (len(text), low, lemma, bool(lex.like_num) or is_number(low))
-    _LEXEME_INFO[orth] = info
-    return info
+_LEXEMES = _Lexemes()
 
 
-def _sentence_starts(doc: Doc) -> list[int]:
+def _sentence_starts(doc: Doc) -> np.ndarray:
     """Token index where each sentence starts (what ``doc.sents`` iterates, without Spans)."""
     if "sents" in doc.user_hooks:  # pragma: no cover - custom pipelines only
-        return [s.start for s in doc.sents]
+        return np.array([s.start for s in doc.sents], "int64")
     flags = doc.to_array(SENT_START)
     flags[0] = 1
-    return np.flatnonzero(flags == 1).tolist()
+    return np.flatnonzero(flags == 1)
 
 
 def _to_parsed(doc: Doc, text: str) -> Parsed:
-    # Array passes instead of a Token object per token: ORTH is mapped to small ints with
-    # np.unique, and the per-token facts come from the per-lexeme cache. ``text`` is the
-    # text the tokenizer was given (which ``doc.text`` rebuilds token by token).
-    lower: list[str] = []
-    lemma: list[str] = []
-    start: list[int] = []
-    end: list[int] = []
-    sent: list[int] = []
-    is_num: list[bool] = []
-    sentences: list[tuple[int, int]] = []
-    n = len(doc)
-    if not n:
-        return Parsed(text, lower, lemma, start, end, sent, is_num, sentences)
+    """The word tokens and sentences of ``doc``, in array passes (no Token objects).
+
+    ``text`` is the text the tokenizer was given (which ``doc.text`` rebuilds token by
+    token). A sentence runs from its first to its last token that is not whitespace; a
+    sentence of whitespace only gets no id.
+    """
+    if not len(doc):
+        return Parsed(text, [], [], [], [], [], [], [])
     arr = doc.to_array([ORTH, IDX])
-    orths, inverse = np.unique(arr[:, 0], return_inverse=True)
-    get = _LEXEME_INFO.get
-    infos = [get(o, 0) for o in orths.tolist()]
-    for j, info in enumerate(infos):
-        if info == 0:
-            infos[j] = _lexeme_info(doc, int(orths[j]))
-    idxs = arr[:, 1].tolist()
-    toks = [infos[j] for j in inverse.tolist()]
-    bounds = [*_sentence_starts(doc), n]
-    for b in range(len(bounds) - 1):
-        sid = len(sentences)
-        first = last_end = -1
-        for i in range(bounds[b], bounds[b + 1]):
-            info = toks[i]
-            if info is None:
-                continue
-            ln, low, lem, num = info
-            idx = idxs[i]
-            if first < 0:
-                first = idx
-            last_end = idx + ln
-            if low is None:
-                continue
-            lower.append(low)
-            lemma.append(lem)
-            start.append(idx)
-            end.append(last_end)
-            sent.append(sid)
-            is_num.append(num)
-        if first >= 0:
-            sentences.append((first, last_end))
-    return Parsed(text, lower, lemma, start, end, sent, is_num, sentences)
+    lexemes = _LEXEMES
+    rows = lexemes.rows(doc, arr[:, 0].tolist())
+    shown = np.flatnonzero(lexemes.kind[rows] > 0)  # the tokens that are not whitespace
+    rows = rows[shown]
+    raw_sent = np.searchsorted(_sentence_starts(doc), shown, "right")
+    first = np.ones(len(shown), bool)  # the first shown token of its sentence
+    first[1:] = raw_sent[1:] != raw_sent[:-1]
+    last = np.ones(len(shown), bool)
+    last[:-1] = first[1:]
+    starts = arr[shown, 1].astype("int64")
+    ends = starts + lexemes.length[rows]
+    word = lexemes.kind[rows] == 2
+    words = rows[word]
+    return Parsed(
+        text,
+        lexemes.lower[words].tolist(),
+        lexemes.lemma[words].tolist(),
+        starts[word].tolist(),
+        ends[word].tolist(),
+        (np.cumsum(first) - 1)[word].tolist(),
+        lexemes.num[words].tolist(),
+        list(zip(starts[first].tolist(), ends[last].tolist(), strict=True)),
+    )
 
 
 def parse(text: str) -> Parsed:

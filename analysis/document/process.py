@@ -94,26 +94,19 @@ def lexicon_part(
     in one pass, in match order, then each group's sentence is scored once.
     """
     text = parsed.text
-    frame_matches = mk.match_frames(parsed, compiled)
+    frames = mk.frame_rows(parsed, compiled)  # (sent_id, group, marker, start, end, text)
     # Every occurrence of one marker in one sentence is masked together, so the masked
     # compound is the same for all of them: score the sentence once per key.
     spans: dict[tuple[int, str, str], list[tuple[int, int]]] = {}
-    for m in frame_matches:
-        s = parsed.sentences[m.sent_id][0]
-        spans.setdefault((m.sent_id, m.group, m.marker), []).append((m.start - s, m.end - s))
+    for sent_id, group, marker, start, end, _ in frames:
+        s = parsed.sentences[sent_id][0]
+        spans.setdefault((sent_id, group, marker), []).append((start - s, end - s))
     done: dict[tuple[int, str, str], float] = {}
     for k, key_spans in spans.items():
         s, e = parsed.sentences[k[0]]
         done[k] = st.score_masked(text[s:e], key_spans)
-    masked = [done[(m.sent_id, m.group, m.marker)] for m in frame_matches]
-    return (
-        [(m.sent_id, m.group, m.marker, m.start, m.end, m.text) for m in frame_matches],
-        masked,
-        [
-            (m.sent_id, m.group, m.marker, m.start, m.end, m.text)
-            for m in mk.match_actors(parsed, compiled)
-        ],
-    )
+    masked = [done[m[:3]] for m in frames]
+    return frames, masked, mk.actor_rows(parsed, compiled)
 
 
 #: The voices of :attr:`DocResult.voice_tokens`, in order.

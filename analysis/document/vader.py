@@ -15,6 +15,13 @@ subclasses the stock ``SentimentIntensityAnalyzer`` and keeps its rules and cons
   their distance weights, negations, "never so", "without doubt", special idioms and booster
   bigrams, "least") to that list (:meth:`FastAnalyzer._valence`), then the stock "but" rule
   and ``score_valence`` (punctuation emphasis, normalisation, rounding);
+- a lexicon word that no rule can touch gets its lexicon value (and the ALL CAPS increment)
+  directly: no negation, "no", "least", "so", "this" or booster among the three words before
+  it, and no "n't", idiom or booster bigram in the sentence (the stock rules would add 0.0 to
+  it and leave it as it is); a sentence without lexicon words scores as neutral at once;
+- an ASCII sentence is lowercased whole, and the tokens stand in for SentiText's words where
+  only their case is read (stripping punctuation changes no ``isupper``);
+- ``score_valence`` adds only the non-zero valences (adding zeros changes no sum);
 - the stock negation and idiom checks, still used on the emoji path, lowercase only the
   neighbouring words they read.
 
@@ -25,8 +32,11 @@ fails if a new ``vaderSentiment`` release changes the internals these overrides 
 
 from __future__ import annotations
 
+import math
+import re
 import string
 from collections.abc import Sequence
+from itertools import compress, count
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -35,12 +45,27 @@ from vaderSentiment.vaderSentiment import (
     NEGATE,
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
+    normalize,
 )
 
 __all__ = ["FastAnalyzer"]
 
 _NEGATE = frozenset(NEGATE)
 _PUNCT = string.punctuation
+#: The words that can make a lexicon word's valence differ from its lexicon value (with the
+#: ALL CAPS increment) when they stand up to three words before it or are the word itself:
+#: negations, "no", "least", "so" and "this" (the stock "never so" rule also fires on "so"
+#: alone) and boosters. The other rules need "n't" or an idiom or booster bigram in the
+#: sentence (:data:`_PHRASES`).
+_TRIGGERS = frozenset({*NEGATE, "no", "least", "so", "this", *BOOSTER_DICT})
+#: Finds every idiom and booster bigram of the stock rules in the lowercased words joined by
+#: spaces (and some non-matches: "the bombs"), and "n't".
+_PHRASES = re.compile(
+    "|".join(re.escape(k) for k in sorted({*SPECIAL_CASES, *BOOSTER_DICT}) if " " in k) + "|n't"
+)
+#: ``score_valence`` of a sentence without words, and of one whose words all have valence 0.
+_EMPTY = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+_NEUTRAL = {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}
 
 
 def _negated(lower: str) -> bool:
@@ -116,6 +141,60 @@ def _idioms(valence: float, low: Sequence[str], i: int) -> float:
     return valence
 
 
+def _stock_words(text: str) -> list[str]:
+    """SentiText's words: the tokens, stripped of punctuation unless that leaves 2 characters."""
+    return [t if len(w := t.strip(_PUNCT)) <= 2 else w for t in text.split()]
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """The tokens with the case of SentiText's words (the same ``isupper``: only punctuation
+    is stripped), and those words lowercased."""
+    if text.isascii():  # lowercasing is per character and keeps the punctuation
+        return text.split(), _stock_words(text.lower())
+    words = _stock_words(text)
+    return words, [w.lower() for w in words]
+
+
+def _score(n: int, values: list[float], text: str) -> dict[str, float]:
+    """Stock ``score_valence`` of ``n`` valences whose non-zero ones are ``values`` (adding 0
+    changes no sum)."""
+    if not values:
+        return dict(_NEUTRAL if n else _EMPTY)
+    sum_s = float(sum(values))
+    # _punctuation_emphasis
+    ep_count = min(text.count("!"), 4)
+    qm_count = text.count("?")
+    qm_amplifier = 0
+    if qm_count > 1:
+        qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
+    amplifier = ep_count * 0.292 + qm_amplifier
+    if sum_s > 0:
+        sum_s += amplifier
+    elif sum_s < 0:
+        sum_s -= amplifier
+    compound = normalize(sum_s)
+    # _sift_sentiment_scores
+    pos_sum = 0.0
+    neg_sum = 0.0
+    for v in values:
+        if v > 0:
+            pos_sum += float(v) + 1
+        else:
+            neg_sum += float(v) - 1
+    neu_count = n - len(values)
+    if pos_sum > math.fabs(neg_sum):
+        pos_sum += amplifier
+    elif pos_sum < math.fabs(neg_sum):
+        neg_sum -= amplifier
+    total = pos_sum + math.fabs(neg_sum) + neu_count
+    return {
+        "neg": round(math.fabs(neg_sum / total), 3),
+        "neu": round(math.fabs(neu_count / total), 3),
+        "pos": round(math.fabs(pos_sum / total), 3),
+        "compound": round(compound, 4),
+    }
+
+
 class FastAnalyzer(SentimentIntensityAnalyzer):
     """``SentimentIntensityAnalyzer`` giving identical scores with less redundant work."""
 
@@ -123,32 +202,49 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
         super().__init__()
         # The stock emoji pass looks each *character* up, so only one-character keys can match.
         self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+        # whether an ASCII text can be told to have no emoji without looking at it
+        self._emoji_non_ascii = all(not k.isascii() for k in self._emoji_chars)
 
     def polarity_scores(self, text):
         """Stock ``polarity_scores``; without emoji the text goes straight to scoring."""
-        if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+        if not isinstance(text, str) or not (
+            (text.isascii() and self._emoji_non_ascii) or self._emoji_chars.isdisjoint(text)
+        ):
             return super().polarity_scores(text)
         # From here on, the stock method's body after its emoji pass (which would have
         # returned ``text`` unchanged), with SentiText's word split inlined.
         text = text.strip()
-        words = [t if len(w := t.strip(_PUNCT)) <= 2 else w for t in text.split()]
-        low = [w.lower() for w in words]
+        cased, low = _split(text)
         lexicon = self.lexicon
+        hits = list(compress(count(), map(lexicon.__contains__, low)))
+        if not hits:  # every valence is 0
+            return dict(_NEUTRAL if low else _EMPTY)
         # a booster, a word outside the lexicon, "kind" before "of": valence 0 (stock code)
-        sentiments = [0] * len(words)
-        last = len(words) - 1
+        sentiments = [0] * len(low)
+        values = []  # the non-zero valences, in order
+        last = len(low) - 1
         is_cap_diff = None  # allcap_differential, computed when a lexicon word needs it
-        for i in [i for i, w in enumerate(low) if w in lexicon]:
+        plain = _PHRASES.search(" ".join(low)) is None  # see _TRIGGERS
+        for i in hits:
             w = low[i]
             if w in BOOSTER_DICT or (i < last and w == "kind" and low[i + 1] == "of"):
                 continue
             if is_cap_diff is None:
-                caps = sum(1 for x in words if x.isupper())
-                is_cap_diff = 0 < len(words) - caps < len(words)
-            sentiments[i] = self._valence(i, words, low, is_cap_diff)
+                is_cap_diff = 0 < len(low) - sum(map(str.isupper, cased)) < len(low)
+            if plain and _TRIGGERS.isdisjoint(low[i - 3 if i > 3 else 0 : i + 1]):
+                # no rule applies: the stock rules add 0.0 and leave the value as it is
+                valence = lexicon[w]
+                if is_cap_diff and cased[i].isupper():
+                    valence = valence + C_INCR if valence > 0 else valence - C_INCR
+            else:
+                valence = self._valence(i, cased, low, is_cap_diff)
+            sentiments[i] = valence
+            if valence:
+                values.append(valence)
         if "but" in low:
-            sentiments = self._but_check(words, sentiments)
-        return self.score_valence(sentiments, text)
+            sentiments = self._but_check(_stock_words(text), sentiments)
+            values = [v for v in sentiments if v]
+        return _score(len(sentiments), values, text)
 
     def _valence(self, i: int, words: list[str], low: list[str], is_cap_diff: bool) -> float:
         """Stock ``sentiment_valence`` of lexicon word ``i`` (``low``: the words lowercased)."""
