@@ -3,8 +3,8 @@
 ``--docs`` documents (default 20,000) of 10–60 tokens in 4 groups, a marker found in about
 one document in 30 (the shape of ``bench/headlines.py``'s marker counts); the same NB2 fit
 (Newton, as :mod:`analysis.stats.countmodel` runs it) with each model, ``--repeats`` times
-interleaved; prints the best CPU time of each, their ratio and whether the estimates are
-identical.
+interleaved; prints the best CPU time of each, their ratio and the largest relative
+difference of the estimates.
 
 Usage: ``python bench/bench_nb2.py [--docs N] [--repeats R]``
 """
@@ -52,7 +52,8 @@ def main() -> None:
             seconds, results[name] = fit(make)
             times[name].append(seconds)
     a, b = min(times["statsmodels"]), min(times["per count"])
-    same = np.array_equal(results["statsmodels"].params, results["per count"].params)
+    a_params, b_params = results["statsmodels"].params, results["per count"].params
+    rel = float(np.max(np.abs(a_params - b_params) / np.abs(a_params)))
     print(
         f"{args.docs:,} documents, {int((y > 0).sum()):,} with the marker, "
         f"{len(np.unique(y))} distinct counts, {results['per count'].mle_retvals['iterations']} "
@@ -60,7 +61,7 @@ def main() -> None:
     )
     print(
         f"statsmodels NB2 {a:.3f} s, per count {b:.3f} s CPU (best of {args.repeats}): "
-        f"{a / b:.2f}x faster; estimates identical: {same}"
+        f"{a / b:.2f}x faster; largest relative difference of the estimates {rel:.1e}"
     )
 
 

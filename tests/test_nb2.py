@@ -1,4 +1,4 @@
-"""analysis.stats.nb2: statsmodels' NB2, bit for bit, with the special functions per count."""
+"""analysis.stats.nb2: statsmodels' NB2 (to ~1e-12) with a faster score and Hessian."""
 
 from __future__ import annotations
 
@@ -22,18 +22,19 @@ def data():
 
 @pytest.mark.parametrize("transparams", [False, True])
 @pytest.mark.parametrize("alpha", [0.05, 0.7, 3.0])
-def test_score_and_hessian_are_statsmodels_bit_for_bit(data, alpha, transparams):
+def test_score_and_hessian_are_statsmodels(data, alpha, transparams):
     y, design, offset = data
     ours = nb2_model(y, design, offset)
     theirs = NegativeBinomial(y, design, offset=offset, loglike_method="nb2")
     ours._transparams = theirs._transparams = transparams
     params = np.array([-3.1, 0.4, -0.2, np.log(alpha) if transparams else alpha])
-    assert np.array_equal(ours.score(params), theirs.score(params))
-    assert np.array_equal(ours.hessian(params), theirs.hessian(params))
+    np.testing.assert_allclose(ours.score(params), theirs.score(params), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(ours.hessian(params), theirs.hessian(params), rtol=1e-12)
+    assert np.array_equal(ours.hessian(params), ours.hessian(params).T)  # symmetric
     assert len(np.unique(y)) == 11  # 300 documents, 11 distinct counts: the case it is for
 
 
-def test_fit_is_statsmodels_bit_for_bit(data):
+def test_fit_is_statsmodels(data):
     y, design, offset = data
     fits = [
         model.fit(method="newton", maxiter=100, disp=0)
@@ -44,8 +45,8 @@ def test_fit_is_statsmodels_bit_for_bit(data):
     ]
     assert fits[0].mle_retvals["converged"]
     assert np.isfinite(fits[0].params).all() and fits[0].params[-1] > 0
-    assert np.array_equal(fits[0].params, fits[1].params)
-    assert np.array_equal(fits[0].cov_params(), fits[1].cov_params())
+    np.testing.assert_allclose(fits[0].params, fits[1].params, rtol=1e-10)
+    np.testing.assert_allclose(fits[0].cov_params(), fits[1].cov_params(), rtol=1e-9)
     assert fits[0].mle_retvals["iterations"] == fits[1].mle_retvals["iterations"]
 
 
