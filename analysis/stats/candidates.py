@@ -137,6 +137,10 @@ class _Linker:
         """Every pair of ``keys`` (of different ``sides`` if given) but those inside one closed
         component, in about ``len(keys)`` steps when all are alike (keys seen are grouped by
         component, and a key stops at the first member of a closed component it joins)."""
+        if len(keys) == 2:  # most buckets: one pair, which pair() checks the same way
+            if sides is None or sides[0] != sides[1]:
+                self.pair(keys[0], keys[1])
+            return
         comps = self.comps
         roots = {comps.root(k) for k in keys}
         if len(roots) == 1 and comps.closed(roots.pop()):
