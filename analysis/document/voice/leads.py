@@ -97,10 +97,12 @@ class LeadRules:
         w = self.tok(j).lower()
         if w not in ("if", "whether") and w not in _WH or s.inq[j] >= 0:
             return None
+        start = j + 1 if w in ("if", "whether") else j
+        if start >= len(toks):  # "… it may well be asked whether" ends the text: no content
+            return None
         words, pos = f.words(s, rng)
         if words:
             s.speakers.append((words, pos))
-        start = j + 1 if w in ("if", "whether") else j
         later = [c[0] for c in self.cues if c[0] > start]
         comma = [i for i in range(start, later[-1]) if toks[i][2] == ","] if later else []
         # "Asked by journalists whether …, Peskov said: …": up to the comma before Peskov
