@@ -409,3 +409,27 @@ def test_terms_form_keeps_word_forms_and_has_its_own_cache_entries(tmp_path):
     assert list(forms.terms["term"]) == ["held", "talks", "were"]
     assert list(analyze(docs, jobs=1, terms="form").terms["term"]) == ["held", "talks", "were"]
     assert list(analyze(docs, jobs=1, cache=tmp_path / "c").terms["term"]) == ["be", "hold", "talk"]
+
+
+def test_a_document_that_breaks_the_pass_is_named_by_the_start_of_its_text(monkeypatch):
+    import analysis.document.process as process_module
+    from analysis.document.lexicon import load_lexicon
+    from analysis.runner.batch import run_batch
+
+    real = process_module.voice_part
+
+    def fragile(parsed, compiled, matches):
+        if parsed.text.startswith("Broken"):
+            raise IndexError("list index out of range")
+        return real(parsed, compiled, matches)
+
+    monkeypatch.setattr(process_module, "voice_part", fragile)
+    texts = ["Ties are strong.", "Broken headline cut after asked whether", "Trade grew."]
+    with pytest.raises(RuntimeError) as caught:
+        run_batch(texts, load_lexicon(), None)
+    assert str(caught.value) == (
+        "the per-document pass failed on the document whose text begins "
+        "'Broken headline cut after asked whether': IndexError: list index out of range "
+        "(a bug in framing: please report it with that text)"
+    )
+    assert len(run_batch(texts[::2], load_lexicon(), None)) == 2

@@ -45,12 +45,45 @@ def run_batch(
     terms_mode: TermMode = "lemma",
 ) -> list[DocResult]:
     """The per-document results of ``texts``, through ``cache`` when given (whose
-    ``terms_mode`` must be this one: it is part of its keys)."""
+    ``terms_mode`` must be this one: it is part of its keys).
+
+    Raises:
+        RuntimeError: the pass failed on one document (a bug); the message quotes the start
+            of its text, so that it can be found in a corpus of a million rows.
+    """
+    if cache is not None and cache.terms_mode != terms_mode:
+        raise ValueError(f"cache {cache!r} holds {cache.terms_mode} terms, not {terms_mode}")
+    try:
+        return _run_batch(texts, lexicon, cache, terms_mode=terms_mode)
+    except MemoryError:
+        raise
+    except Exception as e:
+        culprit = _failing_text(texts, lexicon, terms_mode)
+        if culprit is None:
+            raise
+        text, error = culprit
+        raise RuntimeError(
+            f"the per-document pass failed on the document whose text begins {text[:80]!r}: "
+            f"{type(error).__name__}: {error} (a bug in framing: please report it with that "
+            "text)"
+        ) from e
+
+
+def _failing_text(texts, lexicon, terms_mode) -> tuple[str, Exception] | None:
+    """The first text on which the pass fails alone (no cache), with its exception."""
+    compiled = compiled_lexicon(lexicon)
+    for text in texts:
+        try:
+            list(process([text], compiled, terms_mode=terms_mode))
+        except Exception as e:
+            return text, e
+    return None
+
+
+def _run_batch(texts, lexicon, cache, *, terms_mode) -> list[DocResult]:
     compiled = compiled_lexicon(lexicon)
     if cache is None:
         return list(process(texts, compiled, terms_mode=terms_mode))
-    if cache.terms_mode != terms_mode:
-        raise ValueError(f"cache {cache!r} holds {cache.terms_mode} terms, not {terms_mode}")
     keys = [text_key(t) for t in texts]
     nlp_parts: list[dict | None] = [cache.get_nlp(k) for k in keys]
     lex_parts: list[dict | None] = [cache.get_lex(k) for k in keys]
