@@ -438,7 +438,7 @@ def _match(parsed: Parsed, index: _Index, excludes: _Index | None = None) -> lis
     text = parsed.text
     groups_out = excludes.groups if excludes is not None else frozenset()
     next_free: dict[str, int] = {}
-    out: list[Match] = []
+    out: list[tuple] = []
     memo = _memo(index, lower)
     for i in compress(range(len(lower)), map(memo.__getitem__, lower)):
         best: dict[str, tuple[int, int]] = {}  # group -> (-n_words, order)

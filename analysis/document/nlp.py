@@ -314,7 +314,8 @@ class _Lexemes:
         get = self.row.get
         rows = np.fromiter(map(get, orths, repeat(-1)), "int64", len(orths))
         for j in np.flatnonzero(rows < 0).tolist():
-            rows[j] = get(orths[j], -1) if orths[j] in self.row else self._add(doc, orths[j])
+            # a new ORTH seen twice in the document is added at its first occurrence
+            rows[j] = self.row[orths[j]] if orths[j] in self.row else self._add(doc, orths[j])
         return rows
 
     def _add(self, doc: Doc, orth: int) -> int:

@@ -236,10 +236,10 @@ def fit_rate_ratios(
     and the same bits on every machine). Convergence and Hessian-inversion warnings of
     statsmodels make the fit fail (the next model is tried; :attr:`Fit.model` says which one
     was used); numpy floating-point warnings inside the fit are silenced and the result is
-    checked for finite values. A
-    fit that reproduces every count exactly (statsmodels' perfect-prediction test, e.g. one
-    document per cell, or identical documents) has no residual spread to estimate a
-    variance from: its ratios come without interval or p (NaN).
+    checked for finite values. A fit that reproduces every count exactly (statsmodels'
+    perfect-prediction test, e.g. one document per cell, or identical documents) has no
+    residual spread to estimate a variance from: its ratios come without interval or p
+    (NaN).
 
     Args:
         y: Counts per document.
