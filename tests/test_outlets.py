@@ -838,3 +838,18 @@ def test_a_dotless_id_is_not_looked_up_as_a_domain(monkeypatch):
     assert resolver.by_url("h0000001") is None
     assert resolver.by_url("https://tass.com/politics/1").name == "TASS"
     assert looked_up == ["tass.com"]
+
+
+def test_a_registry_is_pickled_without_its_lookup_caches(registry):
+    # Pickling the caches raced with this process filling them while a process pool's
+    # feeder thread sent the registry to a reader ("dictionary changed size during
+    # iteration", seen once in CI): only the outlets travel, and the copy looks up alike.
+    import pickle
+
+    fresh = OutletRegistry(registry.outlets)
+    registry.lookup("China Daily - US Edition")
+    registry.dateline_pattern()
+    assert registry.__getstate__() == {"outlets": registry.outlets}
+    assert pickle.dumps(registry) == pickle.dumps(fresh)
+    copy = pickle.loads(pickle.dumps(registry))
+    assert copy.lookup("China Daily - US Edition").name == "China Daily"

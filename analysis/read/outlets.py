@@ -375,6 +375,12 @@ class OutletRegistry:
 
     outlets: tuple[Outlet, ...]
 
+    def __getstate__(self) -> dict[str, object]:
+        # Only the outlets: the lookup caches below are rebuilt where needed. Pickling the
+        # whole ``__dict__`` raced with this process filling a cache while a pool's feeder
+        # thread sent the registry to a worker ("dictionary changed size during iteration").
+        return {"outlets": self.outlets}
+
     @cached_property
     def _index(self) -> dict[str, Outlet]:
         return {_norm(n): o for o in self.outlets for n in (o.name, *o.variants)}

@@ -11,6 +11,7 @@ and the cache.
 from __future__ import annotations
 
 import contextlib
+import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -186,7 +187,10 @@ def corpus_tables(
         # the frame rates, then the parts the other has not started, from the last
         futures = {}
         if side is not None:
-            futures = {p: side.submit(_model_part, p, markers, documents) for p in MODEL_PARTS}
+            # pickled once, here: not once per part in the pool's feeder thread, which would
+            # race with the keyness below reading the same tables
+            tables_in = pickle.dumps((markers, documents), protocol=pickle.HIGHEST_PROTOCOL)
+            futures = {p: side.submit(_model_part_of, p, tables_in) for p in MODEL_PARTS}
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
         tables.update(
             _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
@@ -208,6 +212,11 @@ def _model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd
 
     with gc_collecting():
         return model_part(name, markers, documents)
+
+
+def _model_part_of(name: str, tables_in: bytes) -> pd.DataFrame:
+    """:func:`_model_part` of the pickled ``(markers, documents)`` (in the side process)."""
+    return _model_part(name, *pickle.loads(tables_in))
 
 
 def _keyness_and_rates(
