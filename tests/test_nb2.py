@@ -82,3 +82,71 @@ def test_model_fits_run_blas_on_one_thread(data, monkeypatch):
     with one_blas_thread():
         assert set(blas_threads()) == {1}
     assert blas_threads() == before  # restored on leaving
+
+
+# ------------------------------------------------- documents alike fitted as one weighted row
+
+
+def test_row_pattern_and_collapse_rows_by_hand():
+    from analysis.stats import nb2 as cm
+
+    design = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
+    offset = np.array([2.0, 2.0, 3.0, 2.0])
+    # rows (1,0,2), (1,1,2), (1,0,3), (1,0,2): sorted patterns (1,0,2) < (1,0,3) < (1,1,2)
+    assert cm.row_pattern(design, offset).tolist() == [0, 2, 1, 0]
+    y = np.array([0.0, 1.0, 0.0, 0.0, 2.0, 1.0])
+    pattern = np.array([0, 0, 0, 1, 1, 0])
+    rows, weights = cm.collapse_rows(y, pattern)
+    # keys pattern * 3 + count: 0, 1, 0, 3, 5, 1 -> (0: rows 0, 2), (1: rows 1, 5), 3, 5
+    assert rows.tolist() == [0, 1, 3, 4] and weights.tolist() == [2.0, 2.0, 1.0, 1.0]
+    rows, weights = cm.collapse_rows(np.array([0.5, 0.5]), np.array([0, 0]))
+    assert rows.tolist() == [0, 1] and weights is None  # not counts: nothing merged
+
+
+@pytest.fixture
+def alike():
+    """2,000 headline-like documents: 3 groups, 6 lengths, 8 outlets, small counts."""
+    rng = np.random.default_rng(11)
+    n = 2000
+    group = rng.integers(0, 3, n)
+    outlet = group * 10 + rng.integers(0, 8, n)  # outlets nested in groups
+    design = np.column_stack([np.ones(n), group == 1, group == 2]).astype(float)
+    offset = np.log(rng.choice([12.0, 20.0, 25.0, 33.0, 41.0, 58.0], n))
+    mu = np.exp(-3.5 + 0.4 * design[:, 1] - 0.3 * design[:, 2] + offset)
+    y = rng.negative_binomial(0.8, 0.8 / (0.8 + mu)).astype(float)
+    return y, design, offset, outlet
+
+
+def test_weighted_nb2_is_the_fit_of_every_document(alike):
+    from analysis.stats import nb2 as cm
+
+    y, design, offset, outlet = alike
+    rows, weights = cm.collapse_rows(y, cm.row_pattern(design, offset))
+    assert len(rows) < 200 and weights.sum() == 2000  # 2,000 documents, fewer than 200 rows
+    full = nb2_model(y, design, offset).fit(method="newton", disp=0, cov_type="HC1")
+    weighted = nb2_model(y[rows], design[rows], offset[rows], weights)
+    few = weighted.fit(method="newton", disp=0, cov_type="HC1")
+    np.testing.assert_allclose(few.params, full.params, rtol=1e-9)
+    np.testing.assert_allclose(few.bse, full.bse, rtol=1e-7)  # the sandwich counts documents
+
+
+@pytest.mark.parametrize("se_type", ["hc1", "cluster"])
+@pytest.mark.parametrize("dispersed", [True, False])
+def test_fit_rate_ratios_with_weights_is_the_fit_of_every_document(alike, se_type, dispersed):
+    import analysis.stats.countmodel as cm
+
+    y, design, offset, outlet = alike
+    if not dispersed:  # under-dispersed counts: NB2 leaves α > 0, quasi-Poisson is used
+        y = np.round(np.exp(-1.0 + offset) / 4)
+    from analysis.stats.nb2 import collapse_rows, row_pattern
+
+    rows, weights = collapse_rows(y, row_pattern(design, offset, outlet))
+    options = {"test": [1, 2], "se_type": se_type, "confidence": 0.95}
+    full = cm.fit_rate_ratios(y, design, offset, clusters=outlet, **options)
+    few = cm.fit_rate_ratios(
+        y[rows], design[rows], offset[rows], clusters=outlet[rows], weights=weights, **options
+    )
+    assert (few.model, few.se_type) == (full.model, full.se_type)
+    assert full.model == ("nb2" if dispersed else "quasi-poisson") and full.se_type == se_type
+    for name in ("rate_ratio", "ci_low", "ci_high", "p"):
+        np.testing.assert_allclose(getattr(few, name), getattr(full, name), rtol=1e-7)

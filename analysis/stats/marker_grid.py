@@ -152,7 +152,9 @@ def model_grid(
     """:func:`marker_grid` over the documents with tokens, with group and cluster labels.
 
     :attr:`MarkerGrid.docs` gets ``_group`` (``documents[by]`` as strings) and ``_cluster``
-    (``documents[cluster]`` as strings, ``""`` without ``cluster``); with ``dated`` the
+    (``documents[cluster]`` as strings, ``""`` without ``cluster``) with ``_cluster_code``
+    (its index among the sorted clusters: codes of a subset number its clusters in the same
+    order as their names); with ``dated`` the
     ``date`` column is required and kept.
     """
     if not isinstance(by, str):
@@ -163,6 +165,7 @@ def model_grid(
     docs = grid.docs[keep].reset_index(drop=True)
     docs["_group"] = docs[by].astype(str)
     docs["_cluster"] = docs[cluster].astype(str) if cluster else ""
+    docs["_cluster_code"] = pd.factorize(docs["_cluster"], sort=True)[0]
     return MarkerGrid(docs, grid.labels, grid.counts[keep], grid.n_tokens[keep])
 
 

@@ -42,11 +42,11 @@ from analysis.stats.countmodel import (
     choose_se,
     design_matrix,
     fit_labels,
-    fit_periods,
     labelled,
     result_table,
 )
 from analysis.stats.marker_grid import ModelError, model_grid, split_masks
+from analysis.stats.period_fit import fit_periods, period_docs
 
 __all__ = [
     "ALL_PERIODS",
@@ -69,16 +69,19 @@ ALL_PERIODS = "all"
 # --------------------------------------------------------------------------- shared steps
 
 
-def _sides(group: np.ndarray, where: np.ndarray, groups: list[str], contrasts: str):
-    """``(contrast, group, reference, group mask, reference mask)`` of each comparison."""
+def _sides(codes: np.ndarray, where: np.ndarray, names: list[str], contrasts: str):
+    """``(contrast, group, reference, group mask, reference mask)`` of each comparison of the
+    groups present in ``where`` (``codes``: each document's index into the sorted ``names``)."""
+    present = np.flatnonzero(np.bincount(codes[where], minlength=len(names)))
+    groups = [(names[i], i) for i in present.tolist()]
     if contrasts in ("one_vs_rest", "both") and len(groups) >= 2:
-        if REST in groups:
+        if any(g == REST for g, _ in groups):
             raise ModelError(f"a group is named {REST!r}, the reference label of one-vs-rest")
-        for g in groups:
-            yield "one_vs_rest", g, REST, where & (group == g), where & (group != g)
+        for g, i in groups:
+            yield "one_vs_rest", g, REST, where & (codes == i), where & (codes != i)
     if contrasts in ("pairwise", "both"):
-        for a, b in combinations(groups, 2):
-            yield "pairwise", a, b, where & (group == a), where & (group == b)
+        for (a, i), (b, j) in combinations(groups, 2):
+            yield "pairwise", a, b, where & (codes == i), where & (codes == j)
 
 
 # --------------------------------------------------------------------------- public API
@@ -144,11 +147,13 @@ def rate_models(
     else:
         periods = add_period(docs, freq=period)["period"].to_numpy()
     clusters = docs["_cluster"].to_numpy() if cluster else None
+    found, group_codes = np.unique(group, return_inverse=True)
+    group_names = [str(g) for g in found]
     records: list[dict] = []
     for per in sorted(set(periods)):
         in_period = periods == per
-        groups = sorted(set(group[in_period]))
-        for contrast, g, ref, mask_g, mask_r in _sides(group, in_period, groups, contrasts):
+        sides = _sides(group_codes, in_period, group_names, contrasts)
+        for contrast, g, ref, mask_g, mask_r in sides:
             rows = np.flatnonzero(mask_g | mask_r)
             ind = mask_g[rows]
             se = choose_se(None if clusters is None else clusters[rows], [ind, ~ind])
@@ -220,21 +225,22 @@ def rate_trends(
         raise ModelError(f"period must be 'year', 'quarter' or 'month', got {period!r}")
     grid = model_grid(markers, documents, by=by, cluster=cluster, dated=True)
     grid.docs["_period"] = add_period(grid.docs, freq=period)["period"].to_numpy()
-    group, per = grid.docs["_group"].to_numpy(), grid.docs["_period"].to_numpy()
+    group = grid.docs["_group"].to_numpy()
     records: list[dict] = []
     for g in sorted(set(group)):
         rows = np.flatnonzero(group == g)
-        periods = sorted(set(per[rows]))
+        docs = period_docs(grid, rows)
+        periods = docs.periods
         if len(periods) < 2:
             continue
-        cells = [per[rows] == p for p in periods]
+        cells = [docs.codes == j for j in range(len(periods))]
         se = choose_se(grid.docs["_cluster"].to_numpy()[rows] if cluster else None, cells)
-        n_docs = {p: int((per[rows] == p).sum()) for p in periods}
+        n_docs = dict(zip(periods, docs.n_docs.tolist(), strict=True))
         for k, (frame, marker) in enumerate(grid.labels):
             y = grid.counts[rows, k]
             if y.sum() < min_count:
                 continue
-            for row in fit_periods(grid, rows, periods, y, se_type=se, confidence=confidence):
+            for row in fit_periods(docs, y, se_type=se, confidence=confidence):
                 records.append(
                     {
                         "frame": frame,

@@ -1,4 +1,4 @@
-"""statsmodels' NB2 model with a faster score and Hessian (the same estimates to ~1e-12).
+"""statsmodels' NB2 model with a faster score and Hessian, and frequency weights.
 
 The Newton steps of :class:`statsmodels.discrete.discrete_model.NegativeBinomial` (NB2)
 evaluate the digamma and trigamma functions of ``1/α + y`` on every document at every step,
@@ -7,9 +7,17 @@ of them for a trend model of 54 yearly terms). :func:`nb2_model` returns a model
 and Hessian are statsmodels' formulas with the special functions evaluated once per distinct
 count (marker counts take few values, mostly 0 and 1: the same numbers) and the sums over
 documents done as matrix products (BLAS: the same sums in another order, so the last bits
-may differ). On 100,000 headlines the rate models take 44 s of CPU instead of 80; their
-estimates agree with statsmodels' to about 1e-12 relative (``tests/test_nb2.py``,
-``bench/bench_nb2.py``).
+may differ). Its estimates agree with statsmodels' to about 1e-12 relative
+(``tests/test_nb2.py``, ``bench/bench_nb2.py``).
+
+With ``weights``, row ``i`` stands for ``weights[i]`` identical documents (same design row,
+offset and count): the log-likelihood, score and Hessian are the weighted sums, the Poisson
+start is a frequency-weighted Poisson GLM, and statsmodels' sandwich (``cov_type="HC1"``)
+counts each document once (the model's ``freq_weights``). A model's many documents that
+differ only by id — a million headlines have a few thousand distinct (cell, length, count)
+rows — are then fitted as those few rows, with the estimates and standard errors of the
+whole (``tests/test_nb2.py``; :func:`analysis.stats.countmodel.fit_rate_ratios` collapses
+them).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["nb2_model"]
+__all__ = ["collapse_rows", "nb2_model", "row_pattern"]
 
 
 @cache
@@ -29,6 +37,14 @@ def _model_class() -> type:
 
     class CountCachedNB2(NegativeBinomial):
         """``NegativeBinomial(loglike_method="nb2")``, its score and Hessian per count."""
+
+        def _ll_nb2(self, params):
+            return self.freq_weights * super()._ll_nb2(params)
+
+        def fit(self, start_params=None, **kwargs):
+            if start_params is None and self.weighted:
+                start_params = _poisson_start(self)
+            return super().fit(start_params=start_params, **kwargs)
 
         def _per_count(self, function, a1: float) -> np.ndarray:
             """``function(a1 + y)`` for every document, as an ``n × 1`` column."""
@@ -48,10 +64,12 @@ def _model_class() -> type:
             y = self.endog[:, None]
             mu = self.predict(params)[:, None]
             a1 = 1 / alpha
+            w = self.freq_weights[:, None]
             dgpart = self._per_count(special.digamma, a1) - special.digamma(a1)
-            dparams = exog.T @ (a1 * (y - mu) / (mu + a1))[:, 0]  # the column sums, by BLAS
+            dparams = exog.T @ (w * a1 * (y - mu) / (mu + a1))[:, 0]  # the column sums, by BLAS
             da1 = -(alpha**-2)
-            dalpha = (dgpart + np.log(a1) - np.log(a1 + mu) - (y - mu) / (a1 + mu)).sum() * da1
+            dalpha = (w * (dgpart + np.log(a1) - np.log(a1 + mu) - (y - mu) / (a1 + mu))).sum()
+            dalpha *= da1
             if self._transparams:
                 return np.r_[dparams, dalpha * alpha]
             return np.r_[dparams, dalpha]
@@ -69,28 +87,32 @@ def _model_class() -> type:
             dgpart = self._per_count(special.digamma, a1) - special.digamma(a1)
             dim = exog.shape[1]
             hess_arr = np.empty((dim + 1, dim + 1))
-            const_arr = a1 * mu * (a1 + y) / (mu + a1) ** 2
+            w = self.freq_weights[:, None]
+            const_arr = w * a1 * mu * (a1 + y) / (mu + a1) ** 2
             # X' diag(c) X in one matrix product (statsmodels sums k² products of n-vectors:
             # 25 of the 34 s of the trend models of 100,000 headlines, with 54 yearly terms)
             hess_arr[:dim, :dim] = -((exog * const_arr).T @ exog)
             tri_idx = np.triu_indices(dim, k=1)
             hess_arr[tri_idx] = hess_arr.T[tri_idx]
             da1 = -(alpha**-2)
-            dldpda = -(exog.T @ (mu * (y - mu) * a1**2 / (mu + a1) ** 2)[:, 0])
+            dldpda = -(exog.T @ (w * mu * (y - mu) * a1**2 / (mu + a1) ** 2)[:, 0])
             hess_arr[-1, :-1] = dldpda
             hess_arr[:-1, -1] = dldpda
             da2 = 2 * alpha**-3
             dalpha = da1 * (dgpart + np.log(prob) - (y - mu) / (a1 + mu))
             trigamma = self._per_count(lambda v: special.polygamma(1, v), a1)
             dada = (
-                da2 * dalpha / da1
-                + da1**2
+                w
                 * (
-                    trigamma
-                    - special.polygamma(1, a1)
-                    + 1 / a1
-                    - 1 / (a1 + mu)
-                    + (y - mu) / (mu + a1) ** 2
+                    da2 * dalpha / da1
+                    + da1**2
+                    * (
+                        trigamma
+                        - special.polygamma(1, a1)
+                        + 1 / a1
+                        - 1 / (a1 + mu)
+                        + (y - mu) / (mu + a1) ** 2
+                    )
                 )
             ).sum()
             hess_arr[-1, -1] = dada
@@ -99,10 +121,61 @@ def _model_class() -> type:
     return CountCachedNB2
 
 
-def nb2_model(y: np.ndarray, design: np.ndarray, offset: np.ndarray):
+def _poisson_start(model) -> np.ndarray:
+    """statsmodels' NB2 start (the Poisson estimate, then the moment estimate of α, at least
+    0.05) with the model's frequency weights: the Poisson fit is a weighted GLM."""
+    import statsmodels.api as sm
+
+    w = model.freq_weights
+    poisson = sm.GLM(
+        model.endog, model.exog, family=sm.families.Poisson(), offset=model.offset, freq_weights=w
+    ).fit()
+    mu = poisson.mu
+    resid = model.endog - mu
+    alpha = (w * ((resid**2 / mu - 1) / mu)).sum() / (w.sum() - model.exog.shape[1])
+    return np.append(poisson.params, max(0.05, alpha))
+
+
+def nb2_model(
+    y: np.ndarray, design: np.ndarray, offset: np.ndarray, weights: np.ndarray | None = None
+):
     """An NB2 ``NegativeBinomial`` of counts ``y`` on ``design`` with ``offset``.
 
     The same model, fit and results as statsmodels' (``loglike_method="nb2"``), faster when
     the counts take few distinct values.
+
+    Args:
+        y: Counts.
+        design: Design matrix.
+        offset: Offset of each row.
+        weights: Documents each row stands for (positive integers); ``None``: one each.
     """
-    return _model_class()(y, design, offset=offset, loglike_method="nb2")
+    model = _model_class()(y, design, offset=offset, loglike_method="nb2")
+    model.weighted = weights is not None
+    model.freq_weights = np.ones(len(y)) if weights is None else np.asarray(weights, "float64")
+    return model
+
+
+def row_pattern(*columns: np.ndarray) -> np.ndarray:
+    """Codes of the rows alike in every column (vectors or matrices of one row per document)."""
+    stacked = np.column_stack([np.asarray(c, dtype="float64") for c in columns])
+    return np.unique(stacked, axis=0, return_inverse=True)[1].ravel()
+
+
+def collapse_rows(y: np.ndarray, pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(rows, weights)``: the first document of each distinct (pattern, count) and how many
+    documents it stands for (the ``weights`` of :func:`nb2_model` and
+    :func:`analysis.stats.countmodel.fit_rate_ratios`); every row and no weights
+    when a count is not a whole number.
+
+    Args:
+        y: Counts per document.
+        pattern: Codes of the documents alike in design, offset and cluster
+            (:func:`row_pattern`).
+    """
+    counts = y.astype(np.int64)
+    if (counts != y).any() or counts.min() < 0:
+        return np.arange(len(y)), None
+    key = np.asarray(pattern, dtype=np.int64) * (int(counts.max()) + 1) + counts
+    _, rows, weights = np.unique(key, return_index=True, return_counts=True)
+    return rows, weights.astype("float64")
