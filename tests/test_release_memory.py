@@ -25,4 +25,3 @@ def test_a_trim_of_d_seconds_is_not_repeated_for_nine_d(monkeypatch):
     # 100 trims (ends 101, took 1): skipped until 101 + 9 = 110; 110 trims (ends 111): 111 and
     # 119 skipped (before 120)
     assert trims == [100.0, 110.0]
-
