@@ -316,3 +316,26 @@ def test_the_memory_of_shared_intervals_does_not_grow_with_the_groups():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 100 * 2**20  # 2,000 x 10,000 float64 alone would be 160 MB
+
+
+def test_shared_intervals_of_several_tables_are_those_of_each_table_alone():
+    """The voices of a cell share its resamples: drawn once for all (issue 23), the bounds
+    of each table are those of its own call, zero groups and per-group denominators too."""
+    from analysis.stats.bootstrap import shared_intervals, shared_intervals_of
+
+    num, den = _marker_cell(40, 12)
+    num[:, [2, 5, 9]] = 0  # groups without a hit over a shared denominator
+    quote = num.copy()
+    quote[:, :6] = 0
+    rng = np.random.default_rng(3)
+    own_den = rng.integers(1, 50, size=num.shape).astype("float64")
+    tables = [(num, den), (quote, den), (num, own_den), (num[:, :0], den)]
+    options = {"key": ("chinese", "2021"), "n_resamples": 500, "confidence": 0.9, "seed": 4}
+    together = shared_intervals_of(tables, **options)
+    for (n, d), got in zip(tables, together, strict=True):
+        assert np.array_equal(got, shared_intervals(n, d, **options), equal_nan=True)
+    assert together[1][0].tolist() == [0.0, 0.0] and together[3].shape == (0, 2)
+    many = shared_intervals_of(tables, **{**options, "n_resamples": 200_000})  # not one block
+    assert np.array_equal(
+        many[1], shared_intervals(quote, den, **{**options, "n_resamples": 200_000}), equal_nan=True
+    )

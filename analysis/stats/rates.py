@@ -20,7 +20,7 @@ from analysis.stats.groups import (
 )
 from analysis.stats.periods import PERIODS
 
-__all__ = ["FRAME_RATE_COLUMNS", "frame_rates", "marker_rates"]
+__all__ = ["FRAME_RATE_COLUMNS", "frame_rates", "frame_rates_in_voices", "marker_rates"]
 
 
 def _no_duplicate_rows(codes: np.ndarray, markers: pd.DataFrame) -> None:
@@ -119,40 +119,44 @@ def _label_grid(n_docs: int, counts: np.ndarray, codes: tuple) -> tuple[list, np
 
 def _cell_columns(
     key: tuple,
-    cell: np.ndarray,
-    cell_tokens: np.ndarray,
+    cells: list[np.ndarray],
+    cell_tokens: list[np.ndarray],
     labels: list,
     *,
     n_resamples: int,
     confidence: float,
     seed: int,
-) -> dict[str, object]:
-    """The output columns after the key of one group × period cell (one row per label)."""
-    from analysis.stats.bootstrap import shared_intervals
+) -> list[dict[str, object]]:
+    """The output columns after the key of one group × period cell (one row per label), for
+    each variant of its counts and tokens (the voices: one bootstrap of the cell for all)."""
+    from analysis.stats.bootstrap import shared_intervals_of
 
-    n_labels, n = len(labels), len(cell)
-    total = int(cell_tokens.sum())
-    bounds = np.full((n_labels, 2), np.nan)
-    if n >= 2:
-        bounds = shared_intervals(
-            cell.astype("float64"),
-            cell_tokens.astype("float64")[:, None],  # one denominator for every label
-            key=key,
-            n_resamples=n_resamples,
-            confidence=confidence,
-            seed=seed,
+    n_labels, n = len(labels), len(cells[0])
+    bounds = [np.full((n_labels, 2), np.nan) for _ in cells]
+    if n >= 2:  # one denominator for every label of a variant
+        tables = [
+            (cell.astype("float64"), tokens.astype("float64")[:, None])
+            for cell, tokens in zip(cells, cell_tokens, strict=True)
+        ]
+        options = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+        bounds = shared_intervals_of(tables, key=key, **options)
+    out = []
+    for cell, tokens, bound in zip(cells, cell_tokens, bounds, strict=True):
+        total = int(tokens.sum())
+        count = cell.sum(axis=0)
+        out.append(
+            {
+                "frame": [f for f, _ in labels],
+                "marker": [m for _, m in labels],
+                "count": count,
+                "n_tokens": np.full(n_labels, total, dtype="int64"),
+                "rate": 1000.0 * count / (total if total > 0 else np.nan),
+                "ci_low": 1000.0 * bound[:, 0],
+                "ci_high": 1000.0 * bound[:, 1],
+                "n_docs": np.full(n_labels, n, dtype="int64"),
+            }
         )
-    count = cell.sum(axis=0)
-    return {
-        "frame": [f for f, _ in labels],
-        "marker": [m for _, m in labels],
-        "count": count,
-        "n_tokens": np.full(n_labels, total, dtype="int64"),
-        "rate": 1000.0 * count / (total if total > 0 else np.nan),
-        "ci_low": 1000.0 * bounds[:, 0],
-        "ci_high": 1000.0 * bounds[:, 1],
-        "n_docs": np.full(n_labels, n, dtype="int64"),
-    }
+    return out
 
 
 def frame_rates(
@@ -208,13 +212,33 @@ def frame_rates(
         CompareError: Missing columns, unknown or duplicate ids, duplicate (doc_id, frame,
             marker) rows, bad counts, or a ``by`` column named like an output column.
     """
+    if voice is None:
+        by = _check_options(period, by)
+        return _frame_rates([(markers, documents)], period, by, n_resamples, confidence, seed)[0]
+    options = {"period": period, "by": by, "n_resamples": n_resamples, "confidence": confidence}
+    return frame_rates_in_voices(markers, documents, voices=[voice], matches=matches, **options)[0]
+
+
+def frame_rates_in_voices(
+    markers: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    voices: Sequence[str],
+    matches: pd.DataFrame | None,
+    period: Literal["decade", "year", "quarter", "month", "week"] = "year",
+    by: Sequence[str] = ("origin",),
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> list[pd.DataFrame]:
+    """``frame_rates(..., voice=v)`` for each of ``voices``, in order; the resamples of a cell
+    (the same in every voice) are drawn once for all of them."""
     by = _check_options(period, by)
-    if voice is not None:
-        markers, documents = _voice_inputs(markers, documents, voice, matches)
-    out = _frame_rates(markers, documents, period, by, n_resamples, confidence, seed)
-    if voice is not None:
+    variants = [_voice_inputs(markers, documents, v, matches) for v in voices]
+    tables = _frame_rates(variants, period, by, n_resamples, confidence, seed)
+    for voice, out in zip(voices, tables, strict=True):
         out.insert(len(by), "voice", pd.Series([voice] * len(out), dtype=object))
-    return out
+    return tables
 
 
 def _voice_inputs(
@@ -243,40 +267,48 @@ def _voice_inputs(
     return markers.assign(count=counts), documents.assign(n_tokens=documents[column])
 
 
-def _frame_rates(markers, documents, period, by, n_resamples, confidence, seed) -> pd.DataFrame:
-    """:func:`frame_rates` without a voice (``by`` checked)."""
+def _frame_rates(variants, period, by, n_resamples, confidence, seed) -> list[pd.DataFrame]:
+    """:func:`frame_rates` of each ``(markers, documents)`` variant (``by`` checked): the same
+    rows and documents, other counts and tokens (:func:`_voice_inputs`)."""
     from analysis.stats.periods import add_period
 
+    markers, documents = variants[0]
     docs, n_tokens, counts = _validated(markers, documents, by)
+    tokens = [n_tokens] + [
+        count_column(d["n_tokens"], "documents", "n_tokens") for _, d in variants[1:]
+    ]
+    counts = [counts] + [count_column(m["count"], "markers", "count") for m, _ in variants[1:]]
     codes = _marker_codes(markers, docs)
     docs = add_period(docs, freq=period, date_col="date")
     keys = [*by, "period"]
     cols = [*keys, "frame", "marker", "count", "n_tokens", "rate", "ci_low", "ci_high", "n_docs"]
     if len(codes[1]) == 0 or docs.empty:
-        return empty_table(cols)
-    labels, grid = _label_grid(len(docs), counts, codes)
+        return [empty_table(cols) for _ in variants]
+    grids = [_label_grid(len(docs), c, codes) for c in counts]
+    labels = grids[0][0]
     # cells (group x period) in sorted order; a cell's documents sorted by doc_id, the order
     # in which bootstrap_ratio resamples them
     by_id = np.argsort(docs["doc_id"].astype(str).to_numpy(dtype=object), kind="stable")
     cells = docs.iloc[by_id].groupby(keys, sort=True, dropna=False).indices
-    parts: dict[str, list] = {c: [] for c in cols}
+    parts: list[dict[str, list]] = [{c: [] for c in cols} for _ in variants]
     for key, where in cells.items():
         key = key if isinstance(key, tuple) else (key,)
         rows = by_id[where]
-        for c, v in zip(keys, key, strict=True):
-            parts[c].append([v] * len(labels))
-        cell = _cell_columns(
+        found = _cell_columns(
             key,
-            grid[rows],
-            n_tokens[rows],
+            [grid[rows] for _, grid in grids],
+            [t[rows] for t in tokens],
             labels,
             n_resamples=n_resamples,
             confidence=confidence,
             seed=seed,
         )
-        for c, v in cell.items():
-            parts[c].append(v)
-    return pd.DataFrame({c: _joined(v) for c, v in parts.items()}, columns=cols)
+        for part, cell in zip(parts, found, strict=True):
+            for c, v in zip(keys, key, strict=True):
+                part[c].append([v] * len(labels))
+            for c, v in cell.items():
+                part[c].append(v)
+    return [pd.DataFrame({c: _joined(v) for c, v in part.items()}, columns=cols) for part in parts]
 
 
 def marker_rates(

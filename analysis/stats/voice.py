@@ -58,27 +58,24 @@ def frame_rates_by_voice(
         sorted by ``*by``, voice (in the order of ``voices``), period, frame, marker. A cell
         whose documents have no word token of a voice has NaN rates in that voice.
     """
-    from analysis.stats.rates import frame_rates
+    from analysis.stats.rates import frame_rates_in_voices
 
     by = [by] if isinstance(by, str) else list(by)
     whole = period is None
     if whole:  # one cell per group: every document gets the same date
         require_columns(documents, ["date"], name="documents", error=CompareError)
         documents = documents.assign(date=documents["date"].min())
-    parts = [
-        frame_rates(
-            markers,
-            documents,
-            period="year" if whole else period,
-            by=by,
-            n_resamples=n_resamples,
-            confidence=confidence,
-            seed=seed,
-            voice=v,
-            matches=matches,
-        )
-        for v in voices
-    ]
+    parts = frame_rates_in_voices(
+        markers,
+        documents,
+        voices=voices,
+        matches=matches,
+        period="year" if whole else period,
+        by=by,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        seed=seed,
+    )
     out = pd.concat(parts, ignore_index=True)
     if whole:
         out["period"] = "all"
