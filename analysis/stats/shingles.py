@@ -11,7 +11,10 @@ a text of fewer tokens is one shingle of all of them, a text without a token has
 Each shingle is kept as a 64-bit hash: every token is hashed with BLAKE2b (8 bytes), the
 ``shingle`` token hashes are combined as a polynomial modulo 2**64 and mixed with MurmurHash3's
 finalizer. Hashes do not depend on ``PYTHONHASHSEED``, the machine or the process. The high
-32 bits of each shingle hash feed a ``datasketch`` MinHash (``num_perm`` permutations, ``seed``).
+32 bits of each shingle hash feed a ``datasketch`` MinHash (``num_perm`` permutations, ``seed``,
+its default ``affine32`` scheme); :func:`minhash_values` computes the same values for many
+texts at once with numpy (datasketch's formula: MurmurHash3's 32-bit finalizer, then
+``a·h + b`` modulo 2**32 per permutation, the minimum over the shingles).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Sketch",
+    "minhash_values",
+    "set_similarity",
     "shared_passages",
     "shingle_hashes",
     "similarity",
@@ -40,6 +45,8 @@ __all__ = [
 
 _WORD = re.compile(r"\w+")
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial combination of token hashes
+_EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value of a MinHash without any shingle
+_SLICE = 1 << 15  # shingles whose permuted values are held at once (num_perm × 4 bytes each)
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -91,6 +98,47 @@ def shingle_hashes(tokens: list[str], shingle: int) -> np.ndarray:
     return h[np.concatenate(([True], h[1:] != h[:-1]))]
 
 
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (datasketch's pre-mix of its inputs)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash_values(
+    shingles: np.ndarray, counts: np.ndarray, *, num_perm: int = 128, seed: int = 1
+) -> np.ndarray:
+    """MinHash values of many texts at once, equal to those of :func:`sketch_text`.
+
+    Args:
+        shingles: The texts' shingle hashes (:func:`shingle_hashes`), concatenated.
+        counts: Number of shingles of each text, in the order of ``shingles``.
+        num_perm: Permutations.
+        seed: Seed of the permutations.
+
+    Returns:
+        ``(len(counts), num_perm)`` uint32 array: row ``i`` is text ``i``'s ``hashvalues``
+        (all ``2**32 - 1`` for a text without a shingle).
+    """
+    a, b = (np.asarray(p, dtype=np.uint32) for p in _template(num_perm, seed).permutations)
+    out = np.full((len(counts), num_perm), _EMPTY, dtype=np.uint32)
+    offsets = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    owners = np.flatnonzero(np.diff(offsets))  # texts with a shingle
+    starts = offsets[owners]
+    for lo in range(0, len(shingles), _SLICE):
+        hi = min(lo + _SLICE, len(shingles))
+        hv = _fmix32((shingles[lo:hi] >> np.uint64(32)).astype(np.uint32))
+        # the texts with a shingle in [lo, hi): the first may have started before lo
+        first = np.searchsorted(starts, lo, side="right") - 1
+        texts = owners[first : np.searchsorted(starts, hi)]
+        cuts = np.maximum(offsets[texts], lo) - lo
+        mins = np.minimum.reduceat(hv[:, None] * a + b, cuts, axis=0)
+        out[texts] = np.minimum(out[texts], mins)
+    return out
+
+
 @lru_cache(maxsize=8)
 def _template(num_perm: int, seed: int):
     from datasketch import MinHash
@@ -138,9 +186,14 @@ def similarity(a: Sketch, b: Sketch) -> tuple[float, float]:
 
     ``containment`` is ``|A∩B| / min(|A|, |B|)``: 1.0 when the smaller text is inside the other.
     """
+    return set_similarity(a.shingles, b.shingles)
+
+
+def set_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """:func:`similarity` of two arrays of distinct shingle hashes."""
     if a.size == 0 or b.size == 0:
         return 0.0, 0.0
-    common = int(np.intersect1d(a.shingles, b.shingles, assume_unique=True).size)
+    common = int(np.intersect1d(a, b, assume_unique=True).size)
     return common / (a.size + b.size - common), common / min(a.size, b.size)
 
 
