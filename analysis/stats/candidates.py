@@ -119,22 +119,39 @@ class Components:
 
 
 class _Linker:
-    """Verifies candidates into :class:`Components` and keeps the edges of open components."""
+    """Verifies candidates into :class:`Components` and keeps the edges of open components.
 
-    def __init__(self, comps: Components, verify: Callable[[int, int], object | None]):
+    ``verify(a, b)`` takes arrays of keys (``a < b`` pair by pair) and returns a value per
+    pair: what to keep of a pair that is reuse, else ``None``.
+    """
+
+    def __init__(self, comps: Components, verify: Callable[[np.ndarray, np.ndarray], Sequence]):
         self.comps, self.verify, self.edges = comps, verify, {}
 
+    def known(self, a: int, b: int) -> bool:
+        """Whether ``a < b`` is an edge, or inside one closed component."""
+        comps = self.comps
+        root = comps.root(a)
+        return (root == comps.root(b) and comps.closed(root)) or (a, b) in self.edges
+
     def pair(self, a: int, b: int) -> None:
-        """Verify ``a``, ``b`` unless known (an edge, or inside one closed component)."""
+        """Verify ``a``, ``b`` unless known."""
         if a == b:
             return
         a, b = min(a, b), max(a, b)
-        comps = self.comps
-        root = comps.root(a)
-        if (root == comps.root(b) and comps.closed(root)) or (a, b) in self.edges:
-            return
-        value = self.verify(a, b)
-        if value is not None and not comps.closed(comps.union(a, b)):
+        if not self.known(a, b):
+            self._join(a, b, self.verify(np.array([a]), np.array([b]))[0])
+
+    def pairs(self, pairs: np.ndarray) -> None:
+        """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified all at once
+        first: a pair known by its turn is measured for nothing, which changes nothing)."""
+        values = self.verify(pairs[:, 0], pairs[:, 1])
+        for (a, b), value in zip(pairs.tolist(), values, strict=True):
+            if not self.known(a, b):
+                self._join(a, b, value)
+
+    def _join(self, a: int, b: int, value) -> None:
+        if value is not None and not self.comps.closed(self.comps.union(a, b)):
             self.edges[(a, b)] = value
 
     def bucket(self, keys: Sequence[int], sides: Sequence[bool] | None = None) -> None:
@@ -177,7 +194,7 @@ def link(
     values: np.ndarray,
     sizes: np.ndarray,
     docs: Sequence[int],
-    verify: Callable[[int, int], object | None],
+    verify: Callable[[np.ndarray, np.ndarray], Sequence],
     *,
     near_at: float,
     contained_at: float,
@@ -191,7 +208,8 @@ def link(
         values: ``(n, num_perm)`` MinHash values of each key.
         sizes: Distinct shingles of each key.
         docs: Documents each key stands for.
-        verify: ``verify(a, b)`` (``a < b``): a value for a pair that is reuse, else ``None``.
+        verify: ``verify(a, b)`` of arrays of keys (``a < b`` pair by pair): a value per pair,
+            ``None`` for a pair that is not reuse.
         near_at: Jaccard threshold of the near LSH.
         contained_at: Containment threshold of the contained bands.
         ratio: Contained candidates are only texts at least ``ratio`` times as large as the
@@ -209,8 +227,7 @@ def link(
     num_perm = values.shape[1]
     b, r = lsh_params(near_at, num_perm, NEAR_WEIGHTS)
     for pairs, buckets in _bands(values, b, r):
-        for a, c in pairs.tolist():
-            linker.pair(a, c)
+        linker.pairs(pairs)
         for bucket in buckets:
             linker.bucket(bucket.tolist())
     blocks = _contained_blocks(sizes, min(max(contained_at, 0.01), 1.0), ratio, min_contained)
@@ -219,9 +236,10 @@ def link(
         b, r = lsh_params(jaccard, num_perm, CONTAINED_WEIGHTS)
         for pairs, buckets in _bands(values[rows], b, r):
             # rows of a pair ascend, queries come first: a query and a member
-            pairs = pairs[(pairs[:, 0] < len(queries)) & (pairs[:, 1] >= len(queries))]
-            for a, c in rows[pairs].tolist():
-                linker.pair(a, c)
+            pairs = np.sort(
+                rows[pairs[(pairs[:, 0] < len(queries)) & (pairs[:, 1] >= len(queries))]], axis=1
+            )
+            linker.pairs(pairs[pairs[:, 0] != pairs[:, 1]])  # a text both query and member
             for bucket in buckets:
                 sides = bucket < len(queries)
                 if sides.any() and not sides.all():

@@ -262,18 +262,25 @@ def classify(
     return None
 
 
-def _kind(store: SketchStore, a: int, b: int, opts: _Options) -> tuple[str | None, float, float]:
-    """Kind and exact measures of the texts of rows ``a`` and ``b`` of ``store``."""
-    j, c = store.similarity(a, b)
-    kind = classify(
-        j,
-        c,
-        int(min(store.sizes[a], store.sizes[b])),
-        near_at=opts.jaccard,
-        contained_at=opts.containment,
-        min_contained=opts.min_contained,
-    )
-    return kind, j, c
+def _kinds(store: SketchStore, a: np.ndarray, b: np.ndarray, opts: _Options) -> list[tuple]:
+    """``(kind, jaccard, containment)`` of the texts of rows ``a[k]`` and ``b[k]`` of ``store``."""
+    smaller = np.minimum(store.sizes[a], store.sizes[b]).tolist()
+    measured = zip(store.similarities(a, b), smaller, strict=True)
+    return [
+        (
+            classify(
+                j,
+                c,
+                s,
+                near_at=opts.jaccard,
+                contained_at=opts.containment,
+                min_contained=opts.min_contained,
+            ),
+            j,
+            c,
+        )
+        for (j, c), s in measured
+    ]
 
 
 def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, Components]:
@@ -288,9 +295,9 @@ def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, C
     keys = [g[0] for g in by_key]
     rows = np.array([store.index[k] for k in keys], dtype=np.int64)
 
-    def verify(a: int, b: int) -> tuple | None:
-        kind, j, c = _kind(store, int(rows[a]), int(rows[b]), opts)
-        return None if kind is None else (kind, j, c)
+    def verify(a: np.ndarray, b: np.ndarray) -> list[tuple | None]:
+        kinds = _kinds(store, rows[a], rows[b], opts)
+        return [None if value[0] is None else value for value in kinds]
 
     edges, comps = link(
         store.values[rows],
@@ -332,11 +339,15 @@ def _pair_rows(clusters, groups, edges, store: SketchStore | None, opts) -> list
                 rows.extend((*sorted(p), kind, j, c, "verified") for p in pairs)
             continue
         first = members[0]
-        for d in members[1:]:
-            if group_of[d] is group_of[first]:
-                kind, j, c = "exact", 1.0, 1.0
-            else:
-                kind, j, c = _kind(store, store.index[d], store.index[first], opts)
+        others = [d for d in members[1:] if group_of[d] is not group_of[first]]
+        rows.extend(
+            (*sorted((d, first)), "exact", 1.0, 1.0, "to_earliest")
+            for d in members[1:]
+            if group_of[d] is group_of[first]
+        )
+        at = np.array([store.index[d] for d in others], dtype=np.int64)
+        kinds = _kinds(store, at, np.full(len(at), store.index[first]), opts) if others else []
+        for d, (kind, j, c) in zip(others, kinds, strict=True):
             rows.append((*sorted((d, first)), kind or "linked", j, c, "to_earliest"))
     return sorted(rows)
 

@@ -22,8 +22,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,9 +36,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Sketch",
     "minhash_values",
-    "set_similarity",
+    "measures",
     "shared_passages",
     "shingle_hashes",
+    "shingle_sets",
     "similarity",
     "sketch_text",
     "word_spans",
@@ -46,7 +49,7 @@ __all__ = [
 _WORD = re.compile(r"\w+")
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: the polynomial combination of token hashes
 _EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value of a MinHash without any shingle
-_SLICE = 1 << 15  # shingles whose permuted values are held at once (num_perm × 4 bytes each)
+_SLICE = 1 << 12  # shingles whose permuted values are held at once (num_perm × 4 bytes each)
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -85,17 +88,34 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
 
 def shingle_hashes(tokens: list[str], shingle: int) -> np.ndarray:
     """Sorted unique 64-bit hashes of the ``shingle``-token shingles of ``tokens``."""
-    n = len(tokens)
-    if n == 0:
-        return np.empty(0, dtype=np.uint64)
-    tok = np.fromiter(map(_token_hash.__getitem__, tokens), dtype=np.uint64, count=n)
-    width = min(shingle, n)
-    m = n - width + 1
-    h = np.zeros(m, dtype=np.uint64)
-    for i in range(width):  # uint64 arrays wrap around: the combination is mod 2**64
-        h = h * _MULTIPLIER + tok[i : i + m]
-    h = np.sort(_fmix64(h + np.uint64(width)))
-    return h[np.concatenate(([True], h[1:] != h[:-1]))]
+    return shingle_sets([tokens], shingle)[0]
+
+
+def shingle_sets(texts: Sequence[list[str]], shingle: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`shingle_hashes` of the token lists of many texts at once.
+
+    Returns:
+        The texts' sorted unique hashes, concatenated, and the number of each text's.
+    """
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    tok = np.fromiter(
+        map(_token_hash.__getitem__, chain.from_iterable(texts)), np.uint64, int(lengths.sum())
+    )
+    widths = np.minimum(lengths, shingle)
+    starts = np.where(lengths > 0, lengths - widths + 1, 0)  # shingles of each text
+    text = np.repeat(np.arange(len(texts)), starts)
+    first = np.arange(len(text)) - np.repeat(np.cumsum(starts) - starts, starts)
+    first += np.repeat(np.cumsum(lengths) - lengths, starts)  # position of its first token
+    width = widths[text]
+    h = np.zeros(len(text), dtype=np.uint64)
+    for i in range(shingle):  # uint64 arrays wrap around: the combination is mod 2**64
+        at = np.minimum(first + i, max(len(tok) - 1, 0))
+        h = np.where(i < width, h * _MULTIPLIER + tok[at], h) if len(tok) else h
+    h = _fmix64(h + width.astype(np.uint64))
+    order = np.lexsort((h, text))  # by text, then hash
+    h, text = h[order], text[order]
+    keep = np.r_[True, (h[1:] != h[:-1]) | (text[1:] != text[:-1])][: len(h)]
+    return h[keep], np.bincount(text[keep], minlength=len(texts))
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -186,15 +206,16 @@ def similarity(a: Sketch, b: Sketch) -> tuple[float, float]:
 
     ``containment`` is ``|A∩B| / min(|A|, |B|)``: 1.0 when the smaller text is inside the other.
     """
-    return set_similarity(a.shingles, b.shingles)
+    common = int(np.intersect1d(a.shingles, b.shingles, assume_unique=True).size)
+    return measures(common, a.size, b.size)
 
 
-def set_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """:func:`similarity` of two arrays of distinct shingle hashes."""
-    if a.size == 0 or b.size == 0:
+def measures(common: int, size_a: int, size_b: int) -> tuple[float, float]:
+    """``(jaccard, containment)`` of two sets of ``size_a`` and ``size_b`` elements that have
+    ``common`` elements in common (0.0 when one is empty)."""
+    if size_a == 0 or size_b == 0:
         return 0.0, 0.0
-    common = int(np.intersect1d(a, b, assume_unique=True).size)
-    return common / (a.size + b.size - common), common / min(a.size, b.size)
+    return common / (size_a + size_b - common), common / min(size_a, size_b)
 
 
 def shared_passages(

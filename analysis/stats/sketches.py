@@ -16,15 +16,12 @@ import hashlib
 
 import numpy as np
 
-from analysis.stats.shingles import (
-    Sketch,
-    minhash_values,
-    set_similarity,
-    shingle_hashes,
-    words,
-)
+from analysis.stats.shingles import Sketch, measures, minhash_values, shingle_sets, words
 
 __all__ = ["SketchStore"]
+
+_QUERIES = 1 << 20  # shingles looked up at once by SketchStore.common
+_FEW = 8  # fewer pairs are intersected one by one (np.intersect1d: less overhead)
 
 
 class SketchStore:
@@ -32,7 +29,8 @@ class SketchStore:
 
     Add with :meth:`add_text` or :meth:`add_sketch`, then call :meth:`finish` once; then
     ``ids`` (key of each row), ``index`` (row of each key), ``values``, ``digests``,
-    ``sizes`` (distinct shingles per row) and :meth:`shingles` / :meth:`similarity` of rows.
+    ``sizes`` (distinct shingles per row), :meth:`shingles` of a row and :meth:`common` /
+    :meth:`similarities` of pairs of rows.
 
     Args:
         shingle: Tokens per shingle.
@@ -47,14 +45,14 @@ class SketchStore:
         self.shingle, self.num_perm, self.seed, self.batch = shingle, num_perm, seed, batch
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
-        self._pending: list[tuple[np.ndarray, np.ndarray | None]] = []
+        self._pending: list[list[str] | Sketch] = []  # token lists of texts, or sketches
         self._digests = bytearray()
         self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add_text(self, key: str, text: str) -> None:
         """Add the sketch of a cleaned text (tokens as in :mod:`.shingles`)."""
         self._add(key, hashlib.sha256(text.encode("utf-8")).digest())
-        self._pending.append((shingle_hashes(words(text), self.shingle), None))
+        self._pending.append(words(text))
         if len(self._pending) >= self.batch:
             self._flush()
 
@@ -67,8 +65,7 @@ class SketchStore:
         ):
             raise ValueError(f"sketch of {key!r} made with other shingle/num_perm/seed")
         self._add(key, sketch.digest)
-        values = np.asarray(sketch.minhash.hashvalues, dtype=np.uint32)
-        self._pending.append((sketch.shingles, values))
+        self._pending.append(sketch)
 
     def _add(self, key: str, digest: bytes) -> None:
         if key in self.index:
@@ -78,22 +75,21 @@ class SketchStore:
         self._digests += digest
 
     def _flush(self) -> None:
-        """Sketch the pending texts into one part (MinHash values of all of them at once)."""
-        if not self._pending:
-            return
-        counts = np.array([s.size for s, _ in self._pending], dtype=np.int64)
-        todo = [i for i, (_, v) in enumerate(self._pending) if v is None]
-        values = np.empty((len(counts), self.num_perm), dtype=np.uint32)
-        if todo:
-            shingles = [self._pending[i][0] for i in todo]
-            values[todo] = minhash_values(
-                np.concatenate(shingles), counts[todo], num_perm=self.num_perm, seed=self.seed
-            )
-        for i, (_, v) in enumerate(self._pending):
-            if v is not None:
-                values[i] = v
-        self._parts.append((np.concatenate([s for s, _ in self._pending]), counts, values))
-        self._pending = []
+        """Sketch the pending texts into one part (shingles and MinHash values at once)."""
+        pending, self._pending = self._pending, []
+        texts = [p for p in pending if not isinstance(p, Sketch)]
+        shingles, counts = shingle_sets(texts, self.shingle)
+        values = minhash_values(shingles, counts, num_perm=self.num_perm, seed=self.seed)
+        if len(texts) < len(pending):  # sketches among them: rows in the order added
+            made = iter(zip(np.split(shingles, np.cumsum(counts)[:-1]), values, strict=True))
+            rows = [
+                (p.shingles, p.minhash.hashvalues) if isinstance(p, Sketch) else next(made)
+                for p in pending
+            ]
+            shingles = np.concatenate([np.empty(0, dtype=np.uint64), *(r[0] for r in rows)])
+            counts = np.array([r[0].size for r in rows], dtype=np.int64)
+            values = np.array([r[1] for r in rows], dtype=np.uint32).reshape(-1, self.num_perm)
+        self._parts.append((shingles, counts, values))
 
     def finish(self) -> SketchStore:
         """Join the parts into the flat arrays (call once, after the last text); ``self``."""
@@ -113,7 +109,51 @@ class SketchStore:
         """The sorted distinct shingle hashes of ``row`` (a view)."""
         return self._shingles[self.offsets[row] : self.offsets[row + 1]]
 
-    def similarity(self, a: int, b: int) -> tuple[float, float]:
-        """Exact ``(jaccard, containment)`` of rows ``a`` and ``b``
-        (:func:`~analysis.stats.shingles.similarity`)."""
-        return set_similarity(self.shingles(a), self.shingles(b))
+    def similarities(self, a: np.ndarray, b: np.ndarray) -> list[tuple[float, float]]:
+        """Exact ``(jaccard, containment)`` of rows ``a[k]`` and ``b[k]``, for each ``k``
+        (:func:`~analysis.stats.shingles.similarity`, the same floats)."""
+        sizes = zip(self.sizes[a].tolist(), self.sizes[b].tolist(), strict=True)
+        common = self.common(a, b).tolist()
+        return [measures(c, m, n) for c, (m, n) in zip(common, sizes, strict=True)]
+
+    def common(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``|A∩B|`` of the shingle sets of rows ``a[k]`` and ``b[k]``, for each ``k``.
+
+        Each shingle of the smaller set is looked up in the other's sorted run of the flat
+        array, all at once: a binary search in numpy, one step for all lookups at a time.
+        """
+        if len(a) < _FEW:
+            return np.array([self._intersection(x, y) for x, y in zip(a, b, strict=True)])
+        swap = self.sizes[a] > self.sizes[b]
+        query, other = np.where(swap, b, a), np.where(swap, a, b)
+        out = np.zeros(len(query), dtype=np.int64)
+        counts = self.sizes[query]
+        ends = np.cumsum(counts)
+        cut = 0
+        while cut < len(query):  # chunks of about _QUERIES shingles (at least one pair)
+            stop = max(int(np.searchsorted(ends, ends[cut] - counts[cut] + _QUERIES)), cut + 1)
+            out[cut:stop] = self._common(query[cut:stop], other[cut:stop])
+            cut = stop
+        return out
+
+    def _intersection(self, a: int, b: int) -> int:
+        return int(np.intersect1d(self.shingles(a), self.shingles(b), assume_unique=True).size)
+
+    def _common(self, query: np.ndarray, other: np.ndarray) -> np.ndarray:
+        counts = self.sizes[query]
+        pair = np.repeat(np.arange(len(query)), counts)
+        first = np.cumsum(counts) - counts
+        flat = self._shingles
+        wanted = flat[np.arange(len(pair)) - first[pair] + self.offsets[query][pair]]
+        lo, end = self.offsets[other][pair], self.offsets[other + 1][pair]
+        hi = end.copy()
+        todo = np.flatnonzero(lo < hi)
+        while todo.size:  # lo: the first position of the run whose value is >= the wanted
+            mid = (lo[todo] + hi[todo]) >> 1
+            right = flat[mid] < wanted[todo]
+            lo[todo[right]] = mid[right] + 1
+            hi[todo[~right]] = mid[~right]
+            todo = todo[lo[todo] < hi[todo]]
+        found = lo < end
+        found[found] = flat[lo[found]] == wanted[found]
+        return np.bincount(pair[found], minlength=len(query))
