@@ -4,8 +4,8 @@ A :class:`~analysis.stats.shingles.Sketch` per text costs a few KB of Python and
 (a ``LeanMinHash``, its arrays, the shingle array, the digest); a million headlines took 5.6
 GB that way. :class:`SketchStore` holds one row per text instead: the MinHash values in one
 ``(n, num_perm)`` uint32 matrix, the sorted shingle hashes of all texts concatenated (uint64)
-with their offsets, and the SHA-256 digests in one ``S32`` array — about 4·num_perm + 8 per
-shingle + 40 bytes per text. Texts are sketched in batches
+with their offsets, and the SHA-256 digests in one ``V32`` array (raw bytes): about
+4·num_perm + 40 bytes per text and 8 per shingle. Texts are sketched in batches
 (:func:`~analysis.stats.shingles.minhash_values`): the same numbers as
 :func:`~analysis.stats.shingles.sketch_text`, whose sketches can be added as they are.
 """
@@ -101,7 +101,7 @@ class SketchStore:
         self.offsets = np.concatenate(([0], np.cumsum(self.sizes)))
         shape = (0, self.num_perm)
         self.values = np.concatenate([np.empty(shape, dtype=np.uint32), *(p[2] for p in parts)])
-        self.digests = np.frombuffer(bytes(self._digests), dtype="S32")
+        self.digests = np.frombuffer(bytes(self._digests), dtype="V32")
         self._digests = bytearray()
         return self
 
