@@ -162,3 +162,21 @@ def test_pair_arrays_find_what_buckets_find(monkeypatch):
             one_by_one = find_reuse(docs, texts[::-1], max_cluster=max_cluster)
         assert one_by_one.pairs.equals(ref.pairs)
         assert one_by_one.documents.equals(ref.documents)
+
+
+def test_find_reuse_takes_a_finished_store():
+    docs = pd.DataFrame(
+        [("a", "2024-01-01", "A", "r"), ("b", "2024-01-02", "B", "c")],
+        columns=["doc_id", "date", "outlet", "origin"],
+    )
+    texts = [("a", "one two three four five six"), ("b", "one two three four five seven")]
+    store = SketchStore(shingle=2)
+    for doc_id, text in texts:
+        store.add_text(doc_id, text)
+    got = find_reuse(docs, store.finish(), shingle=2)
+    assert got.pairs.equals(find_reuse(docs, texts, shingle=2).pairs)
+    assert got.pairs["jaccard"].tolist() == [4 / 6]
+    with pytest.raises(ValueError, match="other shingle"):
+        find_reuse(docs, store, shingle=3)
+    with pytest.raises(ValueError, match="unknown doc_id 'b'"):
+        find_reuse(docs[:1], store, shingle=2)

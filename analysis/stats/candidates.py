@@ -192,6 +192,7 @@ class _Linker:
 
 def link(
     values: np.ndarray,
+    rows: np.ndarray,
     sizes: np.ndarray,
     docs: Sequence[int],
     verify: Callable[[np.ndarray, np.ndarray], Sequence],
@@ -205,7 +206,8 @@ def link(
     """Components of the verified candidates among keys ``0 … n-1`` (non-empty sketches).
 
     Args:
-        values: ``(n, num_perm)`` MinHash values of each key.
+        values: MinHash values, one row per text (``(texts, num_perm)``).
+        rows: The row of ``values`` of each key (``n`` of them; no copy of theirs is made).
         sizes: Distinct shingles of each key.
         docs: Documents each key stands for.
         verify: ``verify(a, b)`` of arrays of keys (``a < b`` pair by pair): a value per pair,
@@ -226,39 +228,40 @@ def link(
         return linker.edges, linker.comps
     num_perm = values.shape[1]
     b, r = lsh_params(near_at, num_perm, NEAR_WEIGHTS)
-    for pairs, buckets in _bands(values, b, r):
+    for pairs, buckets in _bands(values, rows, b, r):
         linker.pairs(pairs)
         for bucket in buckets:
             linker.bucket(bucket.tolist())
     blocks = _contained_blocks(sizes, min(max(contained_at, 0.01), 1.0), ratio, min_contained)
     for queries, members, jaccard in blocks:
-        rows = np.concatenate([queries, members])
+        block = np.concatenate([queries, members])
         b, r = lsh_params(jaccard, num_perm, CONTAINED_WEIGHTS)
-        for pairs, buckets in _bands(values[rows], b, r):
-            # rows of a pair ascend, queries come first: a query and a member
-            pairs = np.sort(
-                rows[pairs[(pairs[:, 0] < len(queries)) & (pairs[:, 1] >= len(queries))]], axis=1
-            )
+        for pairs, buckets in _bands(values, rows[block], b, r):
+            # positions of a pair ascend, queries come first: a query and a member
+            pairs = pairs[(pairs[:, 0] < len(queries)) & (pairs[:, 1] >= len(queries))]
+            pairs = np.sort(block[pairs], axis=1)
             linker.pairs(pairs[pairs[:, 0] != pairs[:, 1]])  # a text both query and member
             for bucket in buckets:
                 sides = bucket < len(queries)
                 if sides.any() and not sides.all():
-                    linker.bucket(rows[bucket].tolist(), sides.tolist())
+                    linker.bucket(block[bucket].tolist(), sides.tolist())
     return linker.edges, linker.comps
 
 
-def _bands(values: np.ndarray, b: int, r: int) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
-    """Band after band: the pairs of its buckets of at most ``_SPREAD`` rows, as an ``(m, 2)``
-    array of ascending row pairs that met in no earlier band, and the row positions
-    (ascending) of each larger bucket.
+def _bands(
+    values: np.ndarray, rows: np.ndarray, b: int, r: int
+) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
+    """Band after band over ``values[rows]``: the pairs of its buckets of at most ``_SPREAD``
+    rows, as an ``(m, 2)`` array of ascending pairs of positions in ``rows`` that met in no
+    earlier band, and the positions (ascending) of each larger bucket.
 
     A band's ``r`` values are combined into one 64-bit key (a polynomial modulo 2**64; keys of
     different values may rarely coincide, which adds a candidate, never loses one).
     """
     for band in range(b):
-        key = np.zeros(len(values), dtype=np.uint64)
+        key = np.zeros(len(rows), dtype=np.uint64)
         for col in range(band * r, (band + 1) * r):
-            key = key * _MULTIPLIER + values[:, col].astype(np.uint64)
+            key = key * _MULTIPLIER + values[rows, col].astype(np.uint64)
         order = np.argsort(key, kind="stable")
         ranked = key[order]
         starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
@@ -272,11 +275,11 @@ def _bands(values: np.ndarray, b: int, r: int) -> Iterator[tuple[np.ndarray, lis
         spans = zip(starts[big].tolist(), counts[big].tolist(), strict=True)
         larger = [order[s : s + n] for s, n in spans]
         pairs = np.concatenate(pairs)
-        yield pairs[_first_met(values, pairs, band, r)], larger
+        yield pairs[_first_met(values, rows[pairs], band, r)], larger
 
 
 def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.ndarray:
-    """Mask of the ``pairs`` whose rows have equal values in no band before ``band``."""
+    """Mask of the ``pairs`` of rows with equal values in no band before ``band``."""
     keep = np.ones(len(pairs), dtype=bool)
     if band == 0:
         return keep

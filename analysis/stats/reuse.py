@@ -105,7 +105,7 @@ class _Options:
 
 def find_reuse(
     documents: pd.DataFrame,
-    texts: Iterable[tuple[str, str | Sketch]],
+    texts: Iterable[tuple[str, str | Sketch]] | SketchStore,
     *,
     jaccard: float = REUSE_JACCARD,
     containment: float = REUSE_CONTAINMENT,
@@ -138,7 +138,8 @@ def find_reuse(
         documents: One row per document with :data:`INPUT_COLUMNS` (``date`` ``YYYY-MM-DD``).
         texts: ``(doc_id, cleaned_text)`` pairs, or ``(doc_id, Sketch)`` from
             :func:`~analysis.stats.shingles.sketch_text` with the same ``shingle``,
-            ``num_perm`` and ``seed``.
+            ``num_perm`` and ``seed``, or a finished
+            :class:`~analysis.stats.sketches.SketchStore` of them made with those.
         jaccard: Jaccard index from which a pair is ``near``.
         containment: Containment from which a pair is ``contained`` (when not ``near``).
         shingle: Tokens per shingle.
@@ -213,6 +214,13 @@ def _metadata(documents: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
 
 
 def _collect(texts, meta, *, shingle: int, num_perm: int, seed: int) -> SketchStore:
+    if isinstance(texts, SketchStore):
+        if (texts.shingle, texts.num_perm, texts.seed) != (shingle, num_perm, seed):
+            raise ValueError("sketches made with other shingle/num_perm/seed")
+        unknown = [k for k in texts.ids if k not in meta]
+        if unknown:
+            raise ValueError(f"text of unknown doc_id {unknown[0]!r} (not in documents)")
+        return texts
     store = SketchStore(shingle=shingle, num_perm=num_perm, seed=seed)
     for doc_id, value in texts:
         doc_id = str(doc_id)
@@ -300,7 +308,8 @@ def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, C
         return [None if value[0] is None else value for value in kinds]
 
     edges, comps = link(
-        store.values[rows],
+        store.values,
+        rows,
         store.sizes[rows],
         [len(g) for g in by_key],
         verify,
