@@ -327,13 +327,18 @@ def test_large_cluster_of_near_identical_texts_is_linked_without_all_pairs(monke
         rows.append((f"u{k}", "2024-02-01", "B", "c"))
         texts.append((f"u{k}", _words(100, 160, **{f"w{110 + 20 * k}": "x"})))
     calls = []
-    measured = SketchStore.common
+    measured, measured_one = SketchStore.common, SketchStore.similarity
 
     def counted(self, a, b):
         calls.extend([1] * len(a))
         return measured(self, a, b)
 
+    def counted_one(self, a, b):
+        calls.append(1)
+        return measured_one(self, a, b)
+
     monkeypatch.setattr(SketchStore, "common", counted)
+    monkeypatch.setattr(SketchStore, "similarity", counted_one)
     result = find_reuse(_docs(rows), texts)
     # c0 and d001..d199 to d000 (201 documents > 50), then the small cluster's three pairs
     big = [("c0", "d000", "exact", 1.0, 1.0, "to_earliest")] + [

@@ -111,6 +111,7 @@ def test_store_similarities_are_the_exact_ones(monkeypatch):
     want = [similarity(sketches[x], sketches[y]) for x, y in zip(a, b, strict=True)]
     assert store.similarities(a, b) == want  # the same floats, pair by pair
     assert store.similarities(a[:3], b[:3]) == want[:3]  # few pairs: one by one
+    assert [store.similarity(x, y) for x, y in zip(a[:300], b[:300], strict=True)] == want[:300]
 
 
 def test_store_similarity_by_hand():

@@ -121,12 +121,12 @@ class Components:
 class _Linker:
     """Verifies candidates into :class:`Components` and keeps the edges of open components.
 
-    ``verify(a, b)`` takes arrays of keys (``a < b`` pair by pair) and returns a value per
-    pair: what to keep of a pair that is reuse, else ``None``.
+    ``verify(a, b)`` (``a < b``) returns what to keep of a pair that is reuse, else ``None``;
+    ``verify_pairs(a, b)`` the same of arrays of keys, a value per pair.
     """
 
-    def __init__(self, comps: Components, verify: Callable[[np.ndarray, np.ndarray], Sequence]):
-        self.comps, self.verify, self.edges = comps, verify, {}
+    def __init__(self, comps: Components, verify: Callable, verify_pairs: Callable):
+        self.comps, self.verify, self.verify_pairs, self.edges = comps, verify, verify_pairs, {}
 
     def known(self, a: int, b: int) -> bool:
         """Whether ``a < b`` is an edge, or inside one closed component."""
@@ -140,12 +140,12 @@ class _Linker:
             return
         a, b = min(a, b), max(a, b)
         if not self.known(a, b):
-            self._join(a, b, self.verify(np.array([a]), np.array([b]))[0])
+            self._join(a, b, self.verify(a, b))
 
     def pairs(self, pairs: np.ndarray) -> None:
         """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified all at once
         first: a pair known by its turn is measured for nothing, which changes nothing)."""
-        values = self.verify(pairs[:, 0], pairs[:, 1])
+        values = self.verify_pairs(pairs[:, 0], pairs[:, 1])
         for (a, b), value in zip(pairs.tolist(), values, strict=True):
             if not self.known(a, b):
                 self._join(a, b, value)
@@ -195,7 +195,8 @@ def link(
     rows: np.ndarray,
     sizes: np.ndarray,
     docs: Sequence[int],
-    verify: Callable[[np.ndarray, np.ndarray], Sequence],
+    verify: Callable[[int, int], object | None],
+    verify_pairs: Callable[[np.ndarray, np.ndarray], Sequence],
     *,
     near_at: float,
     contained_at: float,
@@ -210,8 +211,8 @@ def link(
         rows: The row of ``values`` of each key (``n`` of them; no copy of theirs is made).
         sizes: Distinct shingles of each key.
         docs: Documents each key stands for.
-        verify: ``verify(a, b)`` of arrays of keys (``a < b`` pair by pair): a value per pair,
-            ``None`` for a pair that is not reuse.
+        verify: ``verify(a, b)`` (``a < b``): a value for a pair that is reuse, else ``None``.
+        verify_pairs: ``verify_pairs(a, b)``: ``verify`` of arrays of keys, a list.
         near_at: Jaccard threshold of the near LSH.
         contained_at: Containment threshold of the contained bands.
         ratio: Contained candidates are only texts at least ``ratio`` times as large as the
@@ -223,7 +224,7 @@ def link(
         ``(a, b) -> verify(a, b)`` of the verified pairs whose component was open when they
         were verified, and the components.
     """
-    linker = _Linker(Components(docs, max_cluster), verify)
+    linker = _Linker(Components(docs, max_cluster), verify, verify_pairs)
     if len(docs) < 2:
         return linker.edges, linker.comps
     num_perm = values.shape[1]

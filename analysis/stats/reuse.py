@@ -270,25 +270,28 @@ def classify(
     return None
 
 
+def _kind(store: SketchStore, a: int, b: int, opts: _Options) -> tuple:
+    """``(kind, jaccard, containment)`` of the texts of rows ``a`` and ``b`` of ``store``."""
+    j, c = store.similarity(a, b)
+    return _classified(j, c, int(min(store.sizes[a], store.sizes[b])), opts), j, c
+
+
 def _kinds(store: SketchStore, a: np.ndarray, b: np.ndarray, opts: _Options) -> list[tuple]:
-    """``(kind, jaccard, containment)`` of the texts of rows ``a[k]`` and ``b[k]`` of ``store``."""
+    """:func:`_kind` of rows ``a[k]`` and ``b[k]``, for each ``k`` (measured at once)."""
     smaller = np.minimum(store.sizes[a], store.sizes[b]).tolist()
     measured = zip(store.similarities(a, b), smaller, strict=True)
-    return [
-        (
-            classify(
-                j,
-                c,
-                s,
-                near_at=opts.jaccard,
-                contained_at=opts.containment,
-                min_contained=opts.min_contained,
-            ),
-            j,
-            c,
-        )
-        for (j, c), s in measured
-    ]
+    return [(_classified(j, c, s, opts), j, c) for (j, c), s in measured]
+
+
+def _classified(jaccard: float, containment: float, smaller: int, opts: _Options) -> str | None:
+    return classify(
+        jaccard,
+        containment,
+        smaller,
+        near_at=opts.jaccard,
+        contained_at=opts.containment,
+        min_contained=opts.min_contained,
+    )
 
 
 def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, Components]:
@@ -303,7 +306,11 @@ def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, C
     keys = [g[0] for g in by_key]
     rows = np.array([store.index[k] for k in keys], dtype=np.int64)
 
-    def verify(a: np.ndarray, b: np.ndarray) -> list[tuple | None]:
+    def verify(a: int, b: int) -> tuple | None:
+        value = _kind(store, int(rows[a]), int(rows[b]), opts)
+        return None if value[0] is None else value
+
+    def verify_pairs(a: np.ndarray, b: np.ndarray) -> list[tuple | None]:
         kinds = _kinds(store, rows[a], rows[b], opts)
         return [None if value[0] is None else value for value in kinds]
 
@@ -313,6 +320,7 @@ def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, C
         store.sizes[rows],
         [len(g) for g in by_key],
         verify,
+        verify_pairs,
         near_at=opts.jaccard - opts.margin,
         contained_at=opts.containment - opts.margin,
         ratio=contained_ratio(opts.jaccard, opts.containment),

@@ -29,8 +29,8 @@ class SketchStore:
 
     Add with :meth:`add_text` or :meth:`add_sketch`, then call :meth:`finish` once; then
     ``ids`` (key of each row), ``index`` (row of each key), ``values``, ``digests``,
-    ``sizes`` (distinct shingles per row), :meth:`shingles` of a row and :meth:`common` /
-    :meth:`similarities` of pairs of rows.
+    ``sizes`` (distinct shingles per row), :meth:`shingles` and :meth:`similarity` of rows,
+    :meth:`common` / :meth:`similarities` of arrays of pairs of rows.
 
     Args:
         shingle: Tokens per shingle.
@@ -108,6 +108,11 @@ class SketchStore:
     def shingles(self, row: int) -> np.ndarray:
         """The sorted distinct shingle hashes of ``row`` (a view)."""
         return self._shingles[self.offsets[row] : self.offsets[row + 1]]
+
+    def similarity(self, a: int, b: int) -> tuple[float, float]:
+        """Exact ``(jaccard, containment)`` of rows ``a`` and ``b``
+        (:func:`~analysis.stats.shingles.similarity`, the same floats)."""
+        return measures(self._intersection(a, b), int(self.sizes[a]), int(self.sizes[b]))
 
     def similarities(self, a: np.ndarray, b: np.ndarray) -> list[tuple[float, float]]:
         """Exact ``(jaccard, containment)`` of rows ``a[k]`` and ``b[k]``, for each ``k``
