@@ -20,6 +20,7 @@ from analysis.stats.shingles import Sketch, measures, minhash_values, shingle_se
 
 __all__ = ["SketchStore"]
 
+
 _QUERIES = 1 << 20  # shingles looked up at once by SketchStore.common
 _FEW = 8  # fewer pairs are intersected one by one (np.intersect1d: less overhead)
 
@@ -47,7 +48,7 @@ class SketchStore:
         self.index: dict[str, int] = {}
         self._pending: list[list[str] | Sketch] = []  # token lists of texts, or sketches
         self._digests = bytearray()
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._parts: tuple[list, list, list] = ([], [], [])  # shingles, counts, values
 
     def add_text(self, key: str, text: str) -> None:
         """Add the sketch of a cleaned text (tokens as in :mod:`.shingles`)."""
@@ -89,18 +90,17 @@ class SketchStore:
             shingles = np.concatenate([np.empty(0, dtype=np.uint64), *(r[0] for r in rows)])
             counts = np.array([r[0].size for r in rows], dtype=np.int64)
             values = np.array([r[1] for r in rows], dtype=np.uint32).reshape(-1, self.num_perm)
-        self._parts.append((shingles, counts, values))
+        for kept, part in zip(self._parts, (shingles, counts, values), strict=True):
+            kept.append(part)
 
     def finish(self) -> SketchStore:
         """Join the parts into the flat arrays (call once, after the last text); ``self``."""
         self._flush()
-        parts, self._parts = self._parts, []
-        empty = np.empty(0, dtype=np.uint64)
-        self._shingles = np.concatenate([empty, *(p[0] for p in parts)])
-        self.sizes = np.concatenate([np.empty(0, dtype=np.int64), *(p[1] for p in parts)])
+        shingles, counts, values = self._parts
+        self._shingles = _joined(shingles, (), np.uint64)
+        self.sizes = _joined(counts, (), np.int64)
         self.offsets = np.concatenate(([0], np.cumsum(self.sizes)))
-        shape = (0, self.num_perm)
-        self.values = np.concatenate([np.empty(shape, dtype=np.uint32), *(p[2] for p in parts)])
+        self.values = _joined(values, (self.num_perm,), np.uint32)
         self.digests = np.frombuffer(bytes(self._digests), dtype="V32")
         self._digests = bytearray()
         return self
@@ -162,3 +162,16 @@ class SketchStore:
         found = lo < end
         found[found] = flat[lo[found]] == wanted[found]
         return np.bincount(pair[found], minlength=len(query))
+
+
+def _joined(parts: list[np.ndarray], tail: tuple, dtype) -> np.ndarray:
+    """The concatenation of ``parts``, emptying the list as it goes (each part is freed once
+    copied: the peak is the result and one part, not twice the result)."""
+    out = np.empty((sum(len(p) for p in parts), *tail), dtype=dtype)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
