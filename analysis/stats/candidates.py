@@ -285,10 +285,14 @@ def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.n
     if band == 0:
         return keep
     width = band * r
+    if r == 2 and values.dtype == np.uint32 and values.flags.c_contiguous:
+        values, width, r = values.view(np.uint64), band, 1  # a band's two values as one
     for lo in range(0, len(pairs), _CHUNK):
         chunk = pairs[lo : lo + _CHUNK]
         same = values[chunk[:, 0], :width] == values[chunk[:, 1], :width]
-        keep[lo : lo + _CHUNK] = ~same.reshape(len(chunk), band, r).all(axis=2).any(axis=1)
+        if r > 1:
+            same = same.reshape(len(chunk), band, r).all(axis=2)
+        keep[lo : lo + _CHUNK] = ~same.any(axis=1)
     return keep
 
 
