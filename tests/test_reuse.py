@@ -8,6 +8,7 @@ from analysis.stats.amplification import AMPLIFICATION_COLUMNS, amplification, d
 from analysis.stats.candidates import contained_ratio
 from analysis.stats.reuse import REUSE_COLUMNS, REUSE_DOC_COLUMNS, find_reuse
 from analysis.stats.shingles import shared_passages, similarity, sketch_text, words
+from analysis.stats.sketches import SketchStore
 
 
 def _words(lo, hi, **change):
@@ -326,12 +327,18 @@ def test_large_cluster_of_near_identical_texts_is_linked_without_all_pairs(monke
         rows.append((f"u{k}", "2024-02-01", "B", "c"))
         texts.append((f"u{k}", _words(100, 160, **{f"w{110 + 20 * k}": "x"})))
     calls = []
+    measured, measured_one = SketchStore.common, SketchStore.similarity
 
-    def counted(a, b):
+    def counted(self, a, b):
+        calls.extend([1] * len(a))
+        return measured(self, a, b)
+
+    def counted_one(self, a, b):
         calls.append(1)
-        return similarity(a, b)
+        return measured_one(self, a, b)
 
-    monkeypatch.setattr("analysis.stats.reuse.similarity", counted)
+    monkeypatch.setattr(SketchStore, "common", counted)
+    monkeypatch.setattr(SketchStore, "similarity", counted_one)
     result = find_reuse(_docs(rows), texts)
     # c0 and d001..d199 to d000 (201 documents > 50), then the small cluster's three pairs
     big = [("c0", "d000", "exact", 1.0, 1.0, "to_earliest")] + [

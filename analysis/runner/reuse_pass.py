@@ -1,13 +1,13 @@
 """Text reuse in a run (issue 22): the reuse pass, its tables and the dedupe policy.
 
 The local engine runs :func:`analysis.stats.reuse.find_reuse` over the cleaned texts of the
-documents just read (:func:`document_reuse`: ``(doc_id, text)`` streamed from the documents,
-no copy of the texts is kept); ``--engine dask``, whose client never holds the texts, runs only
-its exact-copy part from the documents' ``sha256`` (:func:`digest_reuse`) and refuses
-``--dedupe near``. :func:`reuse_tables` turns the result into ``reuse``, ``amplification``
-and the ``reuse_cluster`` / ``first_in_cluster`` columns of ``documents``;
-:func:`deduplicated` applies the dedupe policy to what keyness and frame rates read (the
-per-document tables stay complete).
+documents just read (:func:`document_reuse`: one pass over the documents takes their metadata
+and sketches their texts, no copy of the texts is kept); ``--engine dask``, whose client never
+holds the texts, runs only its exact-copy part from the documents' ``sha256``
+(:func:`digest_reuse`) and refuses ``--dedupe near``. :func:`reuse_tables` turns the result
+into ``reuse``, ``amplification`` and the ``reuse_cluster`` / ``first_in_cluster`` columns of
+``documents``; :func:`deduplicated` applies the dedupe policy to what keyness and frame rates
+read (the per-document tables stay complete).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from analysis.read.corpus import Document
     from analysis.stats.reuse import Reuse
+    from analysis.stats.sketches import SketchStore
 
 __all__ = [
     "AMPLIFICATION_LEVELS",
@@ -86,17 +87,18 @@ def reuse_setting(options) -> dict | None:
     }
 
 
-def _metadata(docs: Sequence[Document]) -> pd.DataFrame:
+def _read(docs: Sequence[Document]) -> tuple[pd.DataFrame, SketchStore]:
+    """The metadata the reuse pass reads and the texts' sketches, in one pass over ``docs``
+    (a table corpus streams its documents from disk: each pass reads them all)."""
     import pandas as pd
 
-    return pd.DataFrame(
-        {
-            "doc_id": [d.doc_id for d in docs],
-            "date": [d.date for d in docs],
-            "outlet": [d.outlet for d in docs],
-            "origin": [d.origin for d in docs],
-        }
-    )
+    from analysis.stats.sketches import SketchStore
+
+    rows, store = [], SketchStore()
+    for d in docs:
+        rows.append((d.doc_id, d.date, d.outlet, d.origin))
+        store.add_text(str(d.doc_id), d.text)
+    return pd.DataFrame(rows, columns=["doc_id", "date", "outlet", "origin"]), store.finish()
 
 
 def document_reuse(
@@ -112,8 +114,8 @@ def document_reuse(
     """
     from analysis.stats.reuse import find_reuse
 
-    texts = ((d.doc_id, d.text) for d in docs)
-    return find_reuse(_metadata(docs), texts, jaccard=jaccard, containment=containment)
+    meta, store = _read(docs)
+    return find_reuse(meta, store, jaccard=jaccard, containment=containment)
 
 
 def digest_reuse(documents: pd.DataFrame) -> Reuse:

@@ -17,11 +17,16 @@ instead of a few hundred and without a query per text:
   (:func:`contained_ratio`): smaller pairs are ``near`` or nothing.
 
 Candidates are verified as they come (the caller's ``verify``) and joined into components with
-union-find (:class:`Components`): nothing holds the candidate pairs. Once a component has more
-than ``max_cluster`` documents it is *closed*: its rows go to its earliest document, so pairs of
-two of its members are neither verified nor generated (a bucket's members are grouped by
-component first). Memory therefore grows with documents, not pairs: a bucket of 2,000
-near-identical texts costs about 2,000 verifications, not 2,000²/2.
+union-find (:class:`Components`): nothing holds the candidate pairs. Keys are row positions
+(ints, in the order of the keys they stand for). Most buckets are small: the pairs of those of
+a band are taken as one array (a bucket checked pair by pair finds what :meth:`_Linker.bucket`
+finds), and a pair whose rows already met in an earlier band of the same banding (equal values
+there) is not looked at again (it was verified or skipped then, and
+looking again changes nothing: verification is a pure function and components only grow).
+Once a component has more than ``max_cluster`` documents it is *closed*: its rows go to its
+earliest document, so pairs of two of its members are neither verified nor generated (a
+bucket's members are grouped by component first). Memory therefore grows with documents, not
+pairs: a bucket of 2,000 near-identical texts costs about 2,000 verifications, not 2,000²/2.
 
 The result does not depend on the order of work: the components are those of the graph of
 verified candidates, and a component that ends at most ``max_cluster`` documents large was
@@ -31,14 +36,10 @@ never closed, so every candidate pair inside it was verified.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from analysis.stats.shingles import Sketch
 
 __all__ = [
     "CONTAINED_WEIGHTS",
@@ -58,6 +59,8 @@ CONTAINED_WEIGHTS = (0.2, 0.8)
 #: changed); at 0.2 / 0.8 (35 bands of 2) 0.4 %.
 NEAR_WEIGHTS = (0.2, 0.8)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_CHUNK = 1 << 14  # pairs whose earlier bands are compared at once
+_SPREAD = 16  # buckets of up to this many rows are taken as all their pairs (larger: bucket())
 
 
 @lru_cache(maxsize=256)
@@ -80,60 +83,78 @@ def lsh_params(threshold: float, num_perm: int, weights=(0.5, 0.5)) -> tuple[int
 
 
 class Components:
-    """Union-find over keys, counting documents per component (a key may stand for several).
+    """Union-find over keys ``0 … n-1``, counting documents per component (a key may stand
+    for several).
 
     Args:
         docs: Documents each key stands for (its exact-copy group).
         max_cluster: A component of more documents is closed (see the module docstring).
     """
 
-    def __init__(self, docs: Mapping[str, int], max_cluster: int):
-        self.parent = {k: k for k in docs}
-        self.docs = dict(docs)
+    def __init__(self, docs: Sequence[int], max_cluster: int):
+        self.parent = list(range(len(docs)))
+        self.docs = list(docs)
         self.max_cluster = max_cluster
 
-    def root(self, x: str) -> str:
+    def root(self, x: int) -> int:
         """The component's representative (the smallest key joined so far at its root)."""
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
 
-    def union(self, a: str, b: str) -> str:
+    def union(self, a: int, b: int) -> int:
         """Join the components of ``a`` and ``b``; return the root."""
         ra, rb = self.root(a), self.root(b)
         if ra == rb:
             return ra
         keep, drop = min(ra, rb), max(ra, rb)
         self.parent[drop] = keep
-        self.docs[keep] += self.docs.pop(drop)
+        self.docs[keep] += self.docs[drop]
         return keep
 
-    def closed(self, root: str) -> bool:
+    def closed(self, root: int) -> bool:
         """Whether the component of ``root`` has more than ``max_cluster`` documents."""
         return self.docs[root] > self.max_cluster
 
 
 class _Linker:
-    """Verifies candidates into :class:`Components` and keeps the edges of open components."""
+    """Verifies candidates into :class:`Components` and keeps the edges of open components.
 
-    def __init__(self, comps: Components, verify: Callable[[str, str], object | None]):
-        self.comps, self.verify, self.edges = comps, verify, {}
+    ``verify(a, b)`` (``a < b``) returns what to keep of a pair that is reuse, else ``None``;
+    ``verify_pairs(a, b)`` the same of arrays of keys, a value per pair.
+    """
 
-    def pair(self, a: str, b: str) -> None:
-        """Verify ``a``, ``b`` unless known (an edge, or inside one closed component)."""
+    def __init__(self, comps: Components, verify: Callable, verify_pairs: Callable):
+        self.comps, self.verify, self.verify_pairs, self.edges = comps, verify, verify_pairs, {}
+
+    def known(self, a: int, b: int) -> bool:
+        """Whether ``a < b`` is an edge, or inside one closed component."""
+        comps = self.comps
+        root = comps.root(a)
+        return (root == comps.root(b) and comps.closed(root)) or (a, b) in self.edges
+
+    def pair(self, a: int, b: int) -> None:
+        """Verify ``a``, ``b`` unless known."""
         if a == b:
             return
         a, b = min(a, b), max(a, b)
-        comps = self.comps
-        root = comps.root(a)
-        if (root == comps.root(b) and comps.closed(root)) or (a, b) in self.edges:
-            return
-        value = self.verify(a, b)
-        if value is not None and not comps.closed(comps.union(a, b)):
+        if not self.known(a, b):
+            self._join(a, b, self.verify(a, b))
+
+    def pairs(self, pairs: np.ndarray) -> None:
+        """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified all at once
+        first: a pair known by its turn is measured for nothing, which changes nothing)."""
+        values = self.verify_pairs(pairs[:, 0], pairs[:, 1])
+        for (a, b), value in zip(pairs.tolist(), values, strict=True):
+            if not self.known(a, b):
+                self._join(a, b, value)
+
+    def _join(self, a: int, b: int, value) -> None:
+        if value is not None and not self.comps.closed(self.comps.union(a, b)):
             self.edges[(a, b)] = value
 
-    def bucket(self, keys: Sequence[str], sides: Sequence[bool] | None = None) -> None:
+    def bucket(self, keys: Sequence[int], sides: Sequence[bool] | None = None) -> None:
         """Every pair of ``keys`` (of different ``sides`` if given) but those inside one closed
         component, in about ``len(keys)`` steps when all are alike (keys seen are grouped by
         component, and a key stops at the first member of a closed component it joins)."""
@@ -170,72 +191,109 @@ class _Linker:
 
 
 def link(
-    sketches: Mapping[str, Sketch],
-    docs: Mapping[str, int],
-    verify: Callable[[str, str], object | None],
+    values: np.ndarray,
+    rows: np.ndarray,
+    sizes: np.ndarray,
+    docs: Sequence[int],
+    verify: Callable[[int, int], object | None],
+    verify_pairs: Callable[[np.ndarray, np.ndarray], Sequence],
     *,
     near_at: float,
     contained_at: float,
     ratio: float,
     min_contained: int,
     max_cluster: int,
-    num_perm: int = 128,
-) -> tuple[dict[tuple[str, str], object], Components]:
-    """Components of the verified candidates among the keys of ``docs`` (non-empty sketches).
+) -> tuple[dict[tuple[int, int], object], Components]:
+    """Components of the verified candidates among keys ``0 … n-1`` (non-empty sketches).
 
     Args:
-        sketches: Sketch of each key.
+        values: MinHash values, one row per text (``(texts, num_perm)``).
+        rows: The row of ``values`` of each key (``n`` of them; no copy of theirs is made).
+        sizes: Distinct shingles of each key.
         docs: Documents each key stands for.
         verify: ``verify(a, b)`` (``a < b``): a value for a pair that is reuse, else ``None``.
+        verify_pairs: ``verify_pairs(a, b)``: ``verify`` of arrays of keys, a list.
         near_at: Jaccard threshold of the near LSH.
         contained_at: Containment threshold of the contained bands.
         ratio: Contained candidates are only texts at least ``ratio`` times as large as the
             query (:func:`contained_ratio`).
         min_contained: Texts of fewer shingles are not queried for containment.
         max_cluster: Components of more documents are closed.
-        num_perm: Permutations of the sketches' MinHashes.
 
     Returns:
         ``(a, b) -> verify(a, b)`` of the verified pairs whose component was open when they
         were verified, and the components.
     """
-    keys = sorted(docs)
-    linker = _Linker(Components(docs, max_cluster), verify)
-    if len(keys) < 2:
+    linker = _Linker(Components(docs, max_cluster), verify, verify_pairs)
+    if len(docs) < 2:
         return linker.edges, linker.comps
-    values = np.stack([np.asarray(sketches[k].minhash.hashvalues, dtype=np.uint64) for k in keys])
+    num_perm = values.shape[1]
     b, r = lsh_params(near_at, num_perm, NEAR_WEIGHTS)
-    for bucket in _buckets(values, b, r):
-        linker.bucket([keys[i] for i in bucket])
-    sizes = np.array([sketches[k].size for k in keys])
+    for pairs, buckets in _bands(values, rows, b, r):
+        linker.pairs(pairs)
+        for bucket in buckets:
+            linker.bucket(bucket.tolist())
     blocks = _contained_blocks(sizes, min(max(contained_at, 0.01), 1.0), ratio, min_contained)
     for queries, members, jaccard in blocks:
-        rows = np.concatenate([queries, members])
-        sides = [True] * len(queries) + [False] * len(members)
+        block = np.concatenate([queries, members])
         b, r = lsh_params(jaccard, num_perm, CONTAINED_WEIGHTS)
-        for bucket in _buckets(values[rows], b, r):
-            if len({sides[i] for i in bucket}) == 2:
-                linker.bucket([keys[rows[i]] for i in bucket], [sides[i] for i in bucket])
+        for pairs, buckets in _bands(values, rows[block], b, r):
+            # positions of a pair ascend, queries come first: a query and a member
+            pairs = pairs[(pairs[:, 0] < len(queries)) & (pairs[:, 1] >= len(queries))]
+            pairs = np.sort(block[pairs], axis=1)
+            linker.pairs(pairs[pairs[:, 0] != pairs[:, 1]])  # a text both query and member
+            for bucket in buckets:
+                sides = bucket < len(queries)
+                if sides.any() and not sides.all():
+                    linker.bucket(block[bucket].tolist(), sides.tolist())
     return linker.edges, linker.comps
 
 
-def _buckets(values: np.ndarray, b: int, r: int) -> Iterator[np.ndarray]:
-    """Row positions (ascending) of each bucket of two or more rows, band after band.
+def _bands(
+    values: np.ndarray, rows: np.ndarray, b: int, r: int
+) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
+    """Band after band over ``values[rows]``: the pairs of its buckets of at most ``_SPREAD``
+    rows, as an ``(m, 2)`` array of ascending pairs of positions in ``rows`` that met in no
+    earlier band, and the positions (ascending) of each larger bucket.
 
     A band's ``r`` values are combined into one 64-bit key (a polynomial modulo 2**64; keys of
     different values may rarely coincide, which adds a candidate, never loses one).
     """
     for band in range(b):
-        key = np.zeros(len(values), dtype=np.uint64)
+        key = np.zeros(len(rows), dtype=np.uint64)
         for col in range(band * r, (band + 1) * r):
-            key = key * _MULTIPLIER + values[:, col]
+            key = key * _MULTIPLIER + values[rows, col].astype(np.uint64)
         order = np.argsort(key, kind="stable")
         ranked = key[order]
         starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
-        ends = np.r_[starts[1:], len(order)]
-        shared = ends - starts > 1  # most keys are one row's: no array for them
-        for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
-            yield order[start:end]
+        counts = np.diff(np.r_[starts, len(order)])
+        pairs = [np.empty((0, 2), dtype=order.dtype)]
+        for n in np.unique(counts[(counts > 1) & (counts <= _SPREAD)]).tolist():
+            first, second = np.triu_indices(n, 1)
+            at = starts[counts == n][:, None]
+            pairs.append(np.stack([order[at + first].ravel(), order[at + second].ravel()], 1))
+        big = counts > _SPREAD
+        spans = zip(starts[big].tolist(), counts[big].tolist(), strict=True)
+        larger = [order[s : s + n] for s, n in spans]
+        pairs = np.concatenate(pairs)
+        yield pairs[_first_met(values, rows[pairs], band, r)], larger
+
+
+def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.ndarray:
+    """Mask of the ``pairs`` of rows with equal values in no band before ``band``."""
+    keep = np.ones(len(pairs), dtype=bool)
+    if band == 0:
+        return keep
+    width = band * r
+    if r == 2 and values.dtype == np.uint32 and values.flags.c_contiguous:
+        values, width, r = values.view(np.uint64), band, 1  # a band's two values as one
+    for lo in range(0, len(pairs), _CHUNK):
+        chunk = pairs[lo : lo + _CHUNK]
+        same = values[chunk[:, 0], :width] == values[chunk[:, 1], :width]
+        if r > 1:
+            same = same.reshape(len(chunk), band, r).all(axis=2)
+        keep[lo : lo + _CHUNK] = ~same.any(axis=1)
+    return keep
 
 
 def contained_ratio(jaccard: float, containment: float) -> float:

@@ -30,9 +30,12 @@ from dataclasses import dataclass
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
 from analysis.stats.candidates import Components, contained_ratio, link
-from analysis.stats.shingles import Sketch, similarity, sketch_text
+from analysis.stats.shingles import Sketch
+from analysis.stats.sketches import SketchStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,7 +105,7 @@ class _Options:
 
 def find_reuse(
     documents: pd.DataFrame,
-    texts: Iterable[tuple[str, str | Sketch]],
+    texts: Iterable[tuple[str, str | Sketch]] | SketchStore,
     *,
     jaccard: float = REUSE_JACCARD,
     containment: float = REUSE_CONTAINMENT,
@@ -115,10 +118,10 @@ def find_reuse(
 ) -> Reuse:
     """Find exact copies, near-duplicates and contained texts among ``documents``.
 
-    ``texts`` is read once, as a stream: only each text's :class:`Sketch` is held (its
-    distinct shingle hashes, 8 bytes each, a SHA-256 and ``num_perm`` 4-byte MinHash values),
-    never the texts. Documents without a text in ``texts``, or whose text has no word, are in
-    no cluster.
+    ``texts`` is read once, as a stream: only each text's sketch is held, in flat arrays
+    (:class:`~analysis.stats.sketches.SketchStore`: its distinct shingle hashes, 8 bytes each,
+    a SHA-256 and ``num_perm`` 4-byte MinHash values), never the texts. Documents without a
+    text in ``texts``, or whose text has no word, are in no cluster.
 
     The defaults (Jaccard 0.35, containment 0.9) come from ``bench/bench_reuse.py``. With
     5-word shingles every changed word breaks up to five shingles: a copy with 5 % of its
@@ -135,7 +138,8 @@ def find_reuse(
         documents: One row per document with :data:`INPUT_COLUMNS` (``date`` ``YYYY-MM-DD``).
         texts: ``(doc_id, cleaned_text)`` pairs, or ``(doc_id, Sketch)`` from
             :func:`~analysis.stats.shingles.sketch_text` with the same ``shingle``,
-            ``num_perm`` and ``seed``.
+            ``num_perm`` and ``seed``, or a finished
+            :class:`~analysis.stats.sketches.SketchStore` of them made with those.
         jaccard: Jaccard index from which a pair is ``near``.
         containment: Containment from which a pair is ``contained`` (when not ``near``).
         shingle: Tokens per shingle.
@@ -158,8 +162,9 @@ def find_reuse(
     sketches = _collect(texts, meta, shingle=shingle, num_perm=num_perm, seed=seed)
     order = {d: (meta[d][0], d) for d in meta}
     groups = _exact_groups(sketches, order)
-    edges, comps = _verified_edges(groups, sketches, opts)
-    clusters = _clusters(groups, comps, order)
+    by_key = sorted(groups, key=lambda g: g[0])  # one key per group: its first document
+    edges, comps = _verified_edges(by_key, sketches, opts)
+    clusters = _clusters(by_key, comps, order)
     rows = _pair_rows(clusters, groups, edges, sketches, opts)
     return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
 
@@ -192,7 +197,7 @@ def exact_reuse(
     )
     clusters = [g for g in groups if len(g) > 1]
     opts = _Options(1.0, 1.0, 0, 0.0, max_cluster, 0)
-    rows = _pair_rows(clusters, groups, {}, {}, opts)
+    rows = _pair_rows(clusters, groups, {}, None, opts)
     return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
 
 
@@ -208,30 +213,34 @@ def _metadata(documents: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
     return dict(zip(ids.tolist(), zip(*cols, strict=True), strict=True))
 
 
-def _collect(texts, meta, *, shingle: int, num_perm: int, seed: int) -> dict[str, Sketch]:
-    sketches: dict[str, Sketch] = {}
+def _collect(texts, meta, *, shingle: int, num_perm: int, seed: int) -> SketchStore:
+    if isinstance(texts, SketchStore):
+        if (texts.shingle, texts.num_perm, texts.seed) != (shingle, num_perm, seed):
+            raise ValueError("sketches made with other shingle/num_perm/seed")
+        unknown = [k for k in texts.ids if k not in meta]
+        if unknown:
+            raise ValueError(f"text of unknown doc_id {unknown[0]!r} (not in documents)")
+        return texts
+    store = SketchStore(shingle=shingle, num_perm=num_perm, seed=seed)
     for doc_id, value in texts:
         doc_id = str(doc_id)
         if doc_id not in meta:
             raise ValueError(f"text of unknown doc_id {doc_id!r} (not in documents)")
-        if doc_id in sketches:
-            raise ValueError(f"two texts for doc_id {doc_id!r}")
         if isinstance(value, Sketch):
-            if (value.shingle, value.num_perm, value.seed) != (shingle, num_perm, seed):
-                raise ValueError(f"sketch of {doc_id!r} made with other shingle/num_perm/seed")
-            sketches[doc_id] = value
+            store.add_sketch(doc_id, value)
         else:
-            sketches[doc_id] = sketch_text(value, shingle=shingle, num_perm=num_perm, seed=seed)
-    return sketches
+            store.add_text(doc_id, value)
+    return store.finish()
 
 
-def _exact_groups(sketches: dict[str, Sketch], order: dict) -> list[list[str]]:
+def _exact_groups(store: SketchStore, order: dict) -> list[list[str]]:
     """Texts with a word grouped by identical text, each group sorted by (date, doc_id)."""
-    by_digest: dict[bytes, list[str]] = {}
-    for doc_id, sk in sketches.items():
-        if sk.size:
-            by_digest.setdefault(sk.digest, []).append(doc_id)
-    groups = (sorted(g, key=order.__getitem__) for g in by_digest.values())
+    rows = np.flatnonzero(store.sizes)
+    _, label = np.unique(store.digests[rows], return_inverse=True)
+    by_digest: list[list[str]] = [[] for _ in range(int(label.max(initial=-1)) + 1)]
+    for row, g in zip(rows.tolist(), label.tolist(), strict=True):
+        by_digest[g].append(store.ids[row])
+    groups = (sorted(g, key=order.__getitem__) for g in by_digest)
     return sorted(groups, key=lambda g: order[g[0]])
 
 
@@ -261,55 +270,76 @@ def classify(
     return None
 
 
-def _kind(a: Sketch, b: Sketch, opts: _Options) -> tuple[str | None, float, float]:
-    j, c = similarity(a, b)
-    kind = classify(
-        j,
-        c,
-        min(a.size, b.size),
+def _kind(store: SketchStore, a: int, b: int, opts: _Options) -> tuple:
+    """``(kind, jaccard, containment)`` of the texts of rows ``a`` and ``b`` of ``store``."""
+    j, c = store.similarity(a, b)
+    return _classified(j, c, int(min(store.sizes[a], store.sizes[b])), opts), j, c
+
+
+def _kinds(store: SketchStore, a: np.ndarray, b: np.ndarray, opts: _Options) -> list[tuple]:
+    """:func:`_kind` of rows ``a[k]`` and ``b[k]``, for each ``k`` (measured at once)."""
+    smaller = np.minimum(store.sizes[a], store.sizes[b]).tolist()
+    measured = zip(store.similarities(a, b), smaller, strict=True)
+    return [(_classified(j, c, s, opts), j, c) for (j, c), s in measured]
+
+
+def _classified(jaccard: float, containment: float, smaller: int, opts: _Options) -> str | None:
+    return classify(
+        jaccard,
+        containment,
+        smaller,
         near_at=opts.jaccard,
         contained_at=opts.containment,
         min_contained=opts.min_contained,
     )
-    return kind, j, c
 
 
-def _verified_edges(groups, sketches, opts: _Options) -> tuple[dict, Components]:
+def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, Components]:
     """``(a, b) -> (kind, jaccard, containment)`` of the verified candidates, and components.
 
-    One key per exact group (its first document, standing for the group's documents). Pairs
+    One key per exact group of ``by_key`` (groups sorted by their first document, which stands
+    for the group's documents); the components are over the positions in ``by_key``. Pairs
     inside a component of more than ``max_cluster`` documents are not verified
     (:func:`~analysis.stats.candidates.link`): such a cluster's rows go to its earliest
     document (``to_earliest``), so the pair would not be listed.
     """
+    keys = [g[0] for g in by_key]
+    rows = np.array([store.index[k] for k in keys], dtype=np.int64)
 
-    def verify(a: str, b: str) -> tuple | None:
-        kind, j, c = _kind(sketches[a], sketches[b], opts)
-        return None if kind is None else (kind, j, c)
+    def verify(a: int, b: int) -> tuple | None:
+        value = _kind(store, int(rows[a]), int(rows[b]), opts)
+        return None if value[0] is None else value
 
-    return link(
-        sketches,
-        {g[0]: len(g) for g in groups},
+    def verify_pairs(a: np.ndarray, b: np.ndarray) -> list[tuple | None]:
+        kinds = _kinds(store, rows[a], rows[b], opts)
+        return [None if value[0] is None else value for value in kinds]
+
+    edges, comps = link(
+        store.values,
+        rows,
+        store.sizes[rows],
+        [len(g) for g in by_key],
         verify,
+        verify_pairs,
         near_at=opts.jaccard - opts.margin,
         contained_at=opts.containment - opts.margin,
         ratio=contained_ratio(opts.jaccard, opts.containment),
         min_contained=opts.min_contained,
         max_cluster=opts.max_cluster,
-        num_perm=opts.num_perm,
     )
+    return {(keys[a], keys[b]): value for (a, b), value in edges.items()}, comps
 
 
-def _clusters(groups: list[list[str]], comps: Components, order: dict) -> list[list[str]]:
+def _clusters(by_key: list[list[str]], comps: Components, order: dict) -> list[list[str]]:
     """Reuse clusters of two or more documents, members sorted by (date, doc_id)."""
-    members: dict[str, list[str]] = {}
-    for g in groups:
-        members.setdefault(comps.root(g[0]), []).extend(g)
+    members: dict[int, list[str]] = {}
+    for i, g in enumerate(by_key):
+        members.setdefault(comps.root(i), []).extend(g)
     clusters = [sorted(m, key=order.__getitem__) for m in members.values() if len(m) > 1]
     return sorted(clusters, key=lambda m: order[m[0]])
 
 
-def _pair_rows(clusters, groups, edges, sketches, opts: _Options) -> list[tuple]:
+def _pair_rows(clusters, groups, edges, store: SketchStore | None, opts) -> list[tuple]:
     """``(a, b, kind, jaccard, containment, link)`` rows, ``a < b``, cluster by cluster."""
     group_of = {d: g for g in groups for d in g}
     cluster_of = {d: i for i, members in enumerate(clusters) for d in members}
@@ -326,11 +356,15 @@ def _pair_rows(clusters, groups, edges, sketches, opts: _Options) -> list[tuple]
                 rows.extend((*sorted(p), kind, j, c, "verified") for p in pairs)
             continue
         first = members[0]
-        for d in members[1:]:
-            if group_of[d] is group_of[first]:
-                kind, j, c = "exact", 1.0, 1.0
-            else:
-                kind, j, c = _kind(sketches[d], sketches[first], opts)
+        others = [d for d in members[1:] if group_of[d] is not group_of[first]]
+        rows.extend(
+            (*sorted((d, first)), "exact", 1.0, 1.0, "to_earliest")
+            for d in members[1:]
+            if group_of[d] is group_of[first]
+        )
+        at = np.array([store.index[d] for d in others], dtype=np.int64)
+        kinds = _kinds(store, at, np.full(len(at), store.index[first]), opts) if others else []
+        for d, (kind, j, c) in zip(others, kinds, strict=True):
             rows.append((*sorted((d, first)), kind or "linked", j, c, "to_earliest"))
     return sorted(rows)
 
