@@ -150,3 +150,30 @@ def test_fit_rate_ratios_with_weights_is_the_fit_of_every_document(alike, se_typ
     assert full.model == ("nb2" if dispersed else "quasi-poisson") and full.se_type == se_type
     for name in ("rate_ratio", "ci_low", "ci_high", "p"):
         np.testing.assert_allclose(getattr(few, name), getattr(full, name), rtol=1e-7)
+
+
+def test_a_warning_of_the_weighted_poisson_start_does_not_fail_the_nb2_fit(alike, monkeypatch):
+    # fit_rate_ratios turns statsmodels' ConvergenceWarning into an error (the next model is
+    # tried); statsmodels ignores the warnings of its own preliminary Poisson fit, and so
+    # must the weighted start
+    import warnings
+
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    import analysis.stats.countmodel as cm
+    from analysis.stats.nb2 import collapse_rows, row_pattern
+
+    real = sm.GLM.fit
+
+    def warning_fit(self, *args, **kwargs):
+        warnings.warn("IRLS did not converge", ConvergenceWarning, stacklevel=2)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(sm.GLM, "fit", warning_fit)
+    y, design, offset, outlet = alike
+    rows, weights = collapse_rows(y, row_pattern(design, offset))
+    fit = cm.fit_rate_ratios(
+        y[rows], design[rows], offset[rows], test=[1], se_type="hc1", weights=weights
+    )
+    assert fit.model == "nb2"

@@ -124,12 +124,17 @@ def _model_class() -> type:
 def _poisson_start(model) -> np.ndarray:
     """statsmodels' NB2 start (the Poisson estimate, then the moment estimate of α, at least
     0.05) with the model's frequency weights: the Poisson fit is a weighted GLM."""
+    import warnings
+
     import statsmodels.api as sm
 
     w = model.freq_weights
-    poisson = sm.GLM(
+    glm = sm.GLM(
         model.endog, model.exog, family=sm.families.Poisson(), offset=model.offset, freq_weights=w
-    ).fit()
+    )
+    with warnings.catch_warnings():  # only a start, as statsmodels' own preliminary fit
+        warnings.simplefilter("ignore")
+        poisson = glm.fit()
     mu = poisson.mu
     resid = model.endog - mu
     alpha = (w * ((resid**2 / mu - 1) / mu)).sum() / (w.sum() - model.exog.shape[1])
@@ -174,7 +179,7 @@ def collapse_rows(y: np.ndarray, pattern: np.ndarray) -> tuple[np.ndarray, np.nd
             (:func:`row_pattern`).
     """
     counts = y.astype(np.int64)
-    if (counts != y).any() or counts.min() < 0:
+    if not len(y) or (counts != y).any() or counts.min() < 0:
         return np.arange(len(y)), None
     key = np.asarray(pattern, dtype=np.int64) * (int(counts.max()) + 1) + counts
     _, rows, weights = np.unique(key, return_index=True, return_counts=True)
