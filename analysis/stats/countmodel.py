@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis.config import one_blas_thread, release_free_memory
 from analysis.stats.marker_grid import MarkerGrid, ModelError
-from analysis.stats.nb2 import collapse_rows, row_pattern
+from analysis.stats.nb2 import collapse_rows, nb2_model, row_pattern
 
 __all__ = [
     "MIN_CLUSTERS",
@@ -124,8 +124,6 @@ def choose_se(
 
 def _fit_nb2(y, design, offset, weights, cov_type: str):
     """NB2 by Newton steps; None unless it converged to a finite α > 0."""
-    from analysis.stats.nb2 import nb2_model
-
     model = nb2_model(y, design, offset, weights)
     try:
         res = model.fit(method="newton", maxiter=100, disp=0, cov_type=cov_type)
@@ -259,11 +257,11 @@ def fit_rate_ratios(
         se_type: ``"cluster"`` or ``"hc1"``.
         clusters: Cluster label per document (needed for ``"cluster"``).
         confidence: Coverage of the intervals.
-        weights: Documents each row stands for (:func:`collapse_rows`: the documents
-            alike in design, offset, cluster and count as one row): the same model as with a
-            row per document (estimates and standard errors agree to about 1e-9, see
-            :mod:`analysis.stats.nb2`), fitted on a few thousand rows instead of a million
-            headlines. ``None``: one document per row.
+        weights: Documents each row stands for (:func:`analysis.stats.nb2.collapse_rows`:
+            the documents alike in design, offset, cluster and count as one row): the same
+            model as with a row per document (estimates and standard errors agree to about
+            1e-9, see :mod:`analysis.stats.nb2`), fitted on a few thousand rows instead of a
+            million headlines. ``None``: one document per row.
     """
     from statsmodels.tools.sm_exceptions import (
         ConvergenceWarning,
