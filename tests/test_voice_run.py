@@ -275,3 +275,27 @@ def test_frame_rates_by_voice_over_the_whole_period():
     assert set(out["period"]) == {"all"}
     row = out[(out["origin"] == "russian") & (out["voice"] == "narrator") & (out["marker"] == "a")]
     assert row[["count", "n_tokens", "n_docs"]].values.tolist() == [[2, 110, 2]]
+
+
+def test_frame_rates_of_one_voice_keep_the_seed():
+    # frame_rates(voice=...) goes through frame_rates_in_voices: the seed must reach it
+    rng = np.random.default_rng(5)
+    n = 40
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:02d}" for i in range(n)],
+            "origin": "russian",
+            "date": "2024-01-05",
+            "n_tokens": rng.integers(20, 200, n),
+        }
+    )
+    markers = pd.DataFrame(
+        {"doc_id": docs["doc_id"], "frame": "f", "marker": "a", "count": rng.poisson(2.0, n)}
+    )
+    options = {"n_resamples": 200, "seed": 7}
+    plain = frame_rates(markers, docs, **options)
+    every = frame_rates(markers, docs, voice="all", **options)
+    assert every.pop("voice").eq("all").all()
+    pd.testing.assert_frame_equal(every, plain)
+    other = frame_rates(markers, docs, n_resamples=200, seed=0)
+    assert not np.array_equal(other["ci_low"], plain["ci_low"])  # the seed matters here

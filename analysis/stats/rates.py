@@ -216,7 +216,9 @@ def frame_rates(
         by = _check_options(period, by)
         return _frame_rates([(markers, documents)], period, by, n_resamples, confidence, seed)[0]
     options = {"period": period, "by": by, "n_resamples": n_resamples, "confidence": confidence}
-    return frame_rates_in_voices(markers, documents, voices=[voice], matches=matches, **options)[0]
+    return frame_rates_in_voices(
+        markers, documents, voices=[voice], matches=matches, seed=seed, **options
+    )[0]
 
 
 def frame_rates_in_voices(
