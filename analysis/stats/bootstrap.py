@@ -170,9 +170,10 @@ def shared_intervals(
         resamples had a non-zero denominator.
     """
     n_docs, n_groups = num.shape
-    zero = ~num.any(axis=0)
-    if den.shape[1] == 1 and zero.sum() > 1:  # ratios of zero counts: all alike
-        return _zero_groups_once(num, den, key, n_resamples, confidence, seed)
+    kept, den, back = _zero_repeats_dropped(num, den)
+    if kept.shape[1] < n_groups:  # ratios of zero counts: all alike, computed once
+        options = {"key": key, "n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+        return back(shared_intervals(kept, den, **options))
     bounds = np.full((n_groups, 2), np.nan)
     q = 50.0 * (1.0 - confidence)
     width = max(1, _BLOCK_CELLS // n_resamples)
@@ -215,8 +216,12 @@ def shared_intervals_of(
 
 def _zero_repeats_dropped(num: np.ndarray, den: np.ndarray):
     """``(num, den, back)``: over a shared denominator, the groups counting zero in every
-    document but the first dropped (their ratios are the first one's, see
-    :func:`_zero_groups_once`); ``back`` maps the bounds of what is kept to every group."""
+    document but the first dropped; ``back`` maps the bounds of what is kept to every group.
+
+    Over a shared denominator the resampled ratios of such groups are the same (0, or NaN
+    where a resample's denominator is 0), so one of them stands for all (most markers of a
+    cell of short documents are never found there). ``num`` is returned as it is when
+    nothing is dropped."""
     zero = ~num.any(axis=0)
     if den.shape[1] != 1 or zero.sum() <= 1:
         return num, den, lambda bounds: bounds
@@ -231,19 +236,6 @@ def _zero_repeats_dropped(num: np.ndarray, den: np.ndarray):
         return bounds
 
     return num[:, keep], den, back
-
-
-def _zero_groups_once(num, den, key, n_resamples, confidence, seed) -> np.ndarray:
-    """:func:`shared_intervals` when several groups count zero in every document: over a
-    shared denominator their resampled ratios are the same (0, or NaN where a resample's
-    denominator is 0), so one of them stands for all (most markers of a cell of short
-    documents are never found there)."""
-    kept, den, back = _zero_repeats_dropped(num, den)
-    return back(
-        shared_intervals(
-            kept, den, key=key, n_resamples=n_resamples, confidence=confidence, seed=seed
-        )
-    )
 
 
 def _percentiles(ratios: np.ndarray, q: float) -> np.ndarray:
