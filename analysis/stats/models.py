@@ -146,7 +146,7 @@ def rate_models(
         periods = np.full(len(docs), ALL_PERIODS, dtype=object)
     else:
         periods = add_period(docs, freq=period)["period"].to_numpy()
-    clusters = docs["_cluster"].to_numpy() if cluster else None
+    clusters = docs["_cluster_code"].to_numpy() if cluster else None
     found, group_codes = np.unique(group, return_inverse=True)
     group_names = [str(g) for g in found]
     records: list[dict] = []
@@ -234,7 +234,7 @@ def rate_trends(
         if len(periods) < 2:
             continue
         cells = [docs.codes == j for j in range(len(periods))]
-        se = choose_se(grid.docs["_cluster"].to_numpy()[rows] if cluster else None, cells)
+        se = choose_se(grid.docs["_cluster_code"].to_numpy()[rows] if cluster else None, cells)
         n_docs = dict(zip(periods, docs.n_docs.tolist(), strict=True))
         for k, (frame, marker) in enumerate(grid.labels):
             y = grid.counts[rows, k]
@@ -305,7 +305,7 @@ def before_after(
     grid = model_grid(markers, documents, by=by, cluster=cluster, dated=True)
     after, inside = split_masks(grid.docs, split, window)
     group = grid.docs["_group"].to_numpy()
-    clusters = grid.docs["_cluster"].to_numpy() if cluster else None
+    clusters = grid.docs["_cluster_code"].to_numpy() if cluster else None
     options = {"min_count": min_count, "confidence": confidence}
     records: list[dict] = []
     groups = sorted(set(group[inside]))
