@@ -135,10 +135,14 @@ def release_free_memory() -> None:
     0.18 s with 2 GB of live, fragmented allocations (a million-row run's main process),
     which before each of 5,000 fits was most of the models' time. So after a trim that took
     ``d`` seconds, calls within ``d / TRIM_SHARE - d`` seconds return at once (a small heap:
-    every call trims). The results do not depend on it.
+    every call trims). First the young cycles are collected (``gc.collect(1)``, cheap: each
+    statsmodels fit leaves a cycle holding its arrays, which a large heap's rare full
+    collections would let pile up by hundreds of megabytes). The results do not depend on it.
     """
+    import gc
     import time
 
+    gc.collect(1)
     trim = _malloc_trim()
     now = time.perf_counter()
     if trim is None or now - _Trims.ended < _Trims.took * (1 / TRIM_SHARE - 1):

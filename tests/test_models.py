@@ -301,11 +301,11 @@ def test_marker_grid_sums_frames_and_validates():
     markers, documents = _tables({"m1": M1, "m2": M2})
     grid = marker_grid(markers, documents, columns=["origin"])
     assert grid.labels == (("f", ""), ("f", "m1"), ("f", "m2"))
-    assert grid.counts[:, 0].tolist() == (grid.counts[:, 1] + grid.counts[:, 2]).tolist()
+    assert (dense := grid.counts.toarray())[:, 0].tolist() == (dense[:, 1] + dense[:, 2]).tolist()
     # a document without marker rows counts with zeros; documents are sorted by doc_id
     extra = pd.concat([documents, documents.iloc[:1].assign(doc_id="0new")])
     grid = marker_grid(markers, extra, columns=["origin"])
-    assert grid.docs["doc_id"].iloc[0] == "0new" and grid.counts[0].tolist() == [0, 0, 0]
+    assert grid.docs["doc_id"].iloc[0] == "0new" and grid.counts.toarray()[0].tolist() == [0, 0, 0]
     with pytest.raises(ModelError, match="duplicate row"):
         marker_grid(pd.concat([markers, markers.iloc[:1]]), documents, columns=["origin"])
     with pytest.raises(ModelError, match="not in the documents"):
@@ -426,3 +426,16 @@ def test_before_after_cell_of_one_document():
     rr = _row(out, contrast="ratio_of_ratios", marker="m1")
     assert rr["rate_ratio"] == pytest.approx((7 / 3) / (2 / (30 / 7)), rel=1e-9)
     assert np.isnan(rr["ci_high"]) and rr["n_docs_reference_after"] == 1
+
+
+def test_marker_grid_column_reads_a_label_of_the_sparse_counts():
+    markers = pd.DataFrame(
+        {"doc_id": ["b", "c", "c"], "frame": ["f", "f", "f"], "marker": ["m1", "m1", "m2"]}
+    ).assign(count=[2, 1, 4])
+    documents = pd.DataFrame({"doc_id": ["c", "a", "b"], "n_tokens": [9, 5, 7], "origin": "x"})
+    grid = marker_grid(markers, documents, columns=["origin"])
+    # documents a, b, c; labels (f, total), (f, m1), (f, m2)
+    assert grid.column(0, np.arange(3)).tolist() == [0, 2, 5]
+    assert grid.column(1, np.array([2, 0])).tolist() == [1, 0]
+    assert grid.column(2, np.array([1, 2])).dtype == np.int64
+    assert grid.column(2, np.array([1, 2])).tolist() == [0, 4]

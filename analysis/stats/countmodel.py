@@ -344,7 +344,7 @@ def fit_labels(
     test = design.shape[1] - 1
     out = []
     for k, label in enumerate(grid.labels):
-        y = grid.counts[rows, k]
+        y = grid.column(k, rows)
         if y.sum() < min_count:
             continue
         empty = [int(y[mask].sum()) == 0 for mask, _ in cells]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analysis.stats.groups import CompareError, count_column
 
@@ -40,14 +41,23 @@ class MarkerGrid:
             sorted by ``doc_id`` (as strings), index ``0..n-1``.
         labels: ``(frame, marker)`` column labels, sorted; ``marker == ""`` is the frame
             total (the sum of the frame's markers), first within its frame.
-        counts: ``n_docs × n_labels`` int64 counts (0 for a document without marker rows).
+        counts: ``n_docs × n_labels`` int64 counts (0 for a document without marker rows),
+            a sparse CSC matrix (a million headlines × 70 labels would be 560 MB dense); read
+            a label's counts with :meth:`column`.
         n_tokens: ``n_docs`` int64 token counts.
     """
 
     docs: pd.DataFrame
     labels: tuple[tuple[str, str], ...]
-    counts: np.ndarray
+    counts: sparse.csc_matrix
     n_tokens: np.ndarray
+
+    def column(self, k: int, rows: np.ndarray) -> np.ndarray:
+        """The int64 counts of label ``k`` in the documents ``rows`` (positions in ``docs``)."""
+        start, end = self.counts.indptr[k], self.counts.indptr[k + 1]
+        dense = np.zeros(self.counts.shape[0], dtype="int64")
+        dense[self.counts.indices[start:end]] = self.counts.data[start:end]
+        return dense[rows]
 
 
 # --------------------------------------------------------------------------- tables
@@ -127,14 +137,16 @@ def marker_grid(
             f"markers table: duplicate row for document {r['doc_id']!r}, frame "
             f"{r['frame']!r}, marker {r['marker']!r}"
         )
-    grid = np.zeros((len(docs), len(labels)), dtype="int64")
-    grid[row_doc, pair_col] = counts
-    for k, (frame, marker) in enumerate(labels):
-        if marker == "":
-            members = [column[lab] for lab in labels if lab[0] == frame and lab[1] != ""]
-            grid[:, k] = grid[:, members].sum(axis=1)
+    # each count in its marker's column and once more in its frame total's (summed by scipy)
+    total_col = np.array([column[(f, "")] for f, _ in labels], dtype="int64")[pair_col]
+    grid = sparse.csc_matrix(
+        (np.concatenate([counts, counts]), (np.tile(row_doc, 2), np.append(pair_col, total_col))),
+        shape=(len(docs), len(labels)),
+        dtype="int64",
+    )
+    grid.sum_duplicates()
     n_tokens = docs.pop("_tokens").to_numpy()
-    empty = (n_tokens == 0) & (grid.sum(axis=1) > 0)
+    empty = (n_tokens == 0) & (np.asarray(grid.sum(axis=1)).ravel() > 0)
     if empty.any():
         first = docs["doc_id"].iloc[int(np.flatnonzero(empty)[0])]
         raise ModelError(f"document {first!r} has marker counts but n_tokens 0")
@@ -166,7 +178,8 @@ def model_grid(
     docs["_group"] = docs[by].astype(str)
     docs["_cluster"] = docs[cluster].astype(str) if cluster else ""
     docs["_cluster_code"] = pd.factorize(docs["_cluster"], sort=True)[0]
-    return MarkerGrid(docs, grid.labels, grid.counts[keep], grid.n_tokens[keep])
+    counts = grid.counts if keep.all() else grid.counts[np.flatnonzero(keep)]
+    return MarkerGrid(docs, grid.labels, counts, grid.n_tokens[keep])
 
 
 def document_dates(docs: pd.DataFrame) -> pd.Series:

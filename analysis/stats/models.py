@@ -237,7 +237,7 @@ def rate_trends(
         se = choose_se(grid.docs["_cluster_code"].to_numpy()[rows] if cluster else None, cells)
         n_docs = dict(zip(periods, docs.n_docs.tolist(), strict=True))
         for k, (frame, marker) in enumerate(grid.labels):
-            y = grid.counts[rows, k]
+            y = grid.column(k, rows)
             if y.sum() < min_count:
                 continue
             for row in fit_periods(docs, y, se_type=se, confidence=confidence):

@@ -5,7 +5,7 @@ intervals (:func:`frame_rates`), and over the whole period (:func:`marker_rates`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ from analysis.stats.groups import (
     empty_table,
 )
 from analysis.stats.periods import PERIODS
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["FRAME_RATE_COLUMNS", "frame_rates", "frame_rates_in_voices", "marker_rates"]
 
@@ -97,24 +100,34 @@ def _marker_codes(markers: pd.DataFrame, docs: pd.DataFrame) -> tuple:
     return row_doc, pair_ids, pair_of_row, f_uniq, m_uniq
 
 
-def _label_grid(n_docs: int, counts: np.ndarray, codes: tuple) -> tuple[list, np.ndarray]:
-    """The output ``(frame, marker)`` labels and the document × label count grid.
+def _label_grid(n_docs: int, counts: np.ndarray, codes: tuple) -> tuple[list, sparse.csr_matrix]:
+    """The output ``(frame, marker)`` labels and the document × label count grid (sparse:
+    a cell's rows are made dense one cell at a time, :func:`_cell_rows`).
 
     Per frame its total (marker ``""``, sorted first) then its markers, sorted; a document
     without marker rows counts with zeros, and a frame total sums its markers.
     """
+    from scipy import sparse
+
     row_doc, pair_ids, pair_of_row, f_uniq, m_uniq = codes
     frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
     names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
     labels = sorted({(f, "") for f in frames} | set(zip(frames, names, strict=True)))
     column = {label: k for k, label in enumerate(labels)}
-    grid = np.zeros((n_docs, len(labels)), dtype="int64")
     pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
-    grid[row_doc, pair_col[pair_of_row]] = counts  # (rows are unique: checked above)
-    for f in set(frames.tolist()):
-        members = [column[(f, m)] for f2, m in zip(frames, names, strict=True) if f2 == f]
-        grid[:, column[(f, "")]] = grid[:, members].sum(axis=1)
+    total_col = np.array([column[(f, "")] for f in frames], dtype="int64")
+    # each count in its marker's column and once more in its frame total's (summed by scipy)
+    rows = np.concatenate([row_doc, row_doc])
+    cols = np.concatenate([pair_col[pair_of_row], total_col[pair_of_row]])
+    values = np.concatenate([counts, counts]).astype("int64")
+    grid = sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, len(labels)))
+    grid.sum_duplicates()
     return labels, grid
+
+
+def _cell_rows(grid: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """The dense int64 counts of the documents ``rows`` of a :func:`_label_grid`."""
+    return grid[rows].toarray().astype("int64", copy=False)
 
 
 def _cell_columns(
@@ -298,7 +311,7 @@ def _frame_rates(variants, period, by, n_resamples, confidence, seed) -> list[pd
         rows = by_id[where]
         found = _cell_columns(
             key,
-            [grid[rows] for _, grid in grids],
+            [_cell_rows(grid, rows) for _, grid in grids],
             [t[rows] for t in tokens],
             labels,
             n_resamples=n_resamples,
