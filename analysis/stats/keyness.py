@@ -72,11 +72,13 @@ def _group_term_matrix(
     rank = np.empty(len(order), dtype="int64")
     rank[order] = np.arange(len(order))
     n_terms = len(vocab)
-    flat = np.bincount(
-        d_group[d_code].astype("int64") * n_terms + rank[t_code],
-        weights=counts,
-        minlength=len(groups) * n_terms,
-    )
+    # the cell of each row, built in place (a million headlines are 25 million rows)
+    cell = d_group.astype("int64")[d_code]
+    del d_code
+    cell *= n_terms
+    cell += rank[t_code]
+    del t_code
+    flat = np.bincount(cell, weights=counts, minlength=len(groups) * n_terms)
     matrix = flat.reshape(len(groups), n_terms).round().astype("int64")
     if stop_words:
         keep = ~pd.Series(vocab).isin(_stop_words()).to_numpy()

@@ -99,28 +99,38 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     docs = pd.DataFrame(
         {"doc_id": documents["doc_id"].astype(str), "group": documents[by].astype(str)}
     ).sort_values(["group", "doc_id"], kind="stable")
-    row = pd.Index(docs["doc_id"]).get_indexer(terms["doc_id"].astype(str))
+    # hash-factorize the long column, then look up its (few) distinct values: looking up
+    # every row would make a Python string of each
+    d_code, d_uniq = pd.factorize(terms["doc_id"].astype(str))
+    row = pd.Index(docs["doc_id"]).get_indexer(d_uniq)[d_code]
+    del d_code
     if (row < 0).any():
         raise CompareError("terms table: some doc_id values are not in the documents table")
     code, uniq = pd.factorize(terms["term"].astype(str))
     uniq = np.asarray(uniq, dtype=object)
     order = np.argsort(uniq, kind="stable")  # sorted vocabulary, as in keyness
-    rank = np.empty(len(order), dtype="int64")
+    # 32-bit indices when they fit (as scipy would choose): a million headlines are 25
+    # million rows, and each of these arrays is one of them
+    index = np.int32 if max(len(docs), len(order)) < 2**31 else np.int64
+    rank = np.empty(len(order), dtype=index)
     rank[order] = np.arange(len(order))
     vocab, col = uniq[order], rank[code]
+    del code
+    row, data = row.astype(index), counts.astype("int64")
+    del counts
     x = sp.csr_matrix(
-        (counts.astype("int64"), (row, col)), shape=(len(docs), len(vocab))
+        (data, (row, col)), shape=(len(docs), len(vocab))
     )  # duplicate (doc, term) rows are summed, as in keyness
+    del data, row, col
     x.sum_duplicates()
     return sorted(set(docs["group"])), vocab, x, docs["group"].to_numpy()
 
 
-def _side(x, rows: np.ndarray, tested: np.ndarray):
-    """Doc × term CSR, doc totals and doc shares of the tested terms of one side."""
-    sub = x[rows]
+def _side(sub, tested: np.ndarray):
+    """Doc totals and doc shares of the tested terms of one side's doc × term CSR ``sub``."""
     totals = np.asarray(sub.sum(axis=1), dtype="float64").ravel()
-    used = np.bincount(sub.indices, minlength=x.shape[1])  # documents using each term
-    return sub, totals, used[tested] / len(rows)
+    used = np.bincount(sub.indices, minlength=sub.shape[1])  # documents using each term
+    return totals, used[tested] / sub.shape[0]
 
 
 def _term_major(sub, tested: np.ndarray):
@@ -262,8 +272,9 @@ def _comparison(x, vocab, job, alpha, options):
     label, g, ref, in_g, in_r = job
     alpha0, min_count = options[:2]
     rows_g, rows_r = np.flatnonzero(in_g), np.flatnonzero(in_r)
-    y_g = np.asarray(x[rows_g].sum(axis=0)).ravel()
-    y_r = np.asarray(x[rows_r].sum(axis=0)).ravel()
+    sub_g, sub_r = x[rows_g], x[rows_r]  # each side's rows copied once
+    y_g = np.asarray(sub_g.sum(axis=0)).ravel()
+    y_r = np.asarray(sub_r.sum(axis=0)).ravel()
     tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
     a = alpha[tested]
     delta = _log_odds(
@@ -274,8 +285,8 @@ def _comparison(x, vocab, job, alpha, options):
         a,
         alpha0,
     )
-    sub_g, tot_g, share_g = _side(x, rows_g, tested)
-    sub_r, tot_r, share_r = _side(x, rows_r, tested)
+    tot_g, share_g = _side(sub_g, tested)
+    tot_r, share_r = _side(sub_r, tested)
     key_r = (g, REST) if ref == REST else (ref,)
     sides = ((sub_g, tot_g, (g,)), (sub_r, tot_r, key_r), tested)
     bounds, method = _bounds(sides, delta, a, options)

@@ -53,17 +53,18 @@ def side_moments(sub, totals: np.ndarray, tested: np.ndarray) -> SideMoments:
         tested: Column indices of the tested terms.
     """
     data = sub.data.astype("float64")
-    row = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
     width = sub.shape[1]
 
     def per_term(weights: np.ndarray) -> np.ndarray:
         return np.bincount(sub.indices, weights=weights, minlength=width)[tested]
 
+    s_c, s_cc = per_term(data), per_term(data * data)
+    data *= np.repeat(totals, np.diff(sub.indptr))  # c_dt·N_d, in place (one array per nnz)
     return SideMoments(
         m=sub.shape[0],
-        s_c=per_term(data),
-        s_cc=per_term(data * data),
-        s_cn=per_term(data * totals[row]),
+        s_c=s_c,
+        s_cc=s_cc,
+        s_cn=per_term(data),
         s_n=float(totals.sum()),
         s_nn=float(totals @ totals),
         k=np.bincount(sub.indices, minlength=width)[tested],
