@@ -92,6 +92,31 @@ def test_model_parts_in_two_processes_give_the_tables_of_one(monkeypatch):
         pd.testing.assert_frame_equal(one[name], alone[name])
 
 
+def test_a_forked_side_process_inherits_the_model_inputs_else_they_are_pickled(monkeypatch):
+    """The side process forked by the first part's submit reads the tables it inherited; the
+    parent keeps no reference to them afterwards; pickled inputs give the same parts."""
+    from analysis.runner import pipeline
+    from analysis.runner.model_tables import MODEL_PARTS, model_part
+    from analysis.runner.pool import side_process
+
+    results = pipeline.analyze(SEEDS, jobs=1)
+    tables = (results.markers, results.documents)
+    alone = {p: model_part(p, *tables) for p in MODEL_PARTS}
+
+    class Spawn:
+        def get_start_method(self):
+            return "spawn"
+
+    for context in (pipeline.process_context, Spawn):
+        monkeypatch.setattr(pipeline, "process_context", context)
+        with side_process(True) as side:
+            futures = pipeline._submit_model_parts(side, MODEL_PARTS, *tables)
+            assert pipeline._FORKED_INPUTS == {}
+            got = {p: f.result() for p, f in futures.items()}
+        for p in MODEL_PARTS:
+            pd.testing.assert_frame_equal(got[p], alone[p])
+
+
 def test_groups_of_zero_counts_share_one_bootstrap_and_the_same_bounds():
     """Markers never found in a cell: their bounds are those of one of them (0, or NaN when
     no resample has a token), the same as bootstrapping each."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from analysis.config import DEFAULT_ORIGINS, one_blas_thread, resolve_jobs
+from analysis.config import DEFAULT_ORIGINS, one_blas_thread, process_context, resolve_jobs
 from analysis.document.lexicon import Lexicon, load_lexicon
 from analysis.document.nlp import TermMode
 from analysis.document.process import compiled_lexicon
@@ -187,10 +187,7 @@ def corpus_tables(
         # the frame rates, then the parts the other has not started, from the last
         futures = {}
         if side is not None:
-            # pickled once, here: not once per part in the pool's feeder thread, which would
-            # race with the keyness below reading the same tables
-            tables_in = pickle.dumps((markers, documents), protocol=pickle.HIGHEST_PROTOCOL)
-            futures = {p: side.submit(_model_part_of, p, tables_in) for p in MODEL_PARTS}
+            futures = _submit_model_parts(side, MODEL_PARTS, markers, documents)
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
         tables.update(
             _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
@@ -212,6 +209,34 @@ def _model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd
 
     with gc_collecting():
         return model_part(name, markers, documents)
+
+
+#: The side process's model inputs when it is forked: set before its first task forks it,
+#: so it inherits the tables (shared pages) instead of receiving a pickled copy of them.
+_FORKED_INPUTS: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _submit_model_parts(side, parts: Sequence[str], markers, documents) -> dict:
+    """Submit each of ``parts`` to the ``side`` process; their futures by part.
+
+    A forked side process inherits ``(markers, documents)`` (:data:`_FORKED_INPUTS`, set
+    before the first task forks it: a million documents' table is not copied twice more);
+    otherwise they are pickled once, here, not once per part in the pool's feeder thread,
+    which would race with the keyness computed meanwhile from the same tables.
+    """
+    if process_context().get_start_method() == "fork":
+        _FORKED_INPUTS["models"] = (markers, documents)
+        try:
+            return {p: side.submit(_model_part_forked, p) for p in parts}
+        finally:  # the side process, forked by the first submit, has its own copy of the dict
+            _FORKED_INPUTS.clear()
+    tables_in = pickle.dumps((markers, documents), protocol=pickle.HIGHEST_PROTOCOL)
+    return {p: side.submit(_model_part_of, p, tables_in) for p in parts}
+
+
+def _model_part_forked(name: str) -> pd.DataFrame:
+    """:func:`_model_part` of the inherited inputs (in a forked side process)."""
+    return _model_part(name, *_FORKED_INPUTS["models"])
 
 
 def _model_part_of(name: str, tables_in: bytes) -> pd.DataFrame:
