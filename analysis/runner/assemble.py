@@ -244,11 +244,14 @@ class _Column:
         self.arrays.append(_array(part) if isinstance(part, list) else part)
 
     def result(self):
+        """The whole column; its parts are let go (a table's columns are joined one at a
+        time, so at most one column exists twice)."""
         if not self.arrays:
             return self.values
-        if isinstance(self.arrays[0], np.ndarray):
-            return np.concatenate(self.arrays)
-        return type(self.arrays[0])._concat_same_type(self.arrays)
+        arrays, self.arrays = self.arrays, []
+        if isinstance(arrays[0], np.ndarray):
+            return np.concatenate(arrays)
+        return type(arrays[0])._concat_same_type(arrays)
 
 
 def assemble_batches(
@@ -300,8 +303,10 @@ def assemble_batches(
         D[c] = [v] * len(doc_ids)
     tables = {"documents": pd.DataFrame(D, columns=list(TABLE_COLUMNS["documents"]))}
     for name in DOC_TABLES:
-        columns = {c: col.result() for c, col in parts[name].items()}
-        tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]))
+        columns = {c: col.result() for c, col in parts.pop(name).items()}
+        # not copied again: a million headlines' terms are 25 million rows
+        tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]), copy=False)
+        del columns
     in_order = all(a < b for a, b in pairwise(doc_ids))
     # the batches' rows are the table only when the documents come sorted by doc_id and the
     # batches counted every match (made with the lexicon's pairs)
