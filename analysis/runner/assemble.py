@@ -306,7 +306,6 @@ def assemble_batches(
         columns = {c: col.result() for c, col in parts.pop(name).items()}
         # not copied again: a million headlines' terms are 25 million rows
         tables[name] = pd.DataFrame(columns, columns=list(TABLE_COLUMNS[name]), copy=False)
-        del columns
     in_order = all(a < b for a, b in pairwise(doc_ids))
     # the batches' rows are the table only when the documents come sorted by doc_id and the
     # batches counted every match (made with the lexicon's pairs)

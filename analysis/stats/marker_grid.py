@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.stats.groups import CompareError, count_column
+from analysis.stats.marker_table import label_counts
 
 __all__ = [
     "MarkerGrid",
@@ -137,14 +138,8 @@ def marker_grid(
             f"markers table: duplicate row for document {r['doc_id']!r}, frame "
             f"{r['frame']!r}, marker {r['marker']!r}"
         )
-    # each count in its marker's column and once more in its frame total's (summed by scipy)
     total_col = np.array([column[(f, "")] for f, _ in labels], dtype="int64")[pair_col]
-    grid = sparse.csc_matrix(
-        (np.concatenate([counts, counts]), (np.tile(row_doc, 2), np.append(pair_col, total_col))),
-        shape=(len(docs), len(labels)),
-        dtype="int64",
-    )
-    grid.sum_duplicates()
+    grid = label_counts(row_doc, pair_col, total_col, counts, (len(docs), len(labels))).tocsc()
     n_tokens = docs.pop("_tokens").to_numpy()
     empty = (n_tokens == 0) & (np.asarray(grid.sum(axis=1)).ravel() > 0)
     if empty.any():

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.schema import TABLE_COLUMNS, require_columns
 
-__all__ = ["dense_markers", "every_pair", "sparse_markers"]
+__all__ = ["dense_markers", "every_pair", "label_counts", "sparse_markers"]
 
 #: ``doc_id, frame, marker, count``.
 COLUMNS: tuple[str, ...] = TABLE_COLUMNS["markers"]
@@ -131,3 +131,21 @@ def _first_repeat(codes: Sequence[int]) -> int:
             return k
         seen.add(c)
     raise AssertionError("no repeated code")  # pragma: no cover - called only with one
+
+
+def label_counts(
+    rows: np.ndarray, columns: np.ndarray, totals: np.ndarray, counts: np.ndarray, shape
+):
+    """The documents × labels counts of the models and frame rates, sparse (scipy CSR).
+
+    Each count is put at its document's ``rows`` entry and its marker's ``columns`` entry,
+    and once more at its frame total's ``totals`` entry (duplicates summed): a frame total is
+    the sum of its markers. Dense, a million headlines × 70 labels would be 560 MB.
+    """
+    from scipy import sparse
+
+    values = np.concatenate([counts, counts]).astype("int64")
+    where = (np.concatenate([rows, rows]), np.concatenate([columns, totals]))
+    grid = sparse.csr_matrix((values, where), shape=shape)
+    grid.sum_duplicates()
+    return grid

@@ -18,6 +18,7 @@ from analysis.stats.groups import (
     document_groups,
     empty_table,
 )
+from analysis.stats.marker_table import label_counts
 from analysis.stats.periods import PERIODS
 
 if TYPE_CHECKING:
@@ -107,8 +108,6 @@ def _label_grid(n_docs: int, counts: np.ndarray, codes: tuple) -> tuple[list, sp
     Per frame its total (marker ``""``, sorted first) then its markers, sorted; a document
     without marker rows counts with zeros, and a frame total sums its markers.
     """
-    from scipy import sparse
-
     row_doc, pair_ids, pair_of_row, f_uniq, m_uniq = codes
     frames = np.asarray(f_uniq, dtype=object)[pair_ids // len(m_uniq)]
     names = np.asarray(m_uniq, dtype=object)[pair_ids % len(m_uniq)]
@@ -116,18 +115,14 @@ def _label_grid(n_docs: int, counts: np.ndarray, codes: tuple) -> tuple[list, sp
     column = {label: k for k, label in enumerate(labels)}
     pair_col = np.array([column[(f, m)] for f, m in zip(frames, names, strict=True)], dtype="int64")
     total_col = np.array([column[(f, "")] for f in frames], dtype="int64")
-    # each count in its marker's column and once more in its frame total's (summed by scipy)
-    rows = np.concatenate([row_doc, row_doc])
-    cols = np.concatenate([pair_col[pair_of_row], total_col[pair_of_row]])
-    values = np.concatenate([counts, counts]).astype("int64")
-    grid = sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, len(labels)))
-    grid.sum_duplicates()
+    shape = (n_docs, len(labels))
+    grid = label_counts(row_doc, pair_col[pair_of_row], total_col[pair_of_row], counts, shape)
     return labels, grid
 
 
 def _cell_rows(grid: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
     """The dense int64 counts of the documents ``rows`` of a :func:`_label_grid`."""
-    return grid[rows].toarray().astype("int64", copy=False)
+    return grid[rows].toarray()
 
 
 def _cell_columns(
