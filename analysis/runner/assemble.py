@@ -222,6 +222,39 @@ def _array(values: list):
     return values
 
 
+#: Columns assembled as pandas categoricals: the codes and one copy of each distinct value.
+#: A million headlines' terms are 25 million rows of 1,000,000 doc_ids and a few hundred
+#: thousand terms: 16 bytes a row instead of about 45 as strings (same values, same order).
+CODED_COLUMNS: dict[str, tuple[str, ...]] = {"terms": ("doc_id", "term")}
+
+
+class _CodedColumn:
+    """A column assembled as codes into the distinct values seen so far (in order of first
+    appearance): each batch is factorized and its few distinct values looked up once."""
+
+    __slots__ = ("codes", "index")
+
+    def __init__(self) -> None:
+        self.codes: list[np.ndarray] = []
+        self.index: dict = {}
+
+    def add(self, part) -> None:
+        if not len(part):
+            return
+        local, uniques = pd.factorize(
+            np.asarray(part, dtype=object) if isinstance(part, list) else part
+        )
+        index = self.index
+        known = [index.setdefault(u, len(index)) for u in np.asarray(uniques, dtype=object)]
+        self.codes.append(np.asarray(known, dtype=np.int32)[local])
+
+    def result(self) -> pd.Categorical:
+        """The whole column; its parts are let go."""
+        codes = np.concatenate(self.codes) if self.codes else np.empty(0, dtype=np.int32)
+        values, self.codes, self.index = list(self.index), [], {}
+        return pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype="str"))
+
+
 class _Column:
     """One column being assembled from batches: Python lists are extended in place (no
     second copy), typed arrays (:func:`_array`) are concatenated at the end."""
@@ -268,7 +301,13 @@ def assemble_batches(
     the tables whose rows all went there) or, without a sink, are kept in
     ``Results.rendered`` when every batch has them.
     """
-    parts = {name: {c: _Column() for c in TABLE_COLUMNS[name]} for name in DOC_TABLES}
+    parts = {
+        name: {
+            c: _CodedColumn() if c in CODED_COLUMNS.get(name, ()) else _Column()
+            for c in TABLE_COLUMNS[name]
+        }
+        for name in DOC_TABLES
+    }
     # the reuse columns need the whole corpus: "no cluster" here, filled by corpus_tables
     doc_columns = [c for c in TABLE_COLUMNS["documents"] if c not in REUSE_DEFAULTS]
     D = {c: [] for c in doc_columns}

@@ -19,7 +19,13 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from analysis.config import DEFAULT_ORIGINS, one_blas_thread, process_context, resolve_jobs
+from analysis.config import (
+    DEFAULT_ORIGINS,
+    one_blas_thread,
+    process_context,
+    release_free_memory,
+    resolve_jobs,
+)
 from analysis.document.lexicon import Lexicon, load_lexicon
 from analysis.document.nlp import TermMode
 from analysis.document.process import compiled_lexicon
@@ -101,7 +107,9 @@ def analyze(
     keep = None if sink is None else KEEP_WHEN_STREAMED
     with _progress(len(docs), progress) as counted, gc_paused():
         batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep, terms_mode=terms)
-        return assemble_batches(docs, counted(batches), lex, sink=sink)
+        results = assemble_batches(docs, counted(batches), lex, sink=sink)
+    release_free_memory()  # the batches' pages, before the corpus tables (and their fork)
+    return results
 
 
 def _doc_cache(

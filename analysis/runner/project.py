@@ -14,7 +14,13 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from analysis.config import DEFAULT_ORIGINS, REUSE_CONTAINMENT, REUSE_JACCARD, resolve_jobs
+from analysis.config import (
+    DEFAULT_ORIGINS,
+    REUSE_CONTAINMENT,
+    REUSE_JACCARD,
+    release_free_memory,
+    resolve_jobs,
+)
 from analysis.runner.progress import RunProgress
 from analysis.runner.provenance import provenance
 from analysis.schema import INPUT_ROLES
@@ -286,6 +292,9 @@ def _analyze_and_write(
         reuse = document_reuse(
             docs, jaccard=options.reuse_jaccard, containment=options.reuse_containment
         )
+        # the sketches and candidates are gone: their pages go back before the pass's
+        # workers fork (a million headlines: otherwise ~1 GiB held through the pass)
+        release_free_memory()
     if options.format == "csv":
         # the rows the pool workers format go straight into the output files (not with
         # csv_safe: its cells are rewritten from the tables)

@@ -132,16 +132,18 @@ def reuse_tables(documents: pd.DataFrame, reuse: Reuse) -> dict[str, pd.DataFram
     ``amplification`` stacks :func:`analysis.stats.amplification.amplification` by origin,
     then by outlet, with a ``level`` column first.
     """
+    import numpy as np
     import pandas as pd
 
     from analysis.stats.amplification import amplification
 
-    docs = documents.copy()
-    found = reuse.documents.set_index("doc_id")
-    ids = docs["doc_id"].astype(str)
+    docs = documents.copy(deep=False)  # new columns only: the others are shared, not copied
+    found = reuse.documents
+    at = pd.Index(found["doc_id"]).get_indexer(docs["doc_id"].astype(str))
     for column, default in REUSE_DEFAULTS.items():
-        values = ids.map(found[column]).fillna(default)
-        docs[column] = values.astype(type(default))
+        values = np.full(len(docs), default, dtype=object)
+        values[at >= 0] = found[column].to_numpy(dtype=object)[at[at >= 0]]
+        docs[column] = pd.Series(values, index=docs.index).astype(type(default))
     levels = [
         amplification(documents, reuse.documents, by=level).assign(level=level)
         for level in AMPLIFICATION_LEVELS

@@ -43,13 +43,22 @@ _COUNTS = ("clusters_shared", "source_first", "same_day", "reprints")
 
 
 def _joined(documents: pd.DataFrame, reuse_docs: pd.DataFrame, columns: list[str]):
-    """``documents[columns]`` with the reuse columns, raising when a document has no row."""
-    docs = documents[columns].astype({"doc_id": str})
+    """``documents[columns]`` (index reset) with the reuse columns, raising when a document
+    has no row or a doc_id repeats (looked up by position: a million documents are not
+    merged on their string ids)."""
+    import pandas as pd
+
+    docs = documents[columns].astype({"doc_id": str}).reset_index(drop=True)
+    if docs["doc_id"].duplicated().any():
+        repeated = docs.loc[docs["doc_id"].duplicated(), "doc_id"].unique()
+        raise ValueError(f"documents repeat doc_id(s) {', '.join(sorted(repeated)[:5])}")
     reuse = reuse_docs.astype({"doc_id": str}).drop_duplicates("doc_id")
-    missing = sorted(set(docs["doc_id"]) - set(reuse["doc_id"]))
-    if missing:
+    at = pd.Index(reuse["doc_id"]).get_indexer(docs["doc_id"])
+    if (at < 0).any():
+        missing = sorted(docs.loc[at < 0, "doc_id"])
         raise ValueError(f"reuse_docs has no row for doc_id(s) {', '.join(missing[:5])}")
-    return docs.merge(reuse, on="doc_id", how="left", validate="many_to_one")
+    found = reuse.drop(columns="doc_id").iloc[at].reset_index(drop=True)
+    return pd.concat([docs, found], axis=1)
 
 
 def amplification(
@@ -106,12 +115,36 @@ def amplification(
 
 
 def _reprints(clustered: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
-    """``source, receiving, reprints``: receiving documents with a source copy on or before."""
-    m = clustered.merge(first, on="reuse_cluster", suffixes=("", "_s"))
-    m = m[(m["side"] != m["side_s"]) & (m["date_s"] <= m["date"])]
-    m = m.rename(columns={"side_s": "source", "side": "receiving"})
-    counts = m.groupby(["source", "receiving"])["doc_id"].nunique()
-    return counts.rename("reprints").reset_index()
+    """``source, receiving, reprints``: receiving documents with a source copy on or before.
+
+    Counted per cluster and side pair, never per document and side: the receiving side's
+    dates in a cluster, sorted, against each other side's first date there (one
+    ``searchsorted`` per cluster × source × receiving; a cluster of 500,000 documents of 24
+    outlets is 576 of them, not 12 million merged rows).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if clustered.empty:
+        return pd.DataFrame(columns=["source", "receiving", "reprints"])
+    day, _ = pd.factorize(pd.concat([clustered["date"], first["date"]]), sort=True)
+    docs = pd.DataFrame(
+        {"reuse_cluster": clustered["reuse_cluster"].to_numpy(), "receiving": clustered["side"]}
+    )
+    group, cells = pd.factorize(pd.MultiIndex.from_frame(docs))  # (cluster, receiving)
+    doc_day = day[: len(clustered)]
+    width = int(day.max()) + 2
+    keys = np.sort(group.astype("int64") * width + doc_day)
+    ends = np.searchsorted(keys, (np.arange(len(cells)) + 1) * width)
+    cells = cells.to_frame(index=False, name=["reuse_cluster", "receiving"])
+    cells = cells.assign(cell=np.arange(len(cells)), end=ends)
+    pairs = first.assign(first_day=day[len(clustered) :]).rename(columns={"side": "source"})
+    pairs = pairs.merge(cells, on="reuse_cluster")
+    pairs = pairs[pairs["source"] != pairs["receiving"]]
+    start = np.searchsorted(keys, pairs["cell"].to_numpy() * width + pairs["first_day"])
+    pairs = pairs.assign(reprints=pairs["end"].to_numpy() - start)
+    counts = pairs.groupby(["source", "receiving"])["reprints"].sum()
+    return counts[counts > 0].reset_index()
 
 
 def dedupe(

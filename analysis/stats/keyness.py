@@ -26,6 +26,7 @@ from analysis.stats.groups import (
     document_groups,
     empty_table,
     is_integer,
+    label_codes,
 )
 
 __all__ = [
@@ -65,8 +66,7 @@ def _group_term_matrix(
     d_group = pd.Index(groups).get_indexer(group_of.reindex(d_uniq).to_numpy())
     if (d_group < 0).any():
         check_known(pd.Series(d_uniq), docs["doc_id"], "terms")
-    t_code, t_uniq = pd.factorize(terms["term"].astype(str))
-    t_uniq = np.asarray(t_uniq, dtype=object)
+    t_code, t_uniq = label_codes(terms["term"])
     order = np.argsort(t_uniq, kind="stable")
     vocab = t_uniq[order]
     rank = np.empty(len(order), dtype="int64")

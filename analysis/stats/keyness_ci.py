@@ -34,6 +34,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.stats.groups import label_codes
 from analysis.stats.keyness import REST, CompareError
 
 __all__ = ["BOOTSTRAP_MAX_DOCS", "KEYNESS_CI_COLUMNS", "keyness_intervals"]
@@ -92,7 +93,7 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     if stop_words:
         from spacy.lang.en.stop_words import STOP_WORDS
 
-        terms = terms[~terms["term"].astype(str).isin(STOP_WORDS)]
+        terms = terms[~terms["term"].isin(STOP_WORDS)]
     counts = pd.to_numeric(terms["count"], errors="coerce").to_numpy(dtype="float64")
     if not (np.isfinite(counts) & (counts >= 0) & (counts == np.floor(counts))).all():
         raise CompareError("terms table: column 'count' must hold non-negative whole numbers")
@@ -101,13 +102,12 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     ).sort_values(["group", "doc_id"], kind="stable")
     # hash-factorize the long column, then look up its (few) distinct values: looking up
     # every row would make a Python string of each
-    d_code, d_uniq = pd.factorize(terms["doc_id"].astype(str))
+    d_code, d_uniq = label_codes(terms["doc_id"])
     row = pd.Index(docs["doc_id"]).get_indexer(d_uniq)[d_code]
     del d_code
     if (row < 0).any():
         raise CompareError("terms table: some doc_id values are not in the documents table")
-    code, uniq = pd.factorize(terms["term"].astype(str))
-    uniq = np.asarray(uniq, dtype=object)
+    code, uniq = label_codes(terms["term"])
     order = np.argsort(uniq, kind="stable")  # sorted vocabulary, as in keyness
     # 32-bit indices when they fit (as scipy would choose): a million headlines are 25
     # million rows, and each of these arrays is one of them

@@ -108,12 +108,22 @@ def write_parquet(df: pd.DataFrame, directory: str | Path, *, rows_per_file: int
         raise ValueError(f"rows_per_file must be a positive integer, got {rows_per_file!r}")
     directory = Path(directory)
     directory.mkdir(parents=True)
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    starts = range(0, max(table.num_rows, 1), rows_per_file)
+    # categorical columns (the terms' doc_id and term in memory) are written as their values,
+    # one file's rows at a time: the files do not depend on how the table was held
+    coded = {
+        c: df[c].cat.categories.dtype
+        for c in df.columns
+        if isinstance(df[c].dtype, pd.CategoricalDtype)
+    }
+    table = None if coded else pa.Table.from_pandas(df, preserve_index=False)
     paths = []
-    for k, start in enumerate(starts):
+    for k, start in enumerate(range(0, max(len(df), 1), rows_per_file)):
         path = directory / f"part-{k:05d}.parquet"
-        pq.write_table(table.slice(start, rows_per_file), path)
+        if coded:
+            part = df.iloc[start : start + rows_per_file].astype(coded)
+            pq.write_table(pa.Table.from_pandas(part, preserve_index=False), path)
+        else:
+            pq.write_table(table.slice(start, rows_per_file), path)
         paths.append(path)
     return paths
 

@@ -68,7 +68,8 @@ def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if risky.any():
             if out is df:
                 out = df.copy()
-            out.iloc[:, i] = values.where(~risky, "'" + values.astype(object).where(risky, ""))
+            values = values.astype(object)  # a categorical column (terms) gets new values
+            out.isetitem(i, values.where(~risky, "'" + values.where(risky, "")))
     return out
 
 
