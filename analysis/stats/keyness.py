@@ -60,12 +60,13 @@ def _group_term_matrix(
         raise CompareError("terms table: column 'term' has empty values")
     counts = count_column(terms["count"], "terms", "count")
     # hash-factorize the long columns, then work on the (small) sets of distinct values
-    d_code, d_uniq = pd.factorize(terms["doc_id"])
-    group_of = pd.Series(docs[by].astype(str).to_numpy(), index=docs["doc_id"].to_numpy())
+    d_code, d_uniq = label_codes(terms["doc_id"])  # doc_ids as strings, as keyness_ci
+    doc_ids = docs["doc_id"].astype(str)
+    group_of = pd.Series(docs[by].astype(str).to_numpy(), index=doc_ids.to_numpy())
     groups = sorted(set(group_of.tolist()))
     d_group = pd.Index(groups).get_indexer(group_of.reindex(d_uniq).to_numpy())
     if (d_group < 0).any():
-        check_known(pd.Series(d_uniq), docs["doc_id"], "terms")
+        check_known(pd.Series(d_uniq), doc_ids, "terms")
     t_code, t_uniq = label_codes(terms["term"])
     order = np.argsort(t_uniq, kind="stable")
     vocab = t_uniq[order]

@@ -94,19 +94,10 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
         from spacy.lang.en.stop_words import STOP_WORDS
 
         terms = terms[~terms["term"].isin(STOP_WORDS)]
-    counts = pd.to_numeric(terms["count"], errors="coerce").to_numpy(dtype="float64")
-    if not (np.isfinite(counts) & (counts >= 0) & (counts == np.floor(counts))).all():
-        raise CompareError("terms table: column 'count' must hold non-negative whole numbers")
+    counts = _whole_counts(terms["count"])
     docs = pd.DataFrame(
         {"doc_id": documents["doc_id"].astype(str), "group": documents[by].astype(str)}
     ).sort_values(["group", "doc_id"], kind="stable")
-    # hash-factorize the long column, then look up its (few) distinct values: looking up
-    # every row would make a Python string of each
-    d_code, d_uniq = label_codes(terms["doc_id"])
-    row = pd.Index(docs["doc_id"]).get_indexer(d_uniq)[d_code]
-    del d_code
-    if (row < 0).any():
-        raise CompareError("terms table: some doc_id values are not in the documents table")
     code, uniq = label_codes(terms["term"])
     order = np.argsort(uniq, kind="stable")  # sorted vocabulary, as in keyness
     # 32-bit indices when they fit (as scipy would choose): a million headlines are 25
@@ -116,14 +107,33 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     rank[order] = np.arange(len(order))
     vocab, col = uniq[order], rank[code]
     del code
-    row, data = row.astype(index), counts.astype("int64")
-    del counts
+    # the long column's codes, then its (few) distinct values looked up: looking up every
+    # row would make a Python string of each
+    d_code, d_uniq = label_codes(terms["doc_id"])
+    row = pd.Index(docs["doc_id"]).get_indexer(d_uniq).astype(index)[d_code]
+    del d_code
+    if (row < 0).any():
+        raise CompareError("terms table: some doc_id values are not in the documents table")
     x = sp.csr_matrix(
-        (data, (row, col)), shape=(len(docs), len(vocab))
+        (counts, (row, col)), shape=(len(docs), len(vocab))
     )  # duplicate (doc, term) rows are summed, as in keyness
-    del data, row, col
+    del counts, row, col
     x.sum_duplicates()
     return sorted(set(docs["group"])), vocab, x, docs["group"].to_numpy()
+
+
+def _whole_counts(column: pd.Series) -> np.ndarray:
+    """``column`` as int64 counts (no copy when it is one), raising unless every value is a
+    non-negative whole number."""
+    if column.dtype.kind in "iu":
+        counts = column.to_numpy(dtype="int64")
+        if len(counts) and counts.min() < 0:
+            raise CompareError("terms table: column 'count' must hold non-negative whole numbers")
+        return counts
+    counts = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64")
+    if not (np.isfinite(counts) & (counts >= 0) & (counts == np.floor(counts))).all():
+        raise CompareError("terms table: column 'count' must hold non-negative whole numbers")
+    return counts.astype("int64")
 
 
 def _side(sub, tested: np.ndarray):
