@@ -373,3 +373,28 @@ def test_contained_ratio_is_the_size_ratio_below_which_a_pair_is_near():
     # 90 of 100 shingles inside a text of ratio x 100: Jaccard 90 / (100 + 100 r - 90) = 0.35
     r = contained_ratio(0.35, 0.9)
     assert 90 / (100 + 100 * r - 90) == pytest.approx(0.35)
+
+
+def test_reprints_count_receiving_documents_on_or_after_the_sources_first_date():
+    docs = _docs(
+        [
+            ("s1", "2024-03-02", "TASS", "russian"),
+            ("s2", "2024-03-09", "TASS", "russian"),
+            ("r1", "2024-03-01", "Xinhua", "chinese"),
+            ("r2", "2024-03-02", "Xinhua", "chinese"),
+            ("r3", "2024-03-05", "CGTN", "chinese"),
+            ("x1", "2024-03-07", "CGTN", "chinese"),  # in another cluster, alone of its side
+            ("y1", "2024-03-06", "RT", "russian"),
+        ]
+    )
+    clusters = {"s1": "r1", "s2": "r1", "r1": "r1", "r2": "r1", "r3": "r1", "x1": "y1", "y1": "y1"}
+    reuse_docs = pd.DataFrame({"doc_id": list(clusters), "reuse_cluster": list(clusters.values())})
+    t = amplification(docs, reuse_docs).set_index(["source", "receiving"])
+    # russian first 03-02 in r1's cluster: r2 (same day) and r3 (later), not r1 (03-01);
+    # 03-06 in y1's: x1 (03-07)
+    assert t.loc[("russian", "chinese"), "reprints"] == 3
+    # chinese first 03-01 in r1's cluster: s1 and s2; 03-07 in y1's: not y1 (03-06)
+    assert t.loc[("chinese", "russian"), "reprints"] == 2
+    assert t.loc[("russian", "chinese"), "receiving_docs"] == 4
+    with pytest.raises(ValueError, match="repeat doc_id"):
+        amplification(pd.concat([docs, docs.iloc[:1]]), reuse_docs)

@@ -339,3 +339,28 @@ def test_shared_intervals_of_several_tables_are_those_of_each_table_alone():
     assert np.array_equal(
         many[1], shared_intervals(quote, den, **{**options, "n_resamples": 200_000}), equal_nan=True
     )
+
+
+def test_label_codes_of_a_categorical_use_its_codes_and_only_the_values_present():
+    from analysis.stats.groups import label_codes
+
+    column = pd.Series(pd.Categorical(["b", "a", None, "b"], categories=["z", "a", "b"]))
+    codes, values = label_codes(column)
+    assert codes.dtype == np.int32 and codes.tolist() == [1, 0, -1, 1]
+    assert values.tolist() == ["a", "b"]  # "z" is not present
+    codes, values = label_codes(pd.Series([2, "a", 2]))  # other columns: as strings
+    assert codes.tolist() == [0, 1, 0] and values.tolist() == ["2", "a"]
+
+
+def test_keyness_is_the_same_from_categorical_terms():
+    from analysis.stats.keyness import keyness
+
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "origin": ["x", "y", "y"]})
+    terms = pd.DataFrame(
+        {"doc_id": ["d1", "d1", "d2", "d3"], "term": ["war", "peace", "war", "trade"]}
+    ).assign(count=[3, 1, 1, 2])
+    coded = terms.astype({"doc_id": "category", "term": "category"})
+    coded["term"] = coded["term"].cat.add_categories(["unused"])
+    want = keyness(terms, docs, by="origin")
+    pd.testing.assert_frame_equal(keyness(coded, docs, by="origin"), want)
+    assert set(want["term"]) == {"war", "peace", "trade"}
