@@ -114,6 +114,8 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     del d_code
     if (row < 0).any():
         raise CompareError("terms table: some doc_id values are not in the documents table")
+    if counts.sum() < 2**31:  # every sum of counts fits in 32 bits (scipy sums in 64 anyway)
+        counts = counts.astype(np.int32)
     x = sp.csr_matrix(
         (counts, (row, col)), shape=(len(docs), len(vocab))
     )  # duplicate (doc, term) rows are summed, as in keyness
@@ -146,7 +148,7 @@ def _side(sub, tested: np.ndarray):
 def _term_major(sub, tested: np.ndarray):
     """Term × doc CSR of the tested terms, float32 when its resampled sums stay exact."""
     xt = sub[:, tested].T.tocsr()
-    exact = xt.nnz == 0 or xt.data.max() * sub.shape[0] < _EXACT_FLOAT32
+    exact = xt.nnz == 0 or int(xt.data.max()) * sub.shape[0] < _EXACT_FLOAT32
     return xt.astype("float32" if exact else "float64")
 
 
