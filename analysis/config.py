@@ -127,7 +127,7 @@ class _Trims:
 
 def release_free_memory() -> None:
     """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere a
-    no-op), at most :data:`TRIM_SHARE` of the time.
+    no-op), and those of Arrow's memory pool, at most :data:`TRIM_SHARE` of the time.
 
     Hundreds of model fits over a large corpus allocate and free design-sized arrays, and
     glibc keeps the freed pages: called before each fit, the model tables of 20,000 headlines
@@ -145,11 +145,24 @@ def release_free_memory() -> None:
     gc.collect(1)
     trim = _malloc_trim()
     now = time.perf_counter()
-    if trim is None or now - _Trims.ended < _Trims.took * (1 / TRIM_SHARE - 1):
+    if now - _Trims.ended < _Trims.took * (1 / TRIM_SHARE - 1):
         return
-    trim(0)
+    _release_arrow_pool()
+    if trim is not None:
+        trim(0)
     _Trims.ended = time.perf_counter()
     _Trims.took = _Trims.ended - now
+
+
+def _release_arrow_pool() -> None:
+    """Give back the pages Arrow's memory pool keeps after its arrays are freed (pandas'
+    string columns live there; mimalloc keeps them otherwise: 0.5 GB of freed string
+    batches measured). Nothing when pyarrow was not imported."""
+    import sys
+
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
 
 
 @functools.cache
