@@ -148,7 +148,7 @@ def reuse_tables(documents: pd.DataFrame, reuse: Reuse) -> dict[str, pd.DataFram
 
     from analysis.stats.amplification import amplification
 
-    docs = documents.copy()
+    docs = documents.copy(deep=False)  # copy on write: setting its columns leaves documents
     found = reuse.documents.set_index("doc_id")
     ids = docs["doc_id"].astype(str)
     for column, default in REUSE_DEFAULTS.items():

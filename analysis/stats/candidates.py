@@ -64,6 +64,7 @@ CONTAINED_WEIGHTS = (0.2, 0.8)
 NEAR_WEIGHTS = (0.2, 0.8)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK = 1 << 14  # pairs whose earlier bands are compared at once
+_VERIFIED = 1 << 16  # candidate pairs measured at once
 _SPREAD = 16  # buckets of up to this many rows are taken as all their pairs (larger: bucket())
 
 
@@ -116,13 +117,17 @@ class _Linker:
             self._join(a, b, self.verify(a, b))
 
     def pairs(self, pairs: np.ndarray) -> None:
-        """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified all at once
-        first: a pair known by its turn is measured for nothing, which changes nothing)."""
-        codes, jaccard, containment = self.verify_pairs(pairs[:, 0], pairs[:, 1])
-        values = zip(codes.tolist(), jaccard.tolist(), containment.tolist(), strict=True)
-        for (a, b), value in zip(pairs.tolist(), values, strict=True):
-            if value[0] >= 0 and not self.known(a, b):
-                self._join(a, b, value)
+        """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified
+        ``_VERIFIED`` at once first: a pair known by its turn is measured for nothing, which
+        changes nothing; only the pairs that are reuse are then looked at one by one)."""
+        for lo in range(0, len(pairs), _VERIFIED):
+            chunk = pairs[lo : lo + _VERIFIED]
+            codes, jaccard, containment = self.verify_pairs(chunk[:, 0], chunk[:, 1])
+            reuse = codes >= 0
+            kept = (chunk[reuse], codes[reuse], jaccard[reuse], containment[reuse])
+            for (a, b), *value in zip(*(k.tolist() for k in kept), strict=True):
+                if not self.known(a, b):
+                    self._join(a, b, value)
 
     def _join(self, a: int, b: int, value) -> None:
         if value is not None and not self.comps.closed(self.comps.union(a, b)):
@@ -290,7 +295,7 @@ def _contained_blocks(sizes: np.ndarray, threshold: float, ratio: float, min_siz
     meets each partition of larger texts. With ``ratio`` ≥ 2 two texts of about one size are
     never query and member of one block, so a cluster of near-identical texts costs nothing.
     """
-    part = np.array([int(s).bit_length() for s in sizes])
+    part = np.frexp(sizes)[1]  # the bit length of each size (exact below 2**53)
     levels = sorted(set(part.tolist()))
     for lo, qpart in enumerate(levels):
         for mpart in levels[lo:]:
