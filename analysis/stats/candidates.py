@@ -257,11 +257,14 @@ def _bands(
         spans = zip(starts[big].tolist(), counts[big].tolist(), strict=True)
         larger = [order[s : s + n] for s, n in spans]
         pairs = np.concatenate(pairs)
-        yield pairs[_first_met(values, rows[pairs], band, r)], larger
+        yield pairs[_first_met(values, rows, pairs, band, r)], larger
 
 
-def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.ndarray:
-    """Mask of the ``pairs`` of rows with equal values in no band before ``band``."""
+def _first_met(
+    values: np.ndarray, rows: np.ndarray, pairs: np.ndarray, band: int, r: int
+) -> np.ndarray:
+    """Mask of the ``pairs`` of positions in ``rows`` whose rows of ``values`` are equal in no
+    band before ``band``."""
     keep = np.ones(len(pairs), dtype=bool)
     if band == 0:
         return keep
@@ -269,7 +272,7 @@ def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.n
     if r == 2 and values.dtype == np.uint32 and values.flags.c_contiguous:
         values, width, r = values.view(np.uint64), band, 1  # a band's two values as one
     for lo in range(0, len(pairs), _CHUNK):
-        chunk = pairs[lo : lo + _CHUNK]
+        chunk = rows[pairs[lo : lo + _CHUNK]]
         same = values[chunk[:, 0], :width] == values[chunk[:, 1], :width]
         if r > 1:
             same = same.reshape(len(chunk), band, r).all(axis=2)

@@ -80,13 +80,19 @@ class Catalog:
         return len(self.ids)
 
     @cached_property
-    def index(self) -> pd.Index:
-        """The doc_ids as an index (``key in catalog.index``, :meth:`positions`)."""
-        return pd.Index(self.ids)
+    def known(self) -> frozenset[str]:
+        """The doc_ids as a set (``key in catalog.known``: Python strings, made when asked)."""
+        return frozenset(self.ids)
 
     def positions(self, keys: Sequence[str]) -> np.ndarray:
-        """The position of each doc_id of ``keys`` (-1 for an unknown one)."""
-        return self.index.get_indexer(pd.Index(keys, dtype=self.ids.dtype))
+        """The position of each doc_id of ``keys`` (-1 for an unknown one), looked up in
+        Arrow (no Python string per document is made)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        ids = pa.array(self.ids)
+        found = pc.index_in(pa.array(keys, type=ids.type), value_set=ids)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def days(self, docs: np.ndarray) -> np.ndarray:
         """Days since 1970-01-01 of each date of ``docs`` (positions; dates ``YYYY-MM-DD``)."""
@@ -280,14 +286,14 @@ def pair_table(
         {
             "doc_id": _text(ids.take(a)),
             "other_doc_id": _text(ids.take(b)),
-            "kind": _text(pd.array(list(kinds), dtype="str").take(pairs.kind)),
+            "kind": _text(pd.array(list(kinds), dtype=ids.dtype).take(pairs.kind)),
             "jaccard": pairs.jaccard.astype(np.float64),
             "containment": pairs.containment.astype(np.float64),
             "earlier": pd.Series(ids.take(used).to_numpy(dtype=object)[where], dtype=object),
             "lag_days": np.abs(days[: len(a)] - days[len(a) :]),
             "same_outlet": catalog.outlets[a] == catalog.outlets[b],
             "same_origin": catalog.origins[a] == catalog.origins[b],
-            "link": _text(pd.array(list(links), dtype="str").take(pairs.link)),
+            "link": _text(pd.array(list(links), dtype=ids.dtype).take(pairs.link)),
         }
     )
     return t[list(columns)]

@@ -7,7 +7,10 @@ GB that way. :class:`SketchStore` holds one row per text instead: the MinHash va
 with their offsets, and the SHA-256 digests in one ``V32`` array (raw bytes): about
 4·num_perm + 40 bytes per text and 8 per shingle. Texts are sketched in batches
 (:func:`~analysis.stats.shingles.minhash_values`): the same numbers as
-:func:`~analysis.stats.shingles.sketch_text`, whose sketches can be added as they are.
+:func:`~analysis.stats.shingles.sketch_text`, whose sketches can be added as they are. The
+batches' rows are copied into chunks of 64 MiB, each mapped from the system on its own and
+handed back when :meth:`SketchStore.finish` joins them (batch-sized parts kept until then
+left the heap as large again, in holes, once freed).
 """
 
 from __future__ import annotations
