@@ -10,7 +10,8 @@ larger than ``max_cluster`` are not generated, so memory grows with documents, n
 Besides the sketches, documents, exact-copy groups, clusters, verified pairs and pair rows are
 held as numpy arrays of positions, codes and floats (:mod:`.reuse_arrays`, :mod:`.graph`), and
 the tables are built from them column by column: at a million headlines (1.25 million pairs)
-the pass holds about 1 GB of sketches and peaks a few hundred MB above them.
+the sketches take about 1.1 GB and the pass peaks at about 2.3 GB, most of the difference the
+bands' numpy temporaries while candidates are verified (4.7 GB with dictionaries of tuples).
 
 Every candidate is verified on the exact shingle sets: ``jaccard = |A∩B| / |A∪B|``,
 ``containment = |A∩B| / min(|A|, |B|)``. Kinds: ``exact`` (identical cleaned texts, by SHA-256
