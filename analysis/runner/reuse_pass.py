@@ -89,16 +89,28 @@ def reuse_setting(options) -> dict | None:
 
 def _read(docs: Sequence[Document]) -> tuple[pd.DataFrame, SketchStore]:
     """The metadata the reuse pass reads and the texts' sketches, in one pass over ``docs``
-    (a table corpus streams its documents from disk: each pass reads them all)."""
+    (a table corpus streams its documents from disk: each pass reads them all).
+
+    The metadata is gathered column by column, each distinct date, outlet and origin held
+    once (a document of a table corpus is made anew on each read, with strings of its own).
+    """
     import pandas as pd
 
     from analysis.stats.sketches import SketchStore
 
-    rows, store = [], SketchStore()
+    columns: tuple[list, ...] = ([], [], [], [])
+    ids, dates, outlets, origins = columns
+    seen: dict[str, str] = {}
+    store = SketchStore()
     for d in docs:
-        rows.append((d.doc_id, d.date, d.outlet, d.origin))
-        store.add_text(str(d.doc_id), d.text)
-    return pd.DataFrame(rows, columns=["doc_id", "date", "outlet", "origin"]), store.finish()
+        doc_id = str(d.doc_id)
+        ids.append(doc_id)
+        dates.append(seen.setdefault(d.date, d.date))
+        outlets.append(seen.setdefault(d.outlet, d.outlet))
+        origins.append(seen.setdefault(d.origin, d.origin))
+        store.add_text(doc_id, d.text)
+    names = ("doc_id", "date", "outlet", "origin")
+    return pd.DataFrame(dict(zip(names, columns, strict=True))), store.finish()
 
 
 def document_reuse(

@@ -17,11 +17,13 @@ instead of a few hundred and without a query per text:
   (:func:`contained_ratio`): smaller pairs are ``near`` or nothing.
 
 Candidates are verified as they come (the caller's ``verify``) and joined into components with
-union-find (:class:`Components`): nothing holds the candidate pairs. Keys are row positions
-(ints, in the order of the keys they stand for). Most buckets are small: the pairs of those of
-a band are taken as one array (a bucket checked pair by pair finds what :meth:`_Linker.bucket`
-finds), and a pair whose rows already met in an earlier band of the same banding (equal values
-there) is not looked at again (it was verified or skipped then, and
+union-find (:class:`~analysis.stats.graph.Components`): nothing holds the candidate pairs, and
+the verified pairs of open components are kept in flat arrays
+(:class:`~analysis.stats.graph.Edges`, about 85 bytes a pair with its membership test). Keys
+are row positions (ints, in the order of the keys they stand for). Most buckets are small: the
+pairs of those of a band are taken as one array (a bucket checked pair by pair finds what
+:meth:`_Linker.bucket` finds), and a pair whose rows already met in an earlier band of the same
+banding (equal values there) is not looked at again (it was verified or skipped then, and
 looking again changes nothing: verification is a pure function and components only grow).
 Once a component has more than ``max_cluster`` documents it is *closed*: its rows go to its
 earliest document, so pairs of two of its members are neither verified nor generated (a
@@ -40,6 +42,8 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
+
+from analysis.stats.graph import Components, Edges
 
 __all__ = [
     "CONTAINED_WEIGHTS",
@@ -60,6 +64,7 @@ CONTAINED_WEIGHTS = (0.2, 0.8)
 NEAR_WEIGHTS = (0.2, 0.8)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _CHUNK = 1 << 14  # pairs whose earlier bands are compared at once
+_VERIFIED = 1 << 16  # candidate pairs measured at once
 _SPREAD = 16  # buckets of up to this many rows are taken as all their pairs (larger: bucket())
 
 
@@ -82,57 +87,26 @@ def lsh_params(threshold: float, num_perm: int, weights=(0.5, 0.5)) -> tuple[int
     return lsh.b, lsh.r
 
 
-class Components:
-    """Union-find over keys ``0 … n-1``, counting documents per component (a key may stand
-    for several).
-
-    Args:
-        docs: Documents each key stands for (its exact-copy group).
-        max_cluster: A component of more documents is closed (see the module docstring).
-    """
-
-    def __init__(self, docs: Sequence[int], max_cluster: int):
-        self.parent = list(range(len(docs)))
-        self.docs = list(docs)
-        self.max_cluster = max_cluster
-
-    def root(self, x: int) -> int:
-        """The component's representative (the smallest key joined so far at its root)."""
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> int:
-        """Join the components of ``a`` and ``b``; return the root."""
-        ra, rb = self.root(a), self.root(b)
-        if ra == rb:
-            return ra
-        keep, drop = min(ra, rb), max(ra, rb)
-        self.parent[drop] = keep
-        self.docs[keep] += self.docs[drop]
-        return keep
-
-    def closed(self, root: int) -> bool:
-        """Whether the component of ``root`` has more than ``max_cluster`` documents."""
-        return self.docs[root] > self.max_cluster
-
-
 class _Linker:
     """Verifies candidates into :class:`Components` and keeps the edges of open components.
 
-    ``verify(a, b)`` (``a < b``) returns what to keep of a pair that is reuse, else ``None``;
-    ``verify_pairs(a, b)`` the same of arrays of keys, a value per pair.
+    ``verify(a, b)`` (``a < b``) returns ``(code, jaccard, containment)`` of a pair that is
+    reuse, else ``None``; ``verify_pairs(a, b)`` the arrays of codes (-1: not reuse),
+    Jaccard indexes and containments of arrays of keys.
     """
 
     def __init__(self, comps: Components, verify: Callable, verify_pairs: Callable):
-        self.comps, self.verify, self.verify_pairs, self.edges = comps, verify, verify_pairs, {}
+        self.comps, self.verify, self.verify_pairs = comps, verify, verify_pairs
+        self.edges = Edges(len(comps))
 
     def known(self, a: int, b: int) -> bool:
-        """Whether ``a < b`` is an edge, or inside one closed component."""
+        """Whether ``a < b`` is an edge, or inside one closed component (an edge is inside
+        one component: the pair's components are joined before it is kept)."""
         comps = self.comps
         root = comps.root(a)
-        return (root == comps.root(b) and comps.closed(root)) or (a, b) in self.edges
+        if root != comps.root(b):
+            return False
+        return comps.closed(root) or (a, b) in self.edges
 
     def pair(self, a: int, b: int) -> None:
         """Verify ``a``, ``b`` unless known."""
@@ -143,16 +117,21 @@ class _Linker:
             self._join(a, b, self.verify(a, b))
 
     def pairs(self, pairs: np.ndarray) -> None:
-        """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified all at once
-        first: a pair known by its turn is measured for nothing, which changes nothing)."""
-        values = self.verify_pairs(pairs[:, 0], pairs[:, 1])
-        for (a, b), value in zip(pairs.tolist(), values, strict=True):
-            if not self.known(a, b):
-                self._join(a, b, value)
+        """Each row ``(a, b)``, ``a < b``, of ``pairs`` as :meth:`pair` (verified
+        ``_VERIFIED`` at once first: a pair known by its turn is measured for nothing, which
+        changes nothing; only the pairs that are reuse are then looked at one by one)."""
+        for lo in range(0, len(pairs), _VERIFIED):
+            chunk = pairs[lo : lo + _VERIFIED]
+            codes, jaccard, containment = self.verify_pairs(chunk[:, 0], chunk[:, 1])
+            reuse = codes >= 0
+            kept = (chunk[reuse], codes[reuse], jaccard[reuse], containment[reuse])
+            for (a, b), *value in zip(*(k.tolist() for k in kept), strict=True):
+                if not self.known(a, b):
+                    self._join(a, b, value)
 
     def _join(self, a: int, b: int, value) -> None:
         if value is not None and not self.comps.closed(self.comps.union(a, b)):
-            self.edges[(a, b)] = value
+            self.edges.add(a, b, *value)
 
     def bucket(self, keys: Sequence[int], sides: Sequence[bool] | None = None) -> None:
         """Every pair of ``keys`` (of different ``sides`` if given) but those inside one closed
@@ -195,15 +174,15 @@ def link(
     rows: np.ndarray,
     sizes: np.ndarray,
     docs: Sequence[int],
-    verify: Callable[[int, int], object | None],
-    verify_pairs: Callable[[np.ndarray, np.ndarray], Sequence],
+    verify: Callable[[int, int], tuple[int, float, float] | None],
+    verify_pairs: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, ...]],
     *,
     near_at: float,
     contained_at: float,
     ratio: float,
     min_contained: int,
     max_cluster: int,
-) -> tuple[dict[tuple[int, int], object], Components]:
+) -> tuple[Edges, Components]:
     """Components of the verified candidates among keys ``0 … n-1`` (non-empty sketches).
 
     Args:
@@ -211,8 +190,10 @@ def link(
         rows: The row of ``values`` of each key (``n`` of them; no copy of theirs is made).
         sizes: Distinct shingles of each key.
         docs: Documents each key stands for.
-        verify: ``verify(a, b)`` (``a < b``): a value for a pair that is reuse, else ``None``.
-        verify_pairs: ``verify_pairs(a, b)``: ``verify`` of arrays of keys, a list.
+        verify: ``verify(a, b)`` (``a < b``): ``(code, jaccard, containment)`` of a pair that
+            is reuse (``code`` ≥ 0), else ``None``.
+        verify_pairs: ``verify_pairs(a, b)``: ``verify`` of arrays of keys, as three arrays
+            (``code`` -1 where not reuse).
         near_at: Jaccard threshold of the near LSH.
         contained_at: Containment threshold of the contained bands.
         ratio: Contained candidates are only texts at least ``ratio`` times as large as the
@@ -221,8 +202,8 @@ def link(
         max_cluster: Components of more documents are closed.
 
     Returns:
-        ``(a, b) -> verify(a, b)`` of the verified pairs whose component was open when they
-        were verified, and the components.
+        :class:`~analysis.stats.graph.Edges` ``(a, b)`` with the ``verify(a, b)`` of the
+        verified pairs whose component was open when they were verified, and the components.
     """
     linker = _Linker(Components(docs, max_cluster), verify, verify_pairs)
     if len(docs) < 2:
@@ -276,11 +257,14 @@ def _bands(
         spans = zip(starts[big].tolist(), counts[big].tolist(), strict=True)
         larger = [order[s : s + n] for s, n in spans]
         pairs = np.concatenate(pairs)
-        yield pairs[_first_met(values, rows[pairs], band, r)], larger
+        yield pairs[_first_met(values, rows, pairs, band, r)], larger
 
 
-def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.ndarray:
-    """Mask of the ``pairs`` of rows with equal values in no band before ``band``."""
+def _first_met(
+    values: np.ndarray, rows: np.ndarray, pairs: np.ndarray, band: int, r: int
+) -> np.ndarray:
+    """Mask of the ``pairs`` of positions in ``rows`` whose rows of ``values`` are equal in no
+    band before ``band``."""
     keep = np.ones(len(pairs), dtype=bool)
     if band == 0:
         return keep
@@ -288,7 +272,7 @@ def _first_met(values: np.ndarray, pairs: np.ndarray, band: int, r: int) -> np.n
     if r == 2 and values.dtype == np.uint32 and values.flags.c_contiguous:
         values, width, r = values.view(np.uint64), band, 1  # a band's two values as one
     for lo in range(0, len(pairs), _CHUNK):
-        chunk = pairs[lo : lo + _CHUNK]
+        chunk = rows[pairs[lo : lo + _CHUNK]]
         same = values[chunk[:, 0], :width] == values[chunk[:, 1], :width]
         if r > 1:
             same = same.reshape(len(chunk), band, r).all(axis=2)
@@ -314,7 +298,7 @@ def _contained_blocks(sizes: np.ndarray, threshold: float, ratio: float, min_siz
     meets each partition of larger texts. With ``ratio`` ≥ 2 two texts of about one size are
     never query and member of one block, so a cluster of near-identical texts costs nothing.
     """
-    part = np.array([int(s).bit_length() for s in sizes])
+    part = np.frexp(sizes)[1]  # the bit length of each size (exact below 2**53)
     levels = sorted(set(part.tolist()))
     for lo, qpart in enumerate(levels):
         for mpart in levels[lo:]:

@@ -7,6 +7,11 @@ at containment ``containment - margin`` (a Jaccard LSH at a lower threshold cann
 containment: a text wholly inside one three times as long has a Jaccard index of 1/3).
 Candidates are verified and joined into clusters as they come; pairs inside a cluster already
 larger than ``max_cluster`` are not generated, so memory grows with documents, not pairs.
+Besides the sketches, documents, exact-copy groups, clusters, verified pairs and pair rows are
+held as numpy arrays of positions, codes and floats (:mod:`.reuse_arrays`, :mod:`.graph`), and
+the tables are built from them column by column: at a million headlines (1.25 million pairs)
+the sketches take about 1.1 GB and the pass peaks at about 2.3 GB, most of the difference the
+bands' numpy temporaries while candidates are verified (4.7 GB with dictionaries of tuples).
 
 Every candidate is verified on the exact shingle sets: ``jaccard = |A∩B| / |A∪B|``,
 ``containment = |A∩B| / min(|A|, |B|)``. Kinds: ``exact`` (identical cleaned texts, by SHA-256
@@ -27,20 +32,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations, product
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
-from analysis.stats.candidates import Components, contained_ratio, link
+from analysis.schema import REUSE_TABLE_COLUMNS
+from analysis.stats.candidates import contained_ratio, link
+from analysis.stats.reuse_arrays import (
+    Catalog,
+    Clusters,
+    Groups,
+    Pairs,
+    cluster_pairs,
+    document_table,
+    pair_table,
+)
 from analysis.stats.shingles import Sketch
 from analysis.stats.sketches import SketchStore
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-from analysis.schema import REUSE_TABLE_COLUMNS
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -82,6 +92,7 @@ KINDS = ("exact", "near", "contained", "linked")
 #: for a cluster of at most ``max_cluster`` documents); ``to_earliest`` — in a larger cluster,
 #: each member measured against the cluster's first document instead (n - 1 rows, not n²).
 LINKS = ("verified", "to_earliest")
+_NEAR, _CONTAINED = KINDS.index("near"), KINDS.index("contained")
 
 
 @dataclass(frozen=True)
@@ -158,15 +169,23 @@ def find_reuse(
         if not 0.0 < value <= 1.0:
             raise ValueError(f"{name} must be in (0, 1], got {value}")
     opts = _Options(jaccard, containment, min_contained, margin, max_cluster, num_perm)
-    meta = _metadata(documents)
-    sketches = _collect(texts, meta, shingle=shingle, num_perm=num_perm, seed=seed)
-    order = {d: (meta[d][0], d) for d in meta}
-    groups = _exact_groups(sketches, order)
-    by_key = sorted(groups, key=lambda g: g[0])  # one key per group: its first document
-    edges, comps = _verified_edges(by_key, sketches, opts)
-    clusters = _clusters(by_key, comps, order)
-    rows = _pair_rows(clusters, groups, edges, sketches, opts)
-    return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
+    catalog = Catalog.of(documents, INPUT_COLUMNS)
+    store, docs = _collect(texts, catalog, shingle=shingle, num_perm=num_perm, seed=seed)
+    rows = np.flatnonzero(store.sizes)  # texts with a word
+    _, label = np.unique(store.digests[rows], return_inverse=True)
+    groups = Groups.of_labels(catalog, docs[rows], label)
+    row_of = np.full(len(catalog), -1, dtype=np.int64)
+    row_of[docs] = np.arange(len(docs))
+    comps, edges = _verified_edges(row_of[groups.first], groups.sizes, store, opts)
+    clusters = Clusters.of(catalog, groups, comps.roots(), comps.sizes())
+    del comps
+
+    def measure(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+        return _measured(store, row_of[a], row_of[b], opts)
+
+    pairs = cluster_pairs(groups, clusters, edges.arrays(), measure, max_cluster)
+    del edges
+    return _result(catalog, groups, clusters, pairs)
 
 
 def exact_reuse(
@@ -185,63 +204,51 @@ def exact_reuse(
         digests: ``(doc_id, digest)`` pairs; documents without one are in no group.
         max_cluster: As in :func:`find_reuse`.
     """
-    meta = _metadata(documents)
-    order = {d: (meta[d][0], d) for d in meta}
-    by_digest: dict[str, list[str]] = {}
+    catalog = Catalog.of(documents, INPUT_COLUMNS)
+    keys, values = [], []
     for doc_id, digest in digests:
-        if str(doc_id) not in meta:
-            raise ValueError(f"digest of unknown doc_id {doc_id!r} (not in documents)")
-        by_digest.setdefault(str(digest), []).append(str(doc_id))
-    groups = sorted(
-        (sorted(g, key=order.__getitem__) for g in by_digest.values()), key=lambda g: order[g[0]]
+        keys.append(str(doc_id))
+        values.append(str(digest))
+    docs = catalog.positions(keys)
+    if (docs < 0).any():
+        unknown = keys[int(np.flatnonzero(docs < 0)[0])]
+        raise ValueError(f"digest of unknown doc_id {unknown!r} (not in documents)")
+    groups = Groups.of_labels(catalog, docs, pd.factorize(np.asarray(values, dtype=object))[0])
+    clusters = Clusters.of(catalog, groups, np.arange(len(groups)), groups.sizes)
+    no_edges = tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.int8, float, float))
+    pairs = cluster_pairs(groups, clusters, no_edges, None, max_cluster)
+    return _result(catalog, groups, clusters, pairs)
+
+
+def _result(catalog: Catalog, groups: Groups, clusters: Clusters, pairs: Pairs) -> Reuse:
+    return Reuse(
+        pairs=pair_table(catalog, pairs, REUSE_COLUMNS, KINDS, LINKS),
+        documents=document_table(catalog, groups, clusters),
     )
-    clusters = [g for g in groups if len(g) > 1]
-    opts = _Options(1.0, 1.0, 0, 0.0, max_cluster, 0)
-    rows = _pair_rows(clusters, groups, {}, None, opts)
-    return Reuse(pairs=_pair_table(rows, meta), documents=_document_table(meta, clusters, groups))
 
 
-def _metadata(documents: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
-    """``doc_id -> (date, outlet, origin)``; raises on missing columns or repeated doc_ids."""
-    missing = [c for c in INPUT_COLUMNS if c not in documents.columns]
-    if missing:
-        raise ValueError(f"documents lack column(s) {', '.join(missing)}")
-    ids = documents["doc_id"].astype(str)
-    if ids.duplicated().any():
-        raise ValueError(f"repeated doc_id(s): {', '.join(sorted(set(ids[ids.duplicated()])))}")
-    cols = [documents[c].astype(str).tolist() for c in ("date", "outlet", "origin")]
-    return dict(zip(ids.tolist(), zip(*cols, strict=True), strict=True))
-
-
-def _collect(texts, meta, *, shingle: int, num_perm: int, seed: int) -> SketchStore:
+def _collect(texts, catalog: Catalog, *, shingle: int, num_perm: int, seed: int):
+    """The store of the sketches of ``texts`` and the document of each of its rows."""
     if isinstance(texts, SketchStore):
         if (texts.shingle, texts.num_perm, texts.seed) != (shingle, num_perm, seed):
             raise ValueError("sketches made with other shingle/num_perm/seed")
-        unknown = [k for k in texts.ids if k not in meta]
-        if unknown:
-            raise ValueError(f"text of unknown doc_id {unknown[0]!r} (not in documents)")
-        return texts
-    store = SketchStore(shingle=shingle, num_perm=num_perm, seed=seed)
-    for doc_id, value in texts:
-        doc_id = str(doc_id)
-        if doc_id not in meta:
-            raise ValueError(f"text of unknown doc_id {doc_id!r} (not in documents)")
-        if isinstance(value, Sketch):
-            store.add_sketch(doc_id, value)
-        else:
-            store.add_text(doc_id, value)
-    return store.finish()
-
-
-def _exact_groups(store: SketchStore, order: dict) -> list[list[str]]:
-    """Texts with a word grouped by identical text, each group sorted by (date, doc_id)."""
-    rows = np.flatnonzero(store.sizes)
-    _, label = np.unique(store.digests[rows], return_inverse=True)
-    by_digest: list[list[str]] = [[] for _ in range(int(label.max(initial=-1)) + 1)]
-    for row, g in zip(rows.tolist(), label.tolist(), strict=True):
-        by_digest[g].append(store.ids[row])
-    groups = (sorted(g, key=order.__getitem__) for g in by_digest)
-    return sorted(groups, key=lambda g: order[g[0]])
+        store = texts
+    else:
+        store = SketchStore(shingle=shingle, num_perm=num_perm, seed=seed)
+        for doc_id, value in texts:
+            doc_id = str(doc_id)
+            if doc_id not in catalog.known:
+                raise ValueError(f"text of unknown doc_id {doc_id!r} (not in documents)")
+            if isinstance(value, Sketch):
+                store.add_sketch(doc_id, value)
+            else:
+                store.add_text(doc_id, value)
+        store.finish()
+    docs = catalog.positions(store.ids)
+    if (docs < 0).any():
+        unknown = store.ids[int(np.flatnonzero(docs < 0)[0])]
+        raise ValueError(f"text of unknown doc_id {unknown!r} (not in documents)")
+    return store, docs
 
 
 def classify(
@@ -270,19 +277,6 @@ def classify(
     return None
 
 
-def _kind(store: SketchStore, a: int, b: int, opts: _Options) -> tuple:
-    """``(kind, jaccard, containment)`` of the texts of rows ``a`` and ``b`` of ``store``."""
-    j, c = store.similarity(a, b)
-    return _classified(j, c, int(min(store.sizes[a], store.sizes[b])), opts), j, c
-
-
-def _kinds(store: SketchStore, a: np.ndarray, b: np.ndarray, opts: _Options) -> list[tuple]:
-    """:func:`_kind` of rows ``a[k]`` and ``b[k]``, for each ``k`` (measured at once)."""
-    smaller = np.minimum(store.sizes[a], store.sizes[b]).tolist()
-    measured = zip(store.similarities(a, b), smaller, strict=True)
-    return [(_classified(j, c, s, opts), j, c) for (j, c), s in measured]
-
-
 def _classified(jaccard: float, containment: float, smaller: int, opts: _Options) -> str | None:
     return classify(
         jaccard,
@@ -294,31 +288,48 @@ def _classified(jaccard: float, containment: float, smaller: int, opts: _Options
     )
 
 
-def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, Components]:
-    """``(a, b) -> (kind, jaccard, containment)`` of the verified candidates, and components.
+def _measured(store: SketchStore, a: np.ndarray, b: np.ndarray, opts: _Options):
+    """``(codes, jaccard, containment)`` of rows ``a[k]`` and ``b[k]`` of ``store`` (codes
+    of :data:`KINDS`, -1: not reuse; the floats :func:`~analysis.stats.shingles.measures`
+    gives, an int divided by an int once, as Python does it)."""
+    common = store.common(a, b).astype(np.float64)
+    size_a, size_b = store.sizes[a], store.sizes[b]
+    smaller = np.minimum(size_a, size_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(smaller > 0, common / (size_a + size_b - common), 0.0)
+        containment = np.where(smaller > 0, common / smaller, 0.0)
+    near = jaccard >= opts.jaccard
+    contained = (containment >= opts.containment) & (smaller >= opts.min_contained)
+    codes = np.where(near, _NEAR, np.where(contained, _CONTAINED, -1)).astype(np.int8)
+    return codes, jaccard, containment
 
-    One key per exact group of ``by_key`` (groups sorted by their first document, which stands
-    for the group's documents); the components are over the positions in ``by_key``. Pairs
-    inside a component of more than ``max_cluster`` documents are not verified
-    (:func:`~analysis.stats.candidates.link`): such a cluster's rows go to its earliest
-    document (``to_earliest``), so the pair would not be listed.
+
+def _verified_edges(rows: np.ndarray, docs: np.ndarray, store: SketchStore, opts: _Options):
+    """Components and edges (:func:`~analysis.stats.candidates.link`) of the keys whose texts
+    are ``rows`` of ``store`` and which stand for ``docs`` documents each.
+
+    One key per exact group (groups sorted by their first document, which stands for the
+    group's documents). Pairs inside a component of more than ``max_cluster`` documents are
+    not verified: such a cluster's rows go to its earliest document (``to_earliest``), so the
+    pair would not be listed. An edge's value is ``(code, jaccard, containment)``, the code
+    of its kind in :data:`KINDS`.
     """
-    keys = [g[0] for g in by_key]
-    rows = np.array([store.index[k] for k in keys], dtype=np.int64)
 
     def verify(a: int, b: int) -> tuple | None:
-        value = _kind(store, int(rows[a]), int(rows[b]), opts)
-        return None if value[0] is None else value
+        ra, rb = int(rows[a]), int(rows[b])
+        j, c = store.similarity(ra, rb)
+        smaller = int(min(store.sizes[ra], store.sizes[rb]))
+        kind = _classified(j, c, smaller, opts)
+        return None if kind is None else (KINDS.index(kind), j, c)
 
-    def verify_pairs(a: np.ndarray, b: np.ndarray) -> list[tuple | None]:
-        kinds = _kinds(store, rows[a], rows[b], opts)
-        return [None if value[0] is None else value for value in kinds]
+    def verify_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+        return _measured(store, rows[a], rows[b], opts)
 
     edges, comps = link(
         store.values,
         rows,
         store.sizes[rows],
-        [len(g) for g in by_key],
+        docs,
         verify,
         verify_pairs,
         near_at=opts.jaccard - opts.margin,
@@ -327,87 +338,4 @@ def _verified_edges(by_key, store: SketchStore, opts: _Options) -> tuple[dict, C
         min_contained=opts.min_contained,
         max_cluster=opts.max_cluster,
     )
-    return {(keys[a], keys[b]): value for (a, b), value in edges.items()}, comps
-
-
-def _clusters(by_key: list[list[str]], comps: Components, order: dict) -> list[list[str]]:
-    """Reuse clusters of two or more documents, members sorted by (date, doc_id)."""
-    members: dict[int, list[str]] = {}
-    for i, g in enumerate(by_key):
-        members.setdefault(comps.root(i), []).extend(g)
-    clusters = [sorted(m, key=order.__getitem__) for m in members.values() if len(m) > 1]
-    return sorted(clusters, key=lambda m: order[m[0]])
-
-
-def _pair_rows(clusters, groups, edges, store: SketchStore | None, opts) -> list[tuple]:
-    """``(a, b, kind, jaccard, containment, link)`` rows, ``a < b``, cluster by cluster."""
-    group_of = {d: g for g in groups for d in g}
-    cluster_of = {d: i for i, members in enumerate(clusters) for d in members}
-    cluster_edges: dict[int, list] = {}
-    for (a, b), value in edges.items():
-        cluster_edges.setdefault(cluster_of[a], []).append((a, b, *value))
-    rows: list[tuple] = []
-    for i, members in enumerate(clusters):
-        if len(members) <= opts.max_cluster:
-            for g in {id(group_of[d]): group_of[d] for d in members}.values():
-                rows.extend((*sorted(p), "exact", 1.0, 1.0, "verified") for p in combinations(g, 2))
-            for a, b, kind, j, c in cluster_edges.get(i, ()):
-                pairs = product(group_of[a], group_of[b])
-                rows.extend((*sorted(p), kind, j, c, "verified") for p in pairs)
-            continue
-        first = members[0]
-        others = [d for d in members[1:] if group_of[d] is not group_of[first]]
-        rows.extend(
-            (*sorted((d, first)), "exact", 1.0, 1.0, "to_earliest")
-            for d in members[1:]
-            if group_of[d] is group_of[first]
-        )
-        at = np.array([store.index[d] for d in others], dtype=np.int64)
-        kinds = _kinds(store, at, np.full(len(at), store.index[first]), opts) if others else []
-        for d, (kind, j, c) in zip(others, kinds, strict=True):
-            rows.append((*sorted((d, first)), kind or "linked", j, c, "to_earliest"))
-    return sorted(rows)
-
-
-def _pair_table(rows: list[tuple], meta: dict) -> pd.DataFrame:
-    """The pair table (:data:`REUSE_COLUMNS`) from :func:`_pair_rows`."""
-    import pandas as pd
-
-    cols = ["doc_id", "other_doc_id", "kind", "jaccard", "containment", "link"]
-    t = pd.DataFrame(rows, columns=cols)
-    t = t.astype({"jaccard": "float64", "containment": "float64"})
-    date_a = t["doc_id"].map(lambda d: meta[d][0])
-    date_b = t["other_doc_id"].map(lambda d: meta[d][0])
-    a_first = (date_a < date_b) | ((date_a == date_b) & (t["doc_id"] < t["other_doc_id"]))
-    t["earlier"] = t["doc_id"].where(a_first, t["other_doc_id"]).astype(object)
-    days = pd.to_datetime(date_a, format="%Y-%m-%d") - pd.to_datetime(date_b, format="%Y-%m-%d")
-    t["lag_days"] = days.dt.days.abs().astype("int64")
-    for flag, k in (("same_outlet", 1), ("same_origin", 2)):
-        side_a = t["doc_id"].map(lambda d, k=k: meta[d][k])
-        t[flag] = (side_a == t["other_doc_id"].map(lambda d, k=k: meta[d][k])).astype(bool)
-    return t[list(REUSE_COLUMNS)]
-
-
-def _document_table(meta: dict, clusters: list[list[str]], groups) -> pd.DataFrame:
-    """The per-document table (:data:`REUSE_DOC_COLUMNS`), sorted by doc_id."""
-    import pandas as pd
-
-    cluster = {d: members for members in clusters for d in members}
-    exact = {d: g for g in groups if len(g) > 1 for d in g}
-    rows = []
-    for d in sorted(meta):
-        members, g = cluster.get(d), exact.get(d)
-        rows.append(
-            (
-                members[0] if members else "",
-                members is None or members[0] == d,
-                len(members) if members else 1,
-                g[0] if g else "",
-                g is None or g[0] == d,
-            )
-        )
-    t = pd.DataFrame(rows, columns=list(REUSE_DOC_COLUMNS[1:]))
-    t.insert(0, "doc_id", sorted(meta))
-    return t.astype(
-        {"first_in_cluster": bool, "first_in_exact_group": bool, "cluster_size": "int64"}
-    )
+    return comps, edges

@@ -7,7 +7,10 @@ GB that way. :class:`SketchStore` holds one row per text instead: the MinHash va
 with their offsets, and the SHA-256 digests in one ``V32`` array (raw bytes): about
 4·num_perm + 40 bytes per text and 8 per shingle. Texts are sketched in batches
 (:func:`~analysis.stats.shingles.minhash_values`): the same numbers as
-:func:`~analysis.stats.shingles.sketch_text`, whose sketches can be added as they are.
+:func:`~analysis.stats.shingles.sketch_text`, whose sketches can be added as they are. The
+batches' rows are copied into chunks of 64 MiB, each mapped from the system on its own and
+handed back when :meth:`SketchStore.finish` joins them (batch-sized parts kept until then
+left the heap as large again, in holes, once freed).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ __all__ = ["SketchStore"]
 
 _QUERIES = 1 << 20  # shingles looked up at once by SketchStore.common
 _FEW = 8  # fewer pairs are intersected one by one (np.intersect1d: less overhead)
+_CHUNK_BYTES = 64 << 20  # above glibc's largest mmap threshold (32 MiB): mapped on its own
 
 
 class SketchStore:
@@ -48,7 +52,11 @@ class SketchStore:
         self.index: dict[str, int] = {}
         self._pending: list[list[str] | Sketch] = []  # token lists of texts, or sketches
         self._digests = bytearray()
-        self._parts: tuple[list, list, list] = ([], [], [])  # shingles, counts, values
+        self._parts = (  # shingles, counts, values
+            _Chunks(np.uint64, ()),
+            _Chunks(np.int64, ()),
+            _Chunks(np.uint32, (num_perm,)),
+        )
 
     def add_text(self, key: str, text: str) -> None:
         """Add the sketch of a cleaned text (tokens as in :mod:`.shingles`)."""
@@ -91,16 +99,16 @@ class SketchStore:
             counts = np.array([r[0].size for r in rows], dtype=np.int64)
             values = np.array([r[1] for r in rows], dtype=np.uint32).reshape(-1, self.num_perm)
         for kept, part in zip(self._parts, (shingles, counts, values), strict=True):
-            kept.append(part)
+            kept.add(part)
 
     def finish(self) -> SketchStore:
         """Join the parts into the flat arrays (call once, after the last text); ``self``."""
         self._flush()
-        shingles, counts, values = self._parts
-        self._shingles = _joined(shingles, (), np.uint64)
-        self.sizes = _joined(counts, (), np.int64)
+        shingles, counts, values = (part.joined() for part in self._parts)
+        self._shingles = shingles
+        self.sizes = counts
         self.offsets = np.concatenate(([0], np.cumsum(self.sizes)))
-        self.values = _joined(values, (self.num_perm,), np.uint32)
+        self.values = values
         self.digests = np.frombuffer(bytes(self._digests), dtype="V32")
         self._digests = bytearray()
         return self
@@ -162,6 +170,39 @@ class SketchStore:
         found = lo < end
         found[found] = flat[lo[found]] == wanted[found]
         return np.bincount(pair[found], minlength=len(query))
+
+
+class _Chunks:
+    """Rows of ``dtype`` (each of shape ``tail``) added part by part into chunks of at least
+    ``_CHUNK_BYTES``: allocations that large are mapped from the system on their own and go
+    back to it when freed, where the parts (a few MB each) kept until :meth:`joined` would
+    sit among the batches' temporaries in the heap and leave it as large again, in holes,
+    once freed (about 0.8 GB at a million headlines)."""
+
+    def __init__(self, dtype, tail: tuple):
+        self.dtype, self.tail = dtype, tail
+        self.per_chunk = max(1, _CHUNK_BYTES // (np.dtype(dtype).itemsize * int(np.prod(tail))))
+        self.chunks: list[np.ndarray] = []
+        self.used = 0  # rows of the last chunk in use
+
+    def add(self, part: np.ndarray) -> None:
+        """Copy the rows of ``part`` in."""
+        at = 0
+        while at < len(part):
+            if not self.chunks or self.used == self.per_chunk:
+                self.chunks.append(np.empty((self.per_chunk, *self.tail), dtype=self.dtype))
+                self.used = 0
+            n = min(len(part) - at, self.per_chunk - self.used)
+            self.chunks[-1][self.used : self.used + n] = part[at : at + n]
+            self.used += n
+            at += n
+
+    def joined(self) -> np.ndarray:
+        """All rows in one array; the chunks are let go as they are copied."""
+        if self.chunks:
+            self.chunks[-1] = self.chunks[-1][: self.used]
+        parts, self.chunks, self.used = self.chunks, [], 0
+        return _joined(parts, self.tail, self.dtype)
 
 
 def _joined(parts: list[np.ndarray], tail: tuple, dtype) -> np.ndarray:
