@@ -108,22 +108,18 @@ def write_parquet(df: pd.DataFrame, directory: str | Path, *, rows_per_file: int
         raise ValueError(f"rows_per_file must be a positive integer, got {rows_per_file!r}")
     directory = Path(directory)
     directory.mkdir(parents=True)
-    # categorical columns (the terms' doc_id and term in memory) are written as their values,
-    # one file's rows at a time: the files do not depend on how the table was held
-    coded = {
+    # one file's rows at a time, categorical columns (the terms' doc_id and term in memory)
+    # as their values: the files do not depend on how the table was held
+    values = {
         c: df[c].cat.categories.dtype
         for c in df.columns
         if isinstance(df[c].dtype, pd.CategoricalDtype)
     }
-    table = None if coded else pa.Table.from_pandas(df, preserve_index=False)
     paths = []
     for k, start in enumerate(range(0, max(len(df), 1), rows_per_file)):
         path = directory / f"part-{k:05d}.parquet"
-        if coded:
-            part = df.iloc[start : start + rows_per_file].astype(coded)
-            pq.write_table(pa.Table.from_pandas(part, preserve_index=False), path)
-        else:
-            pq.write_table(table.slice(start, rows_per_file), path)
+        part = df.iloc[start : start + rows_per_file].astype(values)
+        pq.write_table(pa.Table.from_pandas(part, preserve_index=False), path)
         paths.append(path)
     return paths
 
