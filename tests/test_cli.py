@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -189,6 +190,17 @@ def test_python_m_analysis_is_the_cli():
         [sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True, check=True
     )
     assert "analyze" in proc.stdout and "audit" in proc.stdout
+
+
+def test_exit_now_flushes_runs_the_exit_handlers_and_keeps_the_status():
+    # stdout is a pipe here, so block-buffered: without the flush "out" would be lost
+    script = (
+        "import atexit; from analysis.cli import exit_now; "
+        "atexit.register(lambda: print('handler')); print('out', end=''); exit_now(3)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (3, "outhandler\n", "")
 
 
 # ---------------------------------------------------------------- --out safety

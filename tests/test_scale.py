@@ -133,3 +133,33 @@ def test_groups_of_zero_counts_share_one_bootstrap_and_the_same_bounds():
         np.testing.assert_array_equal(fast, each)
         zero = 0.0 if den.any() else np.nan
         np.testing.assert_array_equal(fast[[0, 2]], [[zero, zero], [zero, zero]])
+
+
+def test_beside_runs_its_task_once_from_the_first_batch_and_joins_it():
+    """The models' imports run in a thread while the workers run: started once the first
+    batch is back (the workers forked by then), never for no batch, finished with the last."""
+    import threading
+
+    from analysis.runner import pipeline
+
+    events: list[str] = []
+    seen_at_start: list[int] = []
+    done = threading.Event()
+
+    def batches(n):
+        for i in range(n):
+            events.append(f"batch {i}")
+            yield i
+        done.set()
+
+    def task():
+        seen_at_start.append(len(events))
+        done.wait(5)  # still running after the last batch: joined, not abandoned
+        events.append("task")
+
+    assert list(pipeline._beside(batches(3), task)) == [0, 1, 2]
+    assert events == ["batch 0", "batch 1", "batch 2", "task"]
+    assert len(seen_at_start) == 1 and seen_at_start[0] >= 1
+    events.clear()
+    assert list(pipeline._beside(batches(0), task)) == []
+    assert events == []

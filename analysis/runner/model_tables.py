@@ -29,6 +29,7 @@ __all__ = [
     "MODEL_PARTS",
     "joined_model_tables",
     "keyness_with_intervals",
+    "load_models",
     "model_part",
     "model_tables",
     "rate_ratio_points",
@@ -40,6 +41,16 @@ MODEL_PERIOD = "year"
 KEYNESS_RESAMPLES = 2000
 #: The columns identifying a keyness row (the merge keys).
 KEYNESS_KEYS: tuple[str, ...] = ("comparison", "group", "reference", "term")
+
+
+def load_models() -> None:
+    """Import what the model fits use (statsmodels, about half a second), e.g. while the
+    pass's workers run: the first fit does not wait for it then, nor does a side process
+    forked afterwards (:func:`analysis.runner.pipeline.corpus_tables`)."""
+    import statsmodels.api  # noqa: F401
+    import statsmodels.discrete.discrete_model  # noqa: F401
+
+    import analysis.stats.models  # noqa: F401
 
 
 def model_tables(markers: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from analysis.read.corpus import Document, read_corpus
 from analysis.runner import pool
 from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
 from analysis.runner.doc_cache import DocCache
+from analysis.runner.model_tables import load_models
 from analysis.runner.pool import gc_collecting, gc_paused, prepare, run_tables, side_process
 from analysis.runner.progress import progress_shown
 
@@ -107,9 +109,26 @@ def analyze(
     keep = None if sink is None else KEEP_WHEN_STREAMED
     with _progress(len(docs), progress) as counted, gc_paused():
         batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep, terms_mode=terms)
+        if n_jobs >= 2:  # this process mostly waits for the workers meanwhile
+            batches = _beside(batches, load_models)
         results = assemble_batches(docs, counted(batches), lex, sink=sink)
     release_free_memory()  # the batches' pages, before the corpus tables (and their fork)
     return results
+
+
+def _beside(batches: Iterable[BatchTables], task: Callable[[], object]) -> Iterator[BatchTables]:
+    """``batches`` passed through, ``task`` run in a thread of this process from the first
+    batch on (the pool's workers are forked by then) and joined after the last."""
+    thread = None
+    try:
+        for b in batches:
+            if thread is None:
+                thread = threading.Thread(target=task, name="framing-preload", daemon=True)
+                thread.start()
+            yield b
+    finally:
+        if thread is not None:
+            thread.join()
 
 
 def _doc_cache(
