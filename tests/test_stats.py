@@ -352,6 +352,19 @@ def test_label_codes_of_a_categorical_use_its_codes_and_only_the_values_present(
     assert codes.tolist() == [0, 1, 0] and values.tolist() == ["2", "a"]
 
 
+def test_sorted_codes_rank_the_values_present_in_sorted_order():
+    from analysis.stats.groups import sorted_codes
+
+    column = pd.Series(
+        pd.Categorical(["war", "peace", "war", "aid"], categories=["war", "peace", "aid", "x"])
+    )
+    codes, values = sorted_codes(column, np.int32)
+    assert values.tolist() == ["aid", "peace", "war"]
+    assert codes.dtype == np.int32 and codes.tolist() == [2, 1, 2, 0]
+    codes, values = sorted_codes(pd.Series(["b", "a", "b"]))
+    assert codes.dtype == np.int64 and codes.tolist() == [1, 0, 1] and values.tolist() == ["a", "b"]
+
+
 def test_keyness_is_the_same_from_categorical_terms():
     from analysis.stats.keyness import keyness
 

@@ -20,6 +20,7 @@ __all__ = [
     "empty_table",
     "is_integer",
     "label_codes",
+    "sorted_codes",
 ]
 
 
@@ -57,6 +58,16 @@ def label_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     remap = np.full(len(categories) + 1, -1, dtype=np.int32)  # the last: a missing value
     remap[used] = np.arange(len(used), dtype=np.int32)
     return remap[codes], np.asarray(categories[used].astype(str), dtype=object)
+
+
+def sorted_codes(column: pd.Series, dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """The codes (as ``dtype``) and distinct values of a column of labels, the values sorted
+    and each code the rank of its value among them (:func:`label_codes`, then sorted)."""
+    codes, uniques = label_codes(column)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order), dtype=dtype)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques[order]
 
 
 def count_column(values: pd.Series, name: str, column: str) -> np.ndarray:

@@ -34,7 +34,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.stats.groups import label_codes
+from analysis.stats.groups import label_codes, sorted_codes
 from analysis.stats.keyness import REST, CompareError
 
 __all__ = ["BOOTSTRAP_MAX_DOCS", "KEYNESS_CI_COLUMNS", "keyness_intervals"]
@@ -98,15 +98,10 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     docs = pd.DataFrame(
         {"doc_id": documents["doc_id"].astype(str), "group": documents[by].astype(str)}
     ).sort_values(["group", "doc_id"], kind="stable")
-    code, uniq = label_codes(terms["term"])
-    order = np.argsort(uniq, kind="stable")  # sorted vocabulary, as in keyness
     # 32-bit indices when they fit (as scipy would choose): a million headlines are 25
-    # million rows, and each of these arrays is one of them
-    index = np.int32 if max(len(docs), len(order)) < 2**31 else np.int64
-    rank = np.empty(len(order), dtype=index)
-    rank[order] = np.arange(len(order))
-    vocab, col = uniq[order], rank[code]
-    del code
+    # million rows, and each of these arrays is one of them; the vocabulary sorted, as keyness'
+    index = np.int32 if max(len(docs), len(terms)) < 2**31 else np.int64
+    col, vocab = sorted_codes(terms["term"], index)
     # the long column's codes, then its (few) distinct values looked up: looking up every
     # row would make a Python string of each
     d_code, d_uniq = label_codes(terms["doc_id"])
