@@ -110,11 +110,79 @@ def test_a_forked_side_process_inherits_the_model_inputs_else_they_are_pickled(m
     for context in (pipeline.process_context, Spawn):
         monkeypatch.setattr(pipeline, "process_context", context)
         with side_process(True) as side:
-            futures = pipeline._submit_model_parts(side, MODEL_PARTS, *tables)
+            submit = pipeline._model_submitter(side, *tables)
+            futures = {p: submit(p) for p in MODEL_PARTS}
             assert pipeline._FORKED_INPUTS == {}
             got = {p: f.result() for p, f in futures.items()}
         for p in MODEL_PARTS:
             pd.testing.assert_frame_equal(got[p], alone[p])
+
+
+def test_shared_tasks_go_one_at_a_time_to_the_side_and_from_the_last_here():
+    from concurrent.futures import Future
+
+    from analysis.runner.pool import SharedTasks
+
+    sent: list[tuple[int, Future]] = []
+
+    def submit(task):
+        sent.append((task, Future()))
+        return sent[-1][1]
+
+    shared = SharedTasks([1, 2, 3, 4], submit)
+    assert [t for t, _ in sent] == [1]  # the first task only, not all of them queued
+    sent[0][1].set_result("r1")  # done: the next one goes
+    assert [t for t, _ in sent] == [1, 2]
+    assert [shared.take_last(), shared.take_last(), shared.take_last()] == [4, 3, None]
+    sent[1][1].set_result("r2")  # nothing left to send
+    assert [t for t, _ in sent] == [1, 2]
+    assert shared.results() == {1: "r1", 2: "r2"}
+
+    def refused(task):
+        raise RuntimeError("cannot schedule new futures after shutdown")
+
+    shared = SharedTasks(["a", "b"], refused)  # a task the side cannot take stays here
+    assert [shared.take_last(), shared.take_last(), shared.take_last()] == ["b", "a", None]
+    assert shared.results() == {}
+    alone = SharedTasks(["a", "b"])
+    assert [alone.take_last(), alone.take_last(), alone.take_last()] == ["b", "a", None]
+
+
+def test_the_yearly_shares_joined_are_the_yearly_models():
+    """Each share fits every YEARLY_SHARES-th year; joined, they are one call's rows."""
+    from analysis.runner import model_tables
+    from analysis.stats.models import rate_models
+
+    n = 36
+    documents = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:02d}" for i in range(n)],
+            "origin": ["russian", "chinese", "third-party"] * (n // 3),
+            "outlet": [f"o{i % 4}" for i in range(n)],
+            "date": [f"{2020 + (i // 3) % 3}-05-0{1 + i % 7}" for i in range(n)],
+            "n_tokens": [100 + 7 * i for i in range(n)],
+        }
+    )
+    rows = [(f"d{i:02d}", "sovereignty", "sovereignty", 1 + (i * 5) % 4) for i in range(0, n, 2)]
+    rows += [(f"d{i:02d}", "friendship", "friendship", 1 + i % 3) for i in range(1, n, 3)]
+    markers = pd.DataFrame(rows, columns=["doc_id", "frame", "marker", "count"])
+    tables = (markers, documents)
+    yearly = rate_models(*tables, by="origin", period="year", min_count=1)
+    assert sorted(yearly["period"].unique()) == ["2020", "2021", "2022"]
+    shares = [
+        rate_models(*tables, by="origin", period="year", min_count=1, share=(i, 2)) for i in (0, 1)
+    ]
+    years = sorted(yearly["period"].unique())
+    assert [sorted(s["period"].unique()) for s in shares] == [years[0::2], years[1::2]]
+    keys = ["period", "contrast", "group", "reference", "frame", "marker"]
+    joined = pd.concat(shares, ignore_index=True).sort_values(keys, kind="stable")
+    pd.testing.assert_frame_equal(joined.reset_index(drop=True), yearly)
+    # the run's table: the whole-corpus rows of both contrasts, then every year's, as before
+    whole = rate_models(*tables, by="origin", period=None)
+    expected = pd.concat([whole, rate_models(*tables, by="origin", period="year")])
+    got = model_tables.model_tables(*tables)["rate_models"]
+    assert len(got) > len(whole)
+    pd.testing.assert_frame_equal(got, expected[list(got.columns)].reset_index(drop=True))
 
 
 def test_groups_of_zero_counts_share_one_bootstrap_and_the_same_bounds():

@@ -15,6 +15,7 @@ and the document-bootstrap columns of ``keyness``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analysis.schema import KEYNESS_COLUMNS, MODEL_TABLE_COLUMNS
@@ -27,6 +28,7 @@ __all__ = [
     "KEYNESS_RESAMPLES",
     "MODEL_PERIOD",
     "MODEL_PARTS",
+    "YEARLY_SHARES",
     "joined_model_tables",
     "keyness_with_intervals",
     "load_models",
@@ -68,10 +70,15 @@ def model_tables(markers: pd.DataFrame, documents: pd.DataFrame) -> dict[str, pd
     return joined_model_tables({p: model_part(p, markers, documents) for p in MODEL_PARTS})
 
 
+#: The yearly models are fitted in this many parts, each a share of the years (the parts
+#: of the longest piece balance the work of two processes).
+YEARLY_SHARES = 4
+_YEARLY: tuple[str, ...] = tuple(f"yearly {i + 1}/{YEARLY_SHARES}" for i in range(YEARLY_SHARES))
 #: The independent pieces of :func:`model_tables` (a run with ``--jobs`` 2 or more computes
-#: them in two processes): the trends, the whole-corpus models of each kind of contrast (their
-#: q-values are computed within a contrast), the yearly models. About the longest first.
-MODEL_PARTS: tuple[str, ...] = ("trends", "whole one_vs_rest", "whole pairwise", "yearly")
+#: them in two processes): the trends, the yearly models in :data:`YEARLY_SHARES` shares of
+#: the years, the whole-corpus models of each kind of contrast (q-values are computed within
+#: a contrast and a period). About the longest first.
+MODEL_PARTS: tuple[str, ...] = ("trends", *_YEARLY, "whole one_vs_rest", "whole pairwise")
 
 
 def model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
@@ -80,8 +87,9 @@ def model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd.
 
     if name == "trends":
         return rate_trends(markers, documents, by="origin", period=MODEL_PERIOD)
-    if name == "yearly":
-        return rate_models(markers, documents, by="origin", period=MODEL_PERIOD)
+    if name in _YEARLY:
+        share = (_YEARLY.index(name), YEARLY_SHARES)
+        return rate_models(markers, documents, by="origin", period=MODEL_PERIOD, share=share)
     if name not in MODEL_PARTS:
         raise ValueError(f"unknown model part {name!r}")
     contrasts = name.removeprefix("whole ")
@@ -95,10 +103,14 @@ def joined_model_tables(parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
     import pandas as pd
 
     keys = ["period", "contrast", "group", "reference", "frame", "marker"]
-    whole = pd.concat([parts["whole one_vs_rest"], parts["whole pairwise"]], ignore_index=True)
-    whole = whole.sort_values(keys, kind="stable")
+
+    def joined(names: Sequence[str]) -> pd.DataFrame:  # each part sorted by the keys
+        frames = [parts[n] for n in names if len(parts[n])] or [parts[names[0]]]
+        return pd.concat(frames, ignore_index=True).sort_values(keys, kind="stable")
+
+    whole = joined(["whole one_vs_rest", "whole pairwise"])
     tables = {
-        "rate_models": pd.concat([whole, parts["yearly"]], ignore_index=True),
+        "rate_models": pd.concat([whole, joined(_YEARLY)], ignore_index=True),
         "rate_trends": parts["trends"],
     }
     return {name: tables[name][list(cols)] for name, cols in MODEL_TABLE_COLUMNS.items()}

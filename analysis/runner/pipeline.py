@@ -15,6 +15,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,14 @@ from analysis.runner import pool
 from analysis.runner.assemble import KEEP_WHEN_STREAMED, BatchTables, Results, assemble_batches
 from analysis.runner.doc_cache import DocCache
 from analysis.runner.model_tables import load_models
-from analysis.runner.pool import gc_collecting, gc_paused, prepare, run_tables, side_process
+from analysis.runner.pool import (
+    SharedTasks,
+    gc_collecting,
+    gc_paused,
+    prepare,
+    run_tables,
+    side_process,
+)
 from analysis.runner.progress import progress_shown
 
 __all__ = ["SIDE_MIN_DOCS", "TABLE_STEPS", "analyze", "corpus_tables"]
@@ -192,9 +200,9 @@ def corpus_tables(
     step as it starts (:data:`TABLE_STEPS`, the last one, ``writing``, is the caller's).
     With ``jobs`` ≥ 2 and at least :data:`SIDE_MIN_DOCS` documents, the model tables are
     computed in two processes: a second one takes their parts
-    (:data:`~analysis.runner.model_tables.MODEL_PARTS`) in order while this one computes
-    keyness and the frame rates, then takes the parts the other has not started, from the
-    last (the same numbers; :func:`analysis.runner.pool.side_process`).
+    (:data:`~analysis.runner.model_tables.MODEL_PARTS`) in order, one at a time, while this
+    one computes keyness and the frame rates, then takes the parts left from the last (the
+    same numbers; :class:`analysis.runner.pool.SharedTasks`).
     """
     from analysis.runner.model_tables import MODEL_PARTS, joined_model_tables
     from analysis.runner.reuse_pass import deduplicated, reuse_tables
@@ -210,23 +218,19 @@ def corpus_tables(
     side_wanted = jobs >= 2 and len(documents) >= SIDE_MIN_DOCS
     # processes are the parallelism: BLAS threads would only compete with them
     with one_blas_thread(), side_process(side_wanted) as side:
-        # the second process takes the model parts in order, this one computes keyness and
-        # the frame rates, then the parts the other has not started, from the last
-        futures = {}
-        if side is not None:
-            futures = _submit_model_parts(side, MODEL_PARTS, markers, documents)
+        # the second process takes the model parts from the first, one at a time, while this
+        # one computes keyness and the frame rates, then takes them from the last
+        submit = None if side is None else _model_submitter(side, markers, documents)
+        shared = SharedTasks(MODEL_PARTS, submit)
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
         tables.update(
             _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
         )
         step(TABLE_STEPS[3])
         parts = {}
-        for part in reversed(MODEL_PARTS):
-            future = futures.get(part)
-            if future is None or future.cancel():
-                parts[part] = _model_part(part, markers, documents)
-        parts |= {part: f.result() for part, f in futures.items() if part not in parts}
-        tables.update(joined_model_tables(parts))
+        while (part := shared.take_last()) is not None:
+            parts[part] = _model_part(part, markers, documents)
+        tables.update(joined_model_tables(parts | shared.results()))
     return tables
 
 
@@ -243,22 +247,26 @@ def _model_part(name: str, markers: pd.DataFrame, documents: pd.DataFrame) -> pd
 _FORKED_INPUTS: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
 
 
-def _submit_model_parts(side, parts: Sequence[str], markers, documents) -> dict:
-    """Submit each of ``parts`` to the ``side`` process; their futures by part.
+def _model_submitter(side, markers, documents) -> Callable[[str], Future]:
+    """``submit(part)``: a model part sent to the ``side`` process, its future.
 
     A forked side process inherits ``(markers, documents)`` (:data:`_FORKED_INPUTS`, set
-    before the first task forks it: a million documents' table is not copied twice more);
+    while the first submit forks it: a million documents' table is not copied twice more);
     otherwise they are pickled once, here, not once per part in the pool's feeder thread,
     which would race with the keyness computed meanwhile from the same tables.
     """
-    if process_context().get_start_method() == "fork":
+    if process_context().get_start_method() != "fork":
+        tables_in = pickle.dumps((markers, documents), protocol=pickle.HIGHEST_PROTOCOL)
+        return lambda part: side.submit(_model_part_of, part, tables_in)
+
+    def submit(part: str) -> Future:
         _FORKED_INPUTS["models"] = (markers, documents)
         try:
-            return {p: side.submit(_model_part_forked, p) for p in parts}
+            return side.submit(_model_part_forked, part)
         finally:  # the side process, forked by the first submit, has its own copy of the dict
             _FORKED_INPUTS.clear()
-    tables_in = pickle.dumps((markers, documents), protocol=pickle.HIGHEST_PROTOCOL)
-    return {p: side.submit(_model_part_of, p, tables_in) for p in parts}
+
+    return submit
 
 
 def _model_part_forked(name: str) -> pd.DataFrame:

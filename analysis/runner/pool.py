@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
@@ -26,6 +27,7 @@ from analysis.runner.doc_cache import CacheStats, DocCache
 __all__ = [
     "BATCH_CHARS",
     "BATCH_DOCS",
+    "SharedTasks",
     "gc_collecting",
     "gc_paused",
     "prepare",
@@ -321,3 +323,50 @@ def _init_side(parent: int) -> None:
     and each page written becomes a copy: 1.4 GiB of the parent's tables at 100,000 articles)."""
     die_with_parent(parent)
     gc.freeze()
+
+
+class SharedTasks:
+    """Tasks shared by this process and a side process: the side process gets the first
+    task left, and the next one when it is done (``submit(task)`` sends one and returns its
+    future), while this process takes them from the last (:meth:`take_last`); without
+    ``submit``, this process takes them all.
+
+    One task at a time, not all submitted at once: a pool queues the next tasks as soon as
+    they are submitted, and a queued task can no longer be cancelled, so this process would
+    wait for tasks it could have done.
+    """
+
+    def __init__(
+        self, tasks: Sequence[Hashable], submit: Callable[[Hashable], Future] | None = None
+    ):
+        self._left = deque(tasks)
+        self._lock = threading.Lock()
+        self._submit = submit
+        self._futures: dict[Hashable, Future] = {}
+        if submit is not None:
+            self._send()
+
+    def _send(self, _done: Future | None = None) -> None:
+        with self._lock:  # taken and registered at once: results() misses none
+            if not self._left:
+                return
+            task = self._left.popleft()
+            try:
+                future = self._submit(task)
+            except RuntimeError:  # the pool is broken or shutting down: left to this process
+                self._left.appendleft(task)
+                return
+            self._futures[task] = future
+        future.add_done_callback(self._send)  # called at once if already done: not locked
+
+    def take_last(self) -> Hashable | None:
+        """The last task no process has taken (``None``: none left)."""
+        with self._lock:
+            return self._left.pop() if self._left else None
+
+    def results(self) -> dict:
+        """The side process's results by task, once :meth:`take_last` has returned ``None``
+        (waits for them; raises what a task raised)."""
+        with self._lock:
+            futures = dict(self._futures)
+        return {task: future.result() for task, future in futures.items()}

@@ -97,6 +97,7 @@ def rate_models(
     min_count: int = 10,
     cluster: str | None = "outlet",
     confidence: float = 0.95,
+    share: tuple[int, int] = (0, 1),
 ) -> pd.DataFrame:
     """Rate ratio of every frame and marker between groups of documents, from count models.
 
@@ -121,6 +122,10 @@ def rate_models(
         min_count: Fewest occurrences (group + reference) for a row (≥ 1).
         cluster: Document column of the clusters (outlets); ``None``: always HC1.
         confidence: Coverage of the intervals.
+        share: ``(i, n)``: only the periods at positions ``i``, ``i + n``, ``i + 2n``, … of
+            the sorted periods (a share of the work for one of several processes: the
+            tables of the ``n`` shares, concatenated and sorted by the keys below, are the
+            table of all periods, as their q-values are computed within a period).
 
     Returns:
         :data:`RATE_MODEL_COLUMNS`, one row per comparison × modelled (frame, marker).
@@ -139,6 +144,9 @@ def rate_models(
         raise ModelError(f"period must be None, 'year', 'quarter' or 'month', got {period!r}")
     if contrasts not in ("one_vs_rest", "pairwise", "both"):
         raise ModelError(f"contrasts must be one_vs_rest, pairwise or both, got {contrasts!r}")
+    first, step = share
+    if not 0 <= first < step:
+        raise ModelError(f"share must be (i, n) with 0 <= i < n, got {share!r}")
     grid = model_grid(markers, documents, by=by, cluster=cluster, dated=period is not None)
     docs = grid.docs
     group = docs["_group"].to_numpy()
@@ -150,7 +158,7 @@ def rate_models(
     found, group_codes = np.unique(group, return_inverse=True)
     group_names = [str(g) for g in found]
     records: list[dict] = []
-    for per in sorted(set(periods)):
+    for per in sorted(set(periods))[first::step]:
         in_period = periods == per
         sides = _sides(group_codes, in_period, group_names, contrasts)
         for contrast, g, ref, mask_g, mask_r in sides:
