@@ -290,14 +290,10 @@ def _classified(jaccard: float, containment: float, smaller: int, opts: _Options
 
 def _measured(store: SketchStore, a: np.ndarray, b: np.ndarray, opts: _Options):
     """``(codes, jaccard, containment)`` of rows ``a[k]`` and ``b[k]`` of ``store`` (codes
-    of :data:`KINDS`, -1: not reuse; the floats :func:`~analysis.stats.shingles.measures`
-    gives, an int divided by an int once, as Python does it)."""
-    common = store.common(a, b).astype(np.float64)
-    size_a, size_b = store.sizes[a], store.sizes[b]
-    smaller = np.minimum(size_a, size_b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        jaccard = np.where(smaller > 0, common / (size_a + size_b - common), 0.0)
-        containment = np.where(smaller > 0, common / smaller, 0.0)
+    of :data:`KINDS`, -1: not reuse, by the rule of :func:`_classified`; the floats of
+    :meth:`SketchStore.similarities`)."""
+    jaccard, containment = store.similarities(a, b)
+    smaller = np.minimum(store.sizes[a], store.sizes[b])
     near = jaccard >= opts.jaccard
     contained = (containment >= opts.containment) & (smaller >= opts.min_contained)
     codes = np.where(near, _NEAR, np.where(contained, _CONTAINED, -1)).astype(np.int8)

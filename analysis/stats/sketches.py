@@ -122,12 +122,17 @@ class SketchStore:
         (:func:`~analysis.stats.shingles.similarity`, the same floats)."""
         return measures(self._intersection(a, b), int(self.sizes[a]), int(self.sizes[b]))
 
-    def similarities(self, a: np.ndarray, b: np.ndarray) -> list[tuple[float, float]]:
-        """Exact ``(jaccard, containment)`` of rows ``a[k]`` and ``b[k]``, for each ``k``
-        (:func:`~analysis.stats.shingles.similarity`, the same floats)."""
-        sizes = zip(self.sizes[a].tolist(), self.sizes[b].tolist(), strict=True)
-        common = self.common(a, b).tolist()
-        return [measures(c, m, n) for c, (m, n) in zip(common, sizes, strict=True)]
+    def similarities(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact Jaccard indexes and containments of rows ``a[k]`` and ``b[k]``, as two
+        arrays: the floats of :func:`~analysis.stats.shingles.measures`, pair by pair (an
+        integer divided by an integer once; 0.0 when a set is empty)."""
+        common = self.common(a, b).astype(np.float64)
+        size_a, size_b = self.sizes[a], self.sizes[b]
+        smaller = np.minimum(size_a, size_b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jaccard = np.where(smaller > 0, common / (size_a + size_b - common), 0.0)
+            containment = np.where(smaller > 0, common / smaller, 0.0)
+        return jaccard, containment
 
     def common(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """``|A∩B|`` of the shingle sets of rows ``a[k]`` and ``b[k]``, for each ``k``.
