@@ -104,11 +104,8 @@ class SketchStore:
     def finish(self) -> SketchStore:
         """Join the parts into the flat arrays (call once, after the last text); ``self``."""
         self._flush()
-        shingles, counts, values = (part.joined() for part in self._parts)
-        self._shingles = shingles
-        self.sizes = counts
+        self._shingles, self.sizes, self.values = (part.joined() for part in self._parts)
         self.offsets = np.concatenate(([0], np.cumsum(self.sizes)))
-        self.values = values
         self.digests = np.frombuffer(bytes(self._digests), dtype="V32")
         self._digests = bytearray()
         return self
