@@ -212,3 +212,32 @@ def test_analyze_removes_an_outlets_boilerplate_and_lists_it(tmp_path):
     assert main(args) == 0
     assert not (tmp_path / "b" / "boilerplate.csv").exists()
     assert "Subscribe to our channel." in (tmp_path / "b" / "sentences.csv").read_text("utf-8")
+
+
+def test_stripped_documents_spilled_are_those_held_in_memory(tmp_path):
+    """With ``spill_dir`` the stripped documents come from a temporary file, the same
+    documents in the same order, duplicates recomputed on the stripped texts (two texts that
+    differ only by their boilerplate become duplicates); closing removes the file."""
+    from analysis.read.boilerplate import remove_boilerplate
+    from analysis.read.corpus import Document
+
+    texts = [f"{body(i)}\nSubscribe to our channel." for i in range(20)]
+    texts += [f"{body(3)}\nFollow us on Telegram.", f"{body(3)}\nSubscribe to our channel."]
+    docs = [
+        Document(f"d{i:02d}", f"d{i:02d}.txt", "TASS", "russian", "state", "2024-01-01", t)
+        for i, t in enumerate(texts)
+    ]
+    docs.reverse()  # kept in this order, not sorted
+    held, bp = remove_boilerplate(docs)
+    spilled, bp_spilled = remove_boilerplate(docs, spill_dir=tmp_path)
+    assert bp.table().equals(bp_spilled.table())
+    assert list(spilled) == list(held)
+    assert [d.doc_id for d in spilled][:3] == ["d21", "d20", "d19"]
+    by_id = {d.doc_id: d for d in spilled}
+    assert by_id["d03"].text == body(3)  # the sign-off removed
+    assert by_id["d21"].duplicate_of == "d03"  # its text is d03's once stripped
+    assert by_id["d20"].duplicate_of == ""  # "Follow us on Telegram." is not boilerplate
+    assert sum(bool(d.duplicate_of) for d in spilled) == 1
+    assert spilled.boilerplate is bp_spilled and len(list(tmp_path.iterdir())) == 1
+    spilled.close()
+    assert list(tmp_path.iterdir()) == []

@@ -518,3 +518,44 @@ def test_many_files_with_one_problem_are_one_message(tmp_path):
         f"'date' column (the first 5: {first}; … and 2 more)",
         f"{tmp_path / 'empty.txt'}: empty file",
     ]
+
+
+def test_a_spilled_directory_reads_the_same_documents_in_the_same_order(tmp_path):
+    """With ``spill_dir`` the documents go to a temporary file as they are read and come
+    back from it, in path order (not string order: "a/b" before "a-c"), with the same
+    duplicates (of the smallest doc_id in string order: "a-c"), duplicate warning and hashes
+    of the bytes read; closing removes the file."""
+    corpus = tmp_path / "corpus"
+    for rel, text in [
+        ("a-c.txt", " date 2024-05-16 (MENAFN) Same text."),
+        ("a/b.txt", " date 2024-05-17 (MENAFN) Same text."),
+        ("z.txt", " date 2024-05-18 (MENAFN) Another text."),
+        ("a/a.txt", " date 2024-05-19 (MENAFN) Same text."),
+    ]:
+        write(corpus, rel, text)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with pytest.warns(DuplicateWarning) as in_memory:
+        listed = read_documents(corpus)
+    with pytest.warns(DuplicateWarning) as spilled_warning:
+        spilled = read_documents(corpus, spill_dir=spill)
+    assert [str(w.message) for w in spilled_warning] == [str(w.message) for w in in_memory]
+    assert str(in_memory[0].message).startswith("2 exact duplicate document(s) kept and ")
+    assert str(in_memory[0].message).endswith("duplicate_of: a/a = a-c; a/b = a-c")
+    assert [d.doc_id for d in spilled] == ["a/a", "a/b", "a-c", "z"]
+    assert [d.duplicate_of for d in spilled] == ["a-c", "a-c", "", ""]
+    assert list(spilled) == listed and spilled[1] == listed[1] and spilled[-1] == listed[-1]
+    assert [d.file_sha256 for d in spilled] == [d.file_sha256 for d in listed] != [""] * 4
+    assert len(list(spill.iterdir())) == 1
+    spilled.close()
+    assert list(spill.iterdir()) == []
+
+
+def test_a_spilled_directory_with_problems_leaves_no_file(tmp_path):
+    write(tmp_path / "corpus", "a.txt", " date 2024-05-16 (MENAFN) Text.")
+    write(tmp_path / "corpus", "b.txt", "no date header")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with pytest.raises(CorpusError, match="b.txt: no ' date YYYY-MM-DD ' header"):
+        read_documents(tmp_path / "corpus", spill_dir=spill)
+    assert list(spill.iterdir()) == []

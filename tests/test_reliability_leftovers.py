@@ -113,11 +113,12 @@ def test_workers_die_with_a_killed_parent_and_the_next_run_removes_its_folder(bi
         for w in workers:
             if alive(w):
                 os.kill(w, signal.SIGKILL)
-    left = temporaries(out)  # what kill -9 leaves: the output folder, the spill's folder
+    left = temporaries(out)  # what kill -9 leaves: the output folder, the spills' folder
     assert len(left) == 2 and all(name.startswith(".out.tmp-") for name in left)
+    # two spill files: the table's and its texts stripped of their boilerplate
     assert [p.name[:14] for p in out.parent.glob(".out.tmp-*/framing-table-*")] == [
         "framing-table-"
-    ]
+    ] * 2
     assert main(["analyze", str(SEEDS_DIR), "--out", str(out), "--no-cache"]) == 0
     assert temporaries(out) == []
 

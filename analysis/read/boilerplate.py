@@ -54,7 +54,9 @@ removed, so it does not depend on the order either, once every document went thr
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
 import math
 import re
 from array import array
@@ -62,6 +64,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
 __all__ = [
@@ -302,9 +306,10 @@ def _join(lines: list[str], drop: list[bool]) -> str:
 
 class StrippedCorpus(Sequence):
     """Documents with their boilerplate removed (:func:`remove_boilerplate`); other
-    attributes (``skipped``, ``provenance()``, ``close()``) are the original corpus'."""
+    attributes (``skipped``, ``provenance()``) are the original corpus'. :meth:`close`
+    closes both (a spilled corpus removes its temporary file)."""
 
-    def __init__(self, docs: list, original: object, boilerplate: Boilerplate) -> None:
+    def __init__(self, docs: Sequence, original: object, boilerplate: Boilerplate) -> None:
         self._docs = docs
         self._original = original
         self.boilerplate = boilerplate
@@ -315,12 +320,36 @@ class StrippedCorpus(Sequence):
     def __getitem__(self, i):
         return self._docs[i]
 
+    def __iter__(self):
+        return iter(self._docs)
+
+    def close(self) -> None:
+        """Close the stripped documents and the original corpus, if they hold a file."""
+        for docs in (self._docs, self._original):
+            if hasattr(docs, "close"):
+                docs.close()
+
     def __getattr__(self, name: str):
         return getattr(self._original, name)
 
 
-def remove_boilerplate(docs: Sequence, *, min_docs: int = 20, min_share: float = 0.05):
+def remove_boilerplate(
+    docs: Sequence,
+    *,
+    min_docs: int = 20,
+    min_share: float = 0.05,
+    spill_dir: str | Path | None = None,
+):
     """Find and remove the boilerplate of each outlet (two passes over ``docs``).
+
+    Args:
+        docs: The documents.
+        min_docs: A unit is boilerplate when it occurs in at least this many documents of
+            an outlet (see the module's text) ...
+        min_share: ... and in at least this share of them.
+        spill_dir: When given, the stripped documents are written to a temporary file in
+            this folder and streamed from it (see :func:`analysis.read.spill.spill_documents`)
+            instead of held in memory.
 
     Returns:
         ``(documents, boilerplate)``: ``docs`` itself when nothing recurs often enough (the
@@ -328,22 +357,29 @@ def remove_boilerplate(docs: Sequence, *, min_docs: int = 20, min_share: float =
         with the stripped text, its SHA-256 and ``duplicate_of`` recomputed (a text that was
         only boilerplate is kept, empty).
     """
-    import dataclasses
-
     counter = BoilerplateCounter()
     for d in docs:
         counter.add(d.outlet, d.text)
     bp = counter.finish(min_docs=min_docs, min_share=min_share)
     if not len(bp):
         return docs, bp
-    out, first = [], {}
-    for d in docs:
-        text, _ = bp.strip(d.outlet, d.text)
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        out.append(dataclasses.replace(d, text=text, sha256=sha, duplicate_of=""))
+    stripped = (_stripped(d, bp) for d in docs)
+    if spill_dir is not None:
+        from analysis.read.spill import spill_documents
+
+        chunks = iter(lambda: list(itertools.islice(stripped, 256)), [])
+        return StrippedCorpus(spill_documents(chunks, spill_dir)[0], docs, bp), bp
+    out, first = list(stripped), {}
     for d in sorted(out, key=lambda d: d.doc_id):
         if d.sha256 in first:
             d.duplicate_of = first[d.sha256]
         else:
             first[d.sha256] = d.doc_id
     return StrippedCorpus(out, docs, bp), bp
+
+
+def _stripped(doc, bp: Boilerplate):
+    """``doc`` with its outlet's boilerplate removed (its SHA-256 anew, no duplicate_of)."""
+    text, _ = bp.strip(doc.outlet, doc.text)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return dataclasses.replace(doc, text=text, sha256=sha, duplicate_of="")

@@ -227,14 +227,17 @@ def read_corpus(
             :func:`~analysis.read.directory.read_documents`; for a table, after it is read).
         on_rows: Tables only: told ``(stage, n)`` as rows are read (see
             :func:`~analysis.read.table.read_table`).
-        spill_dir: Tables only: the folder of the table's temporary file (a run's
-            temporary folder; see :func:`~analysis.read.table.read_table`).
+        spill_dir: The folder of the corpus' temporary file (a run's temporary folder).
+            A table is always spilled there (``None``: the system's temporary folder; see
+            :func:`~analysis.read.table.read_table`), a directory's documents only when it
+            is given (see :func:`~analysis.read.directory.read_documents`).
         **table_options: Tables only (:data:`TABLE_ONLY`): ``text_col``, ``date_col``,
             ``outlet_col``, ``origin_col``, ``id_col``, ``url_col``, ``title_col``,
             ``file_col``, ``date_order``, ``date_format``.
 
     Returns:
-        Documents sorted by ``doc_id``: a list for a directory, a streaming
+        Documents sorted by ``doc_id``: for a directory a list, or a streaming
+        :class:`~analysis.read.spill.SpilledCorpus` with ``spill_dir``; a streaming
         :class:`~analysis.read.spill.TableCorpus` for a table.
 
     Raises:
@@ -271,7 +274,9 @@ def read_corpus(
         )
     from analysis.read.directory import read_documents
 
-    return read_documents(path, **shared, jobs=jobs, while_reading=while_reading)
+    return read_documents(
+        path, **shared, jobs=jobs, while_reading=while_reading, spill_dir=spill_dir
+    )
 
 
 def _option(name: str, value: str) -> str:

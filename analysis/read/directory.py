@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from analysis.config import DEFAULT_ORIGINS, MANIFEST_NAME, die_with_parent, process_context
@@ -21,6 +22,7 @@ from analysis.read.corpus import (
     NOT_UTF8_NAME,
     CorpusError,
     Document,
+    duplicates_warning,
     is_utf8_name,
     mark_duplicates,
     not_a_file,
@@ -30,6 +32,7 @@ from analysis.read.dates import is_iso_date
 from analysis.read.manifest import read_manifest
 from analysis.read.outlets import OutletRegistry, load_outlets
 from analysis.read.resolve import parse_origin_map, registry_origin_map
+from analysis.read.spill import spill_documents
 
 __all__ = [
     "READ_CHUNK",
@@ -263,7 +266,8 @@ def read_documents(
     origin_map: str | Path | Mapping[str, str] | None = None,
     jobs: int = 1,
     while_reading: Callable[[], object] | None = None,
-) -> list[Document]:
+    spill_dir: str | Path | None = None,
+) -> Sequence[Document]:
     """Read, validate and clean every document of a corpus directory.
 
     Every ``*.txt`` file under the directory is read (recursively; a symbolic link to a
@@ -281,9 +285,12 @@ def read_documents(
             :data:`READ_CHUNK` files is split between them); the result is the same.
         while_reading: Called once in this process while the other processes read (e.g.
             :func:`analysis.runner.pipeline.prepare`), or before reading when there are none.
+        spill_dir: When given, the documents are written as they are read to a temporary
+            file in this folder (a run's temporary folder) and streamed from it (a
+            :class:`~analysis.read.spill.SpilledCorpus`), instead of held in memory.
 
     Returns:
-        Documents sorted by ``doc_id``.
+        Documents sorted by ``doc_id``: a list, or a ``SpilledCorpus`` with ``spill_dir``.
 
     Raises:
         CorpusError: listing every file and problem found (nothing is returned half-done).
@@ -304,14 +311,30 @@ def read_documents(
         registry = load_outlets(outlets, origin_map=by_country)
     problems: list[str] = []
     todo = [(root / rel, rel, row) for rel, row in plan_files(root, origins, problems)]
-    docs = []
     chunks = _read_chunks(todo, registry, tuple(origins), jobs, while_reading)
-    for chunk_docs, chunk_problems in chunks:
-        docs.extend(chunk_docs)
-        problems.extend(chunk_problems)
+
+    def chunk_docs() -> Iterator[list[Document]]:
+        for docs, chunk_problems in chunks:
+            problems.extend(chunk_problems)
+            yield [] if problems else docs  # (once one is found, only the problems matter)
+
+    if spill_dir is None:
+        docs = [d for chunk in chunk_docs() for d in chunk]
+    else:
+        docs, n_dups, dups = spill_documents(chunk_docs(), spill_dir)
     if problems:
+        _close(docs)
         raise CorpusError(summarise_problems(problems))
-    return mark_duplicates(docs)
+    if spill_dir is None:
+        return mark_duplicates(docs)
+    if n_dups:
+        warnings.warn(duplicates_warning(dups, n_dups), stacklevel=2)
+    return docs
+
+
+def _close(docs) -> None:
+    if hasattr(docs, "close"):
+        docs.close()
 
 
 #: Files named per problem of a directory report; more files with one problem are counted.

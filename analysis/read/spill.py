@@ -1,8 +1,11 @@
-"""The on-disk spill of a table corpus: cleaned documents in a temporary SQLite file.
+"""The on-disk spill of a corpus: cleaned documents in a temporary SQLite file.
 
 :func:`open_spill` creates the file with the ``raw`` table (rows as they are read), the
 ``ids`` table (ids already seen) and the ``docs`` table that :func:`finish` fills in
 ``doc_id`` order with ``duplicate_of``; :class:`TableCorpus` streams documents from it.
+Documents already made (a directory's, or the texts stripped of boilerplate) are spilled
+as they come by :func:`spill_documents`, into a :class:`SpilledCorpus`: a corpus of
+100,000 articles is not held in memory.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sqlite3
 import tempfile
 import weakref
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ROW_FIELDS",
     "SPILL_PREFIX",
+    "SpilledCorpus",
     "TableCorpus",
     "add_ids",
     "close_spill",
@@ -36,6 +40,7 @@ __all__ = [
     "open_spill",
     "raw_counts",
     "seen_ids",
+    "spill_documents",
 ]
 
 #: The columns of a read row (the ``raw`` table; ``docs`` adds ``pos`` and ``duplicate_of``).
@@ -59,10 +64,12 @@ _SCHEMA = f"""
 CREATE TABLE raw ({", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in ROW_FIELDS)});
 CREATE TABLE docs (pos INTEGER PRIMARY KEY,
                    {", ".join(f"{c} {'INTEGER' if c == 'row' else 'TEXT'}" for c in ROW_FIELDS)},
-                   duplicate_of TEXT);
+                   duplicate_of TEXT, file_sha256 TEXT NOT NULL DEFAULT '');
 CREATE TABLE ids (doc_id TEXT PRIMARY KEY, row INTEGER);
 """
 _DOC_FIELDS = ", ".join((*ROW_FIELDS, "duplicate_of"))
+#: What a :class:`SpilledCorpus` reads of a document (``file_sha256``: a file's, else empty).
+_READ_FIELDS = f"{_DOC_FIELDS}, file_sha256"
 
 
 #: The prefix of a spill folder (``framing-table-XXXXXXXX``).
@@ -108,13 +115,83 @@ def close_spill(conn: sqlite3.Connection, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-class TableCorpus(Sequence[Document]):
-    """The validated, cleaned documents of a table, sorted by ``doc_id``, streamed from disk.
+class SpilledCorpus(Sequence[Document]):
+    """Documents streamed in their order from a spill file (:func:`spill_documents`).
 
     Iterating reads the documents lazily from a temporary SQLite file (removed by
     :meth:`close`, at exit of a ``with`` block, when the object is garbage-collected or at
     the interpreter's exit; after a ``kill -9``, by the next reading, see :func:`open_spill`).
-    ``Document.file`` is ``"<table file name>#<row>"``.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, tmp: Path):
+        self._conn = conn
+        self._len = conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        self._finalizer = weakref.finalize(self, close_spill, conn, tmp)
+
+    def _file(self, file: str | None, row: int | None) -> str:
+        """The document's ``file`` (as stored)."""
+        return file or ""
+
+    def _doc(self, r: tuple) -> Document:
+        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, *rest = r
+        precision, country, source, dup, file_sha = rest
+        return Document(
+            doc_id=doc_id,
+            file=self._file(file, row),
+            outlet=outlet,
+            origin=origin,
+            affiliation=affiliation,
+            date=date,
+            text=text,
+            sha256=sha,
+            duplicate_of=dup,
+            title=title,
+            date_precision=precision,
+            country=country,
+            outlet_source=source,
+            file_sha256=file_sha,
+        )
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Document]:
+        cur = self._conn.execute(f"SELECT {_READ_FIELDS} FROM docs ORDER BY pos")
+        while rows := cur.fetchmany(256):
+            for r in rows:
+                yield self._doc(r)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        r = self._conn.execute(f"SELECT {_READ_FIELDS} FROM docs WHERE pos = ?", (i,)).fetchone()
+        return self._doc(r)
+
+    def __repr__(self) -> str:
+        return f"SpilledCorpus(n_documents={self._len})"
+
+    def close(self) -> None:
+        """Remove the temporary file (the corpus cannot be iterated afterwards)."""
+        self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class TableCorpus(SpilledCorpus):
+    """The validated, cleaned documents of a table, sorted by ``doc_id``, streamed from disk
+    (see :class:`SpilledCorpus`). ``Document.file`` is ``"<table file name>#<row>"``.
 
     Attributes:
         path: The table file.
@@ -155,67 +232,16 @@ class TableCorpus(Sequence[Document]):
         self.include_title = include_title
         self.skipped = skipped
         self.reading = dict(reading or {})
-        self._conn = conn
-        self._len = conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-        self._finalizer = weakref.finalize(self, close_spill, conn, tmp)
+        super().__init__(conn, tmp)
 
-    def _doc(self, r: tuple) -> Document:
-        doc_id, row, outlet, origin, affiliation, date, title, file, text, sha, *rest = r
-        precision, country, source, dup = rest
-        return Document(
-            doc_id=doc_id,
-            file=file or f"{self.path.name}#{row}",
-            outlet=outlet,
-            origin=origin,
-            affiliation=affiliation,
-            date=date,
-            text=text,
-            sha256=sha,
-            duplicate_of=dup,
-            title=title,
-            date_precision=precision,
-            country=country,
-            outlet_source=source,
-        )
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __iter__(self) -> Iterator[Document]:
-        cur = self._conn.execute(f"SELECT {_DOC_FIELDS} FROM docs ORDER BY pos")
-        while rows := cur.fetchmany(256):
-            for r in rows:
-                yield self._doc(r)
-
-    @overload
-    def __getitem__(self, i: int) -> Document: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Document]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self._len))]
-        if i < 0:
-            i += self._len
-        if not 0 <= i < self._len:
-            raise IndexError(i)
-        r = self._conn.execute(f"SELECT {_DOC_FIELDS} FROM docs WHERE pos = ?", (i,)).fetchone()
-        return self._doc(r)
+    def _file(self, file: str | None, row: int | None) -> str:
+        return file or f"{self.path.name}#{row}"
 
     def __repr__(self) -> str:
         return (
             f"TableCorpus({str(self.path)!r}, n_rows={self.n_rows}, n_documents={self._len}, "
             f"n_skipped={len(self.skipped)})"
         )
-
-    def close(self) -> None:
-        """Remove the temporary file (the corpus cannot be iterated afterwards)."""
-        self._finalizer()
-
-    def __enter__(self) -> TableCorpus:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def provenance(self) -> dict:
         """What was read and how: table, format, columns, options, row and skip counts."""
@@ -266,6 +292,58 @@ def finish(conn: sqlite3.Connection) -> tuple[int, list[tuple[str, str]]]:
     conn.execute("DROP TABLE ids")
     conn.commit()
     return n_dups, dups
+
+
+def spill_documents(
+    chunks: Iterable[Iterable[Document]], where: str | Path | None = None
+) -> tuple[SpilledCorpus, int, list[tuple[str, str]]]:
+    """Documents written to a new spill file in their order, chunk by chunk, with
+    ``duplicate_of`` filled as :func:`finish` does (the smallest doc_id with the same
+    ``sha256``; doc_ids must be unique).
+
+    Args:
+        chunks: The documents, in order, in chunks (a chunk at a time is held).
+        where: The folder of the spill (see :func:`open_spill`).
+
+    Returns:
+        The :class:`SpilledCorpus`, the number of duplicates and the first
+        :data:`~analysis.read.corpus.SHOWN_DUPLICATES` ``(doc_id, duplicate_of)`` pairs in
+        doc_id order.
+    """
+    conn, tmp = open_spill(where)
+    try:
+        marks = ",".join("?" * (len(ROW_FIELDS) + 3))  # pos, the fields, the two added
+        query = f"INSERT INTO docs (pos, {_READ_FIELDS}) VALUES ({marks})"
+        pos = 0
+        for chunk in chunks:
+            rows = [(pos + k, *_stored(d)) for k, d in enumerate(chunk)]
+            conn.executemany(query, rows)
+            pos += len(rows)
+        conn.execute("CREATE INDEX docs_sha ON docs (sha256, doc_id)")
+        conn.execute(
+            "UPDATE docs SET duplicate_of = first.doc_id FROM "
+            "(SELECT sha256, MIN(doc_id) AS doc_id FROM docs GROUP BY sha256) AS first "
+            "WHERE docs.sha256 = first.sha256 AND docs.doc_id != first.doc_id"
+        )
+        n_dups = conn.execute("SELECT COUNT(*) FROM docs WHERE duplicate_of != ''").fetchone()[0]
+        dups = conn.execute(
+            "SELECT doc_id, duplicate_of FROM docs WHERE duplicate_of != '' "
+            f"ORDER BY doc_id LIMIT {SHOWN_DUPLICATES}"
+        ).fetchall()
+        conn.execute("DROP TABLE raw")
+        conn.execute("DROP TABLE ids")
+        conn.commit()
+        return SpilledCorpus(conn, tmp), n_dups, dups
+    except BaseException:
+        close_spill(conn, tmp)
+        raise
+
+
+def _stored(d: Document) -> tuple:
+    """A document's values in the order of :data:`_READ_FIELDS` (no row; no duplicate_of
+    yet)."""
+    values = (None if f == "row" else getattr(d, f) for f in ROW_FIELDS)
+    return (*values, "", d.file_sha256)
 
 
 def insert_rows(conn: sqlite3.Connection, rows: Sequence[tuple]) -> None:

@@ -221,8 +221,9 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
 
         prepare(lexicon)
 
-    # a table's spill file lives in the run's temporary folder: removed with it, and by the
-    # next run writing OUT after a kill -9
+    # the corpus' spill file (a table's, a directory's, the texts stripped of boilerplate)
+    # lives in the run's temporary folder: removed with it, and by the next run writing OUT
+    # after a kill -9
     progress = RunProgress(options.progress)
     with scratch_dir(options.out) as scratch:
         docs = read_corpus(
@@ -235,7 +236,7 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
         )
         try:
             progress.step("preparing", PREPARING_STEPS[0], total=len(PREPARING_STEPS))
-            docs, boilerplate = _strip_boilerplate(options, docs)
+            docs, boilerplate = _strip_boilerplate(options, docs, scratch)
             prov = provenance(options, docs, lexicon)
             if boilerplate is not None and len(boilerplate):  # the texts removed
                 prov["boilerplate"] = len(boilerplate)
@@ -253,21 +254,25 @@ def _run_local(options: RunOptions, lexicon) -> RunSummary:
 
 
 def _close(docs) -> None:
-    """Close a corpus that holds a temporary file (a table corpus, also behind boilerplate
-    removal, which passes ``close`` on); a list of documents needs nothing."""
+    """Close a corpus that holds a temporary file (a spilled corpus, also behind boilerplate
+    removal, which closes both); a list of documents needs nothing."""
     if hasattr(docs, "close"):
         docs.close()
 
 
-def _strip_boilerplate(options: RunOptions, docs):
-    """``docs`` without each outlet's boilerplate, and the boilerplate found (``None`` with
-    ``keep_boilerplate``); see :func:`analysis.read.boilerplate.remove_boilerplate`."""
+def _strip_boilerplate(options: RunOptions, docs, spill_dir: Path):
+    """``docs`` without each outlet's boilerplate (spilled into ``spill_dir``), and the
+    boilerplate found (``None`` with ``keep_boilerplate``); see
+    :func:`analysis.read.boilerplate.remove_boilerplate`."""
     if options.keep_boilerplate:
         return docs, None
     from analysis.read.boilerplate import remove_boilerplate
 
     return remove_boilerplate(
-        docs, min_docs=options.boilerplate_min_docs, min_share=options.boilerplate_min_share
+        docs,
+        min_docs=options.boilerplate_min_docs,
+        min_share=options.boilerplate_min_share,
+        spill_dir=spill_dir,
     )
 
 
