@@ -101,6 +101,9 @@ def open_spill(where: str | Path | None = None) -> tuple[sqlite3.Connection, Pat
         shutil.rmtree(folder, ignore_errors=True)
         raise
     try:
+        # a temporary file, deleted on any failure: no rollback journal, no waiting for the disk
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
         conn.executescript(_SCHEMA)
     except BaseException:
         close_spill(conn, folder)
