@@ -377,3 +377,63 @@ def test_keyness_is_the_same_from_categorical_terms():
     want = keyness(terms, docs, by="origin")
     pd.testing.assert_frame_equal(keyness(coded, docs, by="origin"), want)
     assert set(want["term"]) == {"war", "peace", "trade"}
+
+
+def test_block_moments_by_hand_a_few_rows_at_a_time(monkeypatch):
+    """Rows (1, 0, 2), (0, 3, 0), (1, 1, 0): totals N = 3, 3, 2. Read two non-zeros at a
+    time (a row is never split), the sums are those of the whole block, and two blocks
+    added are the block of both."""
+    import scipy.sparse as sp
+
+    from analysis.stats import keyness_normal as kn
+
+    monkeypatch.setattr(kn, "ROWS_AT_ONCE", 2)
+    x = sp.csr_matrix(np.array([[1, 0, 2], [0, 3, 0], [1, 1, 0]], dtype=np.int32))
+    whole = kn.block_moments(x, 0, 3)
+    assert whole.m == 3 and (whole.s_n, whole.s_nn) == (8.0, 22.0)  # 3+3+2; 9+9+4
+    assert whole.s_c.tolist() == [2, 4, 2] and whole.s_cc.tolist() == [2, 10, 4]
+    assert whole.s_cn.tolist() == [1 * 3 + 1 * 2, 3 * 3 + 1 * 2, 2 * 3]
+    assert whole.k.tolist() == [2, 2, 1]
+    added = kn.added_moments([kn.block_moments(x, 0, 1), kn.block_moments(x, 1, 3)])
+    assert all(np.array_equal(a, b) for a, b in zip(added, whole, strict=True))
+    tail = kn.tested_moments(kn.block_moments(x, 1, 3), np.array([1]))
+    assert (tail.m, tail.s_c.tolist(), tail.s_cn.tolist(), tail.k.tolist()) == (2, [4], [11], [2])
+    empty = kn.block_moments(x, 1, 1)
+    assert empty.m == 0 and empty.s_n == 0 and not empty.k.any()
+
+
+def test_slice_bincount_is_bincount_whatever_the_slices(monkeypatch):
+    from analysis.stats import groups
+
+    codes = np.array([3, 0, 3, 1, 3, 0, 2], dtype=np.int32)
+    weights = np.array([1, 2, 3, 4, 5, 6, 7], dtype=np.int64)
+    monkeypatch.setattr(groups, "ROWS_AT_ONCE", 2)  # (each slice at least `length` rows)
+    assert groups.slice_bincount(codes, minlength=6).tolist() == [2, 1, 1, 3, 0, 0]
+    assert groups.slice_bincount(codes, weights).tolist() == [8.0, 4.0, 7.0, 9.0]
+    assert groups.slice_bincount(codes[:0], minlength=2).tolist() == [0, 0]
+
+
+def test_keyness_intervals_read_in_slices_are_the_same(monkeypatch):
+    """The normal approximation's moments and the group × term sums read a few rows at a
+    time give the same tables as read at once."""
+    from analysis.stats import groups, keyness_normal
+    from analysis.stats.keyness import keyness
+    from analysis.stats.keyness_ci import keyness_intervals
+
+    rng = np.random.default_rng(3)
+    docs = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(300)]})
+    docs["origin"] = np.array(["a", "b", "c"])[rng.integers(0, 3, 300)]
+    terms = pd.DataFrame(
+        {
+            "doc_id": np.repeat(docs["doc_id"], 4).to_numpy(),
+            "term": np.array(list("pqrstuvw"))[rng.integers(0, 8, 1200)],
+            "count": rng.integers(1, 5, 1200),
+        }
+    ).drop_duplicates(["doc_id", "term"])
+    options = {"bootstrap_max_docs": 50, "n_resamples": 50}
+    at_once = keyness_intervals(terms, docs, **options), keyness(terms, docs)
+    assert set(at_once[0]["ci_method"]) == {"normal"}
+    monkeypatch.setattr(groups, "ROWS_AT_ONCE", 7)
+    monkeypatch.setattr(keyness_normal, "ROWS_AT_ONCE", 7)
+    pd.testing.assert_frame_equal(keyness_intervals(terms, docs, **options), at_once[0])
+    pd.testing.assert_frame_equal(keyness(terms, docs), at_once[1])

@@ -20,9 +20,13 @@ __all__ = [
     "empty_table",
     "is_integer",
     "label_codes",
+    "slice_bincount",
     "sorted_codes",
 ]
 
+
+#: Rows counted at once by :func:`slice_bincount` (bounds its temporaries to about 50 MB).
+ROWS_AT_ONCE = 1 << 22
 
 #: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
 REST = "rest"
@@ -54,10 +58,30 @@ def label_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return codes, np.asarray(uniques, dtype=object)
     codes = column.cat.codes.to_numpy()
     categories = column.cat.categories
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]  # (no copy)
+    used = np.flatnonzero(slice_bincount(present, minlength=len(categories)))
     remap = np.full(len(categories) + 1, -1, dtype=np.int32)  # the last: a missing value
     remap[used] = np.arange(len(used), dtype=np.int32)
     return remap[codes], np.asarray(categories[used].astype(str), dtype=object)
+
+
+def slice_bincount(
+    codes: np.ndarray, weights: np.ndarray | None = None, *, minlength: int = 0
+) -> np.ndarray:
+    """``np.bincount(codes, weights, minlength=minlength)``, :data:`ROWS_AT_ONCE` rows at a
+    time (int64 counts; float64 sums with ``weights``).
+
+    ``np.bincount`` makes a 64-bit copy of 32-bit codes and a float copy of the weights: 16
+    bytes a row of the 25 million terms rows of a million headlines. The sums are the same
+    (counts, or weights that are whole numbers: exact in any order).
+    """
+    length = max(minlength, int(codes.max()) + 1 if len(codes) else 0)
+    total = np.zeros(length, dtype="float64" if weights is not None else "int64")
+    step = max(ROWS_AT_ONCE, length)  # (each slice's sums are ``length`` long)
+    for lo in range(0, len(codes), step):
+        w = None if weights is None else weights[lo : lo + step]
+        total += np.bincount(codes[lo : lo + step], weights=w, minlength=length)
+    return total
 
 
 def sorted_codes(column: pd.Series, dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:

@@ -27,6 +27,7 @@ from analysis.stats.groups import (
     empty_table,
     is_integer,
     label_codes,
+    slice_bincount,
     sorted_codes,
 )
 
@@ -68,15 +69,17 @@ def _group_term_matrix(
     d_group = pd.Index(groups).get_indexer(group_of.reindex(d_uniq).to_numpy())
     if (d_group < 0).any():
         check_known(pd.Series(d_uniq), doc_ids, "terms")
-    t_code, vocab = sorted_codes(terms["term"])
+    t_code, vocab = sorted_codes(terms["term"], np.int32)
     n_terms = len(vocab)
+    n_cells = len(groups) * n_terms
     # the cell of each row, built in place (a million headlines are 25 million rows)
-    cell = d_group.astype("int64")[d_code]
+    first_cell = d_group.astype(np.int32 if n_cells < 2**31 else np.int64) * n_terms
+    cell = first_cell[d_code]
     del d_code
-    cell *= n_terms
     cell += t_code
     del t_code
-    flat = np.bincount(cell, weights=counts, minlength=len(groups) * n_terms)
+    flat = slice_bincount(cell, counts, minlength=n_cells)
+    del cell
     matrix = flat.reshape(len(groups), n_terms).round().astype("int64")
     if stop_words:
         keep = ~pd.Series(vocab).isin(_stop_words()).to_numpy()

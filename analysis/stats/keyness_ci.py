@@ -239,31 +239,52 @@ def _intervals(sides, alpha, alpha0, n_resamples, seed, confidence) -> np.ndarra
 
 
 def _jobs(groups: list[str], group_of: np.ndarray, comparisons: str, by: str):
-    """``(comparison, group, reference, group rows, reference rows)`` as in ``keyness``."""
+    """``(comparison, group, reference, group rows, reference rows, groups of the group side,
+    groups of the reference side)`` as in ``keyness``."""
     jobs = []
     if comparisons in ("one-vs-rest", "both") and len(groups) >= 2:
         if REST in groups:
             raise CompareError(f"keyness_intervals: a group is named {REST!r} (column {by!r})")
         for g in groups:
-            jobs.append((f"{g} vs {REST}", g, REST, group_of == g, group_of != g))
+            rest = [h for h in groups if h != g]
+            jobs.append((f"{g} vs {REST}", g, REST, group_of == g, group_of != g, [g], rest))
     if comparisons in ("pairwise", "both"):
         for a, b in combinations(groups, 2):
-            jobs.append((f"{a} vs {b}", a, b, group_of == a, group_of == b))
+            jobs.append((f"{a} vs {b}", a, b, group_of == a, group_of == b, [a], [b]))
     return jobs
 
 
-def _bounds(sides, delta, a, options) -> tuple[np.ndarray, str]:
-    """The interval bounds of one comparison and their ``ci_method`` (see :func:`_comparison`)."""
-    (sub_g, tot_g, key_g), (sub_r, tot_r, key_r), tested = sides
-    alpha0, _, n_resamples, seed, confidence, max_docs = options
-    n_small = min(sub_g.shape[0], sub_r.shape[0])
-    if n_small < 2 or not len(tested):  # one document has no spread to resample
-        return np.full((len(tested), 2), np.nan), ""
-    if max_docs is not None and n_small > max_docs:
-        from analysis.stats.keyness_normal import normal_bounds, side_moments
+class _Blocks:
+    """The groups' rows of the doc × term matrix ``x`` (sorted by group: one block each),
+    with each block's :func:`~analysis.stats.keyness_normal.block_moments` computed once."""
 
-        moments = (side_moments(sub, tot, tested) for sub, tot in ((sub_g, tot_g), (sub_r, tot_r)))
-        return normal_bounds(delta, *moments, a, alpha0, confidence), "normal"
+    def __init__(self, x, group_of: np.ndarray):
+        starts = np.flatnonzero(np.r_[True, group_of[1:] != group_of[:-1]]) if len(group_of) else []
+        ends = [*starts[1:], len(group_of)]
+        self.rows = {group_of[lo]: (int(lo), int(hi)) for lo, hi in zip(starts, ends, strict=True)}
+        if len(self.rows) != len(starts):
+            raise ValueError("keyness_intervals: documents not sorted by group")
+        self.x, self._moments = x, {}
+
+    def size(self, groups: list[str]) -> int:
+        return sum(self.rows[g][1] - self.rows[g][0] for g in groups)
+
+    def moments(self, groups: list[str]):
+        """The :class:`~analysis.stats.keyness_normal.SideMoments` of the groups' documents."""
+        from analysis.stats.keyness_normal import added_moments, block_moments
+
+        for g in groups:
+            if g not in self._moments:
+                self._moments[g] = block_moments(self.x, *self.rows[g])
+        return added_moments([self._moments[g] for g in groups])
+
+
+def _bounds(sides, delta, a, options) -> tuple[np.ndarray, str]:
+    """The bootstrap bounds of one comparison and their ``ci_method`` (see :func:`_comparison`)."""
+    (sub_g, tot_g, key_g), (sub_r, tot_r, key_r), tested = sides
+    alpha0, _, n_resamples, seed, confidence, _ = options
+    if min(sub_g.shape[0], sub_r.shape[0]) < 2 or not len(tested):  # one document: no spread
+        return np.full((len(tested), 2), np.nan), ""
     term_major = (
         (_term_major(sub_g, tested), tot_g, key_g),
         (_term_major(sub_r, tested), tot_r, key_r),
@@ -271,17 +292,24 @@ def _bounds(sides, delta, a, options) -> tuple[np.ndarray, str]:
     return _intervals(term_major, a, alpha0, n_resamples, seed, confidence), "bootstrap"
 
 
-def _comparison(x, vocab, job, alpha, options):
+def _comparison(x, vocab, job, alpha, options, blocks: _Blocks):
     """The rows of one comparison ``job`` (see :func:`_jobs`) as a table.
 
     ``options``: ``(alpha0, min_count, n_resamples, seed, confidence, bootstrap_max_docs)``.
+    The normal approximation reads the sides' moments from ``blocks`` (no copy of their
+    rows); the bootstrap copies each side's rows once.
     """
-    label, g, ref, in_g, in_r = job
-    alpha0, min_count = options[:2]
-    rows_g, rows_r = np.flatnonzero(in_g), np.flatnonzero(in_r)
-    sub_g, sub_r = x[rows_g], x[rows_r]  # each side's rows copied once
-    y_g = np.asarray(sub_g.sum(axis=0)).ravel()
-    y_r = np.asarray(sub_r.sum(axis=0)).ravel()
+    label, g, ref, in_g, in_r, side_g, side_r = job
+    alpha0, min_count, *_, confidence, max_docs = options
+    n_g, n_r = blocks.size(side_g), blocks.size(side_r)
+    normal = max_docs is not None and min(n_g, n_r) > max(max_docs, 1)
+    if normal:
+        moments = blocks.moments(side_g), blocks.moments(side_r)
+        y_g, y_r = (m.s_c for m in moments)
+    else:
+        sub_g, sub_r = x[np.flatnonzero(in_g)], x[np.flatnonzero(in_r)]  # rows copied once
+        y_g = np.asarray(sub_g.sum(axis=0)).ravel()
+        y_r = np.asarray(sub_r.sum(axis=0)).ravel()
     tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
     a = alpha[tested]
     delta = _log_odds(
@@ -292,11 +320,21 @@ def _comparison(x, vocab, job, alpha, options):
         a,
         alpha0,
     )
-    tot_g, share_g = _side(sub_g, tested)
-    tot_r, share_r = _side(sub_r, tested)
-    key_r = (g, REST) if ref == REST else (ref,)
-    sides = ((sub_g, tot_g, (g,)), (sub_r, tot_r, key_r), tested)
-    bounds, method = _bounds(sides, delta, a, options)
+    if normal:
+        from analysis.stats.keyness_normal import normal_bounds, tested_moments
+
+        side_g_moments, side_r_moments = (tested_moments(m, tested) for m in moments)
+        share_g, share_r = side_g_moments.k / n_g, side_r_moments.k / n_r
+        bounds, method = np.full((len(tested), 2), np.nan), ""
+        if len(tested):
+            bounds = normal_bounds(delta, side_g_moments, side_r_moments, a, alpha0, confidence)
+            method = "normal"
+    else:
+        tot_g, share_g = _side(sub_g, tested)
+        tot_r, share_r = _side(sub_r, tested)
+        key_r = (g, REST) if ref == REST else (ref,)
+        sides = ((sub_g, tot_g, (g,)), (sub_r, tot_r, key_r), tested)
+        bounds, method = _bounds(sides, delta, a, options)
     return pd.DataFrame(
         {
             "comparison": label,
@@ -309,8 +347,8 @@ def _comparison(x, vocab, job, alpha, options):
             "ci_method": method,
             "doc_share_group": share_g,
             "doc_share_reference": share_r,
-            "n_docs_group": len(rows_g),
-            "n_docs_reference": len(rows_r),
+            "n_docs_group": n_g,
+            "n_docs_reference": n_r,
         }
     )
 
@@ -404,7 +442,10 @@ def keyness_intervals(
     alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
     options = (alpha0, int(min_count), int(n_resamples), int(seed), confidence, max_docs)
     jobs = _jobs(groups, group_of, comparisons, by)
-    parts = [part for job in jobs if len(part := _comparison(x, vocab, job, alpha, options))]
+    blocks = _Blocks(x, group_of)
+    parts = [
+        part for job in jobs if len(part := _comparison(x, vocab, job, alpha, options, blocks))
+    ]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in KEYNESS_CI_COLUMNS})
     out = pd.concat(parts, ignore_index=True)

@@ -24,16 +24,19 @@ V_r)``, the plain delta method.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from statistics import NormalDist
 from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["SideMoments", "normal_bounds", "side_moments"]
+from analysis.stats.groups import ROWS_AT_ONCE
+
+__all__ = ["SideMoments", "added_moments", "block_moments", "normal_bounds", "tested_moments"]
 
 
 class SideMoments(NamedTuple):
-    """Per-document sums of one side: over its ``m`` documents, for each tested term."""
+    """Per-document sums of one side: over its ``m`` documents, for each term."""
 
     m: int  #: documents of the side
     s_c: np.ndarray  #: Σ_d c_dt
@@ -44,31 +47,47 @@ class SideMoments(NamedTuple):
     k: np.ndarray  #: documents with c_dt > 0
 
 
-def side_moments(sub, totals: np.ndarray, tested: np.ndarray) -> SideMoments:
-    """The sums of :class:`SideMoments` from a side's document × term CSR matrix ``sub``.
+def block_moments(x, lo: int, hi: int) -> SideMoments:
+    """The sums of :class:`SideMoments` of every term over the documents ``lo:hi`` (rows)
+    of the document × term CSR matrix ``x`` (whole-number counts).
 
-    Args:
-        sub: The side's documents × all terms (scipy CSR, whole-number counts).
-        totals: The documents' totals ``N_d`` (row sums of ``sub``).
-        tested: Column indices of the tested terms.
+    Read in place, rows holding about :data:`~analysis.stats.groups.ROWS_AT_ONCE`
+    non-zeros at a time: no copy of the rows, temporaries of a few tens of MB. The sums are
+    of whole numbers (exact in float64 in any order), so a side made of several blocks is
+    their :func:`added_moments`.
     """
-    data = sub.data.astype("float64")
-    width = sub.shape[1]
+    width, indptr = x.shape[1], x.indptr
+    s_c, s_cc, s_cn = (np.zeros(width) for _ in range(3))
+    k = np.zeros(width, dtype=np.int64)
+    s_n = s_nn = 0.0
+    a = lo
+    while a < hi:
+        b = int(np.searchsorted(indptr, indptr[a] + ROWS_AT_ONCE, side="right")) - 1
+        b = min(max(b, a + 1), hi)
+        nnz = slice(indptr[a], indptr[b])
+        idx, data = x.indices[nnz], x.data[nnz].astype("float64")
+        lengths = np.diff(indptr[a : b + 1])
+        totals = np.bincount(np.repeat(np.arange(b - a), lengths), weights=data, minlength=b - a)
+        s_c += np.bincount(idx, weights=data, minlength=width)
+        s_cc += np.bincount(idx, weights=data * data, minlength=width)
+        data *= np.repeat(totals, lengths)  # c_dt·N_d
+        s_cn += np.bincount(idx, weights=data, minlength=width)
+        k += np.bincount(idx, minlength=width)
+        s_n += float(totals.sum())
+        s_nn += float(totals @ totals)
+        a = b
+    return SideMoments(hi - lo, s_c, s_cc, s_cn, s_n, s_nn, k)
 
-    def per_term(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(sub.indices, weights=weights, minlength=width)[tested]
 
-    s_c, s_cc = per_term(data), per_term(data * data)
-    data *= np.repeat(totals, np.diff(sub.indptr))  # c_dt·N_d, in place (one array per nnz)
-    return SideMoments(
-        m=sub.shape[0],
-        s_c=s_c,
-        s_cc=s_cc,
-        s_cn=per_term(data),
-        s_n=float(totals.sum()),
-        s_nn=float(totals @ totals),
-        k=np.bincount(sub.indices, minlength=width)[tested],
-    )
+def added_moments(parts: Sequence[SideMoments]) -> SideMoments:
+    """The :class:`SideMoments` of the documents of all ``parts`` together."""
+    return SideMoments(*(sum(values[1:], values[0]) for values in zip(*parts, strict=True)))
+
+
+def tested_moments(moments: SideMoments, tested: np.ndarray) -> SideMoments:
+    """``moments`` of the terms ``tested`` (column indices) only."""
+    m, s_c, s_cc, s_cn, s_n, s_nn, k = moments
+    return SideMoments(m, s_c[tested], s_cc[tested], s_cn[tested], s_n, s_nn, k[tested])
 
 
 def _side_variance(side: SideMoments, a: np.ndarray, alpha0: float) -> np.ndarray:
