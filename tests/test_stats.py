@@ -381,24 +381,26 @@ def test_keyness_is_the_same_from_categorical_terms():
 
 def test_block_moments_by_hand_a_few_rows_at_a_time(monkeypatch):
     """Rows (1, 0, 2), (0, 3, 0), (1, 1, 0): totals N = 3, 3, 2. Read two non-zeros at a
-    time (a row is never split), the sums are those of the whole block, and two blocks
-    added are the block of both."""
+    time (a row is never split), in any order of the rows, the sums are those of all of
+    them, and two sets of rows added are the set of both."""
     import scipy.sparse as sp
 
     from analysis.stats import keyness_normal as kn
 
     monkeypatch.setattr(kn, "ROWS_AT_ONCE", 2)
     x = sp.csr_matrix(np.array([[1, 0, 2], [0, 3, 0], [1, 1, 0]], dtype=np.int32))
-    whole = kn.block_moments(x, 0, 3)
+    whole = kn.block_moments(x, np.array([2, 0, 1]))
     assert whole.m == 3 and (whole.s_n, whole.s_nn) == (8.0, 22.0)  # 3+3+2; 9+9+4
     assert whole.s_c.tolist() == [2, 4, 2] and whole.s_cc.tolist() == [2, 10, 4]
     assert whole.s_cn.tolist() == [1 * 3 + 1 * 2, 3 * 3 + 1 * 2, 2 * 3]
     assert whole.k.tolist() == [2, 2, 1]
-    added = kn.added_moments([kn.block_moments(x, 0, 1), kn.block_moments(x, 1, 3)])
+    added = kn.added_moments(
+        [kn.block_moments(x, np.array([1])), kn.block_moments(x, np.array([0, 2]))]
+    )
     assert all(np.array_equal(a, b) for a, b in zip(added, whole, strict=True))
-    tail = kn.tested_moments(kn.block_moments(x, 1, 3), np.array([1]))
+    tail = kn.tested_moments(kn.block_moments(x, np.array([2, 1])), np.array([1]))
     assert (tail.m, tail.s_c.tolist(), tail.s_cn.tolist(), tail.k.tolist()) == (2, [4], [11], [2])
-    empty = kn.block_moments(x, 1, 1)
+    empty = kn.block_moments(x, np.array([], dtype=np.int64))
     assert empty.m == 0 and empty.s_n == 0 and not empty.k.any()
 
 

@@ -373,7 +373,7 @@ def _read_chunks(
     todo, registry: OutletRegistry, origins: tuple[str, ...], jobs: int, while_reading
 ):
     """``_read_chunk`` results in file order, shared for large corpora between ``jobs - 1``
-    worker processes (taking chunks from the front) and this process (from the back, once
+    worker processes and this process (each takes the next chunk left; this one once
     ``while_reading()``, called when the first chunks are handed out, has returned)."""
     chunks = [todo[i : i + READ_CHUNK] for i in range(0, len(todo), READ_CHUNK)]
     if jobs < 2 or len(chunks) < 2:
@@ -386,10 +386,12 @@ def _read_chunks(
 
 
 def _read_in_processes(chunks, registry, origins, jobs: int, while_reading):
+    """The chunks' results, yielded in order as soon as they are read (a spilled corpus
+    holds only the chunks read ahead of the first one still being read)."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    results: list = [None] * len(chunks)
-    front, back = 0, len(chunks)  # chunks[front:back] are not handed out yet
+    results: dict[int, object] = {}
+    front = done = 0  # chunks[front:] are not handed out yet; done: yielded
     inflight: dict[int, object] = {}
     pool = ProcessPoolExecutor(
         max_workers=jobs - 1,
@@ -401,20 +403,22 @@ def _read_in_processes(chunks, registry, origins, jobs: int, while_reading):
 
         def hand_out() -> None:
             nonlocal front
-            while front < back and len(inflight) < 2 * (jobs - 1):
+            while front < len(chunks) and len(inflight) < 2 * (jobs - 1):
                 inflight[front] = pool.submit(_read_chunk, chunks[front], registry, origins)
                 front += 1
 
         hand_out()  # (the first submit starts the processes)
         if while_reading is not None:
             while_reading()
-        while inflight or front < back:
+        while done < len(chunks):
             for k in [k for k, f in inflight.items() if f.done()]:
                 results[k] = inflight.pop(k).result()
+            while done in results:
+                yield results.pop(done)
+                done += 1
             hand_out()
-            if front < back:
-                back -= 1
-                results[back] = _read_chunk(chunks[back], registry, origins)
+            if front < len(chunks):
+                results[front] = _read_chunk(chunks[front], registry, origins)
+                front += 1
             elif inflight:
                 wait(list(inflight.values()), return_when=FIRST_COMPLETED)
-    yield from results

@@ -25,8 +25,9 @@ __all__ = [
 ]
 
 
-#: Rows counted at once by :func:`slice_bincount` (bounds its temporaries to about 50 MB).
-ROWS_AT_ONCE = 1 << 22
+#: Rows counted at once by :func:`slice_bincount` and the keyness moments (bounds their
+#: temporaries to tens of MB).
+ROWS_AT_ONCE = 1 << 20
 
 #: The ``reference`` label of one-vs-rest comparisons ("russian vs rest").
 REST = "rest"

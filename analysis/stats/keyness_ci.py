@@ -34,7 +34,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.stats.groups import label_codes, sorted_codes
+from analysis.stats.groups import label_codes, slice_bincount, sorted_codes
 from analysis.stats.keyness import REST, CompareError
 
 __all__ = ["BOOTSTRAP_MAX_DOCS", "KEYNESS_CI_COLUMNS", "keyness_intervals"]
@@ -75,8 +75,8 @@ def _log_odds(yi, yj, ni, nj, a, alpha0: float):
 
 
 def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: bool):
-    """Groups, sorted vocabulary, doc × term CSR counts (docs sorted by group, id), doc groups."""
-    import scipy.sparse as sp
+    """Groups, sorted vocabulary, doc × term CSR counts, the groups of the documents sorted
+    by group and id, and the row of each of these documents in the matrix."""
 
     for name, df, cols in (
         ("terms", terms, ["doc_id", "term", "count"]),
@@ -105,18 +105,34 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     # the long column's codes, then its (few) distinct values looked up: looking up every
     # row would make a Python string of each
     d_code, d_uniq = label_codes(terms["doc_id"])
-    row = pd.Index(docs["doc_id"]).get_indexer(d_uniq).astype(index)[d_code]
-    del d_code
-    if (row < 0).any():
+    if len(d_code) and d_code.min() < 0:
+        raise CompareError("terms table: column 'doc_id' has empty values")
+    if (pd.Index(docs["doc_id"]).get_indexer(d_uniq) < 0).any():
         raise CompareError("terms table: some doc_id values are not in the documents table")
     if counts.sum() < 2**31:  # every sum of counts fits in 32 bits (scipy sums in 64 anyway)
         counts = counts.astype(np.int32)
-    x = sp.csr_matrix(
-        (counts, (row, col)), shape=(len(docs), len(vocab))
-    )  # duplicate (doc, term) rows are summed, as in keyness
-    del counts, row, col
-    x.sum_duplicates()
-    return sorted(set(docs["group"])), vocab, x, docs["group"].to_numpy()
+    # a row per document: those of the terms table by their code, then those without terms
+    order = pd.Index(d_uniq).get_indexer(docs["doc_id"])
+    absent = order < 0
+    order[absent] = len(d_uniq) + np.arange(int(absent.sum()))
+    x = _csr(d_code, col, counts, (len(docs), len(vocab)), index)
+    return sorted(set(docs["group"])), vocab, x, docs["group"].to_numpy(), order
+
+
+def _csr(row: np.ndarray, col: np.ndarray, counts: np.ndarray, shape: tuple, index: type):
+    """The CSR matrix of the ``(row, col, counts)`` triples, duplicates summed. Rows in order
+    (a run's terms: each document's rows together) make it in place, without the
+    coordinate format's copies."""
+    import scipy.sparse as sp
+
+    if len(row) and (row[1:] < row[:-1]).any():
+        x = sp.csr_matrix((counts, (row.astype(index, copy=False), col)), shape=shape)
+    else:
+        per_row = slice_bincount(row, minlength=shape[0])
+        indptr = np.concatenate(([0], np.cumsum(per_row))).astype(index)
+        x = sp.csr_matrix((counts, col, indptr), shape=shape)
+    x.sum_duplicates()  # (sorts each row's columns first)
+    return x
 
 
 def _whole_counts(column: pd.Series) -> np.ndarray:
@@ -255,19 +271,25 @@ def _jobs(groups: list[str], group_of: np.ndarray, comparisons: str, by: str):
 
 
 class _Blocks:
-    """The groups' rows of the doc × term matrix ``x`` (sorted by group: one block each),
-    with each block's :func:`~analysis.stats.keyness_normal.block_moments` computed once."""
+    """The documents of each group (sorted by group, then id: one block each) and their
+    rows in the doc × term matrix ``x``, with each group's
+    :func:`~analysis.stats.keyness_normal.block_moments` computed once."""
 
-    def __init__(self, x, group_of: np.ndarray):
+    def __init__(self, x, group_of: np.ndarray, order: np.ndarray):
         starts = np.flatnonzero(np.r_[True, group_of[1:] != group_of[:-1]]) if len(group_of) else []
         ends = [*starts[1:], len(group_of)]
-        self.rows = {group_of[lo]: (int(lo), int(hi)) for lo, hi in zip(starts, ends, strict=True)}
-        if len(self.rows) != len(starts):
+        self.spans = {group_of[lo]: (int(lo), int(hi)) for lo, hi in zip(starts, ends, strict=True)}
+        if len(self.spans) != len(starts):
             raise ValueError("keyness_intervals: documents not sorted by group")
-        self.x, self._moments = x, {}
+        self.x, self.order, self._moments = x, order, {}
 
     def size(self, groups: list[str]) -> int:
-        return sum(self.rows[g][1] - self.rows[g][0] for g in groups)
+        return sum(self.spans[g][1] - self.spans[g][0] for g in groups)
+
+    def side(self, among: np.ndarray):
+        """The doc × term rows of the documents ``among`` (a mask of the sorted documents),
+        copied in their order."""
+        return self.x[self.order[np.flatnonzero(among)]]
 
     def moments(self, groups: list[str]):
         """The :class:`~analysis.stats.keyness_normal.SideMoments` of the groups' documents."""
@@ -275,7 +297,8 @@ class _Blocks:
 
         for g in groups:
             if g not in self._moments:
-                self._moments[g] = block_moments(self.x, *self.rows[g])
+                lo, hi = self.spans[g]
+                self._moments[g] = block_moments(self.x, self.order[lo:hi])
         return added_moments([self._moments[g] for g in groups])
 
 
@@ -292,7 +315,7 @@ def _bounds(sides, delta, a, options) -> tuple[np.ndarray, str]:
     return _intervals(term_major, a, alpha0, n_resamples, seed, confidence), "bootstrap"
 
 
-def _comparison(x, vocab, job, alpha, options, blocks: _Blocks):
+def _comparison(vocab, job, alpha, options, blocks: _Blocks):
     """The rows of one comparison ``job`` (see :func:`_jobs`) as a table.
 
     ``options``: ``(alpha0, min_count, n_resamples, seed, confidence, bootstrap_max_docs)``.
@@ -307,7 +330,7 @@ def _comparison(x, vocab, job, alpha, options, blocks: _Blocks):
         moments = blocks.moments(side_g), blocks.moments(side_r)
         y_g, y_r = (m.s_c for m in moments)
     else:
-        sub_g, sub_r = x[np.flatnonzero(in_g)], x[np.flatnonzero(in_r)]  # rows copied once
+        sub_g, sub_r = blocks.side(in_g), blocks.side(in_r)  # rows copied once
         y_g = np.asarray(sub_g.sum(axis=0)).ravel()
         y_r = np.asarray(sub_r.sum(axis=0)).ravel()
     tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
@@ -435,17 +458,15 @@ def keyness_intervals(
     """
     _check(comparisons, n_resamples, seed, confidence, prior_strength, min_count)
     max_docs = _max_docs(bootstrap_max_docs)
-    groups, vocab, x, group_of = _matrix(terms, documents, by, stop_words)
+    groups, vocab, x, group_of, order = _matrix(terms, documents, by, stop_words)
     total = np.asarray(x.sum(axis=0)).ravel()
     grand = float(total.sum())
     alpha0 = float(prior_strength)
     alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
     options = (alpha0, int(min_count), int(n_resamples), int(seed), confidence, max_docs)
     jobs = _jobs(groups, group_of, comparisons, by)
-    blocks = _Blocks(x, group_of)
-    parts = [
-        part for job in jobs if len(part := _comparison(x, vocab, job, alpha, options, blocks))
-    ]
+    blocks = _Blocks(x, group_of, order)
+    parts = [part for job in jobs if len(part := _comparison(vocab, job, alpha, options, blocks))]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in KEYNESS_CI_COLUMNS})
     out = pd.concat(parts, ignore_index=True)

@@ -47,11 +47,11 @@ class SideMoments(NamedTuple):
     k: np.ndarray  #: documents with c_dt > 0
 
 
-def block_moments(x, lo: int, hi: int) -> SideMoments:
-    """The sums of :class:`SideMoments` of every term over the documents ``lo:hi`` (rows)
-    of the document × term CSR matrix ``x`` (whole-number counts).
+def block_moments(x, rows: np.ndarray) -> SideMoments:
+    """The sums of :class:`SideMoments` of every term over the documents ``rows`` (row
+    indices, any order) of the document × term CSR matrix ``x`` (whole-number counts).
 
-    Read in place, rows holding about :data:`~analysis.stats.groups.ROWS_AT_ONCE`
+    Read from ``x``, rows holding about :data:`~analysis.stats.groups.ROWS_AT_ONCE`
     non-zeros at a time: no copy of the rows, temporaries of a few tens of MB. The sums are
     of whole numbers (exact in float64 in any order), so a side made of several blocks is
     their :func:`added_moments`.
@@ -60,23 +60,26 @@ def block_moments(x, lo: int, hi: int) -> SideMoments:
     s_c, s_cc, s_cn = (np.zeros(width) for _ in range(3))
     k = np.zeros(width, dtype=np.int64)
     s_n = s_nn = 0.0
-    a = lo
-    while a < hi:
-        b = int(np.searchsorted(indptr, indptr[a] + ROWS_AT_ONCE, side="right")) - 1
-        b = min(max(b, a + 1), hi)
-        nnz = slice(indptr[a], indptr[b])
+    lengths = (indptr[rows + 1] - indptr[rows]).astype(np.int64)
+    ends = np.cumsum(lengths)
+    a = 0
+    while a < len(rows):
+        b = int(np.searchsorted(ends, ends[a] - lengths[a] + ROWS_AT_ONCE, side="right"))
+        b = min(max(b, a + 1), len(rows))
+        n_rows, part = b - a, lengths[a:b]
+        before = ends[a:b] - part - (ends[a] - lengths[a])  # the chunk's non-zeros before a row
+        nnz = np.repeat(indptr[rows[a:b]] - before, part) + np.arange(int(part.sum()))
         idx, data = x.indices[nnz], x.data[nnz].astype("float64")
-        lengths = np.diff(indptr[a : b + 1])
-        totals = np.bincount(np.repeat(np.arange(b - a), lengths), weights=data, minlength=b - a)
+        totals = np.bincount(np.repeat(np.arange(n_rows), part), weights=data, minlength=n_rows)
         s_c += np.bincount(idx, weights=data, minlength=width)
         s_cc += np.bincount(idx, weights=data * data, minlength=width)
-        data *= np.repeat(totals, lengths)  # c_dt·N_d
+        data *= np.repeat(totals, part)  # c_dt·N_d
         s_cn += np.bincount(idx, weights=data, minlength=width)
         k += np.bincount(idx, minlength=width)
         s_n += float(totals.sum())
         s_nn += float(totals @ totals)
         a = b
-    return SideMoments(hi - lo, s_c, s_cc, s_cn, s_n, s_nn, k)
+    return SideMoments(len(rows), s_c, s_cc, s_cn, s_n, s_nn, k)
 
 
 def added_moments(parts: Sequence[SideMoments]) -> SideMoments:
