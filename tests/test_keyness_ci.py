@@ -283,3 +283,14 @@ def test_bad_threshold():
     for bad in (-1, 2.5, True):
         with pytest.raises(CompareError, match="bootstrap_max_docs"):
             keyness_intervals(TERMS, DOCS, bootstrap_max_docs=bad)
+
+
+def test_repeated_rows_of_a_document_are_summed_in_either_order():
+    """A document's (doc, term) rows given twice count as their sum, whether the rows come
+    document by document (the matrix is built in place) or not (coordinates summed)."""
+    split = pd.concat([TERMS.iloc[:1].assign(count=1), TERMS.iloc[:1].assign(count=1)])
+    in_order = pd.concat([split, TERMS.iloc[1:]], ignore_index=True)  # a1 x 1 + 1, then a1 y
+    mixed = pd.concat([TERMS.iloc[1:], split], ignore_index=True)  # a1 x after c1
+    want = keyness_intervals(TERMS, DOCS, n_resamples=200)
+    for terms in (in_order, mixed):
+        pd.testing.assert_frame_equal(keyness_intervals(terms, DOCS, n_resamples=200), want)

@@ -352,17 +352,26 @@ def test_label_codes_of_a_categorical_use_its_codes_and_only_the_values_present(
     assert codes.tolist() == [0, 1, 0] and values.tolist() == ["2", "a"]
 
 
-def test_sorted_codes_rank_the_values_present_in_sorted_order():
-    from analysis.stats.groups import sorted_codes
+def test_sorted_labels_rank_the_values_present_in_sorted_order():
+    """A categorical's own codes are kept (no copy), the lookup ranks them; a missing value
+    stays -1; a slice of rows is coded alone."""
+    from analysis.stats.groups import sorted_labels
 
     column = pd.Series(
-        pd.Categorical(["war", "peace", "war", "aid"], categories=["war", "peace", "aid", "x"])
+        pd.Categorical(
+            ["war", "peace", None, "war", "aid"], categories=["war", "peace", "aid", "x"]
+        )
     )
-    codes, values = sorted_codes(column, np.int32)
-    assert values.tolist() == ["aid", "peace", "war"]
-    assert codes.dtype == np.int32 and codes.tolist() == [2, 1, 2, 0]
-    codes, values = sorted_codes(pd.Series(["b", "a", "b"]))
-    assert codes.dtype == np.int64 and codes.tolist() == [1, 0, 1] and values.tolist() == ["a", "b"]
+    found = sorted_labels(column, np.int32)
+    assert found.uniques.tolist() == ["aid", "peace", "war"]
+    assert np.shares_memory(found.raw, column.array.codes)
+    assert found.lookup.tolist() == [2, 1, 0, -1, -1]  # war, peace, aid, x (absent), missing
+    codes = found.codes()
+    assert codes.dtype == np.int32 and codes.tolist() == [2, 1, -1, 2, 0]
+    assert found.codes(slice(3, 5)).tolist() == [2, 0]
+    found = sorted_labels(pd.Series(["b", "a", "b"]))
+    assert found.codes().dtype == np.int64 and found.codes().tolist() == [1, 0, 1]
+    assert found.uniques.tolist() == ["a", "b"]
 
 
 def test_keyness_is_the_same_from_categorical_terms():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,9 +20,12 @@ __all__ = [
     "document_groups",
     "empty_table",
     "is_integer",
+    "Labels",
     "label_codes",
+    "labels",
+    "row_slices",
     "slice_bincount",
-    "sorted_codes",
+    "sorted_labels",
 ]
 
 
@@ -46,24 +50,59 @@ def is_integer(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | np.integer)
 
 
-def label_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The codes and distinct values (an object array of ``str``, in no particular order)
-    of a column of labels; a missing value is coded ``-1``.
+class Labels(NamedTuple):
+    """A column of labels as per-row ``raw`` codes (a categorical column's own: no copy)
+    and a ``lookup`` from raw code to code; ``uniques`` are the values coded ``0, 1, …``
+    (an object array of ``str``), a missing value is coded ``-1``."""
+
+    raw: np.ndarray
+    lookup: np.ndarray
+    uniques: np.ndarray
+
+    def codes(self, rows: slice = slice(None)) -> np.ndarray:
+        """The codes of ``rows`` (a slice of a long column at a time bounds the copy)."""
+        return self.lookup[self.raw[rows]]
+
+
+def labels(column: pd.Series) -> Labels:
+    """The :class:`Labels` of a column, its distinct values in no particular order.
 
     ``pd.factorize`` of the column as strings; a categorical column (the ``terms`` of a run:
-    25 million rows at a million headlines) from its own codes, 32-bit, with no string or
-    64-bit code per row. Only the values present are distinct values.
+    25 million rows at a million headlines) from its own codes, with no string or 64-bit
+    code per row. Only the values present are distinct values.
     """
     if not isinstance(column.dtype, pd.CategoricalDtype):
-        codes, uniques = pd.factorize(column.astype(str))
-        return codes, np.asarray(uniques, dtype=object)
-    codes = column.cat.codes.to_numpy()
+        raw, uniques = pd.factorize(column.astype(str))
+        return Labels(raw, np.r_[np.arange(len(uniques)), -1], np.asarray(uniques, dtype=object))
+    raw = column.array.codes  # (a view; `.cat.codes.to_numpy()` is a copy)
     categories = column.cat.categories
-    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]  # (no copy)
+    present = raw if not len(raw) or raw.min() >= 0 else raw[raw >= 0]  # (no copy)
     used = np.flatnonzero(slice_bincount(present, minlength=len(categories)))
-    remap = np.full(len(categories) + 1, -1, dtype=np.int32)  # the last: a missing value
-    remap[used] = np.arange(len(used), dtype=np.int32)
-    return remap[codes], np.asarray(categories[used].astype(str), dtype=object)
+    lookup = np.full(len(categories) + 1, -1, dtype=np.int32)  # the last: a missing value
+    lookup[used] = np.arange(len(used), dtype=np.int32)
+    return Labels(raw, lookup, np.asarray(categories[used].astype(str), dtype=object))
+
+
+def sorted_labels(column: pd.Series, dtype: type = np.int64) -> Labels:
+    """:func:`labels` with the values sorted, each code (as ``dtype``) the rank of its value."""
+    found = labels(column)
+    order = np.argsort(found.uniques, kind="stable")
+    rank = np.empty(len(order) + 1, dtype=dtype)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # (a missing value stays missing)
+    return Labels(found.raw, rank[found.lookup], found.uniques[order])
+
+
+def label_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and distinct values of a column of labels (:func:`labels`)."""
+    found = labels(column)
+    return found.codes(), found.uniques
+
+
+def row_slices(n: int, step: int = 0) -> Iterator[slice]:
+    """Slices of ``n`` rows, ``max(step, ROWS_AT_ONCE)`` at a time."""
+    step = max(step, ROWS_AT_ONCE)
+    return (slice(lo, lo + step) for lo in range(0, n, step))
 
 
 def slice_bincount(
@@ -78,21 +117,10 @@ def slice_bincount(
     """
     length = max(minlength, int(codes.max()) + 1 if len(codes) else 0)
     total = np.zeros(length, dtype="float64" if weights is not None else "int64")
-    step = max(ROWS_AT_ONCE, length)  # (each slice's sums are ``length`` long)
-    for lo in range(0, len(codes), step):
-        w = None if weights is None else weights[lo : lo + step]
-        total += np.bincount(codes[lo : lo + step], weights=w, minlength=length)
+    for rows in row_slices(len(codes), length):  # (each slice's sums are ``length`` long)
+        w = None if weights is None else weights[rows]
+        total += np.bincount(codes[rows], weights=w, minlength=length)
     return total
-
-
-def sorted_codes(column: pd.Series, dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
-    """The codes (as ``dtype``) and distinct values of a column of labels, the values sorted
-    and each code the rank of its value among them (:func:`label_codes`, then sorted)."""
-    codes, uniques = label_codes(column)
-    order = np.argsort(uniques, kind="stable")
-    rank = np.empty(len(order), dtype=dtype)
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniques[order]
 
 
 def count_column(values: pd.Series, name: str, column: str) -> np.ndarray:

@@ -26,9 +26,9 @@ from analysis.stats.groups import (
     document_groups,
     empty_table,
     is_integer,
-    label_codes,
-    slice_bincount,
-    sorted_codes,
+    labels,
+    row_slices,
+    sorted_labels,
 )
 
 __all__ = [
@@ -62,24 +62,29 @@ def _group_term_matrix(
         raise CompareError("terms table: column 'term' has empty values")
     counts = count_column(terms["count"], "terms", "count")
     # hash-factorize the long columns, then work on the (small) sets of distinct values
-    d_code, d_uniq = label_codes(terms["doc_id"])  # doc_ids as strings, as keyness_ci
+    doc_labels = labels(terms["doc_id"])  # doc_ids as strings, as keyness_ci
+    if len(doc_labels.raw) and doc_labels.raw.min() < 0:
+        raise CompareError("terms table: column 'doc_id' has empty values")
+    d_uniq = doc_labels.uniques
     doc_ids = docs["doc_id"].astype(str)
     group_of = pd.Series(docs[by].astype(str).to_numpy(), index=doc_ids.to_numpy())
     groups = sorted(set(group_of.tolist()))
     d_group = pd.Index(groups).get_indexer(group_of.reindex(d_uniq).to_numpy())
     if (d_group < 0).any():
         check_known(pd.Series(d_uniq), doc_ids, "terms")
-    t_code, vocab = sorted_codes(terms["term"], np.int32)
+    term_labels = sorted_labels(terms["term"], np.int32)
+    vocab = term_labels.uniques
     n_terms = len(vocab)
     n_cells = len(groups) * n_terms
-    # the cell of each row, built in place (a million headlines are 25 million rows)
+    # the cell of each row from the first cell of its document's group (looked up by the raw
+    # code), a slice of rows at a time: a million headlines are 25 million rows
     first_cell = d_group.astype(np.int32 if n_cells < 2**31 else np.int64) * n_terms
-    cell = first_cell[d_code]
-    del d_code
-    cell += t_code
-    del t_code
-    flat = slice_bincount(cell, counts, minlength=n_cells)
-    del cell
+    first_cell = np.r_[first_cell, -1][doc_labels.lookup]
+    flat = np.zeros(n_cells)
+    for rows in row_slices(len(counts), n_cells):  # (each slice's sums are n_cells long)
+        cell = first_cell[doc_labels.raw[rows]]
+        cell += term_labels.codes(rows)
+        flat += np.bincount(cell, weights=counts[rows], minlength=n_cells)
     matrix = flat.reshape(len(groups), n_terms).round().astype("int64")
     if stop_words:
         keep = ~pd.Series(vocab).isin(_stop_words()).to_numpy()

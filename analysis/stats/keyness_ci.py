@@ -34,7 +34,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.stats.groups import label_codes, slice_bincount, sorted_codes
+from analysis.stats.groups import Labels, labels, row_slices, sorted_labels
 from analysis.stats.keyness import REST, CompareError
 
 __all__ = ["BOOTSTRAP_MAX_DOCS", "KEYNESS_CI_COLUMNS", "keyness_intervals"]
@@ -101,12 +101,14 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     # 32-bit indices when they fit (as scipy would choose): a million headlines are 25
     # million rows, and each of these arrays is one of them; the vocabulary sorted, as keyness'
     index = np.int32 if max(len(docs), len(terms)) < 2**31 else np.int64
-    col, vocab = sorted_codes(terms["term"], index)
-    # the long column's codes, then its (few) distinct values looked up: looking up every
-    # row would make a Python string of each
-    d_code, d_uniq = label_codes(terms["doc_id"])
-    if len(d_code) and d_code.min() < 0:
+    term_labels = sorted_labels(terms["term"], index)
+    vocab = term_labels.uniques
+    # the long column's raw codes, then its (few) distinct values looked up: looking up
+    # every row would make a Python string of each
+    doc_labels = labels(terms["doc_id"])
+    if len(doc_labels.raw) and doc_labels.raw.min() < 0:
         raise CompareError("terms table: column 'doc_id' has empty values")
+    d_uniq = doc_labels.uniques
     if (pd.Index(docs["doc_id"]).get_indexer(d_uniq) < 0).any():
         raise CompareError("terms table: some doc_id values are not in the documents table")
     if counts.sum() < 2**31:  # every sum of counts fits in 32 bits (scipy sums in 64 anyway)
@@ -115,20 +117,27 @@ def _matrix(terms: pd.DataFrame, documents: pd.DataFrame, by: str, stop_words: b
     order = pd.Index(d_uniq).get_indexer(docs["doc_id"])
     absent = order < 0
     order[absent] = len(d_uniq) + np.arange(int(absent.sum()))
-    x = _csr(d_code, col, counts, (len(docs), len(vocab)), index)
+    x = _csr(doc_labels, term_labels.codes(), counts, (len(docs), len(vocab)), index)
     return sorted(set(docs["group"])), vocab, x, docs["group"].to_numpy(), order
 
 
-def _csr(row: np.ndarray, col: np.ndarray, counts: np.ndarray, shape: tuple, index: type):
-    """The CSR matrix of the ``(row, col, counts)`` triples, duplicates summed. Rows in order
-    (a run's terms: each document's rows together) make it in place, without the
-    coordinate format's copies."""
+def _csr(rows: Labels, col: np.ndarray, counts: np.ndarray, shape: tuple, index: type):
+    """The CSR matrix of the ``(row, col, counts)`` triples, duplicates summed (row codes of
+    ``rows``). Rows in order (a run's terms: each document's rows together) make it in
+    place, without the coordinate format's copies of every row."""
     import scipy.sparse as sp
 
-    if len(row) and (row[1:] < row[:-1]).any():
-        x = sp.csr_matrix((counts, (row.astype(index, copy=False), col)), shape=shape)
+    per_row = np.zeros(shape[0], dtype=np.int64)
+    last = -1
+    for part in row_slices(len(col)):
+        row = rows.codes(part)
+        if len(row) and (row[0] < last or (row[1:] < row[:-1]).any()):
+            row = rows.codes().astype(index, copy=False)
+            x = sp.csr_matrix((counts, (row, col)), shape=shape)
+            break
+        per_row += np.bincount(row, minlength=shape[0])
+        last = row[-1] if len(row) else last
     else:
-        per_row = slice_bincount(row, minlength=shape[0])
         indptr = np.concatenate(([0], np.cumsum(per_row))).astype(index)
         x = sp.csr_matrix((counts, col, indptr), shape=shape)
     x.sum_duplicates()  # (sorts each row's columns first)
