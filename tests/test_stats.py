@@ -341,14 +341,16 @@ def test_shared_intervals_of_several_tables_are_those_of_each_table_alone():
     )
 
 
-def test_label_codes_of_a_categorical_use_its_codes_and_only_the_values_present():
-    from analysis.stats.groups import label_codes
+def test_labels_of_a_categorical_use_its_codes_and_only_the_values_present():
+    from analysis.stats.groups import labels
 
     column = pd.Series(pd.Categorical(["b", "a", None, "b"], categories=["z", "a", "b"]))
-    codes, values = label_codes(column)
+    found = labels(column)
+    codes, values = found.codes(), found.uniques
     assert codes.dtype == np.int32 and codes.tolist() == [1, 0, -1, 1]
     assert values.tolist() == ["a", "b"]  # "z" is not present
-    codes, values = label_codes(pd.Series([2, "a", 2]))  # other columns: as strings
+    found = labels(pd.Series([2, "a", 2]))  # other columns: as strings
+    codes, values = found.codes(), found.uniques
     assert codes.tolist() == [0, 1, 0] and values.tolist() == ["2", "a"]
 
 

@@ -323,18 +323,14 @@ def read_documents(
     else:
         docs, n_dups, dups = spill_documents(chunk_docs(), spill_dir)
     if problems:
-        _close(docs)
+        if spill_dir is not None:
+            docs.close()  # (its temporary file)
         raise CorpusError(summarise_problems(problems))
     if spill_dir is None:
         return mark_duplicates(docs)
     if n_dups:
         warnings.warn(duplicates_warning(dups, n_dups), stacklevel=2)
     return docs
-
-
-def _close(docs) -> None:
-    if hasattr(docs, "close"):
-        docs.close()
 
 
 #: Files named per problem of a directory report; more files with one problem are counted.

@@ -21,7 +21,6 @@ __all__ = [
     "empty_table",
     "is_integer",
     "Labels",
-    "label_codes",
     "labels",
     "row_slices",
     "slice_bincount",
@@ -91,12 +90,6 @@ def sorted_labels(column: pd.Series, dtype: type = np.int64) -> Labels:
     rank[order] = np.arange(len(order))
     rank[-1] = -1  # (a missing value stays missing)
     return Labels(found.raw, rank[found.lookup], found.uniques[order])
-
-
-def label_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The codes and distinct values of a column of labels (:func:`labels`)."""
-    found = labels(column)
-    return found.codes(), found.uniques
 
 
 def row_slices(n: int, step: int = 0) -> Iterator[slice]:
