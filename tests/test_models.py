@@ -316,6 +316,24 @@ def test_marker_grid_sums_frames_and_validates():
         rate_models(markers, documents.assign(origin=["rest"] * 6 + ["b"] * 6))
 
 
+
+def test_marker_grid_pairs_of_two_frames_from_string_columns():
+    # frames and markers as a run holds them (Arrow strings), rows in no order; a marker
+    # name shared by two frames is two labels
+    markers = pd.DataFrame(
+        {
+            "doc_id": ["d2", "d1", "d2", "d1", "d1"],
+            "frame": pd.array(["g", "f", "f", "g", "f"], dtype="str"),
+            "marker": pd.array(["x", "y", "x", "x", "x"], dtype="str"),
+            "count": [4, 1, 2, 3, 5],
+        }
+    )
+    documents = pd.DataFrame({"doc_id": ["d1", "d2"], "n_tokens": [10, 10], "origin": ["a", "b"]})
+    grid = marker_grid(markers, documents, columns=["origin"])
+    assert grid.labels == (("f", ""), ("f", "x"), ("f", "y"), ("g", ""), ("g", "x"))
+    assert grid.counts.toarray().tolist() == [[6, 5, 1, 3, 3], [2, 2, 0, 4, 4]]
+
+
 # --------------------------------------------------------------------------- time
 
 

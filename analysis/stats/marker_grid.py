@@ -96,6 +96,18 @@ def _documents(documents: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return docs.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
+def _distinct_pairs(markers: pd.DataFrame) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The distinct ``(frame, marker)`` pairs of the rows (as strings) and each row's index
+    into them: the columns' codes combined, no Python tuple per row (a run's string
+    columns are Arrow arrays, slow to iterate: 1.8 of 3.7 s at 100,000 articles)."""
+    frames, frame_names = pd.factorize(markers["frame"].astype(str))
+    names, marker_names = pd.factorize(markers["marker"].astype(str))
+    keys, pair_of_row = np.unique(frames * len(marker_names) + names, return_inverse=True)
+    f_of, m_of = np.divmod(keys, max(len(marker_names), 1))
+    pairs = [(str(frame_names[f]), str(marker_names[m])) for f, m in zip(f_of, m_of, strict=True)]
+    return pairs, pair_of_row.ravel()
+
+
 def marker_grid(
     markers: pd.DataFrame, documents: pd.DataFrame, *, columns: Sequence[str]
 ) -> MarkerGrid:
@@ -126,12 +138,13 @@ def marker_grid(
     if (row_doc < 0).any():
         first = markers["doc_id"].iloc[int(np.flatnonzero(row_doc < 0)[0])]
         raise ModelError(f"markers table: doc_id {first!r} is not in the documents table")
-    pairs = list(zip(markers["frame"].astype(str), markers["marker"].astype(str), strict=True))
+    pairs, pair_of_row = _distinct_pairs(markers)
     labels = tuple(sorted({(f, "") for f, _ in pairs} | set(pairs)))
     column = {label: k for k, label in enumerate(labels)}
-    pair_col = np.fromiter((column[p] for p in pairs), dtype="int64", count=len(pairs))
+    pair_col = np.array([column[p] for p in pairs], dtype="int64")[pair_of_row]
     cell = row_doc.astype("int64") * len(labels) + pair_col
-    if len(np.unique(cell)) < len(cell):
+    ordered = np.sort(cell)  # (numpy's hash-based np.unique of int64 is several times slower)
+    if (ordered[1:] == ordered[:-1]).any():
         _, first, n_seen = np.unique(cell, return_index=True, return_counts=True)
         r = markers.iloc[int(first[n_seen > 1].min())]
         raise ModelError(
