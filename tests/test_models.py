@@ -316,7 +316,6 @@ def test_marker_grid_sums_frames_and_validates():
         rate_models(markers, documents.assign(origin=["rest"] * 6 + ["b"] * 6))
 
 
-
 def test_marker_grid_pairs_of_two_frames_from_string_columns():
     # frames and markers as a run holds them (Arrow strings), rows in no order; a marker
     # name shared by two frames is two labels
