@@ -171,9 +171,42 @@ def test_a_warning_of_the_weighted_poisson_start_does_not_fail_the_nb2_fit(alike
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(sm.GLM, "fit", warning_fit)
-    y, design, offset, outlet = alike
+    y, cells, offset, outlet = alike
+    # a design that is not cells (the group as one numeric column): the start is the GLM's
+    design = np.column_stack([cells[:, 0], cells[:, 1] + 2 * cells[:, 2]])
     rows, weights = collapse_rows(y, row_pattern(design, offset))
     fit = cm.fit_rate_ratios(
         y[rows], design[rows], offset[rows], test=[1], se_type="hc1", weights=weights
     )
     assert fit.model == "nb2"
+
+
+def test_the_poisson_start_of_cells_is_their_rates_by_hand():
+    from analysis.stats.nb2 import _cell_poisson
+
+    y = np.array([1.0, 3.0, 2.0, 0.0])
+    design = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, 1.0]])
+    offset = np.log(np.full(4, 10.0))
+    w = np.array([1.0, 1.0, 2.0, 1.0])
+    params, mu = _cell_poisson(y, design, offset, w)
+    # base: 4 counts over 20 tokens; the cell: 2·2 + 0 = 4 over 2·10 + 10 = 30
+    np.testing.assert_allclose(params, [np.log(0.2), np.log(2 / 3)], rtol=1e-15)
+    np.testing.assert_allclose(mu, [2.0, 2.0, 4 / 3, 4 / 3], rtol=1e-15)
+    assert _cell_poisson(y, np.column_stack([design, design[:, 1]]), offset, w) is None  # overlap
+    assert _cell_poisson(y, design * [1.0, 2.0], offset, w) is None  # not 0/1
+    assert _cell_poisson(np.array([1.0, 3.0, 0.0, 0.0]), design, offset, w) is None  # no counts
+
+
+def test_the_poisson_start_of_cells_is_statsmodels_weighted_glm(alike):
+    import statsmodels.api as sm
+
+    from analysis.stats.nb2 import _cell_poisson, collapse_rows, row_pattern
+
+    y, design, offset, _ = alike
+    rows, weights = collapse_rows(y, row_pattern(design, offset))
+    y, design, offset = y[rows], design[rows], offset[rows]
+    glm = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset, freq_weights=weights)
+    fit = glm.fit(tol=1e-12)
+    params, mu = _cell_poisson(y, design, offset, weights)
+    np.testing.assert_allclose(params, fit.params, rtol=1e-9)
+    np.testing.assert_allclose(mu, fit.mu, rtol=1e-9)
