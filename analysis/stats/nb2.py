@@ -12,12 +12,12 @@ may differ). Its estimates agree with statsmodels' to about 1e-12 relative
 
 With ``weights``, row ``i`` stands for ``weights[i]`` identical documents (same design row,
 offset and count): the log-likelihood, score and Hessian are the weighted sums, the Poisson
-start is a frequency-weighted Poisson GLM (in closed form when the design is cells), and statsmodels' sandwich (``cov_type="HC1"``)
-counts each document once (the model's ``freq_weights``). A model's many documents that
-differ only by id — a million headlines have a few thousand distinct (cell, length, count)
-rows — are then fitted as those few rows, with the estimates and standard errors of the
-whole (``tests/test_nb2.py``; :func:`analysis.stats.countmodel.fit_rate_ratios` collapses
-them).
+start is a frequency-weighted Poisson GLM (in closed form when the design is cells), and
+statsmodels' sandwich (``cov_type="HC1"``) counts each document once (the model's
+``freq_weights``). A model's many documents that differ only by id — a million headlines
+have a few thousand distinct (cell, length, count) rows — are then fitted as those few
+rows, with the estimates and standard errors of the whole (``tests/test_nb2.py``;
+:func:`analysis.stats.countmodel.fit_rate_ratios` collapses them).
 """
 
 from __future__ import annotations
