@@ -316,14 +316,15 @@ def test_marker_grid_sums_frames_and_validates():
         rate_models(markers, documents.assign(origin=["rest"] * 6 + ["b"] * 6))
 
 
-def test_marker_grid_pairs_of_two_frames_from_string_columns():
-    # frames and markers as a run holds them (Arrow strings), rows in no order; a marker
-    # name shared by two frames is two labels
+@pytest.mark.parametrize("dtype", ["str", "category"])
+def test_marker_grid_pairs_of_two_frames_from_string_columns(dtype):
+    # frames and markers as a run holds them (Arrow strings) or as categoricals, rows in no
+    # order; a marker name shared by two frames is two labels
     markers = pd.DataFrame(
         {
             "doc_id": ["d2", "d1", "d2", "d1", "d1"],
-            "frame": pd.array(["g", "f", "f", "g", "f"], dtype="str"),
-            "marker": pd.array(["x", "y", "x", "x", "x"], dtype="str"),
+            "frame": pd.array(["g", "f", "f", "g", "f"], dtype=dtype),
+            "marker": pd.array(["x", "y", "x", "x", "x"], dtype=dtype),
             "count": [4, 1, 2, 3, 5],
         }
     )
