@@ -105,8 +105,25 @@ def test_batches_by_count_and_characters(monkeypatch):
     monkeypatch.setattr(pool, "BATCH_DOCS", 2)
     monkeypatch.setattr(pool, "BATCH_CHARS", 10)
     texts = ["aaaa", "bbbb", "c" * 12, "d", "e", "f"]
-    assert list(pool._batches(texts)) == [["aaaa", "bbbb"], ["c" * 12], ["d", "e"], ["f"]]
-    assert list(pool._batches([])) == []
+    assert list(pool.batched(texts)) == [["aaaa", "bbbb"], ["c" * 12], ["d", "e"], ["f"]]
+    assert list(pool.batched([])) == []
+    pairs = [("a", "aaaa"), ("b", "bbbbbb"), ("c", "c")]  # (doc_id, text): the texts counted
+    assert list(pool.batched(pairs, max_docs=3, max_chars=10)) == [pairs[:2], pairs[2:]]
+    assert list(pool.batched(texts, max_docs=4, max_chars=100)) == [texts[:4], texts[4:]]
+
+
+def test_ordered_map_keeps_the_order_on_processes():
+    items = list(range(20))
+    assert list(pool.ordered_map(_square_after, items, jobs=2)) == [i * i for i in items]
+    assert list(pool.ordered_map(_square_after, items[:3], jobs=1)) == [0, 1, 4]
+
+
+def _square_after(i: int) -> int:
+    """``i * i``, the early items the slowest (they finish after later ones)."""
+    import time
+
+    time.sleep(0.01 * (i < 4))
+    return i * i
 
 
 def test_resolve_jobs(monkeypatch):

@@ -102,7 +102,13 @@ def test_workers_die_with_a_killed_parent_and_the_next_run_removes_its_folder(bi
 
     out = tmp_path / "out"
     run = start_run(big_table, out, "--jobs", "2")
-    wait_for(lambda: len(children(run.pid)) >= 2 or run.poll() is not None)
+    # the pass's workers: the output's temporary folder is there (the reuse pass's sketching
+    # workers, before them, are gone by then)
+    wait_for(
+        lambda: (
+            (len(children(run.pid)) >= 2 and len(temporaries(out)) == 2) or run.poll() is not None
+        )
+    )
     workers = children(run.pid)
     assert len(workers) == 2 and run.poll() is None
     os.kill(run.pid, signal.SIGKILL)

@@ -328,3 +328,24 @@ def test_store_shared_passages(runs):
     assert [p[4] for p in passages] == [wire[:-1]]  # the whole story, to its last word
     assert passages[0][:2] == (0, len(wire) - 1)
     assert shared_passages("a b c", "a b c", min_words=3) == [(0, 5, 0, 5, "a b c")]
+
+
+def test_reuse_pass_sketched_in_processes_equals_one_process(monkeypatch):
+    from analysis.read.corpus import Document
+    from analysis.runner.reuse_pass import document_reuse
+
+    docs = [
+        Document(doc_id=i, file="", outlet=o, origin=g, affiliation="", date=d, text=t)
+        for i, d, o, g, t in ROWS
+    ]
+    monkeypatch.setattr("analysis.runner.reuse_pass.SKETCH_BATCH_DOCS", 2)  # three batches
+    one, two = (document_reuse(docs, jobs=jobs) for jobs in (1, 2))
+    pd.testing.assert_frame_equal(one.pairs, two.pairs)
+    pd.testing.assert_frame_equal(one.documents, two.documents)
+    got = one.pairs[["doc_id", "other_doc_id", "kind"]].itertuples(index=False, name=None)
+    assert list(got) == [
+        ("a1", "a2", "exact"),
+        ("a1", "a3", "near"),
+        ("a2", "a3", "near"),
+        ("w1", "w2", "contained"),
+    ]

@@ -17,7 +17,7 @@ from analysis.stats.shingles import (
     sketch_text,
     words,
 )
-from analysis.stats.sketches import SketchStore
+from analysis.stats.sketches import SketchStore, sketch_texts
 
 MASK = (1 << 64) - 1
 
@@ -187,3 +187,42 @@ def test_find_reuse_takes_a_finished_store():
         find_reuse(docs, store, shingle=3)
     with pytest.raises(ValueError, match="unknown doc_id 'b'"):
         find_reuse(docs[:1], store, shingle=2)
+
+
+def test_store_parts_equal_the_texts_added_one_by_one():
+    texts = _texts()
+    one = SketchStore(batch=16)
+    for i, t in enumerate(texts):
+        one.add_text(f"t{i}", t)
+    one.finish()
+    parts = SketchStore(batch=16)
+    parts.add_text("t0", texts[0])  # pending texts come before a part added after them
+    parts.add_part(["t1", "t2", "t3"], sketch_texts(texts[1:4]))
+    parts.add_part([], sketch_texts([]))
+    for i in range(4, len(texts)):
+        if i % 2:
+            parts.add_text(f"t{i}", texts[i])
+        else:
+            parts.add_part([f"t{i}"], sketch_texts([texts[i]]))
+    parts.finish()
+    assert parts.ids == one.ids
+    assert parts.digests.tolist() == one.digests.tolist()
+    assert parts.sizes.tolist() == one.sizes.tolist()
+    assert np.array_equal(parts.values, one.values)
+    assert [parts.shingles(r).tolist() for r in range(len(texts))] == [
+        one.shingles(r).tolist() for r in range(len(texts))
+    ]
+
+
+def test_sketch_texts_by_hand_and_a_part_of_the_wrong_length():
+    part = sketch_texts(["One, two; THREE", ""], shingle=2)
+    assert (
+        part.digests == hashlib.sha256(b"One, two; THREE").digest() + hashlib.sha256(b"").digest()
+    )
+    assert part.counts.tolist() == [2, 0]
+    assert part.shingles.tolist() == shingle_hashes(["one", "two", "three"], 2).tolist()
+    assert part.values[1].tolist() == [2**32 - 1] * 128
+    with pytest.raises(ValueError, match="a part of 2 sketches for 1 keys"):
+        SketchStore(shingle=2).add_part(["a"], part)
+    with pytest.raises(ValueError, match="two texts"):
+        SketchStore(shingle=2).add_part(["a", "a"], part)

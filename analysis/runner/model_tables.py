@@ -46,11 +46,13 @@ KEYNESS_KEYS: tuple[str, ...] = ("comparison", "group", "reference", "term")
 
 
 def load_models() -> None:
-    """Import what the model fits use (statsmodels, about half a second), e.g. while the
-    pass's workers run: the first fit does not wait for it then, nor does a side process
-    forked afterwards (:func:`analysis.runner.pipeline.corpus_tables`)."""
-    import statsmodels.api  # noqa: F401
+    """Import what the model fits use (statsmodels' GLM and NB2, about half a second with
+    scipy.stats), e.g. while the pass's workers run: the first fit does not wait for it
+    then, nor does a side process forked afterwards
+    (:func:`analysis.runner.pipeline.corpus_tables`). Not ``statsmodels.api``, which also
+    imports the time-series and graphics modules."""
     import statsmodels.discrete.discrete_model  # noqa: F401
+    import statsmodels.genmod.generalized_linear_model  # noqa: F401
 
     import analysis.stats.models  # noqa: F401
 

@@ -28,8 +28,10 @@ __all__ = [
     "BATCH_CHARS",
     "BATCH_DOCS",
     "SharedTasks",
+    "batched",
     "gc_collecting",
     "gc_paused",
+    "ordered_map",
     "prepare",
     "run_batches",
     "run_tables",
@@ -123,14 +125,19 @@ def _collector(*, enabled: bool) -> Iterator[None]:
         (gc.enable if was else gc.disable)()
 
 
-def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
-    """Texts (or ``(doc_id, text)`` pairs) grouped into batches (see :data:`BATCH_DOCS`)."""
+def batched(
+    texts: Iterable[str], *, max_docs: int | None = None, max_chars: int | None = None
+) -> Iterator[list[str]]:
+    """Texts (or ``(doc_id, text)`` pairs) grouped into batches of at most ``max_docs``
+    texts or ``max_chars`` characters (default: :data:`BATCH_DOCS`, :data:`BATCH_CHARS`)."""
+    max_docs = BATCH_DOCS if max_docs is None else max_docs
+    max_chars = BATCH_CHARS if max_chars is None else max_chars
     batch: list = []
     size = 0
     for t in texts:
         batch.append(t)
         size += len(t) if isinstance(t, str) else len(t[1])
-        if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
+        if len(batch) >= max_docs or size >= max_chars:
             yield batch
             batch, size = [], 0
     if batch:
@@ -188,28 +195,47 @@ def _pool_map(
         initializer=_init_worker,
         initargs=(compiled, cache_dir, terms_mode, os.getpid()),
     ) as pool:
-        pending: deque = deque()
-        try:
-            for batch in batches:
-                pending.append(pool.submit(worker, batch))
-                if len(pending) >= 2 * jobs:
-                    yield _collect(pending.popleft(), cache)
-            while pending:
-                yield _collect(pending.popleft(), cache)
-        except BrokenProcessPool as e:
-            raise RuntimeError(
-                "a worker process died (out of memory?); re-run with fewer --jobs"
-            ) from e
-        finally:
-            for f in pending:
-                f.cancel()
+        for out, stats in _in_order(pool, worker, batches, jobs):
+            if cache is not None:
+                cache.stats.add(stats)
+            yield out
 
 
-def _collect(future, cache: DocCache | None):
-    out, stats = future.result()
-    if cache is not None:
-        cache.stats.add(stats)
-    return out
+def ordered_map(task: Callable[[object], object], items: Iterable, *, jobs: int) -> Iterator:
+    """``task(item)`` of each item, in order, on ``jobs`` forked processes (in this process
+    when ``jobs < 2``); at most ``2 * jobs`` items in flight, so memory stays bounded.
+
+    ``task`` must be picklable (a module-level function, or a ``partial`` of one).
+    """
+    if jobs < 2:
+        yield from map(task, items)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=process_context(),
+        initializer=_init_side,
+        initargs=(os.getpid(),),
+    ) as pool:
+        yield from _in_order(pool, task, items, jobs)
+
+
+def _in_order(pool: ProcessPoolExecutor, task: Callable, items: Iterable, jobs: int) -> Iterator:
+    """The results of ``task`` on ``items`` in ``pool``, in order, ``2 * jobs`` in flight."""
+    pending: deque = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(task, item))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool as e:
+        raise RuntimeError(
+            "a worker process died (out of memory?); re-run with fewer --jobs"
+        ) from e
+    finally:
+        for f in pending:
+            f.cancel()
 
 
 def run_batches(
@@ -227,7 +253,7 @@ def run_batches(
     for results in _pool_map(
         lambda b: run_batch(b, compiled, cache, terms_mode=terms_mode),
         _worker_batch,
-        _batches(texts),
+        batched(texts),
         compiled,
         jobs=jobs,
         cache=cache,
@@ -289,7 +315,7 @@ def run_tables(
     yield from _pool_map(
         local,
         partial(_worker_tables, keep=keep),
-        _batches(_texts(docs)),
+        batched(_texts(docs)),
         compiled,
         jobs=jobs,
         cache=cache,

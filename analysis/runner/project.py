@@ -295,7 +295,10 @@ def _analyze_and_write(
 
         progress.step("preparing", PREPARING_STEPS[1], total=len(PREPARING_STEPS))
         reuse = document_reuse(
-            docs, jaccard=options.reuse_jaccard, containment=options.reuse_containment
+            docs,
+            jaccard=options.reuse_jaccard,
+            containment=options.reuse_containment,
+            jobs=resolve_jobs(options.jobs),
         )
         # the sketches and candidates are gone: their pages go back before the pass's
         # workers fork (a million headlines: otherwise ~1 GiB held through the pass)

@@ -12,7 +12,8 @@ read (the per-document tables stay complete).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from analysis.config import REUSE_CONTAINMENT, REUSE_JACCARD
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     from analysis.read.corpus import Document
     from analysis.stats.reuse import Reuse
-    from analysis.stats.sketches import SketchStore
+    from analysis.stats.sketches import SketchPart, SketchStore
 
 __all__ = [
     "AMPLIFICATION_LEVELS",
@@ -87,9 +88,10 @@ def reuse_setting(options) -> dict | None:
     }
 
 
-def _read(docs: Sequence[Document]) -> tuple[pd.DataFrame, SketchStore]:
+def _read(docs: Sequence[Document], jobs: int = 1) -> tuple[pd.DataFrame, SketchStore]:
     """The metadata the reuse pass reads and the texts' sketches, in one pass over ``docs``
-    (a table corpus streams its documents from disk: each pass reads them all).
+    (a table corpus streams its documents from disk: each pass reads them all); with
+    ``jobs >= 2`` the texts are sketched in batches on ``jobs`` processes.
 
     The metadata is gathered column by column, each distinct date, outlet and origin held
     once (a document of a table corpus is made anew on each read, with strings of its own).
@@ -101,16 +103,45 @@ def _read(docs: Sequence[Document]) -> tuple[pd.DataFrame, SketchStore]:
     columns: tuple[list, ...] = ([], [], [], [])
     ids, dates, outlets, origins = columns
     seen: dict[str, str] = {}
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for d in docs:
+            doc_id = str(d.doc_id)
+            ids.append(doc_id)
+            dates.append(seen.setdefault(d.date, d.date))
+            outlets.append(seen.setdefault(d.outlet, d.outlet))
+            origins.append(seen.setdefault(d.origin, d.origin))
+            yield doc_id, d.text
+
     store = SketchStore()
-    for d in docs:
-        doc_id = str(d.doc_id)
-        ids.append(doc_id)
-        dates.append(seen.setdefault(d.date, d.date))
-        outlets.append(seen.setdefault(d.outlet, d.outlet))
-        origins.append(seen.setdefault(d.origin, d.origin))
-        store.add_text(doc_id, d.text)
+    if jobs < 2:
+        for doc_id, text in texts():
+            store.add_text(doc_id, text)
+    else:
+        import datasketch  # noqa: F401  (before the workers fork: they inherit it)
+
+        from analysis.runner.pool import batched, ordered_map
+
+        settings = {"shingle": store.shingle, "num_perm": store.num_perm, "seed": store.seed}
+        batches = batched(texts(), max_docs=SKETCH_BATCH_DOCS, max_chars=SKETCH_BATCH_CHARS)
+        parts = ordered_map(partial(_sketch_batch, **settings), batches, jobs=jobs)
+        for keys, part in parts:
+            store.add_part(keys, part)
     names = ("doc_id", "date", "outlet", "origin")
     return pd.DataFrame(dict(zip(names, columns, strict=True))), store.finish()
+
+
+#: A batch of texts sketched in a worker process holds at most this many texts ...
+SKETCH_BATCH_DOCS = 4096
+#: ... or this many characters.
+SKETCH_BATCH_CHARS = 1 << 20
+
+
+def _sketch_batch(batch: list[tuple[str, str]], **settings) -> tuple[list[str], SketchPart]:
+    """The doc ids and sketches of a batch of ``(doc_id, text)`` (in a worker process)."""
+    from analysis.stats.sketches import sketch_texts
+
+    return [key for key, _ in batch], sketch_texts([text for _, text in batch], **settings)
 
 
 def document_reuse(
@@ -118,15 +149,16 @@ def document_reuse(
     *,
     jaccard: float = REUSE_JACCARD,
     containment: float = REUSE_CONTAINMENT,
+    jobs: int = 1,
 ) -> Reuse:
     """:func:`~analysis.stats.reuse.find_reuse` over the documents' cleaned texts.
 
-    The texts are streamed from ``docs`` (only each text's sketch is held); the result does
-    not depend on the order of ``docs``.
+    The texts are streamed from ``docs`` (only each text's sketch is held), sketched on
+    ``jobs`` processes; the result does not depend on the order of ``docs`` or on ``jobs``.
     """
     from analysis.stats.reuse import find_reuse
 
-    meta, store = _read(docs)
+    meta, store = _read(docs, jobs)
     return find_reuse(meta, store, jaccard=jaccard, containment=containment)
 
 

@@ -142,9 +142,10 @@ def _fit_quasi_poisson(y, design, offset, weights, cov_type: str):
     of the robust variance is the Poisson information (scale 1, no credit for
     under-dispersion).
     """
-    import statsmodels.api as sm
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
 
-    model = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset, freq_weights=weights)
+    model = GLM(y, design, family=Poisson(), offset=offset, freq_weights=weights)
     n_docs = len(y) if weights is None else weights.sum()
     scale = "X2" if n_docs > design.shape[1] else 1.0  # X² / 0 is undefined (saturated)
     try:

@@ -127,15 +127,16 @@ def _poisson_start(model) -> np.ndarray:
     closed form when the design is cells (:func:`_cell_poisson`)."""
     import warnings
 
-    import statsmodels.api as sm
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     w = model.freq_weights
     found = _cell_poisson(model.endog, model.exog, model.offset, w)
     if found is None:
-        glm = sm.GLM(
+        glm = GLM(
             model.endog,
             model.exog,
-            family=sm.families.Poisson(),
+            family=Poisson(),
             offset=model.offset,
             freq_weights=w,
         )

@@ -16,12 +16,14 @@ left the heap as large again, in holes, once freed).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from analysis.stats.shingles import Sketch, measures, minhash_values, shingle_sets, words
 
-__all__ = ["SketchStore"]
+__all__ = ["SketchPart", "SketchStore", "sketch_texts"]
 
 
 _QUERIES = 1 << 20  # shingles looked up at once by SketchStore.common
@@ -29,10 +31,35 @@ _FEW = 8  # fewer pairs are intersected one by one (np.intersect1d: less overhea
 _CHUNK_BYTES = 64 << 20  # above glibc's largest mmap threshold (32 MiB): mapped on its own
 
 
+class SketchPart(NamedTuple):
+    """The sketches of consecutive texts, as :func:`sketch_texts` makes them (picklable: a
+    worker process can make them for :meth:`SketchStore.add_part`)."""
+
+    digests: bytes  #: the texts' SHA-256 digests, 32 bytes each
+    shingles: np.ndarray  #: each text's sorted distinct shingle hashes, concatenated
+    counts: np.ndarray  #: the number of each text's shingles
+    values: np.ndarray  #: the MinHash values, one ``num_perm`` row per text
+
+
+def sketch_texts(
+    texts: Sequence[str], *, shingle: int = 5, num_perm: int = 128, seed: int = 1
+) -> SketchPart:
+    """The sketches of cleaned ``texts`` at once (rows as :meth:`SketchStore.add_text` adds)."""
+    digests = b"".join(hashlib.sha256(t.encode("utf-8")).digest() for t in texts)
+    return SketchPart(digests, *_sketched([words(t) for t in texts], shingle, num_perm, seed))
+
+
+def _sketched(tokens: list[list[str]], shingle: int, num_perm: int, seed: int):
+    """Shingle hashes, their counts and the MinHash values of token lists."""
+    shingles, counts = shingle_sets(tokens, shingle)
+    return shingles, counts, minhash_values(shingles, counts, num_perm=num_perm, seed=seed)
+
+
 class SketchStore:
     """Sketches of texts added one by one, as rows in the order added.
 
-    Add with :meth:`add_text` or :meth:`add_sketch`, then call :meth:`finish` once; then
+    Add with :meth:`add_text`, :meth:`add_sketch` or :meth:`add_part`, then call
+    :meth:`finish` once; then
     ``ids`` (key of each row), ``index`` (row of each key), ``values``, ``digests``,
     ``sizes`` (distinct shingles per row), :meth:`shingles` and :meth:`similarity` of rows,
     :meth:`common` / :meth:`similarities` of arrays of pairs of rows.
@@ -76,6 +103,16 @@ class SketchStore:
         self._add(key, sketch.digest)
         self._pending.append(sketch)
 
+    def add_part(self, keys: Sequence[str], part: SketchPart) -> None:
+        """Add texts sketched by :func:`sketch_texts` (same settings), ``keys`` in their order."""
+        if len(part.digests) != 32 * len(keys) or len(part.counts) != len(keys):
+            raise ValueError(f"a part of {len(part.counts)} sketches for {len(keys)} keys")
+        self._flush()  # the texts added before come first
+        for key, at in zip(keys, range(0, len(part.digests), 32), strict=True):
+            self._add(key, part.digests[at : at + 32])
+        for kept, rows in zip(self._parts, part[1:], strict=True):
+            kept.add(rows)
+
     def _add(self, key: str, digest: bytes) -> None:
         if key in self.index:
             raise ValueError(f"two texts for doc_id {key!r}")
@@ -86,9 +123,10 @@ class SketchStore:
     def _flush(self) -> None:
         """Sketch the pending texts into one part (shingles and MinHash values at once)."""
         pending, self._pending = self._pending, []
+        if not pending:
+            return
         texts = [p for p in pending if not isinstance(p, Sketch)]
-        shingles, counts = shingle_sets(texts, self.shingle)
-        values = minhash_values(shingles, counts, num_perm=self.num_perm, seed=self.seed)
+        shingles, counts, values = _sketched(texts, self.shingle, self.num_perm, self.seed)
         if len(texts) < len(pending):  # sketches among them: rows in the order added
             made = iter(zip(np.split(shingles, np.cumsum(counts)[:-1]), values, strict=True))
             rows = [
