@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis.config import one_blas_thread, release_free_memory
 from analysis.stats.marker_grid import MarkerGrid, ModelError
-from analysis.stats.nb2 import collapse_rows, nb2_model, row_pattern
+from analysis.stats.nb2 import collapse_rows, nb2_model, poisson_glm, row_pattern
 
 __all__ = [
     "MIN_CLUSTERS",
@@ -142,10 +142,7 @@ def _fit_quasi_poisson(y, design, offset, weights, cov_type: str):
     of the robust variance is the Poisson information (scale 1, no credit for
     under-dispersion).
     """
-    from statsmodels.genmod.families import Poisson
-    from statsmodels.genmod.generalized_linear_model import GLM
-
-    model = GLM(y, design, family=Poisson(), offset=offset, freq_weights=weights)
+    model = poisson_glm(y, design, offset, weights)
     n_docs = len(y) if weights is None else weights.sum()
     scale = "X2" if n_docs > design.shape[1] else 1.0  # X² / 0 is undefined (saturated)
     try:
