@@ -344,9 +344,10 @@ def side_process(enabled: bool) -> Iterator[ProcessPoolExecutor | None]:
 
 
 def _init_side(parent: int) -> None:
-    """The side process's start: it ends with its parent, and its cyclic garbage collector
-    leaves alone every object it inherited (a collection writes into each object it scans,
-    and each page written becomes a copy: 1.4 GiB of the parent's tables at 100,000 articles)."""
+    """The start of a side process (and of :func:`ordered_map`'s workers): it ends with its
+    parent, and its cyclic garbage collector leaves alone every object it inherited (a
+    collection writes into each object it scans, and each page written becomes a copy: 1.4
+    GiB of the parent's tables at 100,000 articles)."""
     die_with_parent(parent)
     gc.freeze()
 
