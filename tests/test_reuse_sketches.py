@@ -224,5 +224,11 @@ def test_sketch_texts_by_hand_and_a_part_of_the_wrong_length():
     assert part.values[1].tolist() == [2**32 - 1] * 128
     with pytest.raises(ValueError, match="a part of 2 sketches for 1 keys"):
         SketchStore(shingle=2).add_part(["a"], part)
+    store = SketchStore(shingle=2)
     with pytest.raises(ValueError, match="two texts"):
-        SketchStore(shingle=2).add_part(["a", "a"], part)
+        store.add_part(["a", "a"], part)
+    assert store.ids == [] and store.index == {}  # a refused part adds no row
+    store.add_part(["a", "b"], part)
+    with pytest.raises(ValueError, match="two texts for doc_id 'b'"):
+        store.add_part(["c", "b"], part)
+    assert store.finish().ids == ["a", "b"] and store.sizes.tolist() == [2, 0]

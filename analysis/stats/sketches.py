@@ -59,10 +59,10 @@ class SketchStore:
     """Sketches of texts added one by one, as rows in the order added.
 
     Add with :meth:`add_text`, :meth:`add_sketch` or :meth:`add_part`, then call
-    :meth:`finish` once; then
-    ``ids`` (key of each row), ``index`` (row of each key), ``values``, ``digests``,
-    ``sizes`` (distinct shingles per row), :meth:`shingles` and :meth:`similarity` of rows,
-    :meth:`common` / :meth:`similarities` of arrays of pairs of rows.
+    :meth:`finish` once; then ``ids`` (key of each row), ``index`` (row of each key),
+    ``values``, ``digests``, ``sizes`` (distinct shingles per row), :meth:`shingles` and
+    :meth:`similarity` of rows, :meth:`common` / :meth:`similarities` of arrays of pairs of
+    rows.
 
     Args:
         shingle: Tokens per shingle.
@@ -107,14 +107,24 @@ class SketchStore:
         """Add texts sketched by :func:`sketch_texts` (same settings), ``keys`` in their order."""
         if len(part.digests) != 32 * len(keys) or len(part.counts) != len(keys):
             raise ValueError(f"a part of {len(part.counts)} sketches for {len(keys)} keys")
+        self._refuse_repeated(keys)  # before any row is added: a refused part adds none
         self._flush()  # the texts added before come first
         for key, at in zip(keys, range(0, len(part.digests), 32), strict=True):
             self._add(key, part.digests[at : at + 32])
         for kept, rows in zip(self._parts, part[1:], strict=True):
             kept.add(rows)
 
+    def _refuse_repeated(self, keys: Sequence[str]) -> None:
+        """:meth:`_add`'s check of many keys at once: ValueError for a key already added or
+        given twice in ``keys``."""
+        seen: set[str] = set()
+        for key in keys:
+            if key in self.index or key in seen:
+                raise ValueError(f"two texts for doc_id {key!r}")
+            seen.add(key)
+
     def _add(self, key: str, digest: bytes) -> None:
-        if key in self.index:
+        if key in self.index:  # one key, once per text: not through _refuse_repeated's set
             raise ValueError(f"two texts for doc_id {key!r}")
         self.index[key] = len(self.ids)
         self.ids.append(key)
