@@ -23,6 +23,7 @@ from analysis.document.tone import summarize_compounds
 from analysis.read.corpus import Document
 from analysis.schema import DOC_TABLES, REUSE_DEFAULTS, TABLE_COLUMNS
 from analysis.stats.marker_table import dense_markers, sparse_markers
+from analysis.stats.term_moments import TermMoments
 
 __all__ = [
     "DOC_TABLES",
@@ -58,6 +59,9 @@ class Results:
     #: by the pool workers as the batches came back); write the others
     #: (:meth:`analysis.write.tables.TableWriter.write`).
     streamed: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    #: The terms summed per origin as they streamed (given to :func:`assemble_batches`), from
+    #: which the corpus statistics compute keyness; ``terms`` is then empty when streamed.
+    term_moments: TermMoments | None = field(default=None, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, in a fixed order."""
@@ -293,13 +297,16 @@ def assemble_batches(
     lexicon: Lexicon,
     *,
     sink: Callable[[str, Sequence[str], str], None] | None = None,
+    term_moments: TermMoments | None = None,
 ) -> Results:
     """Build the corpus tables from documents and the :class:`BatchTables` of their batches.
 
     The workers' CSV rows of each batch go to ``sink(table, columns, rows)`` as the batch
     comes (e.g. :meth:`analysis.write.tables.TableWriter.stream`; ``Results.streamed`` then names
     the tables whose rows all went there) or, without a sink, are kept in
-    ``Results.rendered`` when every batch has them.
+    ``Results.rendered`` when every batch has them. ``term_moments`` sums each batch's terms
+    per origin (``Results.term_moments``); a batch whose rows went to the sink then keeps no
+    terms rows.
     """
     parts = {
         name: {
@@ -314,9 +321,21 @@ def assemble_batches(
     rendered: dict[str, list[str]] | None = {name: [] for name in DOC_TABLES}
     doc_ids: list[str] = []
     once: dict[str, str] = {}  # see _document_row
+    terms_left = False  # some batch's terms rows are in the sink only
     docs = iter(docs)
     for b in batches:
+        batch_docs = [next(docs, None) for _ in b.stats]
+        if batch_docs and batch_docs[-1] is None:
+            raise ValueError("assemble_batches: more results than documents")
+        summed = term_moments is not None
+        if summed:
+            T = b.columns["terms"]
+            ids, origins = [d.doc_id for d in batch_docs], [d.origin for d in batch_docs]
+            term_moments.add(ids, origins, T["doc_id"], T["term"], T["count"])
         for name, columns in b.columns.items():
+            if name == "terms" and summed and sink is not None and b.csv is not None:
+                terms_left = True  # its rows went to the sink, its sums to term_moments
+                continue
             for c, values in columns.items():
                 parts[name][c].add(values)
         if b.csv is None:
@@ -327,10 +346,7 @@ def assemble_batches(
                     rendered[name].append(b.csv[name])
                 else:
                     sink(name, TABLE_COLUMNS[name], b.csv[name])
-        for stat in b.stats:
-            d = next(docs, None)
-            if d is None:
-                raise ValueError("assemble_batches: more results than documents")
+        for d, stat in zip(batch_docs, b.stats, strict=True):
             doc_ids.append(d.doc_id)
             for c, v in zip(doc_columns, _document_row(d, stat, once), strict=True):
                 D[c].append(v)
@@ -352,11 +368,14 @@ def assemble_batches(
         if rendered is not None:
             rendered.pop("markers")
     complete = rendered is not None and bool(doc_ids)
+    if terms_left and not complete:
+        raise ValueError("assemble_batches: some batches' terms rows are neither kept nor streamed")
     return Results(
         **{name: tables[name] for name in TABLE_COLUMNS},
         marker_pairs=tuple(mk.marker_pairs(lexicon)),
         rendered=rendered if complete and sink is None else {},
         streamed=frozenset(rendered) if complete and sink is not None else frozenset(),
+        term_moments=term_moments,
     )
 
 

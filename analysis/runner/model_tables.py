@@ -126,6 +126,7 @@ def keyness_with_intervals(
     min_count: int = 0,
     stop_words: bool = False,
     intervals: bool = True,
+    moments=None,
 ) -> pd.DataFrame:
     """``table`` (from :func:`analysis.stats.keyness.keyness` by origin) with the interval
     and doc-share columns appended, its rows and their order unchanged.
@@ -141,23 +142,30 @@ def keyness_with_intervals(
             :data:`analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents on both sides);
             ``False``: ``log_odds_ci_low``/``log_odds_ci_high`` empty (NaN) and
             ``ci_method`` empty, doc shares kept.
+        moments: The per-origin sums of the terms
+            (:class:`~analysis.stats.term_moments.GroupMoments`, origins of more than
+            :data:`~analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents each) to compute
+            the intervals from instead of ``terms`` and ``documents`` (the same numbers).
 
     Returns:
         :data:`analysis.schema.KEYNESS_COLUMNS`.
     """
     import numpy as np
 
-    from analysis.stats.keyness_ci import keyness_intervals
+    from analysis.stats.keyness_ci import keyness_intervals, keyness_intervals_of_moments
 
     added = [c for c in KEYNESS_COLUMNS if c not in table.columns]
-    ci = keyness_intervals(
-        terms,
-        documents,
-        by="origin",
-        n_resamples=KEYNESS_RESAMPLES if intervals else 1,
-        min_count=min_count,
-        stop_words=stop_words,
-    )
+    if moments is not None:
+        ci = keyness_intervals_of_moments(moments, min_count=min_count)
+    else:
+        ci = keyness_intervals(
+            terms,
+            documents,
+            by="origin",
+            n_resamples=KEYNESS_RESAMPLES if intervals else 1,
+            min_count=min_count,
+            stop_words=stop_words,
+        )
     keys = list(KEYNESS_KEYS)
     ci = ci[[*keys, *added]].astype({c: "float64" for c in added if c != "ci_method"})
     out = table.merge(ci, on=keys, how="left", validate="one_to_one", sort=False)

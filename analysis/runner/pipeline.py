@@ -45,6 +45,7 @@ from analysis.runner.pool import (
     side_process,
 )
 from analysis.runner.progress import progress_shown
+from analysis.stats.term_moments import TermMoments
 
 __all__ = ["SIDE_MIN_DOCS", "TABLE_STEPS", "analyze", "corpus_tables"]
 
@@ -66,6 +67,7 @@ def analyze(
     cache: str | Path | DocCache | None = None,
     sink: Callable[[str, Sequence[str], str], None] | None = None,
     terms: TermMode = "lemma",
+    term_moments: TermMoments | None = None,
 ) -> Results:
     """Analyse a corpus: read and clean it, run the per-document pass, build the tables.
 
@@ -93,6 +95,11 @@ def analyze(
             tables are empty there (their rows went to the sink).
         terms: ``"lemma"`` (default) or ``"form"``: the terms of ``terms.csv`` and keyness
             are lookup lemmas or lowercased word forms.
+        term_moments: Sum the terms per origin as they stream
+            (:class:`~analysis.stats.term_moments.TermMoments`, ``Results.term_moments``),
+            for :func:`corpus_tables`' keyness; the terms rows that went to ``sink`` are then
+            not kept. Only for origins that all have more than
+            :data:`~analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents.
 
     Returns:
         The :class:`Results` tables.
@@ -119,7 +126,9 @@ def analyze(
         batches = run_tables(docs, compiled, jobs=n_jobs, cache=cache, keep=keep, terms_mode=terms)
         if n_jobs >= 2:  # this process mostly waits for the workers meanwhile
             batches = _beside(batches, load_models)
-        results = assemble_batches(docs, counted(batches), lex, sink=sink)
+        results = assemble_batches(
+            docs, counted(batches), lex, sink=sink, term_moments=term_moments
+        )
     release_free_memory()  # the batches' pages, before the corpus tables (and their fork)
     return results
 
@@ -214,6 +223,7 @@ def corpus_tables(
         documents, terms, markers = deduplicated(documents, terms, markers, reuse, dedupe)
     elif dedupe != "none":
         raise ValueError(f"dedupe {dedupe!r} needs the reuse pass (reuse=None)")
+    moments = _moments_of(results, documents, stop_words)
     step = step or (lambda name: None)
     side_wanted = jobs >= 2 and len(documents) >= SIDE_MIN_DOCS
     # processes are the parallelism: BLAS threads would only compete with them
@@ -223,9 +233,8 @@ def corpus_tables(
         submit = None if side is None else _model_submitter(side, markers, documents)
         shared = SharedTasks(MODEL_PARTS, submit)
         options = {"min_count": min_count, "stop_words": stop_words, "keyness_ci": keyness_ci}
-        tables.update(
-            _keyness_and_rates(results, documents, terms, markers, step, period=period, **options)
-        )
+        tables.update(_keyness(terms, documents, moments, step, **options))
+        tables["frame_rates"] = _frame_rates(results, documents, markers, step, period=period)
         step(TABLE_STEPS[3])
         parts = {}
         while (part := shared.take_last()) is not None:
@@ -279,33 +288,53 @@ def _model_part_of(name: str, tables_in: bytes) -> pd.DataFrame:
     return _model_part(name, *pickle.loads(tables_in))
 
 
-def _keyness_and_rates(
-    results, documents, terms, markers, step, *, period, min_count, stop_words, keyness_ci
-) -> dict[str, pd.DataFrame]:
-    """``keyness`` (with its intervals) and ``frame_rates`` of :func:`corpus_tables`."""
-    from analysis.runner.model_tables import keyness_with_intervals
-    from analysis.stats.keyness import keyness
-    from analysis.stats.marker_table import every_pair
-    from analysis.stats.voice import frame_rates_by_voice
+def _moments_of(results: Results, documents: pd.DataFrame, stop_words: bool):
+    """The :class:`~analysis.stats.term_moments.GroupMoments` of ``results.term_moments``
+    (``None`` without), checked against the options of :func:`corpus_tables`: summed with
+    the same ``stop_words``, leaving out the documents its dedupe policy leaves out."""
+    summed = results.term_moments
+    if summed is None:
+        return None
+    left_out = set()  # (documents are those of results, or fewer)
+    if len(documents) != len(results.documents):
+        left_out = set(results.documents["doc_id"]).difference(documents["doc_id"])
+    if summed.stop_words != stop_words or summed.exclude != left_out:
+        raise ValueError(
+            "corpus_tables: results.term_moments were summed with other stop_words or "
+            "another dedupe policy than given here"
+        )
+    return summed.result()
 
-    tables = {}
+
+def _keyness(terms, documents, moments, step, *, min_count, stop_words, keyness_ci):
+    """``keyness`` of :func:`corpus_tables` (with its intervals), from the terms rows or
+    their per-origin sums ``moments``."""
+    from analysis.runner.model_tables import keyness_with_intervals
+    from analysis.stats.keyness import keyness, keyness_of_moments
+
     step(TABLE_STEPS[0])
-    tables["keyness"] = keyness(
-        terms,
-        documents,
-        by="origin",
-        min_count=min_count,
-        stop_words=stop_words,
-    )
+    if moments is None:
+        table = keyness(terms, documents, by="origin", min_count=min_count, stop_words=stop_words)
+    else:
+        table = keyness_of_moments(moments, min_count=min_count)
     step(TABLE_STEPS[1])
-    tables["keyness"] = keyness_with_intervals(
-        tables["keyness"],
+    table = keyness_with_intervals(
+        table,
         terms,
         documents,
         min_count=min_count,
         stop_words=stop_words,
         intervals=keyness_ci,
+        moments=moments,
     )
+    return {"keyness": table}
+
+
+def _frame_rates(results, documents, markers, step, *, period) -> pd.DataFrame:
+    """``frame_rates`` of :func:`corpus_tables`, by origin × voice × ``period``."""
+    from analysis.stats.marker_table import every_pair
+    from analysis.stats.voice import frame_rates_by_voice
+
     matches = results.matches
     if len(documents) != len(results.documents):  # deduplicated: the kept documents' matches
         matches = matches[matches["doc_id"].isin(documents["doc_id"])]
@@ -315,5 +344,4 @@ def _keyness_and_rates(
     listed = markers
     if len(documents) and results.marker_pairs is not None:
         listed = every_pair(markers, results.marker_pairs, doc_id=documents["doc_id"].iloc[0])
-    tables["frame_rates"] = frame_rates_by_voice(listed, matches, documents, period=period)
-    return tables
+    return frame_rates_by_voice(listed, matches, documents, period=period)

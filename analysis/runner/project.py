@@ -308,6 +308,8 @@ def _analyze_and_write(
         # csv_safe: its cells are rewritten from the tables)
         with table_writer(options.out, csv_safe=options.csv_safe) as writer:
             sink = None if options.csv_safe else writer.stream
+            if sink is not None:  # the terms rows go to the file; keyness needs their sums
+                analyze_options["term_moments"] = _term_moments(options, docs, reuse)
             progress.close()  # the pass shows its own bar of documents
             results = analyze(docs, **analyze_options, sink=sink)
             _write(options, docs, results, prov, progress, writer, reuse=reuse)
@@ -315,6 +317,29 @@ def _analyze_and_write(
         progress.close()
         results = analyze(docs, **analyze_options)
         _write(options, docs, results, prov, progress, reuse=reuse)
+
+
+def _term_moments(options: RunOptions, docs, reuse):
+    """A :class:`~analysis.stats.term_moments.TermMoments` for the pass when keyness needs
+    only the terms' sums per origin: every origin of the documents counted (after the dedupe
+    policy) has more than :data:`~analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents,
+    so no comparison is bootstrapped from document rows; else ``None`` (the rows are kept).
+    """
+    from collections import Counter
+
+    from analysis.runner.reuse_pass import dropped_ids
+    from analysis.stats.keyness_ci import BOOTSTRAP_MAX_DOCS
+    from analysis.stats.term_moments import TermMoments, moments_suffice
+
+    exclude = dropped_ids(reuse, options.dedupe)
+    if hasattr(docs, "fields"):  # a spilled corpus: read without making the documents
+        pairs = docs.fields("doc_id", "origin")
+    else:
+        pairs = ((d.doc_id, d.origin) for d in docs)
+    sizes = Counter(origin for doc_id, origin in pairs if doc_id not in exclude)
+    if not moments_suffice(sizes, BOOTSTRAP_MAX_DOCS):
+        return None
+    return TermMoments(stop_words=options.stop_words, exclude=exclude)
 
 
 def _write(

@@ -30,6 +30,7 @@ __all__ = [
     "AMPLIFICATION_LEVELS",
     "check_reuse_options",
     "deduplicated",
+    "dropped_ids",
     "digest_reuse",
     "document_reuse",
     "reuse_setting",
@@ -213,3 +214,14 @@ def deduplicated(
     kept = dedupe(documents, reuse.documents, policy)
     ids = set(kept["doc_id"])
     return kept, terms[terms["doc_id"].isin(ids)], markers[markers["doc_id"].isin(ids)]
+
+
+def dropped_ids(reuse: Reuse | None, policy: str) -> frozenset[str]:
+    """The doc_ids a dedupe ``policy`` leaves out of the corpus statistics (see
+    :func:`deduplicated`): none without the reuse pass or for ``none``."""
+    from analysis.stats.amplification import dedupe
+
+    if reuse is None or policy == "none":
+        return frozenset()
+    ids = reuse.documents[["doc_id"]]
+    return frozenset(ids["doc_id"]).difference(dedupe(ids, reuse.documents, policy)["doc_id"])

@@ -30,6 +30,7 @@ from analysis.stats.groups import (
     row_slices,
     sorted_labels,
 )
+from analysis.stats.term_moments import GroupMoments
 
 __all__ = [
     "KEYNESS_WORD_COLUMNS",
@@ -38,6 +39,7 @@ __all__ = [
     "CompareError",
     "benjamini_hochberg",
     "keyness",
+    "keyness_of_moments",
     "log_likelihood",
     "top_terms",
 ]
@@ -318,6 +320,37 @@ def keyness(
     """
     _check_options(comparisons, prior_strength, min_count, by)
     groups, vocab, matrix = _group_term_matrix(terms, documents, by, stop_words)
+    return _keyness_of_matrix(groups, vocab, matrix, comparisons, prior_strength, min_count, by)
+
+
+def keyness_of_moments(
+    moments: GroupMoments,
+    *,
+    comparisons: Literal["one-vs-rest", "pairwise", "both"] = "both",
+    prior_strength: float = 1000.0,
+    min_count: int = 0,
+    by: str = "origin",
+) -> pd.DataFrame:
+    """:func:`keyness` of the per-group sums of a terms table (the same table as from its
+    rows, stop words and documents left out as ``moments`` were summed).
+
+    Args:
+        moments: :meth:`analysis.stats.term_moments.TermMoments.result`.
+        comparisons: As in :func:`keyness`.
+        prior_strength: As in :func:`keyness`.
+        min_count: As in :func:`keyness`.
+        by: The document column the groups are of (named in errors only).
+    """
+    _check_options(comparisons, prior_strength, min_count, by)
+    groups, vocab, sides = moments
+    matrix = np.zeros((len(groups), len(vocab)), dtype="int64")
+    for i, g in enumerate(groups):
+        matrix[i] = sides[g].s_c.round()
+    return _keyness_of_matrix(groups, vocab, matrix, comparisons, prior_strength, min_count, by)
+
+
+def _keyness_of_matrix(groups, vocab, matrix, comparisons, prior_strength, min_count, by):
+    """:func:`keyness` of the group × term count ``matrix``."""
     total = matrix.sum(axis=0)
     grand = float(total.sum())
     alpha0 = float(prior_strength)

@@ -36,8 +36,14 @@ import pandas as pd
 
 from analysis.stats.groups import Labels, labels, row_slices, sorted_labels
 from analysis.stats.keyness import REST, CompareError
+from analysis.stats.term_moments import GroupMoments
 
-__all__ = ["BOOTSTRAP_MAX_DOCS", "KEYNESS_CI_COLUMNS", "keyness_intervals"]
+__all__ = [
+    "BOOTSTRAP_MAX_DOCS",
+    "KEYNESS_CI_COLUMNS",
+    "keyness_intervals",
+    "keyness_intervals_of_moments",
+]
 
 #: Columns of :func:`keyness_intervals`.
 KEYNESS_CI_COLUMNS: tuple[str, ...] = (
@@ -263,19 +269,18 @@ def _intervals(sides, alpha, alpha0, n_resamples, seed, confidence) -> np.ndarra
     return _percentile_bounds(deltas, confidence)
 
 
-def _jobs(groups: list[str], group_of: np.ndarray, comparisons: str, by: str):
-    """``(comparison, group, reference, group rows, reference rows, groups of the group side,
-    groups of the reference side)`` as in ``keyness``."""
+def _jobs(groups: list[str], comparisons: str, by: str):
+    """``(comparison, group, reference, groups of the group side, groups of the reference
+    side)`` as in ``keyness``."""
     jobs = []
     if comparisons in ("one-vs-rest", "both") and len(groups) >= 2:
         if REST in groups:
             raise CompareError(f"keyness_intervals: a group is named {REST!r} (column {by!r})")
         for g in groups:
-            rest = [h for h in groups if h != g]
-            jobs.append((f"{g} vs {REST}", g, REST, group_of == g, group_of != g, [g], rest))
+            jobs.append((f"{g} vs {REST}", g, REST, [g], [h for h in groups if h != g]))
     if comparisons in ("pairwise", "both"):
         for a, b in combinations(groups, 2):
-            jobs.append((f"{a} vs {b}", a, b, group_of == a, group_of == b, [a], [b]))
+            jobs.append((f"{a} vs {b}", a, b, [a], [b]))
     return jobs
 
 
@@ -290,15 +295,14 @@ class _Blocks:
         self.spans = {group_of[lo]: (int(lo), int(hi)) for lo, hi in zip(starts, ends, strict=True)}
         if len(self.spans) != len(starts):
             raise ValueError("keyness_intervals: documents not sorted by group")
-        self.x, self.order, self._moments = x, order, {}
+        self.x, self.order, self.group_of, self._moments = x, order, group_of, {}
 
     def size(self, groups: list[str]) -> int:
         return sum(self.spans[g][1] - self.spans[g][0] for g in groups)
 
-    def side(self, among: np.ndarray):
-        """The doc × term rows of the documents ``among`` (a mask of the sorted documents),
-        copied in their order."""
-        return self.x[self.order[np.flatnonzero(among)]]
+    def side(self, groups: list[str]):
+        """The doc × term rows of the documents of ``groups``, copied in their order."""
+        return self.x[self.order[np.flatnonzero(np.isin(self.group_of, groups))]]
 
     def moments(self, groups: list[str]):
         """The :class:`~analysis.stats.keyness_normal.SideMoments` of the groups' documents."""
@@ -331,7 +335,7 @@ def _comparison(vocab, job, alpha, options, blocks: _Blocks):
     The normal approximation reads the sides' moments from ``blocks`` (no copy of their
     rows); the bootstrap copies each side's rows once.
     """
-    label, g, ref, in_g, in_r, side_g, side_r = job
+    label, g, ref, side_g, side_r = job
     alpha0, min_count, *_, confidence, max_docs = options
     n_g, n_r = blocks.size(side_g), blocks.size(side_r)
     normal = max_docs is not None and min(n_g, n_r) > max(max_docs, 1)
@@ -339,7 +343,7 @@ def _comparison(vocab, job, alpha, options, blocks: _Blocks):
         moments = blocks.moments(side_g), blocks.moments(side_r)
         y_g, y_r = (m.s_c for m in moments)
     else:
-        sub_g, sub_r = blocks.side(in_g), blocks.side(in_r)  # rows copied once
+        sub_g, sub_r = blocks.side(side_g), blocks.side(side_r)  # rows copied once
         y_g = np.asarray(sub_g.sum(axis=0)).ravel()
         y_r = np.asarray(sub_r.sum(axis=0)).ravel()
     tested = np.flatnonzero((y_g + y_r > 0) & (y_g + y_r >= min_count))
@@ -473,8 +477,70 @@ def keyness_intervals(
     alpha0 = float(prior_strength)
     alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
     options = (alpha0, int(min_count), int(n_resamples), int(seed), confidence, max_docs)
-    jobs = _jobs(groups, group_of, comparisons, by)
-    blocks = _Blocks(x, group_of, order)
+    return _table(groups, vocab, alpha, options, _Blocks(x, group_of, order), comparisons, by)
+
+
+class _MomentBlocks:
+    """:class:`_Blocks` of the per-group sums only (the normal approximation's moments)."""
+
+    def __init__(self, moments: GroupMoments):
+        self.sides = moments.sides
+
+    def size(self, groups: list[str]) -> int:
+        return sum(self.sides[g].m for g in groups)
+
+    def side(self, groups: list[str]):
+        raise CompareError(
+            "keyness_intervals_of_moments: the bootstrap of a side of at most "
+            "bootstrap_max_docs documents needs its rows (keyness_intervals)"
+        )
+
+    def moments(self, groups: list[str]):
+        from analysis.stats.keyness_normal import added_moments
+
+        return added_moments([self.sides[g] for g in groups])
+
+
+def keyness_intervals_of_moments(
+    moments: GroupMoments,
+    *,
+    comparisons: Literal["one-vs-rest", "pairwise", "both"] = "both",
+    confidence: float = 0.95,
+    prior_strength: float = 1000.0,
+    min_count: int = 0,
+    bootstrap_max_docs: int = BOOTSTRAP_MAX_DOCS,
+    by: str = "origin",
+) -> pd.DataFrame:
+    """:func:`keyness_intervals` of the per-group sums of a terms table, when every
+    comparison is the normal approximation
+    (:func:`analysis.stats.term_moments.moments_suffice`): the same table as from its rows.
+
+    Args:
+        moments: :meth:`analysis.stats.term_moments.TermMoments.result`.
+        comparisons: As in :func:`keyness_intervals`.
+        confidence: As in :func:`keyness_intervals`.
+        prior_strength: As in :func:`keyness_intervals`.
+        min_count: As in :func:`keyness_intervals`.
+        bootstrap_max_docs: As in :func:`keyness_intervals` (not ``None``).
+        by: The document column the groups are of (named in errors only).
+
+    Raises:
+        CompareError: a comparison has a side of at most ``bootstrap_max_docs`` documents.
+    """
+    _check(comparisons, 1, 0, confidence, prior_strength, min_count)
+    max_docs = _max_docs(bootstrap_max_docs)
+    groups, vocab, sides = moments
+    total = sum((sides[g].s_c for g in groups), np.zeros(len(vocab)))
+    grand = float(total.sum())
+    alpha0 = float(prior_strength)
+    alpha = alpha0 * total / grand if grand > 0 else np.zeros(len(vocab))
+    options = (alpha0, int(min_count), 1, 0, confidence, max_docs)
+    return _table(groups, vocab, alpha, options, _MomentBlocks(moments), comparisons, by)
+
+
+def _table(groups, vocab, alpha, options, blocks, comparisons: str, by: str) -> pd.DataFrame:
+    """The rows of every comparison of ``groups``, sorted (see :func:`keyness_intervals`)."""
+    jobs = _jobs(groups, comparisons, by)
     parts = [part for job in jobs if len(part := _comparison(vocab, job, alpha, options, blocks))]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in KEYNESS_CI_COLUMNS})
