@@ -304,3 +304,21 @@ def test_write_csv_plain_path_same_bytes_as_pandas(tmp_path, df):
 
     write_csv(df, tmp_path / "fast.csv")
     assert (tmp_path / "fast.csv").read_bytes() == _pandas_bytes(df, tmp_path / "pandas.csv")
+
+
+def test_write_csv_writes_a_chunk_of_rows_at_a_time_the_same_bytes(tmp_path, monkeypatch):
+    from analysis.write import tables
+    from analysis.write.tables import write_csv
+
+    monkeypatch.setattr(tables, "_CHUNK", 2)  # rows 1-2 plain, 3-4 quoted, 5 plain
+    df = pd.DataFrame(
+        {
+            "s": pd.array(["a", "b", "c,d", None, "e"], dtype="str"),
+            "f": [0.5, float("nan"), 1e16, -0.0, 2.0],
+            "i": [1, 2, 3, 4, 5],
+            "b": [True, False, True, True, False],
+        }
+    )
+    write_csv(df, tmp_path / "t.csv")
+    want = b's,f,i,b\na,0.5,1,True\nb,,2,False\n"c,d",1e+16,3,True\n,-0.0,4,True\ne,2.0,5,False\n'
+    assert (tmp_path / "t.csv").read_bytes() == want == _pandas_bytes(df, tmp_path / "p.csv")

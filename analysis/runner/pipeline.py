@@ -99,7 +99,8 @@ def analyze(
             (:class:`~analysis.stats.term_moments.TermMoments`, ``Results.term_moments``),
             for :func:`corpus_tables`' keyness; the terms rows that went to ``sink`` are then
             not kept. Only for origins that all have more than
-            :data:`~analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents.
+            :data:`~analysis.stats.keyness_ci.BOOTSTRAP_MAX_DOCS` documents; a new one for
+            each run (it adds up everything it is given).
 
     Returns:
         The :class:`Results` tables.

@@ -86,35 +86,32 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, csv_safe: bool = False) -> 
     """
     if csv_safe:
         df = csv_safe_frame(df)
-    columns = [_csv_values(df[c]) for c in df.columns] if df.columns.is_unique else [None]
-    if any(c is None for c in columns):
+    if not df.columns.is_unique or not all(_handled(df[c]) for c in df.columns):
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
         return
     header = [str(c) for c in df.columns]
-    strings = [not c or isinstance(c[0], str) for c in columns]  # else ints: never quoted
+    # (a one-column row holding an empty field is written as "" by the csv module)
+    joinable = len(header) > 1
     with open(path, "w", encoding="utf-8", newline="") as f:
-        # (a one-column row holding an empty field is written as "" by the csv module)
-        plain = all(_plain(c) for c, is_str in zip(columns, strings, strict=True) if is_str)
-        if len(header) > 1 and _plain(header) and plain:
-            # nothing to quote: the csv module would write exactly these lines
-            f.write(",".join(header) + "\n")
-            for lo in range(0, len(df), _CHUNK):  # bounded memory: a chunk of lines at a time
-                parts = [
-                    c[lo : lo + _CHUNK] if is_str else list(map(str, c[lo : lo + _CHUNK]))
-                    for c, is_str in zip(columns, strings, strict=True)
-                ]
-                f.write("\n".join(map(",".join, zip(*parts, strict=True))) + "\n")
-            return
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
-        w.writerows(zip(*columns, strict=True))
+        # a chunk of rows at a time, so the table's cells never all exist as Python objects
+        # (a million documents' rows: about 1 GB of them); a chunk with nothing to quote is
+        # joined directly (the lines the csv module would write), else written by it
+        for lo in range(0, len(df), _CHUNK):
+            columns = [_csv_values(df[c].iloc[lo : lo + _CHUNK]) for c in df.columns]
+            cells = [c if isinstance(c[0], str) else list(map(str, c)) for c in columns]
+            if joinable and all(_plain(c) for c in cells):
+                f.write("\n".join(map(",".join, zip(*cells, strict=True))) + "\n")
+            else:
+                w.writerows(zip(*columns, strict=True))
 
 
 #: Characters that make the csv module quote a field (delimiter, quote, line ends).
 _SPECIAL = re.compile(r'[,"\r\n]')
 
 
-#: Rows (or values) handled at a time by the plain path of :func:`write_csv`.
+#: Rows written at a time by :func:`write_csv` (and values checked at a time by :func:`_plain`).
 _CHUNK = 50_000
 
 
@@ -126,10 +123,19 @@ def _plain(values: list[str]) -> bool:
     )
 
 
-def _csv_values(col: pd.Series) -> list | None:
-    """A column as the values pandas' CSV writer would write (``None``: not handled here)."""
+def _handled(col: pd.Series) -> bool:
+    """Whether :func:`_csv_values` writes this column (its dtype: integers, booleans,
+    float64, strings; an object column of strings and missing values)."""
     import pandas as pd
 
+    dtype = col.dtype
+    if dtype.kind in "iub" or dtype == "float64" or isinstance(dtype, pd.StringDtype):
+        return True
+    return pd.api.types.is_object_dtype(dtype) and all(isinstance(v, str) for v in col.dropna())
+
+
+def _csv_values(col: pd.Series) -> list:
+    """A column (:func:`_handled`) as the values pandas' CSV writer would write."""
     dtype = col.dtype
     if dtype.kind in "iu":
         return col.tolist()
@@ -139,15 +145,11 @@ def _csv_values(col: pd.Series) -> list | None:
         # pandas writes numpy's str of each float64, which is Python's repr of the float
         # (shortest round trip); repr is several times faster on short columns
         return ["" if v != v else repr(v) for v in col.to_numpy(dtype="float64").tolist()]
-    if isinstance(dtype, pd.StringDtype) or (
-        pd.api.types.is_object_dtype(dtype) and all(isinstance(v, str) for v in col.dropna())
-    ):
-        values = col.astype(object).tolist()
-        if col.hasnans:
-            mask = col.isna().to_numpy()
-            values = ["" if m else v for v, m in zip(values, mask, strict=True)]
-        return values
-    return None
+    values = col.astype(object).tolist()  # strings (and missing values)
+    if col.hasnans:
+        mask = col.isna().to_numpy()
+        values = ["" if m else v for v, m in zip(values, mask, strict=True)]
+    return values
 
 
 def write_json(obj: object, path: str | Path) -> None:
